@@ -1,0 +1,6 @@
+#include <xplain/xplain.h>
+
+const char *xpl_version(void)
+{
+    return XPL_VERSION_STRING;
+}

@@ -1,0 +1,49 @@
+#include "core/workspace.h"
+
+#include <stdlib.h>
+
+#include "core/error.h"
+
+enum { SCRATCH_ALIGN = 64 };
+
+int xpl_workspace_new(xpl_workspace **out)
+{
+    if (!out)
+        return xpl__error(XPL_EINVAL, "xpl_workspace_new: out is NULL");
+    *out = calloc(1, sizeof **out);
+    return *out ? XPL_OK : xpl__enomem();
+}
+
+void xpl_workspace_free(xpl_workspace *ws)
+{
+    if (!ws)
+        return;
+    free(ws->scratch);
+    free(ws);
+}
+
+void *xpl__workspace_scratch(xpl_workspace *ws, size_t bytes)
+{
+    if (bytes <= ws->capacity)
+        return ws->scratch;
+    /* Grow geometrically so a sequence of slightly larger requests does not
+     * reallocate every time. */
+    size_t capacity = ws->capacity ? ws->capacity : 4096;
+    while (capacity < bytes) {
+        if (capacity > (size_t)-1 / 2) {
+            capacity = bytes;
+            break;
+        }
+        capacity *= 2;
+    }
+    capacity = (capacity + SCRATCH_ALIGN - 1) / SCRATCH_ALIGN * SCRATCH_ALIGN;
+    void *p = aligned_alloc(SCRATCH_ALIGN, capacity);
+    if (!p) {
+        xpl__enomem();
+        return NULL;
+    }
+    free(ws->scratch);
+    ws->scratch = p;
+    ws->capacity = capacity;
+    return p;
+}

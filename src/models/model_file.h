@@ -1,0 +1,20 @@
+/* Readers for the model file formats; xpl_model_load_buffer dispatches. */
+#ifndef XPL_MODELS_MODEL_FILE_H
+#define XPL_MODELS_MODEL_FILE_H
+
+#include <stddef.h>
+#include <xplain/xplain.h>
+
+/* model.bin's first 8 bytes. */
+#define XPL__MODEL_BIN_MAGIC "\x89XPLAIN\n"
+#define XPL__MODEL_BIN_MAGIC_SIZE 8
+
+/* Parse model.bin bytes (magic included). `name` prefixes error messages. */
+int xpl__model_read_bin(xpl_model **out, const unsigned char *data,
+                        size_t size, const char *name);
+
+/* Parse a JSON model (xplain JSON; later also XGBoost JSON). */
+int xpl__model_read_json(xpl_model **out, const char *text, size_t size,
+                         const char *name);
+
+#endif

@@ -1,0 +1,48 @@
+/* The model object shared by every adapter, loader and explainer. */
+#ifndef XPL_MODELS_MODEL_INTERNAL_H
+#define XPL_MODELS_MODEL_INTERNAL_H
+
+#include <xplain/adapter.h>
+#include <xplain/xplain.h>
+
+/* Which built-in family a model belongs to: decides how model.bin stores it.
+ * Values are written to files: append only. */
+enum xpl__model_family {
+    XPL__FAMILY_CUSTOM = 0, /* wrapped user callback: not serialisable */
+    XPL__FAMILY_LINEAR = 1,
+    XPL__FAMILY_TREES = 2
+};
+
+struct xpl_model {
+    const xpl_adapter *ops;
+    void *state;             /* owned; released with ops->destroy */
+    int family;              /* enum xpl__model_family */
+    size_t n_features;
+    size_t n_outputs;
+    char **feature_names;    /* n_features owned strings */
+    xpl_link link;
+    size_t n_props;
+    char **prop_keys;        /* n_props owned strings */
+    char **prop_values;
+    xpl_dataset *background; /* owned, or NULL */
+    xpl_stats *stats;        /* owned, or NULL */
+};
+
+/* Build a model around an adapter. Names may be NULL ("f0", "f1", ...); they
+ * are validated (non-empty, at most XPL_MAX_NAME_LENGTH bytes, no duplicates)
+ * and copied. On success the model owns `state`; on failure the caller does. */
+int xpl__model_new(xpl_model **out, const xpl_adapter *ops, void *state,
+                   int family, size_t n_features, size_t n_outputs,
+                   const char *const *names, xpl_link link);
+
+/* Append a descriptive property (value formatted printf-style). */
+int xpl__model_add_property(xpl_model *m, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Apply the link to n_rows * n_outputs raw values in place (probabilities). */
+void xpl__apply_link(xpl_link link, double *v, size_t n_rows, size_t n_outputs);
+
+#endif

@@ -1,0 +1,25 @@
+/* Helpers shared by the Check test programs. */
+#ifndef XPL_TESTS_CHECK_HELPERS_H
+#define XPL_TESTS_CHECK_HELPERS_H
+
+#include <check.h>
+#include <stddef.h>
+
+/* Absolute path of a file in the source tree ("data/diabetes.csv"); the
+ * returned string is static storage overwritten by the next call. */
+const char *src_path(const char *relative);
+
+/* A fresh temporary directory for this test process, created once. */
+const char *tmp_dir(void);
+
+/* Write `size` bytes to a new file in tmp_dir(); returns its path (static
+ * storage overwritten by the next call). */
+const char *write_tmp(const char *name, const void *data, size_t size);
+
+/* Run a suite in TAP mode; returns the process exit status. */
+int run_suite(Suite *s);
+
+/* |a - b| <= tol * max(1, |b|) */
+int close_rel(double a, double b, double tol);
+
+#endif
