@@ -26,6 +26,10 @@ void *xpl__workspace_scratch(xpl_workspace *ws, size_t bytes)
 {
     if (bytes <= ws->capacity)
         return ws->scratch;
+    if (bytes > (size_t)-1 - SCRATCH_ALIGN) {
+        xpl__enomem();
+        return NULL;
+    }
     /* Grow geometrically so a sequence of slightly larger requests does not
      * reallocate every time. */
     size_t capacity = ws->capacity ? ws->capacity : 4096;

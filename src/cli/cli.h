@@ -1,0 +1,54 @@
+/* Shared pieces of the `explain` command-line tool. Built on the public API. */
+#ifndef XPL_CLI_CLI_H
+#define XPL_CLI_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <xplain/xplain.h>
+
+/* Exit codes, documented in the man page. */
+enum cli_exit {
+    EXIT_OK = 0,
+    EXIT_USAGE = 1,    /* bad command line */
+    EXIT_INPUT = 2,    /* bad input file or model */
+    EXIT_INTERNAL = 3  /* out of memory, failing callback, bug */
+};
+
+/* Print "explain: " + formatted message to stderr; returns EXIT_USAGE after
+ * adding a hint pointing at `explain CMD --help`. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Report the library's last error for return code `rc` on stderr and map it
+ * to an exit code. */
+int cli_library_error(int rc);
+
+/* Strict parsers for option values: the whole string must be a number. */
+int cli_parse_u64(const char *s, uint64_t *out);
+int cli_parse_size(const char *s, size_t *out);
+
+/* An output that is either stdout or a file written atomically: a temporary
+ * file beside the target is renamed over it only on success, so a failed run
+ * never leaves a half-written file. */
+typedef struct cli_output {
+    FILE *fp;
+    char *target; /* NULL for stdout */
+    char *tmp;
+} cli_output;
+
+/* Open `path` (NULL or "-" = stdout). Returns EXIT_OK or an exit code. */
+int cli_output_open(cli_output *o, const char *path);
+/* Flush and publish. Returns EXIT_OK or EXIT_INPUT (write error). */
+int cli_output_commit(cli_output *o);
+/* Discard: remove the temporary file. Safe after a failed open. */
+void cli_output_abort(cli_output *o);
+
+/* Subcommands: argc/argv start at the subcommand's name. */
+int cmd_predict(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+
+#endif

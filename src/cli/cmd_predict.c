@@ -1,0 +1,152 @@
+/* explain predict MODEL ROWS.csv: one line of predictions per row. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: explain predict MODEL ROWS.csv [options]\n"
+    "\n"
+    "Predict every row of ROWS.csv ('-' for standard input) and print one line\n"
+    "per row, outputs separated by commas, with 17 significant digits.\n"
+    "Columns are matched to the model's features by name; other columns (a\n"
+    "target, an id) are ignored.\n"
+    "\n"
+    "Options:\n"
+    "  --model-output raw|probability\n"
+    "                     raw margins (default) or probabilities (models with\n"
+    "                     a logit or softmax link)\n"
+    "  --no-header        ROWS.csv has no header: columns are taken by\n"
+    "                     position and must match the model's features\n"
+    "  --delimiter C      field separator (default ',')\n"
+    "  -o, --output FILE  write to FILE (atomically) instead of standard output\n"
+    "  -h, --help         show this help\n";
+
+/* Rows per batch: large enough to amortise the model call, small enough to
+ * keep memory constant for any input size. */
+enum { BATCH_ROWS = 1024 };
+
+int cmd_predict(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "model-output", required_argument, NULL, 'm' },
+        { "no-header", no_argument, NULL, 'H' },
+        { "delimiter", required_argument, NULL, 'd' },
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    xpl_output kind = XPL_OUTPUT_RAW;
+    xpl_csv_options csv = XPL_CSV_OPTIONS_INIT;
+    const char *out_path = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'm':
+            if (strcmp(optarg, "raw") == 0)
+                kind = XPL_OUTPUT_RAW;
+            else if (strcmp(optarg, "probability") == 0)
+                kind = XPL_OUTPUT_PROBABILITY;
+            else
+                return cli_usage_error("predict", "--model-output must be "
+                                       "'raw' or 'probability', not '%s'",
+                                       optarg);
+            break;
+        case 'H':
+            csv.has_header = 0;
+            break;
+        case 'd':
+            if (strlen(optarg) != 1)
+                return cli_usage_error("predict", "--delimiter takes one "
+                                       "character, not '%s'", optarg);
+            csv.delimiter = optarg[0];
+            break;
+        case 'o':
+            out_path = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        case ':':
+            return cli_usage_error("predict", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error("predict", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage_error("predict", "expected MODEL and ROWS.csv, got "
+                               "%d argument%s", argc - optind,
+                               argc - optind == 1 ? "" : "s");
+    const char *model_path = argv[optind];
+    const char *rows_path = argv[optind + 1];
+
+    xpl_model *model = NULL;
+    xpl_csv_reader *reader = NULL;
+    xpl_workspace *ws = NULL;
+    double *x = NULL, *y = NULL;
+    cli_output out = { 0 };
+    int status = EXIT_OK;
+    int rc;
+
+    if ((rc = xpl_model_load(&model, model_path))) {
+        status = cli_library_error(rc);
+        goto done;
+    }
+    size_t n_features = xpl_model_n_features(model);
+    size_t n_outputs = xpl_model_n_outputs(model);
+    if (kind == XPL_OUTPUT_PROBABILITY && xpl_model_link(model) != XPL_LINK_LOGIT
+        && xpl_model_link(model) != XPL_LINK_SOFTMAX) {
+        status = cli_usage_error("predict", "--model-output probability needs "
+                                 "a classifier (logit or softmax link); %s "
+                                 "has a %s link", model_path,
+                                 xpl_link_name(xpl_model_link(model)));
+        goto done;
+    }
+    csv.columns = xpl_model_feature_names(model);
+    csv.n_columns = n_features;
+    if ((rc = xpl_csv_reader_open(&reader, rows_path, &csv)) ||
+        (rc = xpl_workspace_new(&ws))) {
+        status = cli_library_error(rc);
+        goto done;
+    }
+    x = malloc(sizeof *x * BATCH_ROWS * n_features);
+    y = malloc(sizeof *y * BATCH_ROWS * n_outputs);
+    if (!x || !y) {
+        fputs("explain: out of memory\n", stderr);
+        status = EXIT_INTERNAL;
+        goto done;
+    }
+    if ((status = cli_output_open(&out, out_path)))
+        goto done;
+    for (;;) {
+        size_t n;
+        if ((rc = xpl_csv_reader_read(reader, x, BATCH_ROWS, &n)) ||
+            (rc = xpl_model_predict(model, ws, x, n, kind, y))) {
+            status = cli_library_error(rc);
+            break;
+        }
+        if (n == 0)
+            break;
+        for (size_t r = 0; r < n; r++)
+            for (size_t k = 0; k < n_outputs; k++)
+                fprintf(out.fp, "%.17g%c", y[r * n_outputs + k],
+                        k + 1 < n_outputs ? ',' : '\n');
+    }
+    if (status == EXIT_OK)
+        status = cli_output_commit(&out);
+    else
+        cli_output_abort(&out);
+done:
+    free(x);
+    free(y);
+    xpl_workspace_free(ws);
+    xpl_csv_reader_free(reader);
+    xpl_model_free(model);
+    return status;
+}

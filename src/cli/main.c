@@ -1,0 +1,74 @@
+/* explain: command-line front end of libxplain. */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: explain [--method M] MODEL ROWS.csv [options]\n"
+    "       explain COMMAND [options]\n"
+    "\n"
+    "Explain the predictions of tabular models.\n"
+    "\n"
+    "Commands:\n"
+    "  predict MODEL ROWS.csv   predict every row (one line per row)\n"
+    "  info MODEL               describe a model file\n"
+    "  convert MODEL -o OUT.bin bundle a model (and a background sample and\n"
+    "                           training statistics) into model.bin\n"
+    "\n"
+    "MODEL is a model.bin file or a JSON model; the format is detected from\n"
+    "the content. ROWS.csv may be '-' for standard input.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help      show this help (or 'explain COMMAND --help')\n"
+    "  -V, --version   show the version\n"
+    "\n"
+    "Exit status: 0 success, 1 bad usage, 2 bad input or model, 3 internal\n"
+    "error. See explain(1).\n";
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+    { "predict", cmd_predict },
+    { "info", cmd_info },
+    { "convert", cmd_convert },
+};
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts the process; the library reports errors
+     * through return codes instead. */
+    gsl_set_error_handler_off();
+
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *first = argv[1];
+    if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(first, "-V") == 0 || strcmp(first, "--version") == 0) {
+        printf("explain (xplain) %s\n", xpl_version());
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(first, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+
+    /* The main form, `explain [--method M] MODEL ROWS.csv`, is reserved for
+     * the explainers; until one is built in, say so plainly. */
+    if (first[0] == '-' && strcmp(first, "--method") != 0 &&
+        strncmp(first, "--method=", 9) != 0)
+        return cli_usage_error(NULL, "unknown option '%s'", first);
+    if (first[0] != '-' && argc == 2)
+        return cli_usage_error(NULL, "unknown command '%s'", first);
+    return cli_usage_error(NULL, "no explanation method is built into this "
+                           "version yet; available commands: predict, info, "
+                           "convert");
+}

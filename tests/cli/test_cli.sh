@@ -1,0 +1,142 @@
+#!/bin/sh
+# CLI behaviour of `explain`: outputs, exit codes and error messages. TAP.
+# Needs EXPLAIN (the binary) and XPL_SOURCE_ROOT in the environment.
+set -u
+root=${XPL_SOURCE_ROOT:?}
+explain=${EXPLAIN:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+    [ -s "$tmp/err" ] && sed 's/^/# stderr: /' "$tmp/err" | head -5
+    return 0
+}
+# run EXPECTED_STATUS ARGS...: runs explain, stdout in $tmp/out, stderr in $tmp/err
+run() {
+    want=$1; shift
+    "$explain" "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    [ "$got" -eq "$want" ] || { echo "# exit status $got, expected $want: explain $*"; return 1; }
+}
+err_has() { grep -q -- "$1" "$tmp/err" || { echo "# stderr lacks: $1"; return 1; }; }
+out_has() { grep -q -- "$1" "$tmp/out" || { echo "# stdout lacks: $1"; return 1; }; }
+
+models=$root/data/models
+data=$root/data
+fixtures=$root/tests/fixtures
+
+# max relative difference between two one-column files, scaled by max(1,|b|)
+maxrel() {
+    paste -d, "$1" "$2" | awk -F, '{d=$1-$2; if(d<0)d=-d; s=$2<0?-$2:$2; if(s<1)s=1; r=d/s; if(r>m)m=r} END{printf "%.3g\n", m+0}'
+}
+
+# --- help, version, usage errors
+run 0 --help && out_has "Usage: explain" && out_has "predict" && ok "--help" || not_ok "--help"
+run 0 --version && out_has "explain (xplain) [0-9]" && ok "--version" || not_ok "--version"
+run 1 && err_has "Usage" && ok "no arguments is a usage error" || not_ok "no arguments is a usage error"
+run 1 frobnicate && err_has "unknown command 'frobnicate'" && err_has "explain --help" && ok "unknown command" || not_ok "unknown command"
+run 1 --bogus && err_has "unknown option '--bogus'" && ok "unknown global option" || not_ok "unknown global option"
+for cmd in predict info convert; do
+    run 0 $cmd --help && out_has "Usage: explain $cmd" && ok "$cmd --help" || not_ok "$cmd --help"
+done
+run 1 predict --nope "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "unknown option '--nope'" && err_has "explain predict --help" && ok "predict: unknown option" || not_ok "predict: unknown option"
+run 1 predict "$models/diabetes_linear.json" && err_has "expected MODEL and ROWS.csv" && ok "predict: missing argument" || not_ok "predict: missing argument"
+run 1 predict --model-output bogus "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "'raw' or 'probability'" && ok "predict: bad --model-output" || not_ok "predict: bad --model-output"
+run 1 predict --model-output probability "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "identity link" && ok "predict: probability of a regression" || not_ok "predict: probability of a regression"
+run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" --delimiter ab && err_has "one character" && ok "predict: bad --delimiter" || not_ok "predict: bad --delimiter"
+run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" -o && err_has "needs a value" && ok "predict: -o without value" || not_ok "predict: -o without value"
+run 1 "$models/diabetes_linear.bin" "$data/diabetes.csv" && err_has "no explanation method" && ok "main form says no method is built in yet" || not_ok "main form says no method is built in yet"
+
+# --- predict matches scikit-learn's stored predictions
+run 0 predict "$models/diabetes_linear.json" "$data/diabetes.csv" &&
+    [ "$(wc -l <"$tmp/out")" -eq 442 ] &&
+    tail -n +2 "$fixtures/diabetes_linear_pred.csv" >"$tmp/want" &&
+    [ "$(maxrel "$tmp/out" "$tmp/want" | awk '{print ($1 <= 1e-12)}')" = 1 ] &&
+    ok "predict: diabetes equals sklearn to 1e-12" || not_ok "predict: diabetes equals sklearn to 1e-12"
+run 0 predict --model-output probability "$models/breast_cancer_logistic.bin" "$data/breast_cancer.csv" &&
+    [ "$(wc -l <"$tmp/out")" -eq 569 ] &&
+    awk -F, 'NR>1{print $2}' "$fixtures/breast_cancer_logistic_pred.csv" >"$tmp/want" &&
+    [ "$(maxrel "$tmp/out" "$tmp/want" | awk '{print ($1 <= 1e-12)}')" = 1 ] &&
+    ok "predict: breast cancer probabilities equal sklearn" || not_ok "predict: breast cancer probabilities equal sklearn"
+run 0 predict --model-output probability "$models/wine_logistic.bin" "$data/wine.csv" &&
+    [ "$(wc -l <"$tmp/out")" -eq 178 ] &&
+    awk -F, 'NF!=3{bad=1} {s=$1+$2+$3; if(s<0.999999999||s>1.000000001)bad=1} END{exit bad}' "$tmp/out" &&
+    ok "predict: wine gives 3 probabilities per row summing to 1" || not_ok "predict: wine gives 3 probabilities per row summing to 1"
+head -6 "$data/diabetes.csv" >"$tmp/head.csv"
+run 0 predict "$models/diabetes_linear.bin" - <"$tmp/head.csv" && [ "$(wc -l <"$tmp/out")" -eq 5 ] &&
+    ok "predict: rows from standard input" || not_ok "predict: rows from standard input"
+cp "$tmp/out" "$tmp/five"
+# reorder columns: matching is by name
+awk -F, 'BEGIN{OFS=","} {t=$1; $1=$10; $10=t; print}' "$tmp/head.csv" >"$tmp/reordered.csv"
+run 0 predict "$models/diabetes_linear.bin" "$tmp/reordered.csv" && cmp -s "$tmp/out" "$tmp/five" &&
+    ok "predict: columns matched by name in any order" || not_ok "predict: columns matched by name in any order"
+tail -n +2 "$tmp/head.csv" | cut -d, -f1-10 >"$tmp/nohead.csv"
+run 0 predict --no-header "$models/diabetes_linear.bin" "$tmp/nohead.csv" && cmp -s "$tmp/out" "$tmp/five" &&
+    ok "predict: --no-header takes columns by position" || not_ok "predict: --no-header takes columns by position"
+
+# --- bad input: exit 2, file:line:col, nothing written to -o
+cut -d, -f2- "$tmp/head.csv" >"$tmp/noage.csv"
+run 2 predict "$models/diabetes_linear.bin" "$tmp/noage.csv" && err_has "noage.csv:1" && err_has '"age"' &&
+    ok "predict: missing column is named" || not_ok "predict: missing column is named"
+sed '4s/^[^,]*,/59x,/' "$tmp/head.csv" >"$tmp/bad.csv"
+run 2 predict "$models/diabetes_linear.bin" "$tmp/bad.csv" && err_has "bad.csv:4:1:" && err_has '59x' &&
+    ok "predict: bad cell reported as file:line:col" || not_ok "predict: bad cell reported as file:line:col"
+echo "keep me" >"$tmp/result.txt"
+run 2 predict -o "$tmp/result.txt" "$models/diabetes_linear.bin" "$tmp/bad.csv" &&
+    [ "$(cat "$tmp/result.txt")" = "keep me" ] && [ -z "$(ls "$tmp" | grep '\.tmp-')" ] &&
+    ok "predict: failed run leaves -o untouched and no temp file" || not_ok "predict: failed run leaves -o untouched and no temp file"
+run 0 predict -o "$tmp/result.txt" "$models/diabetes_linear.bin" "$tmp/head.csv" && cmp -s "$tmp/result.txt" "$tmp/five" &&
+    [ ! -s "$tmp/out" ] && ok "predict: -o writes the file" || not_ok "predict: -o writes the file"
+run 2 predict "$tmp/nonexistent.bin" "$tmp/head.csv" && err_has "nonexistent.bin" &&
+    ok "predict: missing model file" || not_ok "predict: missing model file"
+run 2 predict "$models/diabetes_linear.bin" "$tmp/nonexistent.csv" && err_has "nonexistent.csv" &&
+    ok "predict: missing data file" || not_ok "predict: missing data file"
+printf 'hello world\n' >"$tmp/garbage"
+run 2 info "$tmp/garbage" && err_has "not a model file" && ok "info: garbage is not a model" || not_ok "info: garbage is not a model"
+head -c 100 "$models/wine_logistic.bin" >"$tmp/truncated.bin"
+run 2 info "$tmp/truncated.bin" && err_has "truncated.bin" && ok "info: truncated model.bin" || not_ok "info: truncated model.bin"
+
+# --- info
+run 0 info "$models/wine_logistic.json" && out_has "kind: *linear" && out_has "link: *softmax" &&
+    out_has "outputs: *3" && out_has "features: *13" && out_has "alcohol" && out_has "background: *none" &&
+    ok "info: JSON model" || not_ok "info: JSON model"
+run 0 info "$models/diabetes_linear.bin" && out_has "background: *[0-9]* rows" && out_has "statistics: *10 features" &&
+    ok "info: model.bin with background and statistics" || not_ok "info: model.bin with background and statistics"
+run 1 info && ok "info: missing MODEL" || not_ok "info: missing MODEL"
+
+# --- convert
+run 0 convert "$models/breast_cancer_logistic.json" -o "$tmp/bc.bin" --background "$data/breast_cancer.csv" \
+    --background-size 20 --background-method kmeans --stats "$data/breast_cancer.csv" --seed 7 &&
+    run 0 info "$tmp/bc.bin" && out_has "background: *20 rows, weighted (total weight 569)" &&
+    ok "convert: k-means background of 20 weighted rows" || not_ok "convert: k-means background of 20 weighted rows"
+run 0 convert "$models/breast_cancer_logistic.json" -o "$tmp/bc2.bin" --background "$data/breast_cancer.csv" \
+    --background-size 20 --background-method kmeans --stats "$data/breast_cancer.csv" --seed 7 &&
+    cmp -s "$tmp/bc.bin" "$tmp/bc2.bin" && ok "convert: same seed, same bytes" || not_ok "convert: same seed, same bytes"
+run 0 convert "$models/breast_cancer_logistic.json" -o "$tmp/bc3.bin" --background "$data/breast_cancer.csv" \
+    --background-size 20 && run 0 info "$tmp/bc3.bin" && out_has "background: *20 rows, unweighted" &&
+    ok "convert: sampled background" || not_ok "convert: sampled background"
+run 0 predict "$models/breast_cancer_logistic.json" "$data/breast_cancer.csv" && cp "$tmp/out" "$tmp/p_json" &&
+    run 0 predict "$tmp/bc.bin" "$data/breast_cancer.csv" && cmp -s "$tmp/out" "$tmp/p_json" &&
+    ok "convert: model.bin predicts exactly like the JSON" || not_ok "convert: model.bin predicts exactly like the JSON"
+run 0 convert "$tmp/bc.bin" -o "$tmp/bc_again.bin" && cmp -s "$tmp/bc.bin" "$tmp/bc_again.bin" &&
+    ok "convert: model.bin to model.bin keeps every byte" || not_ok "convert: model.bin to model.bin keeps every byte"
+run 1 convert "$models/wine_logistic.json" && err_has "-o OUT.bin" && ok "convert: -o is required" || not_ok "convert: -o is required"
+run 1 convert "$models/wine_logistic.json" -o "$tmp/w.bin" --background-size 0 --background "$data/wine.csv" &&
+    err_has "positive integer" && ok "convert: --background-size 0" || not_ok "convert: --background-size 0"
+run 1 convert "$models/wine_logistic.json" -o "$tmp/w.bin" --background-size 5 && err_has "need --background" &&
+    ok "convert: --background-size without --background" || not_ok "convert: --background-size without --background"
+run 1 convert "$models/wine_logistic.json" -o "$tmp/w.bin" --seed -3 && err_has "seed" &&
+    ok "convert: negative seed" || not_ok "convert: negative seed"
+run 1 convert "$models/wine_logistic.json" -o "$tmp/w.bin" --background "$data/wine.csv" --background-method median &&
+    err_has "'sample' or 'kmeans'" && ok "convert: bad --background-method" || not_ok "convert: bad --background-method"
+run 2 convert "$models/wine_logistic.json" -o "$tmp/w.bin" --background "$tmp/head.csv" && err_has '"alcohol"' &&
+    [ ! -e "$tmp/w.bin" ] && ok "convert: background without the model's columns" || not_ok "convert: background without the model's columns"
+run 2 convert "$models/wine_logistic.json" -o "$tmp/no/such/dir/w.bin" && err_has "w.bin" &&
+    ok "convert: unwritable output" || not_ok "convert: unwritable output"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
