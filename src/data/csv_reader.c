@@ -1,2 +1,900 @@
-/* placeholder: being written */
-#include <xplain/xplain.h>
+/* Streaming CSV reader on libcsv, and the whole-file reader built on it.
+ *
+ * Input is read in CHUNK-byte blocks and handed to libcsv one physical line
+ * at a time, so that the callbacks know the line they are on and a batch can
+ * stop right after the row that fills it. Memory is bounded by the chunk,
+ * one field (XPL_MAX_FIELD_LENGTH) and one row of the selected columns. */
+
+/* strtod_l is a GNU/BSD extension; it is what makes number parsing
+ * independent of the process locale without touching thread state. */
+#define _GNU_SOURCE 1
+
+#include "core/error.h"
+#include "data/dataset_internal.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CHUNK ((size_t)64 * 1024)
+#define NO_COLUMN ((size_t)-1)
+#define MSG_SIZE 1024
+
+enum phase {
+    PHASE_HEADER,    /* the next row holds the column names */
+    PHASE_FIRST_ROW, /* no header and no columns: the first row sets the width */
+    PHASE_ROWS
+};
+
+struct xpl_csv_reader {
+    int fd;
+    int close_fd;
+    char *path; /* as shown in messages: "<stdin>" for "-" */
+    locale_t c_locale;
+    struct csv_parser parser;
+    int parser_ready;
+
+    unsigned char *buf; /* CHUNK bytes */
+    size_t buf_len, buf_pos;
+    int started;  /* first block read (byte order mark handled) */
+    int at_eof;   /* read() returned 0 */
+    int finished; /* csv_fini done: no more rows */
+
+    uint64_t line;       /* physical line of the next byte fed to libcsv */
+    int pending_cr;      /* last byte fed was CR: a LF next is the same line end */
+    int in_quote;        /* a quoted field was open at the end of a line */
+    uint64_t quote_line; /* where that field started */
+    uint64_t quote_seq;  /* n_fields when it was seen open */
+    uint64_t n_fields;   /* fields completed since the start of input */
+
+    enum phase phase;
+    int has_header;
+    const char *const *want; /* requested columns (borrowed during open) */
+    size_t n_want;
+
+    size_t n_file_cols; /* fields per row, once known */
+    size_t *col_of;     /* n_file_cols: delivered index of each field, or NO_COLUMN */
+    size_t n_cols;      /* delivered columns */
+    char **names;       /* n_cols owned names */
+
+    char **header; /* header names while the header row is read */
+    size_t header_n, header_cap;
+
+    size_t field;    /* fields completed in the current row */
+    double *row;     /* values of the current row (delivered order) */
+    size_t row_cap;  /* capacity of row, grown only while PHASE_FIRST_ROW */
+    int row_pending; /* row holds a complete first row not yet delivered */
+
+    double *out; /* destination of the current read() call */
+    size_t max_rows, n_out;
+    uint64_t last_row_line;
+
+    int err; /* sticky: once set, every later call returns it */
+    char msg[MSG_SIZE];
+};
+
+/* ----------------------------------------------------------- messages */
+
+static void fail(xpl_csv_reader *r, int code, const char *fmt, ...)
+    XPL__PRINTF(3, 4);
+
+/* Keep the first error: the rows before it are still delivered, and the
+ * message must survive until the call that reports it. */
+static void fail(xpl_csv_reader *r, int code, const char *fmt, ...)
+{
+    if (r->err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+    va_end(ap);
+    r->err = code;
+}
+
+static int report(const xpl_csv_reader *r)
+{
+    return xpl__error(r->err, "%s", r->msg);
+}
+
+/* A cell as it can be shown in a message: quotes and control bytes escaped,
+ * long cells cut with "...". */
+static const char *show(char *dst, size_t cap, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const size_t shown = 40;
+    size_t o = 0;
+    for (size_t i = 0; i < len && i < shown && o + 5 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            dst[o++] = '\\';
+            dst[o++] = (char)c;
+        } else if (c < 0x20 || c == 0x7f) {
+            dst[o++] = '\\';
+            dst[o++] = 'x';
+            dst[o++] = hex[c >> 4];
+            dst[o++] = hex[c & 15];
+        } else {
+            dst[o++] = (char)c;
+        }
+    }
+    if (len > shown && o + 4 <= cap) {
+        memcpy(dst + o, "...", 3);
+        o += 3;
+    }
+    dst[o] = '\0';
+    return dst;
+}
+
+/* --------------------------------------------------------------- cells */
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+           c == '\f';
+}
+
+enum { CELL_OK, CELL_BAD, CELL_RANGE };
+
+/* Parse one cell (s[len] is NUL) as the documented number syntax. */
+static int parse_cell(locale_t loc, const char *s, size_t len, double *out)
+{
+    while (len > 0 && is_blank(*s)) {
+        s++;
+        len--;
+    }
+    while (len > 0 && is_blank(s[len - 1]))
+        len--;
+    if (len == 0 || (len == 2 && memcmp(s, "NA", 2) == 0) ||
+        (len == 3 && (memcmp(s, "NaN", 3) == 0 || memcmp(s, "nan", 3) == 0))) {
+        *out = NAN;
+        return CELL_OK;
+    }
+    if (memchr(s, '\0', len))
+        return CELL_BAD;
+    /* strtod reads C99 hex floats; a data file holding "0x1A" more likely
+     * means an identifier than 26, so refuse it. */
+    const char *digits = s + (*s == '+' || *s == '-');
+    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+        return CELL_BAD;
+
+    char *end;
+    errno = 0;
+    double v = strtod_l(s, &end, loc);
+    if (end != s + len)
+        return CELL_BAD;
+    /* ERANGE also flags results that underflow into the subnormals, which
+     * are fine; only overflow to infinity loses the value. */
+    if (errno == ERANGE && isinf(v))
+        return CELL_RANGE;
+    *out = isnan(v) ? NAN : v; /* "-nan", "nan(0x1)": plain missing */
+    return CELL_OK;
+}
+
+/* ------------------------------------------------------------- header */
+
+struct named {
+    const char *name;
+    size_t index;
+};
+
+static int compare_named(const void *a, const void *b)
+{
+    const struct named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c)
+        return c;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* names[0..n) sorted by (name, index) for binary search; NULL if out of
+ * memory. The first duplicate in column order goes to *dup_first/second. */
+static struct named *sort_names(const char *const *names, size_t n,
+                                size_t *dup_first, size_t *dup_second)
+{
+    struct named *sorted = xpl__malloc_array(n, sizeof *sorted);
+    if (!sorted)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        sorted[i].name = names[i];
+        sorted[i].index = i;
+    }
+    qsort(sorted, n, sizeof *sorted, compare_named);
+    *dup_second = NO_COLUMN;
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(sorted[i - 1].name, sorted[i].name) == 0 &&
+            sorted[i].index < *dup_second) {
+            *dup_first = sorted[i - 1].index;
+            *dup_second = sorted[i].index;
+        }
+    }
+    return sorted;
+}
+
+static size_t find_name(const struct named *sorted, size_t n, const char *name)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(sorted[mid].name, name);
+        if (c == 0)
+            return sorted[mid].index;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NO_COLUMN;
+}
+
+static void free_names(char **names, size_t n)
+{
+    if (!names)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* "missing column \"a\"" or "missing columns \"a\", \"b\"", cut short (with
+ * the total) when the list does not fit in a message. */
+static void fail_missing(xpl_csv_reader *r, const struct named *sorted,
+                         size_t n_header)
+{
+    char list[768];
+    size_t len = 0, missing = 0, listed = 0;
+    for (size_t i = 0; i < r->n_want; i++) {
+        if (find_name(sorted, n_header, r->want[i]) != NO_COLUMN)
+            continue;
+        missing++;
+        char shown[200];
+        show(shown, sizeof shown, r->want[i], strlen(r->want[i]));
+        size_t need = strlen(shown) + 4;
+        if (len + need + 32 < sizeof list) {
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s\"%s\"",
+                                    listed ? ", " : "", shown);
+            listed++;
+        }
+    }
+    if (listed < missing)
+        snprintf(list + len, sizeof list - len, ", ... (%zu in all)", missing);
+    fail(r, XPL_ESHAPE, "%s:%llu: missing column%s %s", r->path,
+         (unsigned long long)r->line, missing > 1 ? "s" : "", list);
+}
+
+/* The header row is complete: check the names and map the file's fields
+ * to the delivered columns. */
+static void finish_header(xpl_csv_reader *r, size_t n)
+{
+    r->n_file_cols = n;
+    size_t first = 0, second;
+    struct named *sorted =
+        sort_names((const char *const *)r->header, n, &first, &second);
+    if (!sorted) {
+        fail(r, XPL_ENOMEM, "out of memory");
+        return;
+    }
+    if (second != NO_COLUMN) {
+        char shown[200];
+        show(shown, sizeof shown, r->header[second], strlen(r->header[second]));
+        fail(r, XPL_EFORMAT,
+             "%s:%llu:%zu: duplicate column name \"%s\" (also column %zu)",
+             r->path, (unsigned long long)r->line, second + 1, shown,
+             first + 1);
+        free(sorted);
+        return;
+    }
+
+    r->col_of = xpl__malloc_array(n, sizeof *r->col_of);
+    if (!r->col_of) {
+        free(sorted);
+        fail(r, XPL_ENOMEM, "out of memory");
+        return;
+    }
+    if (!r->want) {
+        for (size_t i = 0; i < n; i++)
+            r->col_of[i] = i;
+        r->names = r->header; /* the header names become the column names */
+        r->header = NULL;
+        r->header_n = r->header_cap = 0;
+        r->n_cols = n;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            r->col_of[i] = NO_COLUMN;
+        int complete = 1;
+        for (size_t j = 0; j < r->n_want; j++) {
+            size_t i = find_name(sorted, n, r->want[j]);
+            if (i == NO_COLUMN)
+                complete = 0;
+            else
+                r->col_of[i] = j;
+        }
+        if (!complete)
+            fail_missing(r, sorted, n);
+    }
+    free(sorted);
+    free_names(r->header, r->header_n); /* only needed for the mapping */
+    r->header = NULL;
+    r->header_n = r->header_cap = 0;
+    if (!r->err) {
+        r->row = xpl__malloc_array(r->n_cols, sizeof *r->row);
+        if (!r->row)
+            fail(r, XPL_ENOMEM, "out of memory");
+    }
+    r->phase = PHASE_ROWS;
+}
+
+static void header_field(xpl_csv_reader *r, const char *s, size_t len,
+                         size_t col)
+{
+    if (len > XPL_MAX_NAME_LENGTH) {
+        fail(r, XPL_ELIMIT, "%s:%llu:%zu: column name is longer than %zu bytes",
+             r->path, (unsigned long long)r->line, col + 1,
+             XPL_MAX_NAME_LENGTH);
+        return;
+    }
+    if (len == 0) {
+        fail(r, XPL_EFORMAT, "%s:%llu:%zu: empty column name", r->path,
+             (unsigned long long)r->line, col + 1);
+        return;
+    }
+    if (memchr(s, '\0', len)) {
+        fail(r, XPL_EFORMAT, "%s:%llu:%zu: column name contains a NUL byte",
+             r->path, (unsigned long long)r->line, col + 1);
+        return;
+    }
+    if (r->header_n == r->header_cap) {
+        size_t cap = r->header_cap ? 2 * r->header_cap : 16;
+        if (cap > XPL_MAX_FEATURES)
+            cap = XPL_MAX_FEATURES;
+        char **grown = realloc(r->header, cap * sizeof *grown);
+        if (!grown) {
+            fail(r, XPL_ENOMEM, "out of memory");
+            return;
+        }
+        r->header = grown;
+        r->header_cap = cap;
+    }
+    char *name = malloc(len + 1);
+    if (!name) {
+        fail(r, XPL_ENOMEM, "out of memory");
+        return;
+    }
+    memcpy(name, s, len);
+    name[len] = '\0';
+    r->header[r->header_n++] = name;
+}
+
+/* ---------------------------------------------------------- callbacks */
+
+static void on_field(void *data, size_t len, void *user)
+{
+    xpl_csv_reader *r = user;
+    const char *s = data ? data : "";
+    size_t col = r->field++;
+    r->n_fields++;
+    if (r->err)
+        return;
+    if (len > XPL_MAX_FIELD_LENGTH) {
+        fail(r, XPL_ELIMIT, "%s:%llu:%zu: field is longer than %zu bytes",
+             r->path, (unsigned long long)r->line, col + 1,
+             XPL_MAX_FIELD_LENGTH);
+        return;
+    }
+    if (r->phase != PHASE_ROWS && col >= XPL_MAX_FEATURES) {
+        fail(r, XPL_ELIMIT, "%s:%llu:%zu: more than %zu columns", r->path,
+             (unsigned long long)r->line, col + 1, XPL_MAX_FEATURES);
+        return;
+    }
+
+    size_t slot;
+    if (r->phase == PHASE_HEADER) {
+        header_field(r, s, len, col);
+        return;
+    } else if (r->phase == PHASE_FIRST_ROW) {
+        if (col == r->row_cap) {
+            size_t cap = r->row_cap ? 2 * r->row_cap : 16;
+            if (cap > XPL_MAX_FEATURES)
+                cap = XPL_MAX_FEATURES;
+            double *grown = realloc(r->row, cap * sizeof *grown);
+            if (!grown) {
+                fail(r, XPL_ENOMEM, "out of memory");
+                return;
+            }
+            r->row = grown;
+            r->row_cap = cap;
+        }
+        slot = col;
+    } else {
+        /* Fields past the width are counted, and the row is refused as a
+         * whole when it ends. Unselected fields are never parsed, so an id
+         * or label column may hold text. */
+        if (col >= r->n_file_cols || (slot = r->col_of[col]) == NO_COLUMN)
+            return;
+    }
+
+    int rc = parse_cell(r->c_locale, s, len, &r->row[slot]);
+    if (rc != CELL_OK) {
+        char shown[200];
+        show(shown, sizeof shown, s, len);
+        fail(r, XPL_EFORMAT, "%s:%llu:%zu: %s, found \"%s\"", r->path,
+             (unsigned long long)r->line, col + 1,
+             rc == CELL_RANGE ? "number out of range" : "expected a number",
+             shown);
+    }
+}
+
+static void on_row(int terminator, void *user)
+{
+    (void)terminator;
+    xpl_csv_reader *r = user;
+    size_t n = r->field;
+    r->field = 0;
+    if (r->err)
+        return;
+
+    switch (r->phase) {
+    case PHASE_HEADER:
+        finish_header(r, n);
+        return;
+    case PHASE_FIRST_ROW:
+        r->n_file_cols = r->n_cols = n;
+        r->col_of = xpl__malloc_array(n, sizeof *r->col_of);
+        r->names = xpl__calloc_array(n, sizeof *r->names);
+        if (!r->col_of || !r->names) {
+            fail(r, XPL_ENOMEM, "out of memory");
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "f%zu", i);
+            r->col_of[i] = i;
+            if (!(r->names[i] = xpl__strdup(name))) {
+                fail(r, XPL_ENOMEM, "out of memory");
+                return;
+            }
+        }
+        r->row_pending = 1;
+        r->last_row_line = r->line;
+        r->phase = PHASE_ROWS;
+        return;
+    case PHASE_ROWS:
+        break;
+    }
+
+    if (n != r->n_file_cols) {
+        fail(r, XPL_EFORMAT, "%s:%llu:%zu: expected %zu field%s, found %zu",
+             r->path, (unsigned long long)r->line,
+             (n < r->n_file_cols ? n : r->n_file_cols) + 1, r->n_file_cols,
+             r->n_file_cols == 1 ? "" : "s", n);
+        return;
+    }
+    memcpy(r->out + r->n_out * r->n_cols, r->row, r->n_cols * sizeof *r->row);
+    r->n_out++;
+    r->last_row_line = r->line;
+}
+
+/* --------------------------------------------------------------- input */
+
+static void fail_libcsv(xpl_csv_reader *r)
+{
+    int e = csv_error(&r->parser);
+    if (e == CSV_EPARSE) {
+        /* libcsv's strict mode stops on a quote inside an unquoted field
+         * and on anything but a delimiter, a line end or blanks after a
+         * closing quote; `quoted` tells the two apart. */
+        fail(r, XPL_EFORMAT, "%s:%llu:%zu: %s", r->path,
+             (unsigned long long)r->line, r->field + 1,
+             r->parser.quoted
+                 ? "unexpected character after a closing quote"
+                 : "quote inside an unquoted field (quote the whole field "
+                   "and double the inner quotes)");
+    } else if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
+        fail(r, XPL_ENOMEM, "out of memory");
+    } else {
+        fail(r, XPL_EFORMAT, "%s:%llu:%zu: %s", r->path,
+             (unsigned long long)r->line, r->field + 1, csv_strerror(e));
+    }
+}
+
+static void refill(xpl_csv_reader *r)
+{
+    size_t len = 0;
+    /* Read until the block is full or at the end of input; a pipe may hand
+     * over a few bytes at a time, and the byte order mark check needs the
+     * first three. */
+    while (len < CHUNK) {
+        ssize_t got = read(r->fd, r->buf + len, CHUNK - len);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            fail(r, XPL_EIO, "%s:%llu: read error: %s", r->path,
+                 (unsigned long long)r->line, strerror(errno));
+            return;
+        }
+        if (got == 0) {
+            r->at_eof = 1;
+            break;
+        }
+        len += (size_t)got;
+        if (r->started)
+            break; /* return what is there: streaming input need not wait */
+        if (len >= 3)
+            break;
+    }
+    r->buf_len = len;
+    r->buf_pos = 0;
+    if (!r->started) {
+        r->started = 1;
+        if (len >= 3 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0)
+            r->buf_pos = 3;
+    }
+}
+
+static void finish(xpl_csv_reader *r)
+{
+    if (csv_fini(&r->parser, on_field, on_row, r) != 0 && !r->err) {
+        if (csv_error(&r->parser) == CSV_EPARSE)
+            fail(r, XPL_EFORMAT, "%s:%llu:%zu: unterminated quoted field",
+                 r->path,
+                 (unsigned long long)(r->in_quote ? r->quote_line : r->line),
+                 r->field + 1);
+        else
+            fail_libcsv(r);
+    }
+    r->finished = 1;
+}
+
+/* Feed libcsv the rest of the current physical line (or of the block), so
+ * that at most one row ends per call. */
+static void step(xpl_csv_reader *r)
+{
+    if (r->buf_pos == r->buf_len) {
+        if (r->at_eof)
+            finish(r);
+        else
+            refill(r);
+        return;
+    }
+    const unsigned char *p = r->buf + r->buf_pos;
+    size_t avail = r->buf_len - r->buf_pos;
+    if (r->pending_cr) {
+        r->pending_cr = 0;
+        if (*p != '\n')
+            r->line++; /* a lone CR ended the line (old Mac files) */
+    }
+    /* Lines end with LF, CRLF or a lone CR, as libcsv's rows do. */
+    const unsigned char *lf = memchr(p, '\n', avail);
+    size_t n = lf ? (size_t)(lf - p) + 1 : avail;
+    const unsigned char *cr = memchr(p, '\r', n);
+    if (cr)
+        n = (size_t)(cr - p) + 1;
+
+    size_t done = csv_parse(&r->parser, p, n, on_field, on_row, r);
+    r->buf_pos += n;
+    if (done != n) {
+        fail_libcsv(r);
+        return;
+    }
+    if (r->parser.entry_pos > XPL_MAX_FIELD_LENGTH) {
+        fail(r, XPL_ELIMIT, "%s:%llu:%zu: field is longer than %zu bytes",
+             r->path, (unsigned long long)r->line, r->field + 1,
+             XPL_MAX_FIELD_LENGTH);
+        return;
+    }
+    unsigned char last = p[n - 1];
+    if (last == '\n' || last == '\r') {
+        /* A line end inside quotes belongs to the field; remember where
+         * that field opened for an "unterminated" message at the end. A
+         * field completed since then means this is a new quoted field. */
+        if (r->parser.quoted && (!r->in_quote || r->quote_seq != r->n_fields)) {
+            r->quote_line = r->line;
+            r->quote_seq = r->n_fields;
+        }
+        r->in_quote = r->parser.quoted;
+        if (last == '\n')
+            r->line++;
+        else
+            r->pending_cr = 1;
+    }
+}
+
+/* -------------------------------------------------------------- public */
+
+void xpl_csv_reader_free(xpl_csv_reader *r)
+{
+    if (!r)
+        return;
+    if (r->parser_ready)
+        csv_free(&r->parser);
+    if (r->close_fd && r->fd >= 0)
+        close(r->fd);
+    if (r->c_locale != (locale_t)0)
+        freelocale(r->c_locale);
+    free(r->path);
+    free(r->buf);
+    free(r->col_of);
+    free_names(r->names, r->n_cols);
+    free_names(r->header, r->header_n);
+    free(r->row);
+    free(r);
+}
+
+static int check_options(const xpl_csv_options *o)
+{
+    if (o->version != XPL_CSV_OPTIONS_VERSION)
+        return xpl__error(XPL_EINVAL,
+                          "csv options version %u is not supported "
+                          "(expected %u)",
+                          o->version, XPL_CSV_OPTIONS_VERSION);
+    if (o->has_header != 0 && o->has_header != 1)
+        return xpl__error(XPL_EINVAL, "csv options: has_header must be 0 or 1");
+    char d = o->delimiter;
+    if (d == '\0' || d == '"' || d == '\r' || d == '\n')
+        return xpl__error(XPL_EINVAL,
+                          "csv options: the delimiter cannot be NUL, a quote "
+                          "or a line end");
+    if (!o->columns && o->n_columns)
+        return xpl__error(XPL_EINVAL, "csv options: columns is NULL");
+    if (o->columns && !o->n_columns)
+        return xpl__error(XPL_EINVAL, "csv options: no columns selected");
+    if (o->n_columns > XPL_MAX_FEATURES)
+        return xpl__error(XPL_ELIMIT, "csv options: %zu columns, the limit is %zu",
+                          o->n_columns, XPL_MAX_FEATURES);
+    for (size_t i = 0; i < o->n_columns; i++) {
+        if (!o->columns[i] || !o->columns[i][0])
+            return xpl__error(XPL_EINVAL, "csv options: column %zu is %s", i,
+                              o->columns[i] ? "empty" : "NULL");
+        if (strlen(o->columns[i]) > XPL_MAX_NAME_LENGTH)
+            return xpl__error(XPL_ELIMIT,
+                              "csv options: column %zu is longer than %zu bytes",
+                              i, XPL_MAX_NAME_LENGTH);
+    }
+    if (o->n_columns > 1) {
+        size_t first = 0, second;
+        struct named *sorted =
+            sort_names(o->columns, o->n_columns, &first, &second);
+        if (!sorted)
+            return xpl__enomem();
+        free(sorted);
+        if (second != NO_COLUMN)
+            return xpl__error(XPL_EINVAL,
+                              "csv options: column \"%.64s\" is selected twice "
+                              "(%zu and %zu)",
+                              o->columns[second], first, second);
+    }
+    return XPL_OK;
+}
+
+int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
+                        const xpl_csv_options *opts)
+{
+    if (!out)
+        return xpl__error(XPL_EINVAL, "out is NULL");
+    *out = NULL;
+    if (!path || !*path)
+        return xpl__error(XPL_EINVAL, "no path given");
+    const xpl_csv_options defaults = XPL_CSV_OPTIONS_INIT;
+    const xpl_csv_options *o = opts ? opts : &defaults;
+    int rc = check_options(o);
+    if (rc)
+        return rc;
+
+    xpl_csv_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return xpl__enomem();
+    r->fd = -1;
+    r->line = 1;
+    r->has_header = o->has_header;
+    r->want = o->columns;
+    r->n_want = o->n_columns;
+    int use_stdin = strcmp(path, "-") == 0;
+    r->path = xpl__strdup(use_stdin ? "<stdin>" : path);
+    r->buf = malloc(CHUNK);
+    r->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    if (!r->path || !r->buf || r->c_locale == (locale_t)0) {
+        xpl_csv_reader_free(r);
+        return xpl__enomem();
+    }
+    if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+        xpl_csv_reader_free(r);
+        return xpl__enomem();
+    }
+    r->parser_ready = 1;
+    csv_set_delim(&r->parser, (unsigned char)o->delimiter);
+    csv_set_blk_size(&r->parser, 4096);
+
+    if (use_stdin) {
+        r->fd = STDIN_FILENO;
+    } else {
+        r->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (r->fd < 0) {
+            rc = xpl__error(XPL_EIO, "%s: cannot open: %s", path,
+                            strerror(errno));
+            xpl_csv_reader_free(r);
+            return rc;
+        }
+        r->close_fd = 1;
+    }
+
+    if (r->want && !r->has_header) {
+        /* Without a header the columns are taken by position. */
+        r->n_file_cols = r->n_cols = r->n_want;
+        r->col_of = xpl__malloc_array(r->n_cols, sizeof *r->col_of);
+        r->names = xpl__calloc_array(r->n_cols, sizeof *r->names);
+        r->row = xpl__malloc_array(r->n_cols, sizeof *r->row);
+        if (!r->col_of || !r->names || !r->row) {
+            xpl_csv_reader_free(r);
+            return xpl__enomem();
+        }
+        for (size_t i = 0; i < r->n_cols; i++) {
+            r->col_of[i] = i;
+            if (!(r->names[i] = xpl__strdup(r->want[i]))) {
+                xpl_csv_reader_free(r);
+                return xpl__enomem();
+            }
+        }
+        r->phase = PHASE_ROWS;
+    } else if (r->want) {
+        /* The header decides the mapping; the names are the requested ones. */
+        r->n_cols = r->n_want;
+        r->names = xpl__calloc_array(r->n_cols, sizeof *r->names);
+        if (!r->names) {
+            xpl_csv_reader_free(r);
+            return xpl__enomem();
+        }
+        for (size_t i = 0; i < r->n_cols; i++) {
+            if (!(r->names[i] = xpl__strdup(r->want[i]))) {
+                xpl_csv_reader_free(r);
+                return xpl__enomem();
+            }
+        }
+        r->phase = PHASE_HEADER;
+    } else {
+        r->phase = r->has_header ? PHASE_HEADER : PHASE_FIRST_ROW;
+    }
+
+    while (r->phase != PHASE_ROWS && !r->err && !r->finished)
+        step(r);
+    r->want = NULL; /* borrowed from opts only during open */
+    if (!r->err && r->phase != PHASE_ROWS)
+        fail(r, XPL_EFORMAT, "%s:1:1: empty file, expected %s", r->path,
+             r->has_header ? "a header" : "a row");
+    if (r->err) {
+        rc = report(r);
+        xpl_csv_reader_free(r);
+        return rc;
+    }
+    *out = r;
+    return XPL_OK;
+}
+
+size_t xpl_csv_reader_n_cols(const xpl_csv_reader *r)
+{
+    return r ? r->n_cols : 0;
+}
+
+const char *xpl_csv_reader_col_name(const xpl_csv_reader *r, size_t i)
+{
+    return r && i < r->n_cols ? r->names[i] : NULL;
+}
+
+uint64_t xpl_csv_reader_line(const xpl_csv_reader *r)
+{
+    return r ? r->last_row_line : 0;
+}
+
+int xpl_csv_reader_read(xpl_csv_reader *r, double *out, size_t max_rows,
+                        size_t *n_read)
+{
+    if (!r || !out || !n_read)
+        return xpl__error(XPL_EINVAL, "%s is NULL",
+                          !r ? "reader" : !out ? "out" : "n_read");
+    if (max_rows == 0)
+        return xpl__error(XPL_EINVAL, "max_rows is 0");
+    if (r->err)
+        return report(r);
+
+    r->out = out;
+    r->max_rows = max_rows;
+    r->n_out = 0;
+    if (r->row_pending) {
+        memcpy(out, r->row, r->n_cols * sizeof *out);
+        r->n_out = 1;
+        r->row_pending = 0;
+    }
+    while (r->n_out < max_rows && !r->err && !r->finished)
+        step(r);
+    r->out = NULL;
+
+    if (r->n_out == 0 && r->err)
+        return report(r);
+    *n_read = r->n_out;
+    return XPL_OK;
+}
+
+/* ----------------------------------------------------- whole-file read */
+
+int xpl_dataset_read_csv(xpl_dataset **out, const char *path,
+                         const xpl_csv_options *opts)
+{
+    if (!out)
+        return xpl__error(XPL_EINVAL, "out is NULL");
+    *out = NULL;
+    xpl_csv_reader *r;
+    int rc = xpl_csv_reader_open(&r, path, opts);
+    if (rc)
+        return rc;
+
+    const size_t d = r->n_cols;
+    double *x = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            if (cap == XPL_MAX_ROWS) {
+                /* One more row would pass the limit: see if there is one. */
+                double *probe = xpl__malloc_array(d, sizeof *probe);
+                size_t got = 0;
+                rc = probe ? xpl_csv_reader_read(r, probe, 1, &got)
+                           : xpl__enomem();
+                free(probe);
+                if (!rc && got)
+                    rc = xpl__error(XPL_ELIMIT, "%s:%llu: more than %zu rows",
+                                    r->path,
+                                    (unsigned long long)r->last_row_line,
+                                    XPL_MAX_ROWS);
+                break;
+            }
+            /* Start near 1 MiB whatever the width, then double. */
+            size_t grown = cap ? 2 * cap : (1u << 17) / d + 1;
+            if (grown > XPL_MAX_ROWS)
+                grown = XPL_MAX_ROWS;
+            size_t bytes;
+            double *bigger = NULL;
+            if (xpl__mul_ok(grown, d, &bytes) &&
+                xpl__mul_ok(bytes, sizeof *x, &bytes))
+                bigger = realloc(x, bytes);
+            if (!bigger) {
+                rc = xpl__enomem();
+                break;
+            }
+            x = bigger;
+            cap = grown;
+        }
+        size_t got = 0;
+        if ((rc = xpl_csv_reader_read(r, x + n * d, cap - n, &got)) != XPL_OK)
+            break;
+        if (got == 0)
+            break;
+        n += got;
+    }
+    if (rc) {
+        free(x);
+        xpl_csv_reader_free(r);
+        return rc;
+    }
+
+    if (n == 0) {
+        free(x);
+        x = NULL;
+    } else if (n < cap) {
+        double *fit = realloc(x, n * d * sizeof *x);
+        if (fit)
+            x = fit;
+    }
+    char **names = r->names; /* handed over to the dataset */
+    r->names = NULL;
+    rc = xpl__dataset_adopt(out, n, d, x, names, NULL);
+    if (rc) {
+        free(x);
+        free_names(names, d);
+    }
+    xpl_csv_reader_free(r);
+    return rc;
+}

@@ -1,0 +1,976 @@
+/* CSV reading: cell syntax, layouts, column selection, streaming, and every
+ * error path with its exact "path:line:column:" position. */
+#include "check_helpers.h"
+
+#include <xplain/xplain.h>
+
+#include <fcntl.h>
+#include <float.h>
+#include <locale.h>
+#include <malloc.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CHUNK_BYTES (64 * 1024)
+
+/* write_tmp's buffer is overwritten by the next call: keep a copy. */
+static const char *tmp_csv(const char *name, const char *content, size_t len)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s", write_tmp(name, content, len));
+    return path;
+}
+
+static const char *tmp_text(const char *name, const char *content)
+{
+    return tmp_csv(name, content, strlen(content));
+}
+
+static xpl_dataset *read_ok(const char *path, const xpl_csv_options *o)
+{
+    xpl_dataset *ds = NULL;
+    int rc = xpl_dataset_read_csv(&ds, path, o);
+    ck_assert_msg(rc == XPL_OK, "%s: %s", path, xpl_last_error());
+    ck_assert_ptr_nonnull(ds);
+    return ds;
+}
+
+static xpl_dataset *read_str(const char *content, const xpl_csv_options *o)
+{
+    return read_ok(tmp_text("ok.csv", content), o);
+}
+
+static void assert_values(const xpl_dataset *ds, size_t n_rows,
+                          size_t n_cols, const double *want)
+{
+    ck_assert_uint_eq(xpl_dataset_n_rows(ds), n_rows);
+    ck_assert_uint_eq(xpl_dataset_n_cols(ds), n_cols);
+    const double *x = xpl_dataset_data(ds);
+    for (size_t i = 0; i < n_rows * n_cols; i++) {
+        if (isnan(want[i]))
+            ck_assert_msg(isnan(x[i]), "cell %zu: %g, want NaN", i, x[i]);
+        else
+            ck_assert_msg(x[i] == want[i], "cell %zu: %.17g, want %.17g", i,
+                          x[i], want[i]);
+    }
+}
+
+/* Read `content` both whole and streamed row by row: both must fail with
+ * `code` and the message "<path>:<where_what>". */
+static void expect_fail_n(const char *content, size_t len,
+                          const xpl_csv_options *o, int code,
+                          const char *where_what)
+{
+    const char *path = tmp_csv("bad.csv", content, len);
+    char want[2048];
+    snprintf(want, sizeof want, "%s:%s", path, where_what);
+
+    xpl_dataset *ds = (xpl_dataset *)&want;
+    int rc = xpl_dataset_read_csv(&ds, path, o);
+    ck_assert_msg(rc == code, "%s: rc %d, want %d (%s)", where_what, rc, code,
+                  xpl_last_error());
+    ck_assert_ptr_null(ds);
+    ck_assert_str_eq(xpl_last_error(), want);
+
+    xpl_csv_reader *r = NULL;
+    rc = xpl_csv_reader_open(&r, path, o);
+    if (rc == XPL_OK) {
+        double row[64];
+        size_t got = 0;
+        ck_assert_uint_le(xpl_csv_reader_n_cols(r), 64);
+        while ((rc = xpl_csv_reader_read(r, row, 1, &got)) == XPL_OK && got)
+            ;
+        xpl_csv_reader_free(r);
+    } else {
+        ck_assert_ptr_null(r);
+    }
+    ck_assert_int_eq(rc, code);
+    ck_assert_str_eq(xpl_last_error(), want);
+}
+
+static void expect_fail(const char *content, const xpl_csv_options *o,
+                        int code, const char *where_what)
+{
+    expect_fail_n(content, strlen(content), o, code, where_what);
+}
+
+/* ------------------------------------------------------------ layouts */
+
+START_TEST(test_basic)
+{
+    xpl_dataset *ds = read_str("a,b,c\n1,2,3\n4.5,-6,7e-1\n", NULL);
+    const double want[] = { 1, 2, 3, 4.5, -6, 0.7 };
+    assert_values(ds, 2, 3, want);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 0), "a");
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 2), "c");
+    ck_assert_ptr_null(xpl_dataset_col_name(ds, 3));
+    ck_assert_ptr_null(xpl_dataset_weights(ds));
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_no_trailing_newline)
+{
+    xpl_dataset *ds = read_str("a,b\n1,2\n3,4", NULL);
+    const double want[] = { 1, 2, 3, 4 };
+    assert_values(ds, 2, 2, want);
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_line_ends)
+{
+    const double want[] = { 1, 2, 3, 4 };
+    const char *variants[] = {
+        "a,b\r\n1,2\r\n3,4\r\n", /* CRLF */
+        "a,b\r1,2\r3,4\r",       /* old Mac CR */
+        "a,b\n1,2\r\n3,4",       /* mixed, no final line end */
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof *variants; i++) {
+        xpl_dataset *ds = read_str(variants[i], NULL);
+        assert_values(ds, 2, 2, want);
+        ck_assert_str_eq(xpl_dataset_col_name(ds, 1), "b");
+        xpl_dataset_free(ds);
+    }
+    /* Physical lines are counted the same way for every line end. */
+    expect_fail("a,b\r\n1,2\r\n\r\n3,x\r\n", NULL, XPL_EFORMAT,
+                "4:2: expected a number, found \"x\"");
+    expect_fail("a,b\r1,2\r\r3,x\r", NULL, XPL_EFORMAT,
+                "4:2: expected a number, found \"x\"");
+}
+END_TEST
+
+START_TEST(test_bom_crlf_fixture)
+{
+    xpl_dataset *ds = read_ok(src_path("tests/data/csv/bom_crlf.csv"), NULL);
+    const double want[] = { 1, 2, 3, 4 };
+    assert_values(ds, 2, 2, want);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 0), "a");
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_quoted_fixture)
+{
+    xpl_dataset *ds = read_ok(src_path("tests/data/csv/quoted.csv"), NULL);
+    const double want[] = { 1.5, 2, -300, 4, 5.25, 6 };
+    assert_values(ds, 2, 3, want);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 0), "age");
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 1), "body mass, index");
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 2), "s\"1");
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_quoted_newline_in_header)
+{
+    xpl_dataset *ds = read_str("\"two\nlines\",b\n1,2\n", NULL);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 0), "two\nlines");
+    xpl_dataset_free(ds);
+    /* The quoted line end is still a physical line. */
+    expect_fail("\"two\nlines\",b\n1,x\n", NULL, XPL_EFORMAT,
+                "3:2: expected a number, found \"x\"");
+}
+END_TEST
+
+START_TEST(test_blank_lines)
+{
+    xpl_dataset *ds = read_str("\n\na,b\n\n1,2\n   \n\t\n\r\n3,4\n\n\n", NULL);
+    const double want[] = { 1, 2, 3, 4 };
+    assert_values(ds, 2, 2, want);
+    xpl_dataset_free(ds);
+    expect_fail("a\n\n1\n\n\nx\n", NULL, XPL_EFORMAT,
+                "6:1: expected a number, found \"x\"");
+}
+END_TEST
+
+START_TEST(test_header_only)
+{
+    const char *variants[] = { "a,b\n", "a,b", "\357\273\277a,b\r\n\r\n" };
+    for (size_t i = 0; i < 3; i++) {
+        xpl_dataset *ds = read_str(variants[i], NULL);
+        ck_assert_uint_eq(xpl_dataset_n_rows(ds), 0);
+        ck_assert_uint_eq(xpl_dataset_n_cols(ds), 2);
+        ck_assert_str_eq(xpl_dataset_col_name(ds, 1), "b");
+        xpl_dataset_free(ds);
+    }
+}
+END_TEST
+
+START_TEST(test_delimiters)
+{
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.delimiter = '\t';
+    xpl_dataset *ds = read_str("a\tb\tc\n1\t\t3\n", &o);
+    const double want[] = { 1, NAN, 3 };
+    assert_values(ds, 1, 3, want);
+    xpl_dataset_free(ds);
+
+    o.delimiter = ';';
+    ds = read_str("a;b\n1.5;2\n", &o);
+    const double want2[] = { 1.5, 2 };
+    assert_values(ds, 1, 2, want2);
+    xpl_dataset_free(ds);
+    /* A comma is then part of the cell: "1,5" is not a number. */
+    expect_fail("a;b\n1,5;2\n", &o, XPL_EFORMAT,
+                "2:1: expected a number, found \"1,5\"");
+}
+END_TEST
+
+/* --------------------------------------------------------------- cells */
+
+START_TEST(test_missing_tokens)
+{
+    xpl_dataset *ds =
+        read_str("a,b,c\n,NA,NaN\nnan,\"\", NA \n\" \",\"nan\",-nan\n", NULL);
+    const double want[] = { NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
+    assert_values(ds, 3, 3, want);
+    /* Missing values are plain NaN, whatever the spelling. */
+    const double *x = xpl_dataset_data(ds);
+    for (size_t i = 0; i < 9; i++)
+        ck_assert(!signbit(x[i]));
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_number_syntax)
+{
+    xpl_dataset *ds = read_str(
+        "a,b,c,d\n"
+        "inf,-inf,Infinity,-Infinity\n"
+        " 1 ,\t2\t,\" 3 \",\"-4.5e1\"\n"
+        "+5,.5,5.,1E2\n"
+        "4.9e-324,2.2250738585072014e-308,1e-400,-0\n"
+        "1.7976931348623157e308,-1.7976931348623157e308,0.1,123456789012\n",
+        NULL);
+    const double want[] = {
+        INFINITY, -INFINITY, INFINITY, -INFINITY,
+        1, 2, 3, -45,
+        5, 0.5, 5, 100,
+        4.9e-324, DBL_MIN, 0, -0.0,
+        DBL_MAX, -DBL_MAX, 0.1, 123456789012.0,
+    };
+    assert_values(ds, 5, 4, want);
+    const double *x = xpl_dataset_data(ds);
+    ck_assert(x[12] > 0);           /* the subnormal survives */
+    ck_assert(signbit(x[15]));      /* -0 stays negative zero */
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_locale_independent)
+{
+    /* Where a decimal-comma locale is installed, it must not change how
+     * "1.5" reads. Without one this still checks the default path. */
+    const char *locales[] = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+                              "C.UTF-8" };
+    for (size_t i = 0; i < 4; i++)
+        if (setlocale(LC_ALL, locales[i]))
+            break;
+    xpl_dataset *ds = read_str("a,b\n1.5,-2.25e1\n", NULL);
+    const double want[] = { 1.5, -22.5 };
+    assert_values(ds, 1, 2, want);
+    xpl_dataset_free(ds);
+    expect_fail("a\n\"1,5\"\n", NULL, XPL_EFORMAT,
+                "2:1: expected a number, found \"1,5\"");
+    setlocale(LC_ALL, "C");
+}
+END_TEST
+
+START_TEST(test_bad_cells)
+{
+    expect_fail("a,b,c\n1,2,3\n1,2,abc\n", NULL, XPL_EFORMAT,
+                "3:3: expected a number, found \"abc\"");
+    expect_fail("a,b\n1,2x\n", NULL, XPL_EFORMAT,
+                "2:2: expected a number, found \"2x\"");
+    expect_fail("a,b\n0x1p3,2\n", NULL, XPL_EFORMAT,
+                "2:1: expected a number, found \"0x1p3\"");
+    expect_fail("a,b\n1,-0X1A\n", NULL, XPL_EFORMAT,
+                "2:2: expected a number, found \"-0X1A\"");
+    expect_fail("a,b\n1e999,2\n", NULL, XPL_EFORMAT,
+                "2:1: number out of range, found \"1e999\"");
+    expect_fail("a,b\n1,-1e999\n", NULL, XPL_EFORMAT,
+                "2:2: number out of range, found \"-1e999\"");
+    expect_fail("a,b\n1,\"1 2\"\n", NULL, XPL_EFORMAT,
+                "2:2: expected a number, found \"1 2\"");
+    expect_fail("a,b\n1,NULL\n", NULL, XPL_EFORMAT,
+                "2:2: expected a number, found \"NULL\"");
+    expect_fail("a,b\n1,1.5.2\n", NULL, XPL_EFORMAT,
+                "2:2: expected a number, found \"1.5.2\"");
+    /* Quotes and control bytes are escaped in the message. */
+    expect_fail("a,b\n1,\"say \"\"hi\"\"\"\n", NULL, XPL_EFORMAT,
+                "2:2: expected a number, found \"say \\\"hi\\\"\"");
+    expect_fail_n("a,b\n1,1\0002\n", 10, NULL, XPL_EFORMAT,
+                  "2:2: expected a number, found \"1\\x002\"");
+    /* Long cells are cut in the message. */
+    expect_fail("a\nabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\n",
+                NULL, XPL_EFORMAT,
+                "2:1: expected a number, found "
+                "\"abcdefghijklmnopqrstuvwxyzabcdefghijklmn...\"");
+}
+END_TEST
+
+/* ------------------------------------------------------------- structure */
+
+START_TEST(test_ragged_rows)
+{
+    expect_fail("a,b,c\n1,2,3\n1,2\n", NULL, XPL_EFORMAT,
+                "3:3: expected 3 fields, found 2");
+    expect_fail("a,b\n1,2,3\n", NULL, XPL_EFORMAT,
+                "2:3: expected 2 fields, found 3");
+    expect_fail("a,b\n1,2,\n", NULL, XPL_EFORMAT,
+                "2:3: expected 2 fields, found 3");
+    expect_fail("a\n1\n2,3\n", NULL, XPL_EFORMAT,
+                "3:2: expected 1 field, found 2");
+    /* The final row without a line end is checked too. */
+    expect_fail("a,b\n1,2\n3", NULL, XPL_EFORMAT,
+                "3:2: expected 2 fields, found 1");
+}
+END_TEST
+
+START_TEST(test_bad_quoting)
+{
+    expect_fail("a,b\n1,2\"3\n", NULL, XPL_EFORMAT,
+                "2:2: quote inside an unquoted field (quote the whole field "
+                "and double the inner quotes)");
+    expect_fail("a,b\n\"1\"x,2\n", NULL, XPL_EFORMAT,
+                "2:1: unexpected character after a closing quote");
+    expect_fail("a,b\n\"1\" \"2\",3\n", NULL, XPL_EFORMAT,
+                "2:1: unexpected character after a closing quote");
+    expect_fail("a,b\n1,\"2\n3,4\n", NULL, XPL_EFORMAT,
+                "2:2: unterminated quoted field");
+    expect_fail("a,b\n1,\"2", NULL, XPL_EFORMAT,
+                "2:2: unterminated quoted field");
+    /* A quoted field that closed, then another that never does. */
+    expect_fail("a,b\n\"1\n\",\"2\n\n", NULL, XPL_EFORMAT,
+                "3:2: unterminated quoted field");
+}
+END_TEST
+
+START_TEST(test_header_errors)
+{
+    expect_fail("a,b,a\n1,2,3\n", NULL, XPL_EFORMAT,
+                "1:3: duplicate column name \"a\" (also column 1)");
+    expect_fail("x,y,z,y,x\n", NULL, XPL_EFORMAT,
+                "1:4: duplicate column name \"y\" (also column 2)");
+    expect_fail("a,,c\n1,2,3\n", NULL, XPL_EFORMAT, "1:2: empty column name");
+    expect_fail("a,\"\"\n", NULL, XPL_EFORMAT, "1:2: empty column name");
+    expect_fail("\n\na,b,\n", NULL, XPL_EFORMAT, "3:3: empty column name");
+    expect_fail_n("a,b\0c\n", 6, NULL, XPL_EFORMAT,
+                  "1:2: column name contains a NUL byte");
+}
+END_TEST
+
+START_TEST(test_empty_file)
+{
+    expect_fail("", NULL, XPL_EFORMAT, "1:1: empty file, expected a header");
+    expect_fail("\n\r\n  \n", NULL, XPL_EFORMAT,
+                "1:1: empty file, expected a header");
+    expect_fail("\xef\xbb\xbf", NULL, XPL_EFORMAT,
+                "1:1: empty file, expected a header");
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.has_header = 0;
+    expect_fail("", &o, XPL_EFORMAT, "1:1: empty file, expected a row");
+
+    /* With named columns and no header, an empty file has 0 rows. */
+    const char *cols[] = { "x", "y" };
+    o.columns = cols;
+    o.n_columns = 2;
+    xpl_dataset *ds = read_str("", &o);
+    ck_assert_uint_eq(xpl_dataset_n_rows(ds), 0);
+    ck_assert_uint_eq(xpl_dataset_n_cols(ds), 2);
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_nonexistent_file)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/does-not-exist.csv", tmp_dir());
+    xpl_dataset *ds = NULL;
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, NULL), XPL_EIO);
+    ck_assert_ptr_null(ds);
+    char want[700];
+    snprintf(want, sizeof want, "%s: cannot open: No such file or directory",
+             path);
+    ck_assert_str_eq(xpl_last_error(), want);
+
+    xpl_csv_reader *r = (xpl_csv_reader *)path;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, NULL), XPL_EIO);
+    ck_assert_ptr_null(r);
+
+    /* A directory opens but cannot be read. */
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, tmp_dir(), NULL), XPL_EIO);
+    snprintf(want, sizeof want, "%s:1: read error: ", tmp_dir());
+    ck_assert_msg(strncmp(xpl_last_error(), want, strlen(want)) == 0, "%s",
+                  xpl_last_error());
+}
+END_TEST
+
+/* ---------------------------------------------------------------- limits */
+
+static char *repeat(char c, size_t n, const char *prefix, const char *suffix)
+{
+    size_t p = strlen(prefix), s = strlen(suffix);
+    char *buf = malloc(p + n + s + 1);
+    ck_assert_ptr_nonnull(buf);
+    memcpy(buf, prefix, p);
+    memset(buf + p, c, n);
+    memcpy(buf + p + n, suffix, s + 1);
+    return buf;
+}
+
+START_TEST(test_field_too_long)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "2:2: field is longer than %zu bytes",
+             (size_t)XPL_MAX_FIELD_LENGTH);
+    char *text = repeat('1', XPL_MAX_FIELD_LENGTH + 1, "a,b\n1,", "\n");
+    expect_fail(text, NULL, XPL_ELIMIT, msg);
+    free(text);
+    /* A quoted field that never closes is cut off at the limit too, and
+     * its position is where it stopped. */
+    text = repeat('1', XPL_MAX_FIELD_LENGTH + 1, "a,b\n1,\"", "");
+    expect_fail(text, NULL, XPL_ELIMIT, msg);
+    free(text);
+    /* Exactly at the limit is fine (it is just not a number). */
+    text = repeat('1', XPL_MAX_FIELD_LENGTH, "a,b\n1,", "\n");
+    xpl_dataset *ds = NULL;
+    ck_assert_int_eq(xpl_dataset_read_csv(
+                         &ds, tmp_text("max.csv", text), NULL),
+                     XPL_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), ":2:2: number out of range"));
+    free(text);
+
+    snprintf(msg, sizeof msg, "1:2: column name is longer than %zu bytes",
+             (size_t)XPL_MAX_NAME_LENGTH);
+    text = repeat('n', XPL_MAX_NAME_LENGTH + 1, "a,", "\n1,2\n");
+    expect_fail(text, NULL, XPL_ELIMIT, msg);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_too_many_columns)
+{
+    /* One name too many: "c,c,...,c". The limit is met before the
+     * duplicate check. */
+    size_t n = XPL_MAX_FEATURES + 1;
+    char *text = malloc(2 * n + 1);
+    ck_assert_ptr_nonnull(text);
+    for (size_t i = 0; i < n; i++) {
+        text[2 * i] = 'c';
+        text[2 * i + 1] = i + 1 < n ? ',' : '\n';
+    }
+    text[2 * n] = '\0';
+    char msg[128];
+    snprintf(msg, sizeof msg, "1:%zu: more than %zu columns", n,
+             (size_t)XPL_MAX_FEATURES);
+    expect_fail(text, NULL, XPL_ELIMIT, msg);
+
+    /* The same row as data without a header. */
+    for (size_t i = 0; i < n; i++)
+        text[2 * i] = '0';
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.has_header = 0;
+    expect_fail(text, &o, XPL_ELIMIT, msg);
+    free(text);
+}
+END_TEST
+
+/* ------------------------------------------------------ column selection */
+
+START_TEST(test_select_by_name)
+{
+    const char *cols[] = { "age", "bmi", "s3" };
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = cols;
+    o.n_columns = 3;
+    /* Reordered, and the text columns id and target are never parsed. */
+    xpl_dataset *ds = read_ok(src_path("tests/data/csv/select.csv"), &o);
+    const double want[] = { 41, 22.5, 0.5, NAN, 30, NAN, 67, 18.25, -1e-3 };
+    assert_values(ds, 3, 3, want);
+    for (size_t j = 0; j < 3; j++)
+        ck_assert_str_eq(xpl_dataset_col_name(ds, j), cols[j]);
+    xpl_dataset_free(ds);
+
+    /* Ignored columns still count for the row width. */
+    expect_fail("id,x\nabc,1\nabc\n", &(xpl_csv_options){
+                    XPL_CSV_OPTIONS_VERSION, 1, ',',
+                    (const char *const[]){ "x" }, 1 },
+                XPL_EFORMAT, "3:2: expected 2 fields, found 1");
+}
+END_TEST
+
+START_TEST(test_missing_columns)
+{
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    const char *two[] = { "bmi", "age", "s3", "s4" };
+    o.columns = two;
+    o.n_columns = 4;
+    expect_fail("age,s4,x\n1,2,3\n", &o, XPL_ESHAPE,
+                "1: missing columns \"bmi\", \"s3\"");
+    o.n_columns = 2;
+    expect_fail("\n\nage,x\n1,2\n", &o, XPL_ESHAPE, "3: missing column \"bmi\"");
+
+    /* A long list is cut short with the total. */
+    enum { MANY = 200 };
+    static char names[MANY][16];
+    const char *many[MANY];
+    for (size_t i = 0; i < MANY; i++) {
+        snprintf(names[i], sizeof names[i], "feature_%03zu", i);
+        many[i] = names[i];
+    }
+    o.columns = many;
+    o.n_columns = MANY;
+    xpl_dataset *ds = NULL;
+    ck_assert_int_eq(xpl_dataset_read_csv(
+                         &ds, tmp_text("m.csv", "a\n1\n"), &o),
+                     XPL_ESHAPE);
+    const char *msg = xpl_last_error();
+    ck_assert_ptr_nonnull(strstr(msg, ":1: missing columns \"feature_000\", "
+                                      "\"feature_001\""));
+    ck_assert_ptr_nonnull(strstr(msg, ", ... (200 in all)"));
+    ck_assert_uint_lt(strlen(msg), 1000);
+}
+END_TEST
+
+START_TEST(test_no_header)
+{
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.has_header = 0;
+    xpl_dataset *ds = read_str("\n1,2,3\n4,5,6", &o);
+    const double want[] = { 1, 2, 3, 4, 5, 6 };
+    assert_values(ds, 2, 3, want);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 0), "f0");
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 2), "f2");
+    xpl_dataset_free(ds);
+
+    expect_fail("1,2\n3,4,5\n", &o, XPL_EFORMAT,
+                "2:3: expected 2 fields, found 3");
+    /* Without a header the first row is data: a bad cell fails the open. */
+    expect_fail("1,x\n", &o, XPL_EFORMAT,
+                "1:2: expected a number, found \"x\"");
+
+    const char *cols[] = { "p", "q", "r" };
+    o.columns = cols;
+    o.n_columns = 3;
+    ds = read_str("1,2,3\n4,5,6\n", &o);
+    assert_values(ds, 2, 3, want);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 1), "q");
+    xpl_dataset_free(ds);
+    expect_fail("1,2,3\n4,5\n", &o, XPL_EFORMAT,
+                "2:3: expected 3 fields, found 2");
+    expect_fail("1,2,3,4\n", &o, XPL_EFORMAT,
+                "1:4: expected 3 fields, found 4");
+}
+END_TEST
+
+START_TEST(test_bad_options)
+{
+    xpl_dataset *ds = NULL;
+    const char *path = tmp_text("o.csv", "a,b\n1,2\n");
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.version = 2;
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
+    ck_assert_str_eq(xpl_last_error(),
+                     "csv options version 2 is not supported (expected 1)");
+
+    const char bad_delims[] = { '"', '\n', '\r', '\0' };
+    for (size_t i = 0; i < sizeof bad_delims; i++) {
+        o = (xpl_csv_options)XPL_CSV_OPTIONS_INIT;
+        o.delimiter = bad_delims[i];
+        ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
+    }
+    o = (xpl_csv_options)XPL_CSV_OPTIONS_INIT;
+    o.has_header = 2;
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
+
+    o = (xpl_csv_options)XPL_CSV_OPTIONS_INIT;
+    o.n_columns = 2;
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
+
+    const char *dup[] = { "a", "b", "a" };
+    o.columns = dup;
+    o.n_columns = 3;
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
+    ck_assert_str_eq(xpl_last_error(),
+                     "csv options: column \"a\" is selected twice (0 and 2)");
+    const char *empty[] = { "a", "" };
+    o.columns = empty;
+    o.n_columns = 2;
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
+    const char *null[] = { "a", NULL };
+    o.columns = null;
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
+    o.columns = dup;
+    o.n_columns = 0;
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
+    o.n_columns = XPL_MAX_FEATURES + 1; /* refused before columns is read */
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_ELIMIT);
+    char *long_name = repeat('n', XPL_MAX_NAME_LENGTH + 1, "", "");
+    const char *too_long[] = { long_name };
+    o.columns = too_long;
+    o.n_columns = 1;
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_ELIMIT);
+    free(long_name);
+
+    ck_assert_int_eq(xpl_dataset_read_csv(NULL, path, NULL), XPL_EINVAL);
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, NULL, NULL), XPL_EINVAL);
+    ck_assert_int_eq(xpl_dataset_read_csv(&ds, "", NULL), XPL_EINVAL);
+    ck_assert_ptr_null(ds);
+
+    xpl_csv_reader *r = NULL;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, NULL), XPL_OK);
+    double row[2];
+    size_t got = 7;
+    ck_assert_int_eq(xpl_csv_reader_read(r, row, 0, &got), XPL_EINVAL);
+    ck_assert_int_eq(xpl_csv_reader_read(r, NULL, 1, &got), XPL_EINVAL);
+    ck_assert_int_eq(xpl_csv_reader_read(r, row, 1, NULL), XPL_EINVAL);
+    ck_assert_int_eq(xpl_csv_reader_read(NULL, row, 1, &got), XPL_EINVAL);
+    ck_assert_uint_eq(got, 7); /* untouched on failure */
+    ck_assert_uint_eq(xpl_csv_reader_n_cols(NULL), 0);
+    ck_assert_ptr_null(xpl_csv_reader_col_name(r, 2));
+    ck_assert_ptr_null(xpl_csv_reader_col_name(NULL, 0));
+    xpl_csv_reader_free(r);
+    xpl_csv_reader_free(NULL);
+}
+END_TEST
+
+/* ------------------------------------------------------------- streaming */
+
+START_TEST(test_error_after_good_rows)
+{
+    const char *path = tmp_text("s.csv", "a\n1\n2\n\nx\n3\n");
+    xpl_csv_reader *r;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, NULL), XPL_OK);
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 0);
+    double out[10];
+    size_t got = 0;
+    /* The rows before the bad one come first... */
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 10, &got), XPL_OK);
+    ck_assert_uint_eq(got, 2);
+    ck_assert(out[0] == 1 && out[1] == 2);
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 3);
+    /* ...then the error, even if another failure happened in between... */
+    xpl_dataset *ds;
+    ck_assert_int_eq(xpl_dataset_new(&ds, 0, 0, NULL, NULL, NULL), XPL_EINVAL);
+    char want[600];
+    snprintf(want, sizeof want, "%s:5:1: expected a number, found \"x\"",
+             path);
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 10, &got), XPL_EFORMAT);
+    ck_assert_str_eq(xpl_last_error(), want);
+    /* ...and it stays. */
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 10, &got), XPL_EFORMAT);
+    ck_assert_str_eq(xpl_last_error(), want);
+    ck_assert_uint_eq(got, 2);
+    xpl_csv_reader_free(r);
+}
+END_TEST
+
+START_TEST(test_reader_basics)
+{
+    const char *path = tmp_text("r.csv", "a,b\n1,2\n3,4\n5,6\n");
+    xpl_csv_reader *r;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, NULL), XPL_OK);
+    ck_assert_uint_eq(xpl_csv_reader_n_cols(r), 2);
+    ck_assert_str_eq(xpl_csv_reader_col_name(r, 0), "a");
+    ck_assert_str_eq(xpl_csv_reader_col_name(r, 1), "b");
+    double out[4] = { 0 };
+    size_t got;
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 2, &got), XPL_OK);
+    ck_assert_uint_eq(got, 2);
+    ck_assert(out[0] == 1 && out[3] == 4);
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 3);
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 2, &got), XPL_OK);
+    ck_assert_uint_eq(got, 1);
+    ck_assert(out[0] == 5 && out[1] == 6 && out[2] == 3);
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 4);
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 2, &got), XPL_OK);
+    ck_assert_uint_eq(got, 0);
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 2, &got), XPL_OK);
+    ck_assert_uint_eq(got, 0);
+    xpl_csv_reader_free(r);
+
+    /* No header, no columns: the first row is read at open and still
+     * delivered. */
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.has_header = 0;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, &o), XPL_EFORMAT);
+    path = tmp_text("r2.csv", "7,8\n9,10\n");
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, &o), XPL_OK);
+    ck_assert_uint_eq(xpl_csv_reader_n_cols(r), 2);
+    ck_assert_str_eq(xpl_csv_reader_col_name(r, 1), "f1");
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 1);
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 1, &got), XPL_OK);
+    ck_assert_uint_eq(got, 1);
+    ck_assert(out[0] == 7 && out[1] == 8);
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 2, &got), XPL_OK);
+    ck_assert_uint_eq(got, 1);
+    ck_assert(out[0] == 9 && out[1] == 10);
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 2);
+    xpl_csv_reader_free(r);
+}
+END_TEST
+
+/* A deterministic table rendered as CSV, with varied cell spellings. */
+static char *generate(size_t n_rows, size_t n_cols, size_t *len_out,
+                      double *values)
+{
+    size_t cap = 64 + n_rows * n_cols * 24, len = 0;
+    char *s = malloc(cap);
+    ck_assert_ptr_nonnull(s);
+    for (size_t j = 0; j < n_cols; j++)
+        len += (size_t)snprintf(s + len, cap - len, "%sc%zu", j ? "," : "", j);
+    s[len++] = '\n';
+    unsigned long long state = 12345;
+    for (size_t i = 0; i < n_rows; i++) {
+        for (size_t j = 0; j < n_cols; j++) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            long v = (long)(state >> 40) - (1L << 23);
+            double x = (double)v / 1000.0;
+            const char *sep = j ? "," : "";
+            if (v % 17 == 0) {
+                len += (size_t)snprintf(s + len, cap - len, "%s", sep);
+                x = NAN;
+            } else if (v % 5 == 0) {
+                len += (size_t)snprintf(s + len, cap - len, "%s\"%.3f\"", sep, x);
+            } else {
+                len += (size_t)snprintf(s + len, cap - len, "%s%.3f", sep, x);
+            }
+            if (values)
+                values[i * n_cols + j] = x;
+        }
+        len += (size_t)snprintf(s + len, cap - len, i % 3 ? "\n" : "\r\n");
+    }
+    s[len] = '\0';
+    *len_out = len;
+    return s;
+}
+
+static int same_bits(const double *a, const double *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(a[i] == b[i] || (isnan(a[i]) && isnan(b[i]))))
+            return 0;
+    return 1;
+}
+
+START_TEST(test_batches_equal_whole)
+{
+    const size_t rows = 3000, cols = 7;
+    size_t len;
+    double *want = malloc(rows * cols * sizeof *want);
+    char *text = generate(rows, cols, &len, want);
+    ck_assert_uint_gt(len, 2 * CHUNK_BYTES); /* crosses block boundaries */
+    const char *path = tmp_csv("gen.csv", text, len);
+    free(text);
+
+    xpl_dataset *ds = read_ok(path, NULL);
+    ck_assert_uint_eq(xpl_dataset_n_rows(ds), rows);
+    ck_assert(same_bits(xpl_dataset_data(ds), want, rows * cols));
+
+    const size_t batches[] = { 1, 2, 3, 7, 64, 999, 5000 };
+    double *got_all = malloc(rows * cols * sizeof *got_all);
+    double *buf = malloc(5000 * cols * sizeof *buf);
+    for (size_t b = 0; b < sizeof batches / sizeof *batches; b++) {
+        xpl_csv_reader *r;
+        ck_assert_int_eq(xpl_csv_reader_open(&r, path, NULL), XPL_OK);
+        size_t total = 0, got;
+        while (xpl_csv_reader_read(r, buf, batches[b], &got) == XPL_OK && got) {
+            ck_assert_uint_le(got, batches[b]);
+            ck_assert_uint_le(total + got, rows);
+            memcpy(got_all + total * cols, buf, got * cols * sizeof *buf);
+            total += got;
+        }
+        ck_assert_uint_eq(total, rows);
+        ck_assert_uint_eq(xpl_csv_reader_line(r), rows + 1);
+        ck_assert(same_bits(got_all, want, rows * cols));
+        xpl_csv_reader_free(r);
+    }
+    free(buf);
+    free(got_all);
+    free(want);
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+/* Pad with blank lines so that the next text starts `before` bytes short of
+ * the block boundary at `at`. */
+static size_t pad_to(char *s, size_t len, size_t at, size_t before)
+{
+    while (len + before < at)
+        s[len++] = '\n';
+    return len;
+}
+
+START_TEST(test_rows_across_block_boundary)
+{
+    char *s = malloc(4 * CHUNK_BYTES);
+    size_t len = (size_t)sprintf(s, "a,\"b\nc\"\n");
+    /* A row split across the boundary inside a number. */
+    len = pad_to(s, len, CHUNK_BYTES, 4);
+    len += (size_t)sprintf(s + len, "12345,6\n");
+    /* A quoted field with a line end split across the next boundary. */
+    len = pad_to(s, len, 2 * CHUNK_BYTES, 3);
+    len += (size_t)sprintf(s + len, "\"7\n\",8\n");
+    /* A CRLF split between CR and LF, then a bad cell on the next line. */
+    len = pad_to(s, len, 3 * CHUNK_BYTES, 4);
+    len += (size_t)sprintf(s + len, "9,1\r\n10,y\n");
+    ck_assert(s[3 * CHUNK_BYTES - 1] == '\r' && s[3 * CHUNK_BYTES] == '\n');
+
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += s[i] == '\n';
+    const char *path = tmp_csv("boundary.csv", s, len);
+    char want[700];
+    snprintf(want, sizeof want, "%s:%zu:2: expected a number, found \"y\"",
+             path, lines - 1);
+
+    xpl_csv_reader *r;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, NULL), XPL_OK);
+    ck_assert_str_eq(xpl_csv_reader_col_name(r, 1), "b\nc");
+    double out[8];
+    size_t got;
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 8, &got), XPL_OK);
+    ck_assert_uint_eq(got, 3);
+    const double rows[] = { 12345, 6, 7, 8, 9, 1 };
+    ck_assert(same_bits(out, rows, 6));
+    ck_assert_uint_eq(xpl_csv_reader_line(r), lines - 2);
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 8, &got), XPL_EFORMAT);
+    ck_assert_str_eq(xpl_last_error(), want);
+    xpl_csv_reader_free(r);
+    free(s);
+}
+END_TEST
+
+static size_t heap_in_use(void)
+{
+#if defined(__GLIBC__)
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+#else
+    return 0;
+#endif
+}
+
+START_TEST(test_large_file_bounded_memory)
+{
+    const size_t rows = 100000, cols = 8;
+    size_t len;
+    char *text = generate(rows, cols, &len, NULL);
+    const char *path = tmp_csv("large.csv", text, len);
+    free(text);
+    ck_assert_uint_gt(len, 6u << 20);
+
+    size_t base = heap_in_use();
+    xpl_csv_reader *r;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, NULL), XPL_OK);
+    double buf[100 * 8];
+    size_t got, total = 0, peak = 0;
+    double sum = 0;
+    while (xpl_csv_reader_read(r, buf, 100, &got) == XPL_OK && got) {
+        for (size_t i = 0; i < got * cols; i++)
+            sum += isnan(buf[i]) ? 0 : buf[i];
+        total += got;
+        size_t now = heap_in_use();
+        if (now > peak)
+            peak = now;
+    }
+    ck_assert_uint_eq(total, rows);
+    ck_assert(isfinite(sum));
+    ck_assert_uint_eq(xpl_csv_reader_line(r), rows + 1);
+    xpl_csv_reader_free(r);
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+    /* Sanitizers replace malloc and glibc's counters then see nothing. */
+    ck_assert_msg(peak < base + (1u << 20), "heap grew by %zu bytes",
+                  peak - base);
+#else
+    (void)base;
+#endif
+}
+END_TEST
+
+START_TEST(test_stdin)
+{
+    const char *path = tmp_text("stdin.csv", "a,b\n1,2\n3,z\n");
+    int fd = open(path, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+    close(fd);
+    xpl_csv_reader *r;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, "-", NULL), XPL_OK);
+    double out[4];
+    size_t got;
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 4, &got), XPL_OK);
+    ck_assert_uint_eq(got, 1);
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 4, &got), XPL_EFORMAT);
+    ck_assert_str_eq(xpl_last_error(),
+                     "<stdin>:3:2: expected a number, found \"z\"");
+    xpl_csv_reader_free(r);
+    /* Standard input belongs to the program and stays open. */
+    ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
+
+    ck_assert_int_eq(lseek(STDIN_FILENO, 0, SEEK_SET), 0);
+    ck_assert_int_eq(xpl_dataset_read_csv(&(xpl_dataset *){ NULL }, "-", NULL),
+                     XPL_EFORMAT);
+    ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
+}
+END_TEST
+
+static Suite *csv_suite(void)
+{
+    Suite *s = suite_create("csv");
+    TCase *tc = tcase_create("layout");
+    tcase_add_test(tc, test_basic);
+    tcase_add_test(tc, test_no_trailing_newline);
+    tcase_add_test(tc, test_line_ends);
+    tcase_add_test(tc, test_bom_crlf_fixture);
+    tcase_add_test(tc, test_quoted_fixture);
+    tcase_add_test(tc, test_quoted_newline_in_header);
+    tcase_add_test(tc, test_blank_lines);
+    tcase_add_test(tc, test_header_only);
+    tcase_add_test(tc, test_delimiters);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("cells");
+    tcase_add_test(tc, test_missing_tokens);
+    tcase_add_test(tc, test_number_syntax);
+    tcase_add_test(tc, test_locale_independent);
+    tcase_add_test(tc, test_bad_cells);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("errors");
+    tcase_add_test(tc, test_ragged_rows);
+    tcase_add_test(tc, test_bad_quoting);
+    tcase_add_test(tc, test_header_errors);
+    tcase_add_test(tc, test_empty_file);
+    tcase_add_test(tc, test_nonexistent_file);
+    tcase_add_test(tc, test_field_too_long);
+    tcase_add_test(tc, test_too_many_columns);
+    tcase_add_test(tc, test_bad_options);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("columns");
+    tcase_add_test(tc, test_select_by_name);
+    tcase_add_test(tc, test_missing_columns);
+    tcase_add_test(tc, test_no_header);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("streaming");
+    tcase_add_test(tc, test_error_after_good_rows);
+    tcase_add_test(tc, test_reader_basics);
+    tcase_add_test(tc, test_batches_equal_whole);
+    tcase_add_test(tc, test_rows_across_block_boundary);
+    tcase_add_test(tc, test_large_file_bounded_memory);
+    tcase_add_test(tc, test_stdin);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return run_suite(csv_suite());
+}
