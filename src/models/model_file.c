@@ -1,2 +1,816 @@
-/* placeholder: being written */
-#include <xplain/xplain.h>
+/* model.bin: writing, atomic saving and reading. The layout is specified in
+ * docs/model-format.md; this file implements exactly that document, and the
+ * writer emits only what the reader accepts. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/bytes.h"
+#include "core/crc32.h"
+#include "core/error.h"
+#include "data/dataset_internal.h"
+#include "data/stats_internal.h"
+#include "models/linear.h"
+#include "models/model_file.h"
+#include "models/model_internal.h"
+
+enum {
+    BIN_MAJOR = 1,
+    BIN_MINOR = 0,
+    HEADER_SIZE = XPL__MODEL_BIN_MAGIC_SIZE + 8, /* magic, major, minor, flags */
+    TRAILER_SIZE = 4,
+    SECTION_HEADER_SIZE = 16                     /* type, flags, length */
+};
+
+/* Section types. Values are written to files: append only. */
+enum {
+    SEC_MODEL = 1,
+    SEC_LINEAR = 2,
+    SEC_BACKGROUND = 16,
+    SEC_STATS = 17
+};
+
+/* Section flag bit 0: a reader that does not know the type may skip it. */
+#define SEC_OPTIONAL 1u
+
+/* Bytes of one feature's fixed statistics: n, n_missing, mean, std, min, max. */
+#define STATS_FEATURE_BYTES 48u
+
+/* Smallest encoded feature name: a u32 length and at least one byte. */
+#define MIN_NAME_BYTES 5u
+
+/* ================================================================ writing */
+
+/* Everything the reader checks is checked here too, so a file that was
+ * written can always be read back. The objects' constructors already
+ * guarantee most of it; this catches the rest (UTF-8 names) and any future
+ * constructor that is less strict. */
+static int check_writable(const xpl_model *m)
+{
+    if (m->family == XPL__FAMILY_CUSTOM)
+        return xpl__error(XPL_EUNSUPPORTED, "model \"%s\" wraps a user "
+                          "callback: only built-in models can be saved",
+                          xpl_model_kind(m));
+    const xpl__linear *lin = xpl__linear_params(m);
+    if (!lin)
+        return xpl__error(XPL_EUNSUPPORTED, "%s models cannot be saved by "
+                          "this version", xpl_model_kind(m));
+    if ((unsigned)m->link > XPL_LINK_LOG)
+        return xpl__error(XPL_EINVAL, "cannot save: unknown link %d",
+                          (int)m->link);
+    for (size_t j = 0; j < m->n_features; j++) {
+        size_t len = strlen(m->feature_names[j]);
+        if (len == 0 || len > XPL_MAX_NAME_LENGTH ||
+            !xpl__utf8_valid(m->feature_names[j], len))
+            return xpl__error(XPL_EINVAL, "cannot save: the name of feature "
+                              "%zu is empty, too long or not valid UTF-8", j);
+    }
+    for (size_t k = 0; k < m->n_outputs; k++)
+        if (!isfinite(lin->intercept[k]))
+            return xpl__error(XPL_EINVAL, "cannot save: intercept %zu is not "
+                              "finite", k);
+    for (size_t i = 0; i < m->n_outputs * m->n_features; i++)
+        if (!isfinite(lin->coef[i]))
+            return xpl__error(XPL_EINVAL, "cannot save: a coefficient is not "
+                              "finite");
+
+    const xpl_dataset *bg = m->background;
+    if (bg) {
+        if (bg->n_cols != m->n_features || bg->n_rows == 0 ||
+            bg->n_rows > XPL_MAX_ROWS)
+            return xpl__error(XPL_EINVAL, "cannot save: the background has "
+                              "%zu rows and %zu columns", bg->n_rows,
+                              bg->n_cols);
+        for (size_t i = 0; bg->w && i < bg->n_rows; i++)
+            if (!(isfinite(bg->w[i]) && bg->w[i] >= 0))
+                return xpl__error(XPL_EINVAL, "cannot save: background "
+                                  "weight %zu is negative or not finite", i);
+    }
+    const xpl_stats *s = m->stats;
+    if (s) {
+        if (s->n_features != m->n_features || s->n_quantiles > UINT32_MAX)
+            return xpl__error(XPL_EINVAL, "cannot save: statistics of %zu "
+                              "features with %zu quantiles", s->n_features,
+                              s->n_quantiles);
+        for (size_t q = 0; q < s->n_quantiles; q++)
+            if (!(s->probs[q] >= 0 && s->probs[q] <= 1) ||
+                (q > 0 && !(s->probs[q] > s->probs[q - 1])))
+                return xpl__error(XPL_EINVAL, "cannot save: quantile "
+                                  "probabilities must increase strictly "
+                                  "within [0, 1]");
+    }
+    return XPL_OK;
+}
+
+/* Write a section header with a placeholder length; returns where the
+ * length goes, for end_section to fill in once the payload is written. */
+static size_t begin_section(xpl__writer *w, uint32_t type, uint32_t flags)
+{
+    xpl__put_u32(w, type);
+    xpl__put_u32(w, flags);
+    size_t at = w->size;
+    xpl__put_u64(w, 0);
+    return at;
+}
+
+static void end_section(xpl__writer *w, size_t length_at)
+{
+    xpl__patch_u64(w, length_at, (uint64_t)(w->size - length_at - 8));
+}
+
+static void put_f64s(xpl__writer *w, const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        xpl__put_f64(w, v[i]);
+}
+
+static void write_model(xpl__writer *w, const xpl_model *m)
+{
+    size_t at = begin_section(w, SEC_MODEL, 0);
+    xpl__put_u32(w, (uint32_t)m->family);
+    xpl__put_u32(w, (uint32_t)m->link);
+    xpl__put_u64(w, m->n_features);
+    xpl__put_u64(w, m->n_outputs);
+    for (size_t j = 0; j < m->n_features; j++)
+        xpl__put_string(w, m->feature_names[j], strlen(m->feature_names[j]));
+    end_section(w, at);
+}
+
+static void write_linear(xpl__writer *w, const xpl__linear *lin)
+{
+    size_t at = begin_section(w, SEC_LINEAR, 0);
+    put_f64s(w, lin->intercept, lin->n_outputs);
+    put_f64s(w, lin->coef, lin->n_outputs * lin->n_features);
+    end_section(w, at);
+}
+
+static void write_background(xpl__writer *w, const xpl_dataset *bg)
+{
+    size_t at = begin_section(w, SEC_BACKGROUND, SEC_OPTIONAL);
+    xpl__put_u64(w, bg->n_rows);
+    xpl__put_u8(w, bg->w ? 1 : 0);
+    put_f64s(w, bg->x, bg->n_rows * bg->n_cols);
+    if (bg->w)
+        put_f64s(w, bg->w, bg->n_rows);
+    end_section(w, at);
+}
+
+static void write_stats(xpl__writer *w, const xpl_stats *s)
+{
+    size_t at = begin_section(w, SEC_STATS, SEC_OPTIONAL);
+    xpl__put_u32(w, (uint32_t)s->n_quantiles);
+    put_f64s(w, s->probs, s->n_quantiles);
+    for (size_t j = 0; j < s->n_features; j++) {
+        const xpl_feature_stats *f = &s->feature[j];
+        xpl__put_u64(w, f->n);
+        xpl__put_u64(w, f->n_missing);
+        xpl__put_f64(w, f->mean);
+        xpl__put_f64(w, f->std);
+        xpl__put_f64(w, f->min);
+        xpl__put_f64(w, f->max);
+        put_f64s(w, s->quantiles + j * s->n_quantiles, s->n_quantiles);
+    }
+    end_section(w, at);
+}
+
+int xpl_model_serialize(const xpl_model *m, void **out, size_t *size)
+{
+    if (!m || !out || !size)
+        return xpl__error(XPL_EINVAL, "xpl_model_serialize: NULL argument");
+    int rc = check_writable(m);
+    if (rc)
+        return rc;
+
+    xpl__writer w;
+    xpl__writer_init(&w);
+    xpl__put_bytes(&w, XPL__MODEL_BIN_MAGIC, XPL__MODEL_BIN_MAGIC_SIZE);
+    xpl__put_u16(&w, BIN_MAJOR);
+    xpl__put_u16(&w, BIN_MINOR);
+    xpl__put_u32(&w, 0);
+    write_model(&w, m);
+    write_linear(&w, xpl__linear_params(m));
+    if (m->background)
+        write_background(&w, m->background);
+    if (m->stats)
+        write_stats(&w, m->stats);
+    if (!w.failed)
+        xpl__put_u32(&w, xpl__crc32(0, w.data, w.size));
+
+    size_t n;
+    unsigned char *data = xpl__writer_take(&w, &n);
+    if (!data)
+        return xpl__enomem();
+    *out = data;
+    *size = n;
+    return XPL_OK;
+}
+
+/* ================================================================= saving */
+
+static const char *errno_text(int err, char *buf, size_t n)
+{
+    if (strerror_r(err, buf, n) != 0)
+        snprintf(buf, n, "error %d", err);
+    return buf;
+}
+
+static int io_error(const char *path, const char *what, int err)
+{
+    char text[128];
+    return xpl__error(XPL_EIO, "%s: cannot %s: %s", path, what,
+                      errno_text(err, text, sizeof text));
+}
+
+/* mkstemp creates files readable by the owner only. A saved model should get
+ * the permissions any new file would get (0666 minus the umask). The umask
+ * cannot be read without changing it, which would race with other threads,
+ * so it is taken from /proc on Linux; elsewhere the file stays 0600. */
+static mode_t new_file_mode(void)
+{
+    mode_t mode = S_IRUSR | S_IWUSR;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return mode;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        unsigned mask;
+        if (sscanf(line, "Umask: %o", &mask) == 1) {
+            mode = (mode_t)(0666u & ~mask);
+            break;
+        }
+    }
+    fclose(f);
+    return mode;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Make the rename itself durable. Best effort: some file systems cannot
+ * sync a directory, and the new file is complete either way. */
+static void sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    if (!slash)
+        dir = xpl__strdup(".");
+    else if (slash == path)
+        dir = xpl__strdup("/");
+    else {
+        dir = malloc((size_t)(slash - path) + 1);
+        if (dir) {
+            memcpy(dir, path, (size_t)(slash - path));
+            dir[slash - path] = '\0';
+        }
+    }
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/* Write to a temporary file next to the target, then rename over it: readers
+ * see the old file or the new one, never a partial one. */
+static int replace_file(const char *path, const unsigned char *data,
+                        size_t size)
+{
+    static const char suffix[] = ".tmp-XXXXXX";
+    size_t len = strlen(path);
+    char *tmp = malloc(len + sizeof suffix);
+    if (!tmp)
+        return xpl__enomem();
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, suffix, sizeof suffix);
+
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int err = errno;
+        free(tmp);
+        return io_error(path, "create a temporary file next to it", err);
+    }
+    /* Replacing a file keeps its permissions, as an in-place write would. */
+    struct stat st;
+    mode_t mode = stat(path, &st) == 0 ? (st.st_mode & 07777)
+                                       : new_file_mode();
+    (void)fchmod(fd, mode);
+
+    const char *failed = NULL;
+    if (write_all(fd, data, size) != 0)
+        failed = "write";
+    else if (fsync(fd) != 0)
+        failed = "sync";
+    int err = errno;
+    /* close can report a deferred write error (NFS, quotas). */
+    if (close(fd) != 0 && !failed) {
+        failed = "write";
+        err = errno;
+    }
+    if (!failed && rename(tmp, path) != 0) {
+        failed = "replace";
+        err = errno;
+    }
+    if (failed) {
+        unlink(tmp);
+        free(tmp);
+        return io_error(path, failed, err);
+    }
+    free(tmp);
+    sync_parent(path);
+    return XPL_OK;
+}
+
+int xpl_model_save(const xpl_model *m, const char *path)
+{
+    if (!m || !path || !path[0])
+        return xpl__error(XPL_EINVAL, "xpl_model_save: NULL argument");
+    void *data;
+    size_t size;
+    int rc = xpl_model_serialize(m, &data, &size);
+    if (rc)
+        return rc;
+    rc = replace_file(path, data, size);
+    free(data);
+    return rc;
+}
+
+/* ================================================================ reading */
+
+/* What has been read so far; sections may come in any order after MODEL, so
+ * the model is built only once every section has been read. */
+struct bin {
+    const char *name;
+    uint16_t minor;
+    uint32_t family;
+    xpl_link link;
+    size_t n_features;
+    size_t n_outputs;
+    char **names;   /* n_features, NULL entries until read */
+    double *intercept;
+    double *coef;
+    size_t bg_rows;
+    double *bg_x;
+    double *bg_w;
+    xpl_stats *stats;
+};
+
+static void bin_free(struct bin *b)
+{
+    if (b->names)
+        for (size_t j = 0; j < b->n_features; j++)
+            free(b->names[j]);
+    free(b->names);
+    free(b->intercept);
+    free(b->coef);
+    free(b->bg_x);
+    free(b->bg_w);
+    xpl_stats_free(b->stats);
+}
+
+/* Something that version 1.0 does not define. If the file says it is a
+ * newer 1.x, a newer library may well read it: report a version problem
+ * rather than corruption. */
+static int undefined(const struct bin *b, const xpl__reader *r, size_t at,
+                     const char *fmt, ...) XPL__PRINTF(4, 5);
+
+static int undefined(const struct bin *b, const xpl__reader *r, size_t at,
+                     const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (b->minor > BIN_MINOR)
+        return xpl__reader_error(r, at, XPL_EVERSION, "%s: the file is "
+                                 "model.bin %d.%u, this library reads up to "
+                                 "%d.%d", msg, BIN_MAJOR, (unsigned)b->minor,
+                                 BIN_MAJOR, BIN_MINOR);
+    return xpl__reader_error(r, at, XPL_EFORMAT, "%s", msg);
+}
+
+static int read_f64s(xpl__reader *r, double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = xpl__get_f64(r, &v[i]);
+        if (rc)
+            return rc;
+    }
+    return XPL_OK;
+}
+
+static int read_model(struct bin *b, xpl__reader *r)
+{
+    size_t at = r->pos;
+    uint32_t family, link;
+    int rc = xpl__get_u32(r, &family);
+    if (rc)
+        return rc;
+    if (family == XPL__FAMILY_TREES)
+        return xpl__reader_error(r, at, XPL_EUNSUPPORTED, "tree ensembles "
+                                 "(model family 2) are not supported by this "
+                                 "version");
+    if (family != XPL__FAMILY_LINEAR)
+        return undefined(b, r, at, "unknown model family %lu",
+                         (unsigned long)family);
+    b->family = family;
+
+    size_t link_at = r->pos;
+    if ((rc = xpl__get_u32(r, &link)))
+        return rc;
+    if (link > XPL_LINK_LOG)
+        return undefined(b, r, link_at, "unknown link %lu",
+                         (unsigned long)link);
+    b->link = (xpl_link)link;
+
+    uint64_t n_features, n_outputs;
+    at = r->pos;
+    if ((rc = xpl__get_u64(r, &n_features)))
+        return rc;
+    if (n_features == 0)
+        return xpl__reader_error(r, at, XPL_EFORMAT, "the model has no "
+                                 "features");
+    if (n_features > XPL_MAX_FEATURES)
+        return xpl__reader_error(r, at, XPL_ELIMIT, "%llu features: more "
+                                 "than the limit %zu",
+                                 (unsigned long long)n_features,
+                                 XPL_MAX_FEATURES);
+    at = r->pos;
+    if ((rc = xpl__get_u64(r, &n_outputs)))
+        return rc;
+    if (n_outputs == 0)
+        return xpl__reader_error(r, at, XPL_EFORMAT, "the model has no "
+                                 "outputs");
+    if (n_outputs > XPL_MAX_OUTPUTS)
+        return xpl__reader_error(r, at, XPL_ELIMIT, "%llu outputs: more "
+                                 "than the limit %zu",
+                                 (unsigned long long)n_outputs,
+                                 XPL_MAX_OUTPUTS);
+    if (b->link == XPL_LINK_SOFTMAX && n_outputs < 2)
+        return xpl__reader_error(r, link_at, XPL_EFORMAT, "the softmax "
+                                 "link needs at least 2 outputs, the model "
+                                 "has 1");
+
+    if ((rc = xpl__reader_need(r, n_features, MIN_NAME_BYTES,
+                               "feature names")))
+        return rc;
+    b->names = calloc((size_t)n_features, sizeof *b->names);
+    if (!b->names)
+        return xpl__enomem();
+    b->n_features = (size_t)n_features;
+    b->n_outputs = (size_t)n_outputs;
+    for (size_t j = 0; j < b->n_features; j++)
+        if ((rc = xpl__get_string(r, XPL_MAX_NAME_LENGTH, &b->names[j])))
+            return rc;
+    return XPL_OK;
+}
+
+static int read_linear(struct bin *b, xpl__reader *r)
+{
+    if (b->family != XPL__FAMILY_LINEAR)
+        return xpl__reader_error(r, r->pos, XPL_EFORMAT, "LINEAR section in "
+                                 "a model of family %lu",
+                                 (unsigned long)b->family);
+    size_t n_coef;
+    /* Both counts are within the limits, so this cannot overflow a 64-bit
+     * size_t; on a 32-bit one it can, and the product is then too big to
+     * be in memory anyway. */
+    if (!xpl__mul_ok(b->n_features, b->n_outputs, &n_coef))
+        return xpl__reader_error(r, r->pos, XPL_ELIMIT, "too many "
+                                 "coefficients for this machine");
+    int rc = xpl__reader_need(r, (uint64_t)b->n_outputs + n_coef, 8,
+                              "intercepts and coefficients");
+    if (rc)
+        return rc;
+    b->intercept = xpl__malloc_array(b->n_outputs, sizeof(double));
+    b->coef = xpl__malloc_array(n_coef, sizeof(double));
+    if (!b->intercept || !b->coef)
+        return xpl__enomem();
+    size_t at = r->pos;
+    if ((rc = read_f64s(r, b->intercept, b->n_outputs)))
+        return rc;
+    for (size_t k = 0; k < b->n_outputs; k++)
+        if (!isfinite(b->intercept[k]))
+            return xpl__reader_error(r, at + 8 * k, XPL_EFORMAT, "intercept "
+                                     "%zu is not finite", k);
+    at = r->pos;
+    if ((rc = read_f64s(r, b->coef, n_coef)))
+        return rc;
+    for (size_t i = 0; i < n_coef; i++)
+        if (!isfinite(b->coef[i]))
+            return xpl__reader_error(r, at + 8 * i, XPL_EFORMAT, "coefficient "
+                                     "%zu of output %zu is not finite",
+                                     i % b->n_features, i / b->n_features);
+    return XPL_OK;
+}
+
+static int read_background(struct bin *b, xpl__reader *r)
+{
+    size_t at = r->pos;
+    uint64_t n_rows;
+    uint8_t has_weights;
+    int rc = xpl__get_u64(r, &n_rows);
+    if (rc)
+        return rc;
+    if (n_rows == 0)
+        return xpl__reader_error(r, at, XPL_EFORMAT, "the background has no "
+                                 "rows");
+    if (n_rows > XPL_MAX_ROWS)
+        return xpl__reader_error(r, at, XPL_ELIMIT, "%llu background rows: "
+                                 "more than the limit %zu",
+                                 (unsigned long long)n_rows, XPL_MAX_ROWS);
+    at = r->pos;
+    if ((rc = xpl__get_u8(r, &has_weights)))
+        return rc;
+    if (has_weights > 1)
+        return xpl__reader_error(r, at, XPL_EFORMAT, "has_weights is %u, "
+                                 "expected 0 or 1", (unsigned)has_weights);
+    /* n_features <= 2^20, so the row size cannot overflow. */
+    uint64_t row_bytes = 8 * (uint64_t)b->n_features + (has_weights ? 8 : 0);
+    if ((rc = xpl__reader_need(r, n_rows, row_bytes, "background rows")))
+        return rc;
+    /* The check above bounds n_rows * n_features by the bytes in memory. */
+    size_t n_values = (size_t)n_rows * b->n_features;
+    b->bg_x = xpl__malloc_array(n_values, sizeof(double));
+    if (!b->bg_x)
+        return xpl__enomem();
+    b->bg_rows = (size_t)n_rows;
+    if ((rc = read_f64s(r, b->bg_x, n_values)))
+        return rc;
+    if (!has_weights)
+        return XPL_OK;
+    b->bg_w = xpl__malloc_array(b->bg_rows, sizeof(double));
+    if (!b->bg_w)
+        return xpl__enomem();
+    at = r->pos;
+    if ((rc = read_f64s(r, b->bg_w, b->bg_rows)))
+        return rc;
+    for (size_t i = 0; i < b->bg_rows; i++)
+        if (!(isfinite(b->bg_w[i]) && b->bg_w[i] >= 0))
+            return xpl__reader_error(r, at + 8 * i, XPL_EFORMAT, "background "
+                                     "weight %zu is %g: weights must be "
+                                     "finite and non-negative", i,
+                                     b->bg_w[i]);
+    return XPL_OK;
+}
+
+static int read_stats(struct bin *b, xpl__reader *r)
+{
+    uint32_t n_quantiles;
+    int rc = xpl__get_u32(r, &n_quantiles);
+    if (rc)
+        return rc;
+    if ((rc = xpl__reader_need(r, n_quantiles, 8, "quantile probabilities")))
+        return rc;
+    size_t probs_at = r->pos;
+    uint64_t per_feature = STATS_FEATURE_BYTES + 8 * (uint64_t)n_quantiles;
+    /* Check the whole section's size before allocating anything: the
+     * probabilities, then one record per feature. */
+    xpl__reader rest = *r;
+    rest.pos += 8 * (size_t)n_quantiles;
+    if ((rc = xpl__reader_need(&rest, b->n_features, per_feature,
+                               "feature statistics")))
+        return rc;
+
+    if ((rc = xpl__stats_alloc(&b->stats, b->n_features, n_quantiles)))
+        return rc;
+    xpl_stats *s = b->stats;
+    if ((rc = read_f64s(r, s->probs, n_quantiles)))
+        return rc;
+    for (size_t q = 0; q < n_quantiles; q++)
+        if (!(s->probs[q] >= 0 && s->probs[q] <= 1) ||
+            (q > 0 && !(s->probs[q] > s->probs[q - 1])))
+            return xpl__reader_error(r, probs_at + 8 * q, XPL_EFORMAT,
+                                     "quantile probability %zu is %g: "
+                                     "probabilities must increase strictly "
+                                     "within [0, 1]", q, s->probs[q]);
+    for (size_t j = 0; j < b->n_features; j++) {
+        xpl_feature_stats *f = &s->feature[j];
+        if ((rc = xpl__get_u64(r, &f->n)) ||
+            (rc = xpl__get_u64(r, &f->n_missing)) ||
+            (rc = xpl__get_f64(r, &f->mean)) ||
+            (rc = xpl__get_f64(r, &f->std)) ||
+            (rc = xpl__get_f64(r, &f->min)) ||
+            (rc = xpl__get_f64(r, &f->max)) ||
+            (rc = read_f64s(r, s->quantiles + j * s->n_quantiles,
+                            n_quantiles)))
+            return rc;
+    }
+    return XPL_OK;
+}
+
+struct section_kind {
+    uint32_t type;
+    uint32_t flags; /* the only flags a valid file may give this type */
+    const char *label;
+    int (*read)(struct bin *b, xpl__reader *r);
+};
+
+static const struct section_kind section_kinds[] = {
+    { SEC_MODEL, 0, "MODEL", read_model },
+    { SEC_LINEAR, 0, "LINEAR", read_linear },
+    { SEC_BACKGROUND, SEC_OPTIONAL, "BACKGROUND", read_background },
+    { SEC_STATS, SEC_OPTIONAL, "STATS", read_stats },
+};
+
+#define N_SECTION_KINDS (sizeof section_kinds / sizeof section_kinds[0])
+
+static int read_sections(struct bin *b, xpl__reader *body)
+{
+    int seen[N_SECTION_KINDS] = { 0 };
+    int first = 1;
+    while (xpl__reader_left(body) > 0) {
+        size_t at = body->pos;
+        if (xpl__reader_left(body) < SECTION_HEADER_SIZE)
+            return xpl__reader_error(body, at, XPL_EFORMAT, "truncated "
+                                     "section header: %d bytes needed, %zu "
+                                     "left", SECTION_HEADER_SIZE,
+                                     xpl__reader_left(body));
+        uint32_t type = 0, flags = 0;
+        uint64_t length = 0;
+        int rc = xpl__get_u32(body, &type);
+        if (!rc)
+            rc = xpl__get_u32(body, &flags);
+        if (!rc)
+            rc = xpl__get_u64(body, &length);
+        if (rc)
+            return rc;
+        if (flags & ~SEC_OPTIONAL)
+            return undefined(b, body, at + 4, "section type %lu has "
+                             "undefined flags 0x%lx", (unsigned long)type,
+                             (unsigned long)flags);
+        if (length > xpl__reader_left(body))
+            return xpl__reader_error(body, at + 8, XPL_EFORMAT, "section "
+                                     "type %lu claims %llu bytes, only %zu "
+                                     "left", (unsigned long)type,
+                                     (unsigned long long)length,
+                                     xpl__reader_left(body));
+        xpl__reader payload;
+        if ((rc = xpl__reader_sub(body, length, &payload)))
+            return rc;
+
+        if (first && type != SEC_MODEL)
+            return xpl__reader_error(body, at, XPL_EFORMAT, "the first "
+                                     "section must be MODEL (type 1), found "
+                                     "type %lu", (unsigned long)type);
+        first = 0;
+        size_t k = 0;
+        while (k < N_SECTION_KINDS && section_kinds[k].type != type)
+            k++;
+        if (k == N_SECTION_KINDS) {
+            if (flags & SEC_OPTIONAL)
+                continue;
+            return undefined(b, body, at, "unknown required section type %lu",
+                             (unsigned long)type);
+        }
+        const struct section_kind *kind = &section_kinds[k];
+        if (flags != kind->flags)
+            return xpl__reader_error(body, at + 4, XPL_EFORMAT, "%s section "
+                                     "with flags %lu, expected %lu",
+                                     kind->label, (unsigned long)flags,
+                                     (unsigned long)kind->flags);
+        if (seen[k])
+            return xpl__reader_error(body, at, XPL_EFORMAT, "a second %s "
+                                     "section", kind->label);
+        seen[k] = 1;
+        if ((rc = kind->read(b, &payload)))
+            return rc;
+        if (xpl__reader_left(&payload) != 0)
+            return xpl__reader_error(&payload, payload.pos, XPL_EFORMAT,
+                                     "%zu unexpected bytes at the end of the "
+                                     "%s section", xpl__reader_left(&payload),
+                                     kind->label);
+    }
+    if (first)
+        return xpl__reader_error(body, body->pos, XPL_EFORMAT, "no MODEL "
+                                 "section");
+    if (b->family == XPL__FAMILY_LINEAR && !b->coef)
+        return xpl__reader_error(body, body->pos, XPL_EFORMAT, "no LINEAR "
+                                 "section in a linear model");
+    return XPL_OK;
+}
+
+/* The constructors report problems without a file name or offset; add the
+ * name, and report bad contents as a format error rather than a bad
+ * argument. */
+static int rewrap(const char *name, int rc)
+{
+    if (rc == XPL_ENOMEM)
+        return rc;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", xpl_last_error());
+    return xpl__error(rc == XPL_EINVAL ? XPL_EFORMAT : rc, "%s: %s", name,
+                      msg);
+}
+
+static int build_model(xpl_model **out, struct bin *b)
+{
+    xpl_model *m;
+    int rc = xpl__linear_model_new(&m, b->n_features, b->n_outputs,
+                                   (const char *const *)b->names, b->link,
+                                   b->intercept, b->coef);
+    if (rc)
+        return rewrap(b->name, rc);
+    if (b->bg_x) {
+        /* The model copied the names; the background takes the originals. */
+        rc = xpl__dataset_adopt(&m->background, b->bg_rows, b->n_features,
+                                b->bg_x, b->names, b->bg_w);
+        if (rc) {
+            xpl_model_free(m);
+            return rewrap(b->name, rc);
+        }
+        b->bg_x = NULL;
+        b->names = NULL;
+        b->bg_w = NULL;
+    }
+    m->stats = b->stats;
+    b->stats = NULL;
+    *out = m;
+    return XPL_OK;
+}
+
+int xpl__model_read_bin(xpl_model **out, const unsigned char *data,
+                        size_t size, const char *name)
+{
+    *out = NULL;
+    if (!name)
+        name = "<buffer>";
+    xpl__reader r;
+    xpl__reader_init(&r, data, size, name);
+
+    size_t n = size < XPL__MODEL_BIN_MAGIC_SIZE ? size
+                                                : XPL__MODEL_BIN_MAGIC_SIZE;
+    if (size == 0 || memcmp(data, XPL__MODEL_BIN_MAGIC, n) != 0)
+        return xpl__reader_error(&r, 0, XPL_EFORMAT, "not a model.bin file "
+                                 "(wrong magic bytes)");
+    /* The version comes before the size and checksum checks: a future
+     * major version may lay out the rest differently. */
+    uint16_t major = 0, minor = 0;
+    if (size >= XPL__MODEL_BIN_MAGIC_SIZE + 4) {
+        r.pos = XPL__MODEL_BIN_MAGIC_SIZE;
+        (void)xpl__get_u16(&r, &major);
+        (void)xpl__get_u16(&r, &minor);
+        if (major != BIN_MAJOR)
+            return xpl__reader_error(&r, XPL__MODEL_BIN_MAGIC_SIZE,
+                                     XPL_EVERSION, "model.bin version %u.%u "
+                                     "is %s than this library (%d.x)",
+                                     (unsigned)major, (unsigned)minor,
+                                     major > BIN_MAJOR ? "newer" : "older",
+                                     BIN_MAJOR);
+    }
+    if (size < HEADER_SIZE + TRAILER_SIZE)
+        return xpl__reader_error(&r, size, XPL_EFORMAT, "truncated: a "
+                                 "model.bin file has at least %d bytes, this "
+                                 "one has %zu", HEADER_SIZE + TRAILER_SIZE,
+                                 size);
+
+    size_t body_end = size - TRAILER_SIZE;
+    uint32_t stored = (uint32_t)data[body_end] |
+                      (uint32_t)data[body_end + 1] << 8 |
+                      (uint32_t)data[body_end + 2] << 16 |
+                      (uint32_t)data[body_end + 3] << 24;
+    uint32_t computed = xpl__crc32(0, data, body_end);
+    if (stored != computed)
+        return xpl__reader_error(&r, body_end, XPL_EFORMAT, "checksum "
+                                 "mismatch (file corrupted or truncated): "
+                                 "stored %08lx, computed %08lx",
+                                 (unsigned long)stored,
+                                 (unsigned long)computed);
+
+    struct bin b;
+    memset(&b, 0, sizeof b);
+    b.name = name;
+    b.minor = minor;
+    uint32_t flags;
+    (void)xpl__get_u32(&r, &flags);
+    if (flags != 0)
+        return undefined(&b, &r, XPL__MODEL_BIN_MAGIC_SIZE + 4, "header "
+                         "flags 0x%08lx: must be 0", (unsigned long)flags);
+
+    r.end = body_end;
+    int rc = read_sections(&b, &r);
+    if (!rc)
+        rc = build_model(out, &b);
+    bin_free(&b);
+    return rc;
+}
