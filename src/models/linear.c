@@ -48,6 +48,9 @@ int xpl__linear_model_new(xpl_model **out, size_t n_features, size_t n_outputs,
                           const double *intercept, const double *coef)
 {
     *out = NULL;
+    int rc = xpl__check_model_shape(n_features, n_outputs, link);
+    if (rc)
+        return rc;
     if (link == XPL_LINK_LOG)
         return xpl__error(XPL_EUNSUPPORTED, "linear models support the "
                           "identity, logit and softmax links");
@@ -77,7 +80,7 @@ int xpl__linear_model_new(xpl_model **out, size_t n_features, size_t n_outputs,
     memcpy(lin->coef, coef, n_coef * sizeof(double));
 
     xpl_model *m;
-    int rc = xpl__model_new(&m, &linear_ops, lin, XPL__FAMILY_LINEAR,
+    rc = xpl__model_new(&m, &linear_ops, lin, XPL__FAMILY_LINEAR,
                             n_features, n_outputs, names, link);
     if (rc) {
         linear_destroy(lin);

@@ -72,11 +72,8 @@ static char **copy_names(const char *const *names, size_t n)
     return copy;
 }
 
-int xpl__model_new(xpl_model **out, const xpl_adapter *ops, void *state,
-                   int family, size_t n_features, size_t n_outputs,
-                   const char *const *names, xpl_link link)
+int xpl__check_model_shape(size_t n_features, size_t n_outputs, xpl_link link)
 {
-    *out = NULL;
     if (n_features == 0 || n_outputs == 0)
         return xpl__error(XPL_EINVAL, "a model needs at least one feature "
                                       "and one output");
@@ -90,11 +87,19 @@ int xpl__model_new(xpl_model **out, const xpl_adapter *ops, void *state,
         return xpl__error(XPL_EINVAL, "unknown link %d", (int)link);
     if (link == XPL_LINK_SOFTMAX && n_outputs < 2)
         return xpl__error(XPL_EINVAL, "softmax link needs at least 2 outputs");
-    if (names) {
-        int rc = check_names(names, n_features);
-        if (rc)
-            return rc;
-    }
+    return XPL_OK;
+}
+
+int xpl__model_new(xpl_model **out, const xpl_adapter *ops, void *state,
+                   int family, size_t n_features, size_t n_outputs,
+                   const char *const *names, xpl_link link)
+{
+    *out = NULL;
+    int rc = xpl__check_model_shape(n_features, n_outputs, link);
+    if (rc)
+        return rc;
+    if (names && (rc = check_names(names, n_features)))
+        return rc;
     xpl_model *m = calloc(1, sizeof *m);
     if (!m)
         return xpl__enomem();

@@ -28,6 +28,9 @@ struct xpl_model {
     xpl_stats *stats;        /* owned, or NULL */
 };
 
+/* Validate counts and link before any array of that shape is touched. */
+int xpl__check_model_shape(size_t n_features, size_t n_outputs, xpl_link link);
+
 /* Build a model around an adapter. Names may be NULL ("f0", "f1", ...); they
  * are validated (non-empty, at most XPL_MAX_NAME_LENGTH bytes, no duplicates)
  * and copied. On success the model owns `state`; on failure the caller does. */
