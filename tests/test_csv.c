@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <malloc.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,6 +408,52 @@ START_TEST(test_nonexistent_file)
     snprintf(want, sizeof want, "%s:1: read error: ", tmp_dir());
     ck_assert_msg(strncmp(xpl_last_error(), want, strlen(want)) == 0, "%s",
                   xpl_last_error());
+}
+END_TEST
+
+/* Regression: the I/O messages came from strerror, whose buffer is shared by
+ * every thread. They now come from strerror_l; each thread must see its own
+ * complete message. */
+struct io_job {
+    const char *missing; /* a path that does not exist */
+    const char *dir;     /* a directory */
+    int bad;             /* messages that were not the expected ones */
+};
+
+static void *io_messages(void *arg)
+{
+    struct io_job *job = arg;
+    char want_open[700], want_read[700];
+    snprintf(want_open, sizeof want_open,
+             "%s: cannot open: No such file or directory", job->missing);
+    snprintf(want_read, sizeof want_read, "%s:1: read error: Is a directory",
+             job->dir);
+    for (int i = 0; i < 200; i++) {
+        xpl_dataset *ds = NULL;
+        const char *path = i % 2 ? job->missing : job->dir;
+        if (xpl_dataset_read_csv(&ds, path, NULL) != XPL_EIO || ds ||
+            strcmp(xpl_last_error(), i % 2 ? want_open : want_read) != 0)
+            job->bad++;
+    }
+    return NULL;
+}
+
+START_TEST(test_io_messages_threads)
+{
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/no-such-file.csv", tmp_dir());
+    enum { N_THREADS = 8 };
+    pthread_t threads[N_THREADS];
+    struct io_job jobs[N_THREADS];
+    for (int t = 0; t < N_THREADS; t++) {
+        jobs[t] = (struct io_job){ missing, tmp_dir(), 0 };
+        ck_assert_int_eq(pthread_create(&threads[t], NULL, io_messages,
+                                        &jobs[t]), 0);
+    }
+    for (int t = 0; t < N_THREADS; t++) {
+        ck_assert_int_eq(pthread_join(threads[t], NULL), 0);
+        ck_assert_int_eq(jobs[t].bad, 0);
+    }
 }
 END_TEST
 
@@ -948,6 +995,7 @@ static Suite *csv_suite(void)
     tcase_add_test(tc, test_header_errors);
     tcase_add_test(tc, test_empty_file);
     tcase_add_test(tc, test_nonexistent_file);
+    tcase_add_test(tc, test_io_messages_threads);
     tcase_add_test(tc, test_field_too_long);
     tcase_add_test(tc, test_too_many_columns);
     tcase_add_test(tc, test_bad_options);

@@ -419,12 +419,13 @@ START_TEST(versions_and_unsupported_kinds)
     /* The version is checked before anything a newer format might change. */
     expect("{\"format_version\": 7, \"type\": \"sparse-linear\", \"w\": 1}",
            XPL_EVERSION, "format_version 7");
-    expect("{\"type\": \"tree_ensemble\", \"trees\": []}", XPL_EUNSUPPORTED,
-           "m.json: type: \"tree_ensemble\" models are not supported "
-           "(supported: linear)");
+    expect("{\"type\": \"forest\", \"trees\": []}", XPL_EUNSUPPORTED,
+           "m.json: type: \"forest\" models are not supported "
+           "(supported: linear, tree_ensemble)");
+    /* XGBoost's layout is recognised and read by its own importer. */
     expect("{\"learner\": {\"gradient_booster\": {}}, \"version\": [2, 0, 3]}",
-           XPL_EUNSUPPORTED, "m.json: XGBoost JSON models are not supported "
-                             "yet");
+           XPL_EFORMAT, "m.json: XGBoost model: missing "
+                        "learner.learner_model_param");
     /* An explicit xplain format wins over a stray "learner" key. */
     expect(with("identity", ", \"format\": \"xplain-model\", \"learner\": 1"),
            XPL_EFORMAT, "unknown key \"learner\"");

@@ -1094,7 +1094,7 @@ START_TEST(model_section_errors)
 
     put_header(&f, 1, 0, 0);
     put_model(&f, 2, 0, 2, 1, ab);
-    expect_file(&f, XPL_EUNSUPPORTED, "offset 32: tree ensembles");
+    expect_file(&f, XPL_EFORMAT, "no TREES section in a tree-ensemble model");
     put_header(&f, 1, 0, 0);
     put_model(&f, 0, 0, 2, 1, ab);
     expect_file(&f, XPL_EFORMAT, "offset 32: unknown model family 0");

@@ -181,6 +181,33 @@ START_TEST(test_weights_ignored_and_infinities)
 }
 END_TEST
 
+/* Regression: the running mean gave NaN for an infinity followed by a
+ * finite value, so the mean depended on the row order. numpy's answers:
+ * mean([1, inf, 5]) = inf, mean([inf, -inf]) = nan, std = nan. */
+START_TEST(test_infinite_mean_independent_of_order)
+{
+    const double x[] = {
+        1, INFINITY, 2, -INFINITY, 2,
+        INFINITY, 1, 3, 5, 1,
+        5, 5, -INFINITY, INFINITY, 2,
+    };
+    xpl_stats *s = compute(3, 5, x, NULL);
+    xpl_feature_stats f;
+    ck_assert_int_eq(xpl_stats_feature(s, 0, &f), XPL_OK);
+    ck_assert(f.mean == INFINITY && isnan(f.std));
+    ck_assert(f.min == 1 && f.max == INFINITY);
+    ck_assert_int_eq(xpl_stats_feature(s, 1, &f), XPL_OK);
+    ck_assert(f.mean == INFINITY && isnan(f.std));
+    ck_assert_int_eq(xpl_stats_feature(s, 2, &f), XPL_OK);
+    ck_assert(f.mean == -INFINITY && isnan(f.std));
+    ck_assert_int_eq(xpl_stats_feature(s, 3, &f), XPL_OK);
+    ck_assert(isnan(f.mean) && isnan(f.std));
+    ck_assert_int_eq(xpl_stats_feature(s, 4, &f), XPL_OK);
+    ck_assert(close_rel(f.mean, 5.0 / 3, 1e-15)); /* finite: unchanged */
+    xpl_stats_free(s);
+}
+END_TEST
+
 START_TEST(test_alloc_copy_and_errors)
 {
     xpl_stats *s;
@@ -237,6 +264,7 @@ static Suite *stats_suite(void)
     tcase_add_test(tc, test_stable_moments);
     tcase_add_test(tc, test_closed_form_uniform);
     tcase_add_test(tc, test_weights_ignored_and_infinities);
+    tcase_add_test(tc, test_infinite_mean_independent_of_order);
     tcase_add_test(tc, test_alloc_copy_and_errors);
     suite_add_tcase(s, tc);
     return s;

@@ -69,6 +69,7 @@ import tempfile
 import warnings
 
 import numpy as np
+from sklearn.base import is_classifier
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_sklearn as _base  # noqa: E402
@@ -341,6 +342,9 @@ def model_to_dict(model, feature_names=None, extra_metadata=None):
         "metadata": meta,
         "trees": trees,
     }
+    if is_classifier(model) and link == "identity":
+        # Forest and single-tree classifiers average class probabilities.
+        doc["raw_is_probability"] = True
     _verify(model, doc)
     return doc
 

@@ -262,9 +262,17 @@ typedef enum xpl_link {
 
 /** Which output predictions and explanations are in. */
 typedef enum xpl_output {
-    XPL_OUTPUT_RAW = 0,        /**< margins, before the link */
-    XPL_OUTPUT_PROBABILITY = 1 /**< after the link; needs logit or softmax */
+    XPL_OUTPUT_RAW = 0,         /**< margins, before the link */
+    XPL_OUTPUT_PROBABILITY = 1, /**< class probabilities: needs a classifier
+                                     (logit or softmax link, or a forest
+                                     whose raw outputs are probabilities) */
+    XPL_OUTPUT_RESPONSE = 2     /**< after the link, whatever it is: what the
+                                     training library's predict() returns,
+                                     e.g. exp(margin) for Poisson models */
 } xpl_output;
+
+/** 1 if XPL_OUTPUT_PROBABILITY is meaningful for the model (a classifier). */
+XPL_API int xpl_model_is_classifier(const xpl_model *m);
 
 /** "identity", "logit", "softmax", "log", or "unknown". */
 XPL_API const char *xpl_link_name(xpl_link link);
@@ -345,10 +353,10 @@ XPL_API void xpl_workspace_free(xpl_workspace *ws);
  *                     allocate temporary scratch for this call
  * @param[in]  x       n_rows * n_features values in feature order
  * @param[in]  n_rows  rows (0 is allowed and writes nothing)
- * @param[in]  kind    XPL_OUTPUT_RAW or XPL_OUTPUT_PROBABILITY
+ * @param[in]  kind    XPL_OUTPUT_RAW, _PROBABILITY or _RESPONSE
  * @param[out] out     n_rows * n_outputs values, row-major
  * @return XPL_OK; XPL_EINVAL (bad argument, or probability output for a model
- *         whose link is not logit/softmax), XPL_ENOMEM, XPL_EUSER.
+ *         that is not a classifier), XPL_ENOMEM, XPL_EUSER.
  * Thread-safe for distinct workspaces.
  */
 XPL_API int xpl_model_predict(const xpl_model *m, xpl_workspace *ws,

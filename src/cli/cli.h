@@ -32,11 +32,15 @@ int cli_parse_size(const char *s, size_t *out);
 
 /* An output that is either stdout or a file written atomically: a temporary
  * file beside the target is renamed over it only on success, so a failed run
- * never leaves a half-written file. */
+ * never leaves a half-written file. A target that exists and is not a regular
+ * file (/dev/null, /dev/stdout, a FIFO) is written in place: renaming over it
+ * would replace the device node itself. A symbolic link is followed, so the
+ * link survives and the file it points to is replaced. */
 typedef struct cli_output {
     FILE *fp;
     char *target; /* NULL for stdout */
-    char *tmp;
+    char *tmp;    /* NULL when writing to target directly */
+    int direct;   /* target is a device or FIFO: written in place */
 } cli_output;
 
 /* Open `path` (NULL or "-" = stdout). Returns EXIT_OK or an exit code. */

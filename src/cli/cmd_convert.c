@@ -147,6 +147,13 @@ static int embed_stats(xpl_model *m, const struct convert_args *a)
     xpl_dataset *data = NULL;
     xpl_stats *stats = NULL;
     int rc = read_features(&data, m, a->stats_path, a->has_header);
+    /* As for --background: statistics of no rows are all NaN, which is
+     * never what was meant (a header-only or wrong file). */
+    if (!rc && xpl_dataset_n_rows(data) == 0) {
+        fprintf(stderr, "explain: %s: no data rows\n", a->stats_path);
+        xpl_dataset_free(data);
+        return EXIT_INPUT;
+    }
     if (!rc)
         rc = xpl_stats_compute(&stats, data);
     if (!rc)

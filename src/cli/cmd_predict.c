@@ -15,9 +15,10 @@ static const char usage[] =
     "target, an id) are ignored.\n"
     "\n"
     "Options:\n"
-    "  --model-output raw|probability\n"
-    "                     raw margins (default) or probabilities (models with\n"
-    "                     a logit or softmax link)\n"
+    "  --model-output raw|probability|response\n"
+    "                     raw margins (default); class probabilities\n"
+    "                     (classifiers only); or the response after the\n"
+    "                     link, whatever it is (e.g. exp(margin) for Poisson)\n"
     "  --no-header        ROWS.csv has no header: columns are taken by\n"
     "                     position and must match the model's features\n"
     "  --delimiter C      field separator (default ',')\n"
@@ -51,10 +52,12 @@ int cmd_predict(int argc, char **argv)
                 kind = XPL_OUTPUT_RAW;
             else if (strcmp(optarg, "probability") == 0)
                 kind = XPL_OUTPUT_PROBABILITY;
+            else if (strcmp(optarg, "response") == 0)
+                kind = XPL_OUTPUT_RESPONSE;
             else
                 return cli_usage_error("predict", "--model-output must be "
-                                       "'raw' or 'probability', not '%s'",
-                                       optarg);
+                                       "'raw', 'probability' or 'response', "
+                                       "not '%s'", optarg);
             break;
         case 'H':
             csv.has_header = 0;
@@ -100,11 +103,11 @@ int cmd_predict(int argc, char **argv)
     }
     size_t n_features = xpl_model_n_features(model);
     size_t n_outputs = xpl_model_n_outputs(model);
-    if (kind == XPL_OUTPUT_PROBABILITY && xpl_model_link(model) != XPL_LINK_LOGIT
-        && xpl_model_link(model) != XPL_LINK_SOFTMAX) {
+    if (kind == XPL_OUTPUT_PROBABILITY && !xpl_model_is_classifier(model)) {
         status = cli_usage_error("predict", "--model-output probability needs "
-                                 "a classifier (logit or softmax link); %s "
-                                 "has a %s link", model_path,
+                                 "a classifier; %s has a %s link (use "
+                                 "'response' for the prediction after the "
+                                 "link)", model_path,
                                  xpl_link_name(xpl_model_link(model)));
         goto done;
     }

@@ -1,3 +1,6 @@
+/* realpath is an XSI function in glibc's headers. */
+#define _XOPEN_SOURCE 700
+
 #include "cli.h"
 
 #include <errno.h>
@@ -58,6 +61,20 @@ int cli_parse_size(const char *s, size_t *out)
     return 0;
 }
 
+/* Write in place to an existing device, FIFO or socket. */
+static int open_direct(cli_output *o, const char *path)
+{
+    o->fp = fopen(path, "w");
+    if (!o->fp) {
+        fprintf(stderr, "explain: %s: cannot open for writing: %s\n", path,
+                strerror(errno));
+        cli_output_abort(o);
+        return EXIT_INPUT;
+    }
+    o->direct = 1;
+    return EXIT_OK;
+}
+
 int cli_output_open(cli_output *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -65,17 +82,42 @@ int cli_output_open(cli_output *o, const char *path)
         o->fp = stdout;
         return EXIT_OK;
     }
-    size_t n = strlen(path);
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "explain: %s: cannot write: Is a directory\n", path);
+        return EXIT_INPUT;
+    }
+    /* Not a regular file: a rename would put a regular file in place of the
+     * device node (as root, /dev/null or /dev/full itself). */
+    if (exists && !S_ISREG(st.st_mode)) {
+        if (!(o->target = strdup(path))) {
+            fputs("explain: out of memory\n", stderr);
+            return EXIT_INTERNAL;
+        }
+        return open_direct(o, path);
+    }
+    /* Through a symbolic link, replace the file it points to and keep the
+     * link: the temporary goes beside the real file. */
+    struct stat lst;
+    char *resolved = NULL;
+    if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+        resolved = realpath(path, NULL);
+    const char *real = resolved ? resolved : path;
+
+    size_t n = strlen(real);
     o->target = malloc(n + 1);
     o->tmp = malloc(n + sizeof ".tmp-XXXXXX");
     if (!o->target || !o->tmp) {
+        free(resolved);
         cli_output_abort(o);
         fputs("explain: out of memory\n", stderr);
         return EXIT_INTERNAL;
     }
-    memcpy(o->target, path, n + 1);
-    memcpy(o->tmp, path, n);
+    memcpy(o->target, real, n + 1);
+    memcpy(o->tmp, real, n);
     memcpy(o->tmp + n, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
+    free(resolved);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         fprintf(stderr, "explain: %s: cannot create output file: %s\n", path,
@@ -85,11 +127,17 @@ int cli_output_open(cli_output *o, const char *path)
         cli_output_abort(o);
         return EXIT_INPUT;
     }
-    /* mkstemp creates 0600; give the result the permissions a plain fopen
-     * would have. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
+    /* mkstemp creates 0600. Replacing a file keeps its permissions, as an
+     * in-place write would; a new file gets what a plain fopen would give. */
+    mode_t mode;
+    if (exists) {
+        mode = st.st_mode & 07777;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    if (fchmod(fd, mode) != 0) {
         fprintf(stderr, "explain: %s: %s\n", path, strerror(errno));
         close(fd);
         cli_output_abort(o);
@@ -115,17 +163,27 @@ int cli_output_commit(cli_output *o)
         }
         return EXIT_OK;
     }
-    int failed = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp));
-    int saved = errno;
-    failed |= fclose(o->fp) != 0;
+    int saved = 0;
+    int failed = fflush(o->fp) != 0 || ferror(o->fp);
+    if (failed)
+        saved = errno;
+    /* A device or FIFO cannot be synced (EINVAL) and is not renamed. */
+    if (!failed && !o->direct && fsync(fileno(o->fp)) != 0) {
+        failed = 1;
+        saved = errno;
+    }
+    if (fclose(o->fp) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
     o->fp = NULL;
-    if (!failed && rename(o->tmp, o->target) != 0) {
+    if (!failed && !o->direct && rename(o->tmp, o->target) != 0) {
         failed = 1;
         saved = errno;
     }
     if (failed) {
         fprintf(stderr, "explain: %s: cannot write: %s\n", o->target,
-                strerror(saved));
+                saved ? strerror(saved) : "write error");
         cli_output_abort(o);
         return EXIT_INPUT;
     }

@@ -1,4 +1,5 @@
 /* explain: command-line front end of libxplain. */
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +39,27 @@ static const struct command commands[] = {
     { "convert", cmd_convert },
 };
 
+/* Whatever the command printed to standard output (info, --help, the
+ * version) must have reached it: `explain info m.bin >/dev/full` fails. */
+static int check_stdout(int status)
+{
+    int err = fflush(stdout) != 0 ? errno : 0;
+    if (status == EXIT_OK && (err || ferror(stdout))) {
+        fprintf(stderr, "explain: write error on standard output: %s\n",
+                err ? strerror(err) : "output lost");
+        return EXIT_INPUT;
+    }
+    return status;
+}
+
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return check_stdout(run(argc, argv));
+}
+
+static int run(int argc, char **argv)
 {
     /* GSL's default handler aborts the process; the library reports errors
      * through return codes instead. */

@@ -18,6 +18,17 @@ int xpl__error(int code, const char *fmt, ...)
     return code;
 }
 
+int xpl__error_in_file(int code, const char *name)
+{
+    if (code == XPL_ENOMEM)
+        return code;
+    char msg[sizeof last_error];
+    memcpy(msg, last_error, sizeof msg);
+    /* Through xpl__error: a long message is cut, which is intended. */
+    return xpl__error(code == XPL_EINVAL ? XPL_EFORMAT : code, "%s: %s", name,
+                      msg);
+}
+
 int xpl__enomem(void)
 {
     static const char msg[] = "out of memory";

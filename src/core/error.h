@@ -15,6 +15,11 @@
  * so that failures read `return xpl__error(XPL_EFORMAT, "%s:%d: ...", ...)`. */
 int xpl__error(int code, const char *fmt, ...) XPL__PRINTF(2, 3);
 
+/* For readers of files: prefix the current message (from a constructor that
+ * knows no file name) with "name: ", and report a bad argument as malformed
+ * content (XPL_EFORMAT). XPL_ENOMEM passes through unchanged. */
+int xpl__error_in_file(int code, const char *name);
+
 /* Out-of-memory is reported with a fixed message (formatting may allocate). */
 int xpl__enomem(void);
 

@@ -514,8 +514,10 @@ static void refill(xpl_csv_reader *r)
         if (got < 0) {
             if (errno == EINTR)
                 continue;
+            /* strerror_l, not strerror: the library may be called from
+             * many threads, and strerror's buffer is shared. */
             fail(r, XPL_EIO, "%s:%llu: read error: %s", r->path,
-                 (unsigned long long)r->line, strerror(errno));
+                 (unsigned long long)r->line, strerror_l(errno, r->c_locale));
             return;
         }
         if (got == 0) {
@@ -716,7 +718,7 @@ int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
         r->fd = open(path, O_RDONLY | O_CLOEXEC);
         if (r->fd < 0) {
             rc = xpl__error(XPL_EIO, "%s: cannot open: %s", path,
-                            strerror(errno));
+                            strerror_l(errno, r->c_locale));
             xpl_csv_reader_free(r);
             return rc;
         }

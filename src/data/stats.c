@@ -105,8 +105,24 @@ static void summarise(double *v, size_t n, const double *probs, size_t nq,
     /* GSL's running mean and fixed-mean variance avoid the cancellation of
      * the textbook sum-of-squares formula; the fixed-mean variance divides
      * by n, which is the population (ddof 0) estimate we document. */
-    f->mean = gsl_stats_mean(v, 1, n);
-    f->std = gsl_stats_sd_with_fixed_mean(v, 1, n, f->mean);
+    size_t n_pos_inf = 0, n_neg_inf = 0;
+    for (size_t i = 0; i < n; i++) {
+        n_pos_inf += v[i] == INFINITY;
+        n_neg_inf += v[i] == -INFINITY;
+    }
+    if (n_pos_inf || n_neg_inf) {
+        /* The running mean turns an infinity followed by any finite value
+         * into inf - inf = NaN, so the result would depend on row order.
+         * Use numpy's answers: the mean is the infinity (NaN if both signs
+         * occur) and the standard deviation is NaN. */
+        f->mean = n_pos_inf && n_neg_inf ? NAN
+                  : n_pos_inf            ? INFINITY
+                                         : -INFINITY;
+        f->std = NAN;
+    } else {
+        f->mean = gsl_stats_mean(v, 1, n);
+        f->std = gsl_stats_sd_with_fixed_mean(v, 1, n, f->mean);
+    }
     qsort(v, n, sizeof *v, compare_double);
     f->min = v[0];
     f->max = v[n - 1];

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "models/json_util.h"
 #include "models/linear.h"
+#include "models/trees.h"
 #include "models/model_file.h"
 #include "models/model_internal.h"
 
@@ -19,21 +21,6 @@
  * with a visible ellipsis. */
 #define MAX_PROPERTY_VALUE 255
 #define ELLIPSIS "\xe2\x80\xa6" /* U+2026, 3 bytes */
-
-static const char *type_text(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE: return "true";
-    case JSON_FALSE: return "false";
-    case JSON_NULL: return "null";
-    }
-    return "an unknown value";
-}
 
 /* The fields every model type shares, read before the type's own fields. */
 struct common {
@@ -78,41 +65,6 @@ static int get_key(const struct common *c, json_t *obj, const char *key,
     return XPL_OK;
 }
 
-/* The constructors report problems without a file name; add it, and report
- * bad contents as a format error rather than a bad argument. */
-static int rewrap(const char *name, int rc)
-{
-    if (rc == XPL_ENOMEM)
-        return rc;
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s", xpl_last_error());
-    return xpl__error(rc == XPL_EINVAL ? XPL_EFORMAT : rc, "%s: %s", name,
-                      msg);
-}
-
-/* Check that `arr` (at `path`) is an array of exactly n numbers, and copy
- * them to v if v is not NULL. Integers count as numbers. */
-static int read_numbers(const struct common *c, json_t *arr, const char *path,
-                        size_t n, double *v)
-{
-    if (!json_is_array(arr))
-        return xpl__error(XPL_EFORMAT, "%s: %s: expected an array of %zu "
-                          "numbers, found %s", c->name, path, n,
-                          type_text(arr));
-    if (json_array_size(arr) != n)
-        return xpl__error(XPL_EFORMAT, "%s: %s: expected %zu numbers, found "
-                          "%zu", c->name, path, n, json_array_size(arr));
-    for (size_t i = 0; i < n; i++) {
-        json_t *x = json_array_get(arr, i);
-        if (!json_is_number(x))
-            return xpl__error(XPL_EFORMAT, "%s: %s[%zu]: expected a number, "
-                              "found %s", c->name, path, i, type_text(x));
-        if (v)
-            v[i] = json_number_value(x);
-    }
-    return XPL_OK;
-}
-
 /* ----------------------------------------------------------------- linear */
 
 static const char *const linear_keys[] = { "intercept", "coef", NULL };
@@ -129,7 +81,7 @@ static int read_linear(xpl_model **out, json_t *root, const struct common *c)
     if (!json_is_array(intercept))
         return xpl__error(XPL_EFORMAT, "%s: intercept: expected an array of "
                           "numbers (one per output), found %s", c->name,
-                          type_text(intercept));
+                          xpl__json_type_text(intercept));
     size_t n_outputs = json_array_size(intercept);
     if (n_outputs == 0)
         return xpl__error(XPL_EFORMAT, "%s: intercept: empty: a model needs "
@@ -144,7 +96,7 @@ static int read_linear(xpl_model **out, json_t *root, const struct common *c)
     if (!json_is_array(coef))
         return xpl__error(XPL_EFORMAT, "%s: coef: expected an array of %zu "
                           "rows (one per output), found %s", c->name,
-                          n_outputs, type_text(coef));
+                          n_outputs, xpl__json_type_text(coef));
     if (json_array_size(coef) != n_outputs)
         return xpl__error(XPL_EFORMAT, "%s: coef: expected %zu rows (one per "
                           "output, as in intercept), found %zu", c->name,
@@ -156,7 +108,8 @@ static int read_linear(xpl_model **out, json_t *root, const struct common *c)
     size_t nf = c->n_features;
     for (size_t k = 0; k < n_outputs; k++) {
         snprintf(path, sizeof path, "coef[%zu]", k);
-        if ((rc = read_numbers(c, json_array_get(coef, k), path, nf, NULL)))
+        if ((rc = xpl__json_numbers(c->name, json_array_get(coef, k), path,
+                                    nf, NULL)))
             return rc;
     }
     double *b = xpl__malloc_array(n_outputs, sizeof *b);
@@ -166,23 +119,259 @@ static int read_linear(xpl_model **out, json_t *root, const struct common *c)
         free(w);
         return xpl__enomem();
     }
-    rc = read_numbers(c, intercept, "intercept", n_outputs, b);
+    rc = xpl__json_numbers(c->name, intercept, "intercept", n_outputs, b);
     for (size_t k = 0; !rc && k < n_outputs; k++)
-        rc = read_numbers(c, json_array_get(coef, k), "coef", nf, w + k * nf);
+        rc = xpl__json_numbers(c->name, json_array_get(coef, k), "coef", nf,
+                               w + k * nf);
     if (!rc) {
         rc = xpl__linear_model_new(out, nf, n_outputs, c->feature_names,
                                    c->link, b, w);
         if (rc)
-            rc = rewrap(c->name, rc);
+            rc = xpl__error_in_file(rc, c->name);
     }
     free(b);
     free(w);
     return rc;
 }
 
+/* ---------------------------------------------------------- tree ensemble */
+
+static const char *const tree_ensemble_keys[] = {
+    "n_outputs", "aggregation", "base_score", "threshold_type", "comparison",
+    "raw_is_probability", "trees", NULL
+};
+
+static const char *const tree_keys[] = {
+    "output", "feature", "threshold", "left", "right", "default_left",
+    "value", "cover", NULL
+};
+
+/* One of the strings in `choices` (NULL-ended); its index in *out. */
+static int read_choice(const struct common *c, json_t *root, const char *key,
+                       const char *const *choices, int *out)
+{
+    json_t *v;
+    int rc = get_key(c, root, key, &v);
+    if (rc)
+        return rc;
+    for (int i = 0; json_is_string(v) && choices[i]; i++)
+        if (strcmp(json_string_value(v), choices[i]) == 0) {
+            *out = i;
+            return XPL_OK;
+        }
+    char list[128] = "";
+    size_t len = 0;
+    for (int i = 0; choices[i] && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s\"%s\"",
+                                i ? " or " : "", choices[i]);
+    return xpl__error(XPL_EFORMAT, "%s: %s: expected %s", c->name, key, list);
+}
+
+/* Arrays of one tree, owned while the ensemble is being built. */
+struct tree_arrays {
+    int64_t *feature, *left, *right;
+    double *threshold, *value, *cover;
+    unsigned char *default_left;
+};
+
+static void tree_arrays_free(struct tree_arrays *a)
+{
+    free(a->feature);
+    free(a->left);
+    free(a->right);
+    free(a->threshold);
+    free(a->value);
+    free(a->cover);
+    free(a->default_left);
+}
+
+static int read_tree(const struct common *c, json_t *tree, size_t t,
+                     size_t n_outputs, xpl__tree_spec *ts,
+                     struct tree_arrays *a)
+{
+    char path[96];
+    if (!json_is_object(tree))
+        return xpl__error(XPL_EFORMAT, "%s: trees[%zu]: expected an object, "
+                          "found %s", c->name, t, xpl__json_type_text(tree));
+    const char *key;
+    json_t *v;
+    json_object_foreach(tree, key, v) {
+        size_t i = 0;
+        while (tree_keys[i] && strcmp(tree_keys[i], key) != 0)
+            i++;
+        if (!tree_keys[i])
+            return xpl__error(XPL_EFORMAT, "%s: trees[%zu]: unknown key "
+                              "\"%s\"", c->name, t, key);
+    }
+    json_t *output = json_object_get(tree, "output");
+    if (json_is_string(output) && strcmp(json_string_value(output), "all") == 0)
+        ts->output = XPL__ALL_OUTPUTS;
+    else if (json_is_integer(output) && json_integer_value(output) >= 0 &&
+             (size_t)json_integer_value(output) < n_outputs)
+        ts->output = (uint32_t)json_integer_value(output);
+    else
+        return xpl__error(XPL_EFORMAT, "%s: trees[%zu].output: expected an "
+                          "output index below %zu or \"all\"", c->name, t,
+                          n_outputs);
+    size_t n;
+    snprintf(path, sizeof path, "trees[%zu].feature", t);
+    int rc = xpl__json_array_len(c->name, json_object_get(tree, "feature"),
+                                 path, &n);
+    if (rc)
+        return rc;
+    if (n == 0)
+        return xpl__error(XPL_EFORMAT, "%s: %s: a tree needs at least one "
+                          "node", c->name, path);
+    size_t n_vals = ts->output == XPL__ALL_OUTPUTS ? n_outputs : 1;
+    a->feature = xpl__malloc_array(n, sizeof *a->feature);
+    a->left = xpl__malloc_array(n, sizeof *a->left);
+    a->right = xpl__malloc_array(n, sizeof *a->right);
+    a->threshold = xpl__malloc_array(n, sizeof *a->threshold);
+    a->cover = xpl__malloc_array(n, sizeof *a->cover);
+    a->value = xpl__malloc_array(n, n_vals * sizeof *a->value);
+    if (!a->feature || !a->left || !a->right || !a->threshold || !a->cover ||
+        !a->value)
+        return xpl__enomem();
+    static const char *const int_keys[] = { "feature", "left", "right" };
+    int64_t *ints[] = { a->feature, a->left, a->right };
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "trees[%zu].%s", t, int_keys[k]);
+        json_t *arr = json_object_get(tree, int_keys[k]);
+        if (!arr)
+            return xpl__error(XPL_EFORMAT, "%s: %s: missing", c->name, path);
+        if ((rc = xpl__json_ints(c->name, arr, path, n, ints[k])))
+            return rc;
+    }
+    static const char *const num_keys[] = { "threshold", "cover" };
+    double *nums[] = { a->threshold, a->cover };
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "trees[%zu].%s", t, num_keys[k]);
+        json_t *arr = json_object_get(tree, num_keys[k]);
+        if (!arr)
+            return xpl__error(XPL_EFORMAT, "%s: %s: missing", c->name, path);
+        if ((rc = xpl__json_numbers(c->name, arr, path, n, nums[k])))
+            return rc;
+    }
+    json_t *values = json_object_get(tree, "value");
+    snprintf(path, sizeof path, "trees[%zu].value", t);
+    if (!values)
+        return xpl__error(XPL_EFORMAT, "%s: %s: missing", c->name, path);
+    if (n_vals == 1) {
+        if ((rc = xpl__json_numbers(c->name, values, path, n, a->value)))
+            return rc;
+    } else {
+        size_t rows;
+        if ((rc = xpl__json_array_len(c->name, values, path, &rows)))
+            return rc;
+        if (rows != n)
+            return xpl__error(XPL_EFORMAT, "%s: %s: expected %zu rows (one "
+                              "per node), found %zu", c->name, path, n, rows);
+        for (size_t i = 0; i < n; i++) {
+            snprintf(path, sizeof path, "trees[%zu].value[%zu]", t, i);
+            if ((rc = xpl__json_numbers(c->name, json_array_get(values, i),
+                                        path, n_vals, a->value + i * n_vals)))
+                return rc;
+        }
+    }
+    json_t *dl = json_object_get(tree, "default_left");
+    if (dl) {
+        snprintf(path, sizeof path, "trees[%zu].default_left", t);
+        int64_t *tmp = xpl__malloc_array(n, sizeof *tmp);
+        a->default_left = malloc(n);
+        if (!tmp || !a->default_left) {
+            free(tmp);
+            return xpl__enomem();
+        }
+        rc = xpl__json_ints(c->name, dl, path, n, tmp);
+        for (size_t i = 0; !rc && i < n; i++) {
+            if (tmp[i] != 0 && tmp[i] != 1)
+                rc = xpl__error(XPL_EFORMAT, "%s: %s[%zu]: expected 0 or 1",
+                                c->name, path, i);
+            a->default_left[i] = (unsigned char)tmp[i];
+        }
+        free(tmp);
+        if (rc)
+            return rc;
+    }
+    *ts = (xpl__tree_spec){ n, ts->output, a->feature, a->threshold, a->left,
+                            a->right, a->default_left, a->value, a->cover };
+    return XPL_OK;
+}
+
+static int read_tree_ensemble(xpl_model **out, json_t *root,
+                              const struct common *c)
+{
+    static const char *const aggregations[] = { "sum", "mean", NULL };
+    static const char *const threshold_types[] = { "float64", "float32",
+                                                   NULL };
+    static const char *const comparisons[] = { "<", "<=", NULL };
+    xpl__ensemble_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.n_features = c->n_features;
+    spec.feature_names = c->feature_names;
+    spec.link = c->link;
+
+    json_t *n_outputs, *base, *trees, *raw_prob;
+    int rc = get_key(c, root, "n_outputs", &n_outputs);
+    if (rc)
+        return rc;
+    if (!json_is_integer(n_outputs) || json_integer_value(n_outputs) < 1 ||
+        (uint64_t)json_integer_value(n_outputs) > XPL_MAX_OUTPUTS)
+        return xpl__error(XPL_EFORMAT, "%s: n_outputs: expected an integer "
+                          "from 1 to %zu", c->name, XPL_MAX_OUTPUTS);
+    spec.n_outputs = (size_t)json_integer_value(n_outputs);
+    if ((rc = read_choice(c, root, "aggregation", aggregations,
+                          &spec.aggregation)) ||
+        (rc = read_choice(c, root, "threshold_type", threshold_types,
+                          &spec.float32_inputs)) ||
+        (rc = read_choice(c, root, "comparison", comparisons,
+                          &spec.compare_le)) ||
+        (rc = get_key(c, root, "base_score", &base)) ||
+        (rc = get_key(c, root, "trees", &trees)))
+        return rc;
+    raw_prob = json_object_get(root, "raw_is_probability");
+    if (raw_prob && !json_is_boolean(raw_prob))
+        return xpl__error(XPL_EFORMAT, "%s: raw_is_probability: expected "
+                          "true or false", c->name);
+    spec.raw_is_probability = json_is_true(raw_prob);
+    double *base_score = xpl__malloc_array(spec.n_outputs, sizeof(double));
+    if (!base_score)
+        return xpl__enomem();
+    if ((rc = xpl__json_numbers(c->name, base, "base_score", spec.n_outputs,
+                                base_score))) {
+        free(base_score);
+        return rc;
+    }
+    spec.base_score = base_score;
+    size_t n_trees;
+    if ((rc = xpl__json_array_len(c->name, trees, "trees", &n_trees))) {
+        free(base_score);
+        return rc;
+    }
+    xpl__tree_spec *ts = xpl__calloc_array(n_trees, sizeof *ts);
+    struct tree_arrays *arrays = xpl__calloc_array(n_trees, sizeof *arrays);
+    if (!ts || !arrays)
+        rc = xpl__enomem();
+    for (size_t t = 0; !rc && t < n_trees; t++)
+        rc = read_tree(c, json_array_get(trees, t), t, spec.n_outputs, &ts[t],
+                       &arrays[t]);
+    if (!rc) {
+        spec.n_trees = n_trees;
+        spec.trees = ts;
+        rc = xpl__trees_model_new(out, &spec, c->name);
+    }
+    for (size_t t = 0; arrays && t < n_trees; t++)
+        tree_arrays_free(&arrays[t]);
+    free(arrays);
+    free(ts);
+    free(base_score);
+    return rc;
+}
+
 /* One entry per supported "type": a new model family slots in here. */
 static const struct model_type model_types[] = {
     { "linear", linear_keys, read_linear },
+    { "tree_ensemble", tree_ensemble_keys, read_tree_ensemble },
 };
 
 #define N_MODEL_TYPES (sizeof model_types / sizeof model_types[0])
@@ -224,7 +413,7 @@ static int read_header(const struct common *c, json_t *root)
                           "%s%s%s", c->name, FORMAT_NAME,
                           json_is_string(format) ? "\"" : "",
                           json_is_string(format) ? json_string_value(format)
-                                                 : type_text(format),
+                                                 : xpl__json_type_text(format),
                           json_is_string(format) ? "\"" : "");
     json_t *version = json_object_get(root, "format_version");
     if (version) {
@@ -232,7 +421,7 @@ static int read_header(const struct common *c, json_t *root)
             return xpl__error(XPL_EFORMAT, "%s: format_version: expected an "
                               "integer, found %s", c->name,
                               json_is_real(version) ? "a fraction"
-                                                    : type_text(version));
+                                                    : xpl__json_type_text(version));
         json_int_t v = json_integer_value(version);
         if (v > FORMAT_VERSION)
             return xpl__error(XPL_EVERSION, "%s: format_version %lld is "
@@ -254,7 +443,7 @@ static int read_type(const struct common *c, json_t *root,
         return rc;
     if (!json_is_string(type))
         return xpl__error(XPL_EFORMAT, "%s: type: expected a string, found "
-                          "%s", c->name, type_text(type));
+                          "%s", c->name, xpl__json_type_text(type));
     const char *s = json_string_value(type);
     for (size_t i = 0; i < N_MODEL_TYPES; i++)
         if (strcmp(s, model_types[i].type) == 0) {
@@ -278,7 +467,7 @@ static int read_link(struct common *c, json_t *root)
         return rc;
     if (!json_is_string(link))
         return xpl__error(XPL_EFORMAT, "%s: link: expected a string, found "
-                          "%s", c->name, type_text(link));
+                          "%s", c->name, xpl__json_type_text(link));
     const char *s = json_string_value(link);
     for (size_t i = 0; i < sizeof link_names / sizeof link_names[0]; i++)
         if (strcmp(s, link_names[i].name) == 0) {
@@ -297,7 +486,7 @@ static int read_feature_names(struct common *c, json_t *root)
         return rc;
     if (!json_is_array(names))
         return xpl__error(XPL_EFORMAT, "%s: feature_names: expected an array "
-                          "of strings, found %s", c->name, type_text(names));
+                          "of strings, found %s", c->name, xpl__json_type_text(names));
     size_t n = json_array_size(names);
     if (n == 0)
         return xpl__error(XPL_EFORMAT, "%s: feature_names: empty: a model "
@@ -309,7 +498,7 @@ static int read_feature_names(struct common *c, json_t *root)
         json_t *s = json_array_get(names, j);
         if (!json_is_string(s))
             return xpl__error(XPL_EFORMAT, "%s: feature_names[%zu]: expected "
-                              "a string, found %s", c->name, j, type_text(s));
+                              "a string, found %s", c->name, j, xpl__json_type_text(s));
         if (json_string_length(s) == 0)
             return xpl__error(XPL_EFORMAT, "%s: feature_names[%zu]: empty "
                               "name", c->name, j);
@@ -334,14 +523,14 @@ static int read_metadata(struct common *c, json_t *root)
         return XPL_OK;
     if (!json_is_object(meta))
         return xpl__error(XPL_EFORMAT, "%s: metadata: expected an object of "
-                          "strings, found %s", c->name, type_text(meta));
+                          "strings, found %s", c->name, xpl__json_type_text(meta));
     const char *key;
     json_t *value;
     json_object_foreach(meta, key, value) {
         if (!json_is_string(value))
             return xpl__error(XPL_EFORMAT, "%s: metadata.%s: expected a "
                               "string, found %s", c->name, key,
-                              type_text(value));
+                              xpl__json_type_text(value));
     }
     c->metadata = meta;
     return XPL_OK;
@@ -383,19 +572,18 @@ static int read_root(xpl_model **out, json_t *root, struct common *c)
 {
     if (!json_is_object(root))
         return xpl__error(XPL_EFORMAT, "%s: expected a JSON object, found %s",
-                          c->name, type_text(root));
+                          c->name, xpl__json_type_text(root));
     /* XGBoost's save_model JSON has "learner" at the top; xplain JSON never
      * does, and an explicit "format" says the file is ours. */
     if (!json_object_get(root, "format") && json_object_get(root, "learner"))
-        return xpl__error(XPL_EUNSUPPORTED, "%s: XGBoost JSON models are not "
-                          "supported yet", c->name);
+        return xpl__model_read_xgboost(out, root, c->name);
 
     /* The version is checked first: a newer file may use keys and types
      * that this version would misreport as errors. */
     int rc = read_header(c, root);
     if (rc)
         return rc;
-    const struct model_type *type;
+    const struct model_type *type = NULL;
     if ((rc = read_type(c, root, &type)))
         return rc;
     const char *key;

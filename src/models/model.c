@@ -209,6 +209,12 @@ const char *const *xpl_model_feature_names(const xpl_model *m)
     return m ? (const char *const *)m->feature_names : NULL;
 }
 
+int xpl_model_is_classifier(const xpl_model *m)
+{
+    return m && (m->link == XPL_LINK_LOGIT || m->link == XPL_LINK_SOFTMAX ||
+                 m->raw_is_probability);
+}
+
 xpl_link xpl_model_link(const xpl_model *m)
 {
     return m ? m->link : XPL_LINK_IDENTITY;
@@ -284,12 +290,12 @@ int xpl_model_predict(const xpl_model *m, xpl_workspace *ws, const double *x,
 {
     if (!m || (n_rows && (!x || !out)))
         return xpl__error(XPL_EINVAL, "xpl_model_predict: NULL argument");
-    if (kind != XPL_OUTPUT_RAW && kind != XPL_OUTPUT_PROBABILITY)
+    if (kind != XPL_OUTPUT_RAW && kind != XPL_OUTPUT_PROBABILITY &&
+        kind != XPL_OUTPUT_RESPONSE)
         return xpl__error(XPL_EINVAL, "unknown output kind %d", (int)kind);
-    if (kind == XPL_OUTPUT_PROBABILITY && m->link != XPL_LINK_LOGIT &&
-        m->link != XPL_LINK_SOFTMAX)
-        return xpl__error(XPL_EINVAL, "probability output needs a logit or "
-                          "softmax link; this model's link is %s",
+    if (kind == XPL_OUTPUT_PROBABILITY && !xpl_model_is_classifier(m))
+        return xpl__error(XPL_EINVAL, "probability output needs a classifier "
+                          "(logit or softmax link); this model's link is %s",
                           xpl_link_name(m->link));
     if (n_rows == 0)
         return XPL_OK;
@@ -319,7 +325,7 @@ int xpl_model_predict(const xpl_model *m, xpl_workspace *ws, const double *x,
                    ? xpl__error(XPL_EUSER, "model \"%s\": predict_batch "
                                 "returned %d", m->ops->name, status)
                    : status;
-    if (kind == XPL_OUTPUT_PROBABILITY)
+    if (kind != XPL_OUTPUT_RAW)
         xpl__apply_link(m->link, out, n_rows, m->n_outputs);
     return XPL_OK;
 }

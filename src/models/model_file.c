@@ -19,6 +19,8 @@
 #include "models/linear.h"
 #include "models/model_file.h"
 #include "models/model_internal.h"
+#include "models/tree_section.h"
+#include "models/trees.h"
 
 enum {
     BIN_MAJOR = 1,
@@ -32,6 +34,7 @@ enum {
 enum {
     SEC_MODEL = 1,
     SEC_LINEAR = 2,
+    SEC_TREES = 3,
     SEC_BACKGROUND = 16,
     SEC_STATS = 17
 };
@@ -57,10 +60,6 @@ static int check_writable(const xpl_model *m)
         return xpl__error(XPL_EUNSUPPORTED, "model \"%s\" wraps a user "
                           "callback: only built-in models can be saved",
                           xpl_model_kind(m));
-    const xpl__linear *lin = xpl__linear_params(m);
-    if (!lin)
-        return xpl__error(XPL_EUNSUPPORTED, "%s models cannot be saved by "
-                          "this version", xpl_model_kind(m));
     if ((unsigned)m->link > XPL_LINK_LOG)
         return xpl__error(XPL_EINVAL, "cannot save: unknown link %d",
                           (int)m->link);
@@ -71,11 +70,13 @@ static int check_writable(const xpl_model *m)
             return xpl__error(XPL_EINVAL, "cannot save: the name of feature "
                               "%zu is empty, too long or not valid UTF-8", j);
     }
-    for (size_t k = 0; k < m->n_outputs; k++)
+    /* Tree ensembles are fully validated by their builder. */
+    const xpl__linear *lin = xpl__linear_params(m);
+    for (size_t k = 0; lin && k < m->n_outputs; k++)
         if (!isfinite(lin->intercept[k]))
             return xpl__error(XPL_EINVAL, "cannot save: intercept %zu is not "
                               "finite", k);
-    for (size_t i = 0; i < m->n_outputs * m->n_features; i++)
+    for (size_t i = 0; lin && i < m->n_outputs * m->n_features; i++)
         if (!isfinite(lin->coef[i]))
             return xpl__error(XPL_EINVAL, "cannot save: a coefficient is not "
                               "finite");
@@ -150,6 +151,13 @@ static void write_linear(xpl__writer *w, const xpl__linear *lin)
     end_section(w, at);
 }
 
+static void write_trees(xpl__writer *w, const xpl__ensemble *e)
+{
+    size_t at = begin_section(w, SEC_TREES, 0);
+    xpl__tree_section_write(w, e);
+    end_section(w, at);
+}
+
 static void write_background(xpl__writer *w, const xpl_dataset *bg)
 {
     size_t at = begin_section(w, SEC_BACKGROUND, SEC_OPTIONAL);
@@ -194,7 +202,10 @@ int xpl_model_serialize(const xpl_model *m, void **out, size_t *size)
     xpl__put_u16(&w, BIN_MINOR);
     xpl__put_u32(&w, 0);
     write_model(&w, m);
-    write_linear(&w, xpl__linear_params(m));
+    if (m->family == XPL__FAMILY_LINEAR)
+        write_linear(&w, xpl__linear_params(m));
+    else
+        write_trees(&w, xpl__trees_params(m));
     if (m->background)
         write_background(&w, m->background);
     if (m->stats)
@@ -368,6 +379,8 @@ struct bin {
     char **names;   /* n_features, NULL entries until read */
     double *intercept;
     double *coef;
+    int have_trees;
+    xpl__owned_ensemble trees;
     size_t bg_rows;
     double *bg_x;
     double *bg_w;
@@ -382,6 +395,7 @@ static void bin_free(struct bin *b)
     free(b->names);
     free(b->intercept);
     free(b->coef);
+    xpl__owned_ensemble_free(&b->trees);
     free(b->bg_x);
     free(b->bg_w);
     xpl_stats_free(b->stats);
@@ -426,11 +440,7 @@ static int read_model(struct bin *b, xpl__reader *r)
     int rc = xpl__get_u32(r, &family);
     if (rc)
         return rc;
-    if (family == XPL__FAMILY_TREES)
-        return xpl__reader_error(r, at, XPL_EUNSUPPORTED, "tree ensembles "
-                                 "(model family 2) are not supported by this "
-                                 "version");
-    if (family != XPL__FAMILY_LINEAR)
+    if (family != XPL__FAMILY_LINEAR && family != XPL__FAMILY_TREES)
         return undefined(b, r, at, "unknown model family %lu",
                          (unsigned long)family);
     b->family = family;
@@ -522,6 +532,16 @@ static int read_linear(struct bin *b, xpl__reader *r)
                                      "%zu of output %zu is not finite",
                                      i % b->n_features, i / b->n_features);
     return XPL_OK;
+}
+
+static int read_trees(struct bin *b, xpl__reader *r)
+{
+    if (b->family != XPL__FAMILY_TREES)
+        return xpl__reader_error(r, r->pos, XPL_EFORMAT, "TREES section in "
+                                 "a model of family %lu",
+                                 (unsigned long)b->family);
+    b->have_trees = 1;
+    return xpl__tree_section_read(r, b->n_features, b->n_outputs, &b->trees);
 }
 
 static int read_background(struct bin *b, xpl__reader *r)
@@ -629,6 +649,7 @@ struct section_kind {
 static const struct section_kind section_kinds[] = {
     { SEC_MODEL, 0, "MODEL", read_model },
     { SEC_LINEAR, 0, "LINEAR", read_linear },
+    { SEC_TREES, 0, "TREES", read_trees },
     { SEC_BACKGROUND, SEC_OPTIONAL, "BACKGROUND", read_background },
     { SEC_STATS, SEC_OPTIONAL, "STATS", read_stats },
 };
@@ -707,37 +728,36 @@ static int read_sections(struct bin *b, xpl__reader *body)
     if (b->family == XPL__FAMILY_LINEAR && !b->coef)
         return xpl__reader_error(body, body->pos, XPL_EFORMAT, "no LINEAR "
                                  "section in a linear model");
+    if (b->family == XPL__FAMILY_TREES && !b->have_trees)
+        return xpl__reader_error(body, body->pos, XPL_EFORMAT, "no TREES "
+                                 "section in a tree-ensemble model");
     return XPL_OK;
-}
-
-/* The constructors report problems without a file name or offset; add the
- * name, and report bad contents as a format error rather than a bad
- * argument. */
-static int rewrap(const char *name, int rc)
-{
-    if (rc == XPL_ENOMEM)
-        return rc;
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s", xpl_last_error());
-    return xpl__error(rc == XPL_EINVAL ? XPL_EFORMAT : rc, "%s: %s", name,
-                      msg);
 }
 
 static int build_model(xpl_model **out, struct bin *b)
 {
     xpl_model *m;
-    int rc = xpl__linear_model_new(&m, b->n_features, b->n_outputs,
+    int rc;
+    if (b->family == XPL__FAMILY_TREES) {
+        b->trees.spec.feature_names = (const char *const *)b->names;
+        b->trees.spec.link = b->link;
+        rc = xpl__trees_model_new(&m, &b->trees.spec, b->name);
+        if (rc)
+            return rc;
+    } else {
+        rc = xpl__linear_model_new(&m, b->n_features, b->n_outputs,
                                    (const char *const *)b->names, b->link,
                                    b->intercept, b->coef);
-    if (rc)
-        return rewrap(b->name, rc);
+        if (rc)
+            return xpl__error_in_file(rc, b->name);
+    }
     if (b->bg_x) {
         /* The model copied the names; the background takes the originals. */
         rc = xpl__dataset_adopt(&m->background, b->bg_rows, b->n_features,
                                 b->bg_x, b->names, b->bg_w);
         if (rc) {
             xpl_model_free(m);
-            return rewrap(b->name, rc);
+            return xpl__error_in_file(rc, b->name);
         }
         b->bg_x = NULL;
         b->names = NULL;

@@ -17,4 +17,8 @@ int xpl__model_read_bin(xpl_model **out, const unsigned char *data,
 int xpl__model_read_json(xpl_model **out, const char *text, size_t size,
                          const char *name);
 
+/* Build a model from a parsed XGBoost JSON document (Booster.save_model). */
+typedef struct json_t json_t;
+int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name);
+
 #endif

@@ -21,6 +21,7 @@ struct xpl_model {
     size_t n_outputs;
     char **feature_names;    /* n_features owned strings */
     xpl_link link;
+    int raw_is_probability;  /* raw outputs are already probabilities */
     size_t n_props;
     char **prop_keys;        /* n_props owned strings */
     char **prop_values;

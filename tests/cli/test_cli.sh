@@ -45,7 +45,7 @@ for cmd in predict info convert; do
 done
 run 1 predict --nope "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "unknown option '--nope'" && err_has "explain predict --help" && ok "predict: unknown option" || not_ok "predict: unknown option"
 run 1 predict "$models/diabetes_linear.json" && err_has "expected MODEL and ROWS.csv" && ok "predict: missing argument" || not_ok "predict: missing argument"
-run 1 predict --model-output bogus "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "'raw' or 'probability'" && ok "predict: bad --model-output" || not_ok "predict: bad --model-output"
+run 1 predict --model-output bogus "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "'raw', 'probability' or 'response'" && ok "predict: bad --model-output" || not_ok "predict: bad --model-output"
 run 1 predict --model-output probability "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "identity link" && ok "predict: probability of a regression" || not_ok "predict: probability of a regression"
 run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" --delimiter ab && err_has "one character" && ok "predict: bad --delimiter" || not_ok "predict: bad --delimiter"
 run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" -o && err_has "needs a value" && ok "predict: -o without value" || not_ok "predict: -o without value"
@@ -137,6 +137,38 @@ run 2 convert "$models/wine_logistic.json" -o "$tmp/w.bin" --background "$tmp/he
     [ ! -e "$tmp/w.bin" ] && ok "convert: background without the model's columns" || not_ok "convert: background without the model's columns"
 run 2 convert "$models/wine_logistic.json" -o "$tmp/no/such/dir/w.bin" && err_has "w.bin" &&
     ok "convert: unwritable output" || not_ok "convert: unwritable output"
+
+# --- outputs that are not regular files, and write errors
+# A device or FIFO given to -o is written in place: renaming a temporary over
+# it would replace the node (as root: /dev/full, /dev/null themselves).
+if mknod "$tmp/full" c 1 7 2>/dev/null; then
+    run 2 predict -o "$tmp/full" "$models/diabetes_linear.bin" "$tmp/head.csv" && err_has "No space left" &&
+        [ -c "$tmp/full" ] && [ -z "$(ls "$tmp" | grep '\.tmp-')" ] &&
+        ok "predict: -o onto a full device fails and keeps the device" || not_ok "predict: -o onto a full device fails and keeps the device"
+else
+    n=$((n + 1)); echo "ok $n - # SKIP mknod needs root"
+fi
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/from_fifo" &
+run 0 predict -o "$tmp/fifo" "$models/diabetes_linear.bin" "$tmp/head.csv"; st=$?; wait
+[ $st -eq 0 ] && [ -p "$tmp/fifo" ] && cmp -s "$tmp/from_fifo" "$tmp/five" &&
+    ok "predict: -o into a FIFO writes through it and keeps it" || not_ok "predict: -o into a FIFO writes through it and keeps it"
+run 2 predict -o "$tmp" "$models/diabetes_linear.bin" "$tmp/head.csv" && err_has "Is a directory" &&
+    ok "predict: -o onto a directory" || not_ok "predict: -o onto a directory"
+echo old >"$tmp/real.txt"; chmod 600 "$tmp/real.txt"; ln -s real.txt "$tmp/link.txt"
+run 0 predict -o "$tmp/link.txt" "$models/diabetes_linear.bin" "$tmp/head.csv" && [ -L "$tmp/link.txt" ] &&
+    cmp -s "$tmp/real.txt" "$tmp/five" && [ "$(stat -c %a "$tmp/real.txt")" = 600 ] &&
+    ok "predict: -o through a symlink keeps the link and the file's mode" || not_ok "predict: -o through a symlink keeps the link and the file's mode"
+for args in "info $models/diabetes_linear.bin" "--version" "--help" "predict --help"; do
+    "$explain" $args >/dev/full 2>"$tmp/err"; st=$?
+    [ $st -eq 2 ] && err_has "write error on standard output" &&
+        ok "$args >/dev/full fails with 2" || not_ok "$args >/dev/full fails with 2 (got $st)"
+done
+"$explain" info "$models/diabetes_linear.bin" >&- 2>"$tmp/err"; st=$?
+[ $st -eq 2 ] && err_has "write error" && ok "info with stdout closed fails with 2" || not_ok "info with stdout closed fails with 2 (got $st)"
+head -1 "$data/wine.csv" >"$tmp/wine_header.csv"
+run 2 convert "$models/wine_logistic.json" -o "$tmp/ws.bin" --stats "$tmp/wine_header.csv" && err_has "no data rows" &&
+    [ ! -e "$tmp/ws.bin" ] && ok "convert: --stats of a header-only file" || not_ok "convert: --stats of a header-only file"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

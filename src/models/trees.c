@@ -1,0 +1,410 @@
+#include "models/trees.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "models/model_internal.h"
+
+/* Rows per block: a tree is walked for a whole block while its nodes are in
+ * cache, and the float32-rounded copy of a block stays small. */
+enum { BLOCK_ROWS = 64 };
+
+/* ------------------------------------------------------------- prediction */
+
+/* Leaf reached by `row`, or SIZE_MAX when a missing value meets a split of a
+ * tree that has no default direction. `le` is a constant at each call site,
+ * so the compiler emits one loop per comparison. */
+static inline size_t find_leaf(const xpl__tnode *nodes, const double *row,
+                               int le, int missing_ok)
+{
+    uint32_t i = 0;
+    for (;;) {
+        const xpl__tnode *n = &nodes[i];
+        uint32_t f = n->feature & ~XPL__TNODE_DEFAULT_LEFT;
+        if (f == XPL__TNODE_LEAF)
+            return i;
+        double v = row[f];
+        uint32_t right;
+        if (isnan(v)) {
+            if (!missing_ok)
+                return SIZE_MAX;
+            right = !(n->feature & XPL__TNODE_DEFAULT_LEFT);
+        } else {
+            right = le ? !(v <= n->threshold) : !(v < n->threshold);
+        }
+        i = n->left + right;
+    }
+}
+
+static void add_tree(const xpl__ensemble *e, const xpl__tree *t,
+                     const double *x, size_t n_rows, double *acc)
+{
+    const xpl__tnode *nodes = e->nodes + t->first_node;
+    const double *values = e->values + t->first_value;
+    size_t m = e->n_features, k_out = e->n_outputs;
+    size_t n_vals = xpl__tree_n_vals(e, t);
+    for (size_t r = 0; r < n_rows; r++) {
+        const double *row = x + r * m;
+        size_t leaf = e->compare_le ? find_leaf(nodes, row, 1, t->missing_ok)
+                                    : find_leaf(nodes, row, 0, t->missing_ok);
+        double *out = acc + r * k_out;
+        if (leaf == SIZE_MAX) {
+            /* No default direction: the prediction is unknown, not a guess. */
+            if (n_vals == 1)
+                out[t->output] = NAN;
+            else
+                for (size_t k = 0; k < k_out; k++)
+                    out[k] = NAN;
+        } else if (n_vals == 1) {
+            out[t->output] += values[leaf];
+        } else {
+            const double *v = values + leaf * n_vals;
+            for (size_t k = 0; k < k_out; k++)
+                out[k] += v[k];
+        }
+    }
+}
+
+static size_t trees_scratch(const void *state, size_t n_rows)
+{
+    const xpl__ensemble *e = state;
+    if (!e->float32_inputs)
+        return 0;
+    size_t rows = n_rows < BLOCK_ROWS ? n_rows : BLOCK_ROWS;
+    return rows * e->n_features * sizeof(double);
+}
+
+static int trees_predict(const void *state, void *scratch, const double *x,
+                         size_t n_rows, size_t n_cols, double *out)
+{
+    const xpl__ensemble *e = state;
+    size_t k_out = e->n_outputs;
+    double *rounded = scratch;
+    for (size_t start = 0; start < n_rows; start += BLOCK_ROWS) {
+        size_t nb = n_rows - start < BLOCK_ROWS ? n_rows - start : BLOCK_ROWS;
+        const double *xb = x + start * n_cols;
+        if (e->float32_inputs) {
+            /* XGBoost and scikit-learn compare float32 inputs: rounding the
+             * block once keeps the inner loop a plain double comparison.
+             * NaN stays NaN. */
+            for (size_t i = 0; i < nb * n_cols; i++)
+                rounded[i] = (double)(float)xb[i];
+            xb = rounded;
+        }
+        double *acc = out + start * k_out;
+        int mean = e->aggregation == XPL__AGG_MEAN;
+        /* Boosting adds trees to the base score in order, as the training
+         * libraries do; forests average first and add the base after. */
+        for (size_t r = 0; r < nb; r++)
+            for (size_t k = 0; k < k_out; k++)
+                acc[r * k_out + k] = mean ? 0.0 : e->base_score[k];
+        for (size_t t = 0; t < e->n_trees; t++)
+            add_tree(e, &e->trees[t], xb, nb, acc);
+        if (mean)
+            for (size_t r = 0; r < nb; r++)
+                for (size_t k = 0; k < k_out; k++)
+                    acc[r * k_out + k] = acc[r * k_out + k] / e->n_feeding[k]
+                                         + e->base_score[k];
+    }
+    return 0;
+}
+
+static void ensemble_free(void *state)
+{
+    xpl__ensemble *e = state;
+    if (!e)
+        return;
+    free(e->trees);
+    free(e->nodes);
+    free(e->cover);
+    free(e->values);
+    free(e->base_score);
+    free(e->n_feeding);
+    free(e->objective);
+    free(e);
+}
+
+static const xpl_adapter trees_ops = {
+    .version = XPL_ADAPTER_VERSION,
+    .name = "tree_ensemble",
+    .scratch_size = trees_scratch,
+    .predict_batch = trees_predict,
+    .destroy = ensemble_free,
+};
+
+const xpl__ensemble *xpl__trees_params(const xpl_model *m)
+{
+    return m && m->family == XPL__FAMILY_TREES ? m->state : NULL;
+}
+
+/* --------------------------------------------------------------- building */
+
+/* Count what the ensemble needs and check every count and index that sizes
+ * an allocation, before allocating. */
+static int check_spec(const xpl__ensemble_spec *s, const char *name,
+                      size_t *n_nodes, size_t *n_values)
+{
+    int rc = xpl__check_model_shape(s->n_features, s->n_outputs, s->link);
+    if (rc)
+        return xpl__error_in_file(rc, name);
+    if (s->n_features > XPL__TNODE_LEAF)
+        return xpl__error(XPL_ELIMIT, "%s: too many features", name);
+    if (s->aggregation != XPL__AGG_SUM && s->aggregation != XPL__AGG_MEAN)
+        return xpl__error(XPL_EINVAL, "%s: unknown aggregation %d", name,
+                          s->aggregation);
+    if (s->n_trees == 0)
+        return xpl__error(XPL_EFORMAT, "%s: the ensemble has no trees", name);
+    if (s->n_trees > XPL__MAX_TREES)
+        return xpl__error(XPL_ELIMIT, "%s: %zu trees: more than the limit %zu",
+                          name, s->n_trees, XPL__MAX_TREES);
+    for (size_t k = 0; k < s->n_outputs; k++)
+        if (!isfinite(s->base_score[k]))
+            return xpl__error(XPL_EFORMAT, "%s: base score %zu is not finite",
+                              name, k);
+    size_t nodes = 0, values = 0;
+    for (size_t t = 0; t < s->n_trees; t++) {
+        const xpl__tree_spec *ts = &s->trees[t];
+        if (ts->n_nodes == 0)
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu has no nodes", name, t);
+        if (ts->n_nodes > XPL__MAX_TREE_NODES - nodes)
+            return xpl__error(XPL_ELIMIT, "%s: more than %zu nodes in all "
+                              "trees", name, XPL__MAX_TREE_NODES);
+        if (ts->output != XPL__ALL_OUTPUTS && ts->output >= s->n_outputs)
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu: output %lu out of "
+                              "range (%zu outputs)", name, t,
+                              (unsigned long)ts->output, s->n_outputs);
+        size_t n_vals = ts->output == XPL__ALL_OUTPUTS ? s->n_outputs : 1;
+        size_t tv;
+        if (!xpl__mul_ok(ts->n_nodes, n_vals, &tv) || tv > SIZE_MAX - values)
+            return xpl__error(XPL_ELIMIT, "%s: too many leaf values", name);
+        nodes += ts->n_nodes;
+        values += tv;
+    }
+    *n_nodes = nodes;
+    *n_values = values;
+    return XPL_OK;
+}
+
+/* Walk one tree breadth-first from the root, validating as we go, and write
+ * it renumbered so that siblings are adjacent. Nodes no path reaches (XGBoost
+ * keeps deleted nodes) are dropped. Returns the number of nodes kept. */
+static int build_tree(xpl__ensemble *e, const xpl__tree_spec *ts, size_t t,
+                      size_t *order, size_t *new_index, uint32_t *depth,
+                      const char *name)
+{
+    xpl__tree *tree = &e->trees[t];
+    size_t n = ts->n_nodes, n_vals = xpl__tree_n_vals(e, tree);
+    for (size_t i = 0; i < n; i++)
+        new_index[i] = SIZE_MAX;
+    order[0] = 0;
+    new_index[0] = 0;
+    depth[0] = 0;
+    size_t kept = 1, leaves = 0;
+    uint32_t max_depth = 0;
+    for (size_t q = 0; q < kept; q++) {
+        size_t i = order[q];
+        int64_t f = ts->feature[i];
+        if (f < 0) {
+            leaves++;
+            continue;
+        }
+        if ((uint64_t)f >= e->n_features)
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: split "
+                              "feature %lld out of range (%zu features)",
+                              name, t, i, (long long)f, e->n_features);
+        if (isnan(ts->threshold[i]))
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: threshold "
+                              "is NaN", name, t, i);
+        int64_t child[2] = { ts->left[i], ts->right[i] };
+        for (int c = 0; c < 2; c++) {
+            if (child[c] < 0 || (uint64_t)child[c] >= n)
+                return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: %s "
+                                  "child %lld out of range (%zu nodes)", name,
+                                  t, i, c ? "right" : "left",
+                                  (long long)child[c], n);
+            if (new_index[child[c]] != SIZE_MAX)
+                return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: node "
+                                  "%lld is reached twice (a cycle or a shared "
+                                  "child)", name, t, i, (long long)child[c]);
+            if (depth[q] + 1 > XPL__MAX_TREE_DEPTH)
+                return xpl__error(XPL_ELIMIT, "%s: tree %zu is deeper than "
+                                  "the limit %d", name, t,
+                                  XPL__MAX_TREE_DEPTH);
+            new_index[child[c]] = kept;
+            order[kept] = (size_t)child[c];
+            depth[kept] = depth[q] + 1;
+            if (depth[kept] > max_depth)
+                max_depth = depth[kept];
+            kept++;
+        }
+    }
+
+    tree->n_nodes = kept;
+    tree->depth = max_depth;
+    tree->n_leaves = leaves;
+    tree->missing_ok = ts->default_left != NULL;
+    xpl__tnode *nodes = e->nodes + tree->first_node;
+    double *cover = e->cover + tree->first_node;
+    double *values = e->values + tree->first_value;
+    for (size_t q = 0; q < kept; q++) {
+        size_t i = order[q];
+        int leaf = ts->feature[i] < 0;
+        if (!(ts->cover[i] >= 0) || isinf(ts->cover[i]))
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: cover must "
+                              "be finite and >= 0", name, t, i);
+        cover[q] = ts->cover[i];
+        for (size_t v = 0; v < n_vals; v++) {
+            double val = ts->value[i * n_vals + v];
+            if (leaf ? !isfinite(val) : isinf(val))
+                return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: %s "
+                                  "value is not finite", name, t, i,
+                                  leaf ? "leaf" : "node");
+            values[q * n_vals + v] = val;
+        }
+        if (leaf) {
+            nodes[q] = (xpl__tnode){ 0.0, XPL__TNODE_LEAF, 0 };
+            continue;
+        }
+        uint32_t flags = ts->default_left && ts->default_left[i]
+                             ? XPL__TNODE_DEFAULT_LEFT : 0;
+        nodes[q] = (xpl__tnode){ ts->threshold[i],
+                                 (uint32_t)ts->feature[i] | flags,
+                                 (uint32_t)new_index[ts->left[i]] };
+    }
+    /* Internal values left NaN by the reader: cover-weighted mean of the
+     * children, bottom-up (children always follow their parent now). */
+    for (size_t q = kept; q-- > 0;) {
+        if (nodes[q].feature == XPL__TNODE_LEAF)
+            continue;
+        size_t l = nodes[q].left, r = l + 1;
+        double cl = cover[l], cr = cover[r];
+        double wl = cl + cr > 0 ? cl / (cl + cr) : 0.5;
+        for (size_t v = 0; v < n_vals; v++)
+            if (isnan(values[q * n_vals + v]))
+                values[q * n_vals + v] = wl * values[l * n_vals + v]
+                                         + (1 - wl) * values[r * n_vals + v];
+    }
+    return XPL_OK;
+}
+
+static int add_properties(xpl_model *m, const xpl__ensemble *e)
+{
+    size_t leaves = 0;
+    uint32_t depth = 0;
+    for (size_t t = 0; t < e->n_trees; t++) {
+        leaves += e->trees[t].n_leaves;
+        if (e->trees[t].depth > depth)
+            depth = e->trees[t].depth;
+    }
+    int rc = xpl__model_add_property(m, "trees", "%zu", e->n_trees);
+    if (!rc)
+        rc = xpl__model_add_property(m, "max depth", "%lu",
+                                     (unsigned long)depth);
+    if (!rc)
+        rc = xpl__model_add_property(m, "leaves", "%zu", leaves);
+    if (!rc)
+        rc = xpl__model_add_property(m, "aggregation", "%s",
+                                     e->aggregation == XPL__AGG_MEAN ? "mean"
+                                                                     : "sum");
+    if (!rc && e->objective[0])
+        rc = xpl__model_add_property(m, "objective", "%s", e->objective);
+    return rc;
+}
+
+int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
+                         const char *name)
+{
+    *out = NULL;
+    size_t n_nodes = 0, n_values = 0;
+    int rc = check_spec(s, name, &n_nodes, &n_values);
+    if (rc)
+        return rc;
+
+    xpl__ensemble *e = calloc(1, sizeof *e);
+    if (!e)
+        return xpl__enomem();
+    e->n_features = s->n_features;
+    e->n_outputs = s->n_outputs;
+    e->n_trees = s->n_trees;
+    e->aggregation = s->aggregation;
+    e->float32_inputs = s->float32_inputs != 0;
+    e->compare_le = s->compare_le != 0;
+    e->raw_is_probability = s->raw_is_probability != 0;
+    e->trees = xpl__calloc_array(s->n_trees, sizeof *e->trees);
+    e->nodes = xpl__malloc_array(n_nodes, sizeof *e->nodes);
+    e->cover = xpl__malloc_array(n_nodes, sizeof *e->cover);
+    e->values = xpl__malloc_array(n_values, sizeof *e->values);
+    e->base_score = xpl__malloc_array(s->n_outputs, sizeof *e->base_score);
+    e->n_feeding = xpl__calloc_array(s->n_outputs, sizeof *e->n_feeding);
+    e->objective = xpl__strdup(s->objective ? s->objective : "");
+
+    /* Scratch for one tree's walk, sized for the largest tree. */
+    size_t largest = 0;
+    for (size_t t = 0; t < s->n_trees; t++)
+        if (s->trees[t].n_nodes > largest)
+            largest = s->trees[t].n_nodes;
+    size_t *order = xpl__malloc_array(largest, sizeof *order);
+    size_t *new_index = xpl__malloc_array(largest, sizeof *new_index);
+    uint32_t *depth = xpl__malloc_array(largest, sizeof *depth);
+    if (!e->trees || !e->nodes || !e->cover || !e->values || !e->base_score ||
+        !e->n_feeding || !e->objective || !order || !new_index || !depth) {
+        rc = xpl__enomem();
+        goto fail;
+    }
+    memcpy(e->base_score, s->base_score, s->n_outputs * sizeof(double));
+
+    size_t node_at = 0, value_at = 0;
+    for (size_t t = 0; t < s->n_trees; t++) {
+        xpl__tree *tree = &e->trees[t];
+        tree->output = s->trees[t].output;
+        tree->first_node = node_at;
+        tree->first_value = value_at;
+        if ((rc = build_tree(e, &s->trees[t], t, order, new_index, depth,
+                             name)))
+            goto fail;
+        node_at += tree->n_nodes;
+        value_at += tree->n_nodes * xpl__tree_n_vals(e, tree);
+        if (tree->output == XPL__ALL_OUTPUTS)
+            for (size_t k = 0; k < e->n_outputs; k++)
+                e->n_feeding[k] += 1;
+        else
+            e->n_feeding[tree->output] += 1;
+    }
+    e->n_nodes = node_at;
+    for (size_t k = 0; k < e->n_outputs; k++) {
+        if (e->n_feeding[k] == 0 && e->aggregation == XPL__AGG_MEAN) {
+            rc = xpl__error(XPL_EFORMAT, "%s: no tree feeds output %zu of "
+                            "an averaged ensemble", name, k);
+            goto fail;
+        }
+    }
+    free(order);
+    free(new_index);
+    free(depth);
+    order = NULL;
+    new_index = NULL;
+    depth = NULL;
+
+    xpl_model *m;
+    rc = xpl__model_new(&m, &trees_ops, e, XPL__FAMILY_TREES, s->n_features,
+                        s->n_outputs, s->feature_names, s->link);
+    if (rc) {
+        rc = xpl__error_in_file(rc, name);
+        goto fail;
+    }
+    m->raw_is_probability = s->raw_is_probability != 0;
+    if ((rc = add_properties(m, e))) {
+        xpl_model_free(m);
+        return rc;
+    }
+    *out = m;
+    return XPL_OK;
+fail:
+    free(order);
+    free(new_index);
+    free(depth);
+    ensemble_free(e);
+    return rc;
+}
