@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check_helpers.h"
+#include "core/crc32.h"
 #include "models/trees.h"
 #include <xplain/xplain.h>
 
@@ -421,6 +422,47 @@ START_TEST(depth_bomb_rejected_deep_tree_accepted)
 }
 END_TEST
 
+/* Every truncation is an error; every single-byte change with a repaired
+ * checksum is either rejected or yields a valid model, never a crash (the
+ * tree builder validates whatever the TREES section decodes to). */
+START_TEST(corrupted_tree_bins)
+{
+    xpl_model *m = load("data/models/diabetes_tree.json");
+    unsigned char *bin;
+    size_t size;
+    ck_assert_int_eq(xpl_model_serialize(m, (void **)&bin, &size), XPL_OK);
+    xpl_model_free(m);
+    for (size_t cut = 0; cut < size; cut++) {
+        xpl_model *t = (xpl_model *)&t;
+        ck_assert_int_ne(xpl_model_load_buffer(&t, bin, cut, "t.bin"), XPL_OK);
+        ck_assert_ptr_null(t);
+    }
+    unsigned char *copy = malloc(size);
+    double row[10] = { 0.02, -0.04, 0.06, 0.01, -0.03, 0.0, 0.05, -0.02,
+                       0.03, 0.01 };
+    size_t accepted = 0;
+    for (size_t at = 16; at + 4 < size; at++) {
+        memcpy(copy, bin, size);
+        copy[at] ^= 0x5a;
+        uint32_t crc = xpl__crc32(0, copy, size - 4);
+        for (int b = 0; b < 4; b++)
+            copy[size - 4 + b] = (unsigned char)(crc >> (8 * b));
+        xpl_model *t;
+        if (xpl_model_load_buffer(&t, copy, size, "t.bin") == XPL_OK) {
+            double y;
+            ck_assert_int_eq(xpl_model_predict(t, NULL, row, 1,
+                                               XPL_OUTPUT_RAW, &y), XPL_OK);
+            xpl_model_free(t);
+            accepted++;
+        }
+    }
+    /* Flipped thresholds, values and covers are still valid models. */
+    ck_assert_uint_gt(accepted, 0);
+    free(copy);
+    xpl_free(bin);
+}
+END_TEST
+
 /* ---- XGBoost JSON ---- */
 
 static char *read_text(const char *rel, size_t *size)
@@ -578,6 +620,7 @@ int main(void)
     TCase *bad = tcase_create("malformed");
     tcase_add_loop_test(bad, malformed_tree_json, 0, (int)N_BAD);
     tcase_add_test(bad, depth_bomb_rejected_deep_tree_accepted);
+    tcase_add_test(bad, corrupted_tree_bins);
     tcase_add_loop_test(bad, malformed_xgboost_json, 0, (int)N_XGB_EDITS);
     tcase_add_test(bad, xgboost_feature_names_default);
     suite_add_tcase(s, bad);

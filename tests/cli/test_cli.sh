@@ -170,5 +170,31 @@ head -1 "$data/wine.csv" >"$tmp/wine_header.csv"
 run 2 convert "$models/wine_logistic.json" -o "$tmp/ws.bin" --stats "$tmp/wine_header.csv" && err_has "no data rows" &&
     [ ! -e "$tmp/ws.bin" ] && ok "convert: --stats of a header-only file" || not_ok "convert: --stats of a header-only file"
 
+# --- tree ensembles
+run 0 predict --model-output probability "$models/breast_cancer_xgb.json" "$data/breast_cancer.csv" &&
+    awk -F, 'NR>1{print $2}' "$fixtures/trees/breast_cancer_xgb_pred.csv" >"$tmp/want" &&
+    [ "$(maxrel "$tmp/out" "$tmp/want" | awk '{print ($1 <= 1e-6)}')" = 1 ] &&
+    ok "predict: XGBoost JSON probabilities equal XGBoost's to 1e-6" || not_ok "predict: XGBoost JSON probabilities equal XGBoost's to 1e-6"
+run 0 predict --model-output response "$models/diabetes_xgb_poisson.json" "$data/diabetes.csv" &&
+    [ "$(wc -l <"$tmp/out")" -eq 442 ] && awk '$1<=0{bad=1} END{exit bad}' "$tmp/out" &&
+    ok "predict: Poisson response is positive" || not_ok "predict: Poisson response is positive"
+run 1 predict --model-output probability "$models/diabetes_xgb_poisson.json" "$data/diabetes.csv" &&
+    err_has "response" && ok "predict: probability of a Poisson model points to response" || not_ok "predict: probability of a Poisson model points to response"
+run 0 predict --model-output probability "$models/wine_forest.json" "$data/wine.csv" &&
+    awk -F, 'NF!=3{bad=1} {s=$1+$2+$3; if(s<0.999999999||s>1.000000001)bad=1} END{exit bad}' "$tmp/out" &&
+    ok "predict: forest classifier probabilities" || not_ok "predict: forest classifier probabilities"
+run 0 info "$models/wine_xgb.json" && out_has "kind: *tree_ensemble" && out_has "trees: 150" &&
+    out_has "max depth: " && out_has "leaves: " && out_has "objective: multi:softprob" &&
+    ok "info: XGBoost model shows trees, depth, leaves, objective" || not_ok "info: XGBoost model shows trees, depth, leaves, objective"
+run 0 convert "$models/diabetes_missing_xgb.json" -o "$tmp/dm.bin" --background "$data/diabetes_missing.csv" \
+    --background-size 30 --background-method kmeans --stats "$data/diabetes_missing.csv" &&
+    run 0 predict "$models/diabetes_missing_xgb.json" "$data/diabetes_missing.csv" && cp "$tmp/out" "$tmp/p_json" &&
+    run 0 predict "$tmp/dm.bin" "$data/diabetes_missing.csv" && cmp -s "$tmp/out" "$tmp/p_json" &&
+    run 0 info "$tmp/dm.bin" && out_has "objective: reg:squarederror" && out_has "background: *30 rows" &&
+    ok "convert: XGBoost model with missing values to model.bin predicts the same" || not_ok "convert: XGBoost model with missing values to model.bin predicts the same"
+sed 's/"name":"gbtree"/"name":"gblinear"/' "$models/diabetes_xgb.json" >"$tmp/gblinear.json"
+run 2 info "$tmp/gblinear.json" && err_has 'booster "gblinear" is not supported' &&
+    ok "info: gblinear booster is a clear error" || not_ok "info: gblinear booster is a clear error"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
