@@ -518,6 +518,42 @@ START_TEST(test_kmeans_edge_cases)
 }
 END_TEST
 
+/* Regression: with values beyond ~1e154 the squared distances overflowed
+ * to infinity, every row tied with the first centre and the summary was
+ * degenerate (one centre with almost all the weight). Scaling the data by a
+ * power of two is exact, so the summary of x * 2^600 must be exactly the
+ * summary of x times 2^600, with the same weights. */
+START_TEST(test_kmeans_huge_values)
+{
+    for (int weighted = 0; weighted < 2; weighted++) {
+        xpl_dataset *ds = noisy(300, weighted);
+        size_t n = xpl_dataset_n_rows(ds), d = xpl_dataset_n_cols(ds);
+        double *big = malloc(n * d * sizeof *big);
+        ck_assert_ptr_nonnull(big);
+        for (size_t i = 0; i < n * d; i++)
+            big[i] = ldexp(xpl_dataset_data(ds)[i], 600);
+        xpl_dataset *bds = make(n, d, big, NULL, xpl_dataset_weights(ds));
+        free(big);
+
+        xpl_dataset *km = NULL, *bkm = NULL;
+        ck_assert_int_eq(xpl_dataset_kmeans(&km, ds, 3, 11), XPL_OK);
+        ck_assert_int_eq(xpl_dataset_kmeans(&bkm, bds, 3, 11), XPL_OK);
+        ck_assert_uint_eq(xpl_dataset_n_rows(bkm), xpl_dataset_n_rows(km));
+        const double *c = xpl_dataset_data(km), *bc = xpl_dataset_data(bkm);
+        for (size_t i = 0; i < xpl_dataset_n_rows(km) * d; i++)
+            ck_assert_msg(bc[i] == ldexp(c[i], 600), "centre value %zu: %g, "
+                          "want %g", i, bc[i], ldexp(c[i], 600));
+        for (size_t r = 0; r < xpl_dataset_n_rows(km); r++)
+            ck_assert(xpl_dataset_weights(bkm)[r] ==
+                      xpl_dataset_weights(km)[r]);
+        xpl_dataset_free(km);
+        xpl_dataset_free(bkm);
+        xpl_dataset_free(bds);
+        xpl_dataset_free(ds);
+    }
+}
+END_TEST
+
 static Suite *dataset_suite(void)
 {
     Suite *s = suite_create("dataset");
@@ -539,6 +575,7 @@ static Suite *dataset_suite(void)
     tcase_add_test(tc, test_kmeans_properties);
     tcase_add_test(tc, test_kmeans_weights_pull_centres);
     tcase_add_test(tc, test_kmeans_edge_cases);
+    tcase_add_test(tc, test_kmeans_huge_values);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -623,6 +623,43 @@ START_TEST(save_and_load_file)
 }
 END_TEST
 
+/* A symbolic link survives a save (the file it names is replaced), and a
+ * device is written in place rather than replaced by a regular file. */
+START_TEST(save_follows_links_and_keeps_devices)
+{
+    xpl_model *m = make_linear(2, 1, XPL_LINK_IDENTITY);
+    char *real = path_in_tmp("real.bin");
+    char *link = path_in_tmp("link.bin");
+    write_tmp("real.bin", "old", 3);
+    ck_assert_int_eq(symlink(real, link), 0);
+    ck_assert_int_eq(xpl_model_save(m, link), XPL_OK);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    xpl_model *back;
+    ck_assert_int_eq(xpl_model_load(&back, real), XPL_OK);
+    assert_identical(m, back);
+    xpl_model_free(back);
+    ck_assert(!has_temp_files(tmp_dir()));
+    unlink(link);
+    unlink(real);
+    free(link);
+    free(real);
+
+    if (stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode)) {
+        ck_assert_error(xpl_model_save(m, "/dev/full"), XPL_EIO, "/dev/full");
+        ck_assert_int_eq(stat("/dev/full", &st), 0);
+        ck_assert(S_ISCHR(st.st_mode));
+    }
+    if (stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode)) {
+        ck_assert_int_eq(xpl_model_save(m, "/dev/null"), XPL_OK);
+        ck_assert_int_eq(stat("/dev/null", &st), 0);
+        ck_assert(S_ISCHR(st.st_mode));
+    }
+    xpl_model_free(m);
+}
+END_TEST
+
 START_TEST(save_failures_leave_nothing)
 {
     xpl_model *m = make_linear(2, 1, XPL_LINK_IDENTITY);
@@ -631,13 +668,13 @@ START_TEST(save_failures_leave_nothing)
     ck_assert_ptr_nonnull(strstr(xpl_last_error(), strerror(ENOENT)));
     free(path);
 
-    /* The target is a directory: everything works up to the rename, which
-     * fails; the directory and its content are untouched. */
+    /* The target is a directory: refused before anything is written; the
+     * directory and its content are untouched. */
     char *dir = path_in_tmp("occupied");
     char *inside = path_in_tmp("occupied/keep");
     ck_assert_int_eq(mkdir(dir, 0755), 0);
     write_tmp("occupied/keep", "x", 1);
-    ck_assert_error(xpl_model_save(m, dir), XPL_EIO, "cannot replace");
+    ck_assert_error(xpl_model_save(m, dir), XPL_EIO, "Is a directory");
     struct stat st;
     ck_assert_int_eq(stat(dir, &st), 0);
     ck_assert(S_ISDIR(st.st_mode));
@@ -1344,6 +1381,7 @@ int main(void)
     tc = tcase_create("files");
     tcase_add_test(tc, save_and_load_file);
     tcase_add_test(tc, save_failures_leave_nothing);
+    tcase_add_test(tc, save_follows_links_and_keeps_devices);
     tcase_add_test(tc, load_file_errors);
     tcase_add_test(tc, serialize_argument_errors);
     tcase_add_test(tc, detection_by_content);

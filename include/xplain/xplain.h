@@ -119,13 +119,16 @@ typedef struct xpl_csv_options {
  * Cells are numbers as written by C's strtod in the "C" locale (whatever the
  * process locale); "", "NA", "NaN" and "nan" are missing (NaN); "inf" and
  * "-inf" are infinities. Quoted fields, CRLF line ends and a UTF-8 byte order
- * mark are accepted; blank lines are skipped.
+ * mark are accepted; blank lines are skipped. A file with a header and no
+ * rows, or an empty file read without a header but with named columns,
+ * gives a dataset of 0 rows.
  *
  * @param[out] out   the dataset (weights: none)
  * @param[in]  path  file name, or "-" for standard input
  * @param[in]  opts  options, or NULL for the defaults
  * @return XPL_OK; XPL_EIO (cannot open/read), XPL_EFORMAT (bad cell, ragged
- *         row, empty file; message "path:line:column: ..."), XPL_ESHAPE
+ *         row, an empty file where a header is expected; message
+ *         "path:line:column: ..."), XPL_ESHAPE
  *         (requested column absent), XPL_ELIMIT, XPL_ENOMEM, XPL_EINVAL.
  */
 XPL_API int xpl_dataset_read_csv(xpl_dataset **out, const char *path,

@@ -66,6 +66,11 @@ int cmd_predict(int argc, char **argv)
             if (strlen(optarg) != 1)
                 return cli_usage_error("predict", "--delimiter takes one "
                                        "character, not '%s'", optarg);
+            /* An invalid option value is a usage error (exit 1), not bad
+             * input: check here what the CSV reader would refuse. */
+            if (strchr("\"\r\n", optarg[0]))
+                return cli_usage_error("predict", "--delimiter cannot be a "
+                                       "quote or a line end");
             csv.delimiter = optarg[0];
             break;
         case 'o':

@@ -307,6 +307,35 @@ static int impute(double *x, const xpl_dataset *ds)
     return XPL_OK;
 }
 
+/* Data whose largest magnitude exceeds 2^SCALE_LIMIT_EXP is scaled down to
+ * it: then no squared distance over XPL_MAX_FEATURES columns, nor its product
+ * with a sane total weight, can overflow. */
+#define SCALE_LIMIT_EXP 400
+
+/* *shift = the power of two every value is divided by (0 for ordinary
+ * data); *scaled = the scaled copy of x, or NULL when *shift is 0. One factor
+ * for all columns scales every distance alike and so keeps the geometry. */
+static int scale_values(const double *x, size_t n_values, int *shift,
+                        double **scaled)
+{
+    *scaled = NULL;
+    *shift = 0;
+    double max = 0;
+    for (size_t i = 0; i < n_values; i++)
+        max = fmax(max, fabs(x[i]));
+    if (!(max > ldexp(1.0, SCALE_LIMIT_EXP)))
+        return XPL_OK;
+    int s = ilogb(max) - SCALE_LIMIT_EXP;
+    double *xs = xpl__malloc_array(n_values, sizeof *xs);
+    if (!xs)
+        return xpl__enomem();
+    for (size_t i = 0; i < n_values; i++)
+        xs[i] = ldexp(x[i], -s);
+    *shift = s;
+    *scaled = xs;
+    return XPL_OK;
+}
+
 int xpl_dataset_kmeans(xpl_dataset **out, const xpl_dataset *ds, size_t k,
                        uint64_t seed)
 {
@@ -329,6 +358,8 @@ int xpl_dataset_kmeans(xpl_dataset **out, const xpl_dataset *ds, size_t k,
     double *best = xpl__malloc_array(k, d * sizeof *best);
     size_t *best_assign = xpl__malloc_array(n, sizeof *best_assign);
     double *column = xpl__malloc_array(n, sizeof *column);
+    int shift = 0;
+    double *xs = NULL; /* x scaled by 2^-shift when its values are huge */
     km.centres = xpl__malloc_array(k, d * sizeof *km.centres);
     km.assign = xpl__malloc_array(n, sizeof *km.assign);
     km.d2 = xpl__malloc_array(n, sizeof *km.d2);
@@ -354,7 +385,13 @@ int xpl_dataset_kmeans(xpl_dataset **out, const xpl_dataset *ds, size_t k,
                         km.total_w);
         goto done;
     }
-    km.x = x;
+    /* Squared distances of values beyond ~1e154 overflow to infinity and
+     * k-means then degenerates (every row ties with the first centre). Such
+     * data is scaled by a power of two, which is exact and changes no
+     * decision; ordinary data is used exactly as it is. */
+    if ((rc = scale_values(x, n * d, &shift, &xs)) != XPL_OK)
+        goto done;
+    km.x = xs ? xs : x;
     km.w = w;
 
     double best_inertia = INFINITY;
@@ -395,7 +432,8 @@ int xpl_dataset_kmeans(xpl_dataset **out, const xpl_dataset *ds, size_t k,
     }
     for (size_t c = 0, o = 0; c < k; c++) {
         if (count[c] > 0 && km.sum_w[c] > 0) {
-            memcpy(out_x + o * d, best + c * d, d * sizeof *out_x);
+            for (size_t j = 0; j < d; j++)
+                out_x[o * d + j] = ldexp(best[c * d + j], shift);
             out_w[o++] = km.sum_w[c];
         }
     }
@@ -413,6 +451,7 @@ int xpl_dataset_kmeans(xpl_dataset **out, const xpl_dataset *ds, size_t k,
 
 done:
     free(x);
+    free(xs);
     free(w);
     free(best);
     free(best_assign);

@@ -4,6 +4,8 @@
 
 const char *xpl__json_type_text(const json_t *v)
 {
+    if (!v)
+        return "nothing (the key is missing)";
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "an object";
     case JSON_ARRAY: return "an array";

@@ -1,6 +1,8 @@
 /* model.bin: writing, atomic saving and reading. The layout is specified in
  * docs/model-format.md; this file implements exactly that document, and the
  * writer emits only what the reader accepts. */
+/* realpath is an XSI function in glibc's headers. */
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -301,10 +303,8 @@ static void sync_parent(const char *path)
     free(dir);
 }
 
-/* Write to a temporary file next to the target, then rename over it: readers
- * see the old file or the new one, never a partial one. */
-static int replace_file(const char *path, const unsigned char *data,
-                        size_t size)
+static int replace_regular(const char *path, const unsigned char *data,
+                           size_t size)
 {
     static const char suffix[] = ".tmp-XXXXXX";
     size_t len = strlen(path);
@@ -349,6 +349,46 @@ static int replace_file(const char *path, const unsigned char *data,
     free(tmp);
     sync_parent(path);
     return XPL_OK;
+}
+
+/* A device or FIFO (/dev/stdout, a pipe) is written in place: renaming over
+ * it would replace the node itself. */
+static int write_in_place(const char *path, const unsigned char *data,
+                          size_t size)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return io_error(path, "open", errno);
+    int failed = write_all(fd, data, size) != 0;
+    int err = errno;
+    if (close(fd) != 0 && !failed) {
+        failed = 1;
+        err = errno;
+    }
+    return failed ? io_error(path, "write", err) : XPL_OK;
+}
+
+/* Write to a temporary file next to the target, then rename over it: readers
+ * see the old file or the new one, never a partial one. A symbolic link is
+ * followed, so the link survives and the file it names is replaced. */
+static int replace_file(const char *target, const unsigned char *data,
+                        size_t size)
+{
+    struct stat st;
+    if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            return io_error(target, "write", EISDIR);
+        return write_in_place(target, data, size);
+    }
+    char *resolved = NULL;
+    if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode)) {
+        resolved = realpath(target, NULL);
+        if (!resolved)
+            return io_error(target, "resolve the link", errno);
+    }
+    int rc = replace_regular(resolved ? resolved : target, data, size);
+    free(resolved);
+    return rc;
 }
 
 int xpl_model_save(const xpl_model *m, const char *path)

@@ -48,6 +48,8 @@ run 1 predict "$models/diabetes_linear.json" && err_has "expected MODEL and ROWS
 run 1 predict --model-output bogus "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "'raw', 'probability' or 'response'" && ok "predict: bad --model-output" || not_ok "predict: bad --model-output"
 run 1 predict --model-output probability "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "identity link" && ok "predict: probability of a regression" || not_ok "predict: probability of a regression"
 run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" --delimiter ab && err_has "one character" && ok "predict: bad --delimiter" || not_ok "predict: bad --delimiter"
+run 1 predict --delimiter '"' "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "quote or a line end" &&
+    err_has "explain predict --help" && ok "predict: quote as --delimiter is a usage error" || not_ok "predict: quote as --delimiter is a usage error"
 run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" -o && err_has "needs a value" && ok "predict: -o without value" || not_ok "predict: -o without value"
 run 1 "$models/diabetes_linear.bin" "$data/diabetes.csv" && err_has "no explanation method" && ok "main form says no method is built in yet" || not_ok "main form says no method is built in yet"
 
