@@ -696,11 +696,12 @@ START_TEST(test_error_after_good_rows)
     ck_assert_uint_eq(xpl_csv_reader_line(r), 0);
     double out[10];
     size_t got = 0;
-    /* The rows before the bad one come first... */
+    /* The rows before the bad one come first (one column: the blank line
+     * is a missing value)... */
     ck_assert_int_eq(xpl_csv_reader_read(r, out, 10, &got), XPL_OK);
-    ck_assert_uint_eq(got, 2);
-    ck_assert(out[0] == 1 && out[1] == 2);
-    ck_assert_uint_eq(xpl_csv_reader_line(r), 3);
+    ck_assert_uint_eq(got, 3);
+    ck_assert(out[0] == 1 && out[1] == 2 && isnan(out[2]));
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 4);
     /* ...then the error, even if another failure happened in between... */
     xpl_dataset *ds;
     ck_assert_int_eq(xpl_dataset_new(&ds, 0, 0, NULL, NULL, NULL), XPL_EINVAL);
@@ -712,7 +713,7 @@ START_TEST(test_error_after_good_rows)
     /* ...and it stays. */
     ck_assert_int_eq(xpl_csv_reader_read(r, out, 10, &got), XPL_EFORMAT);
     ck_assert_str_eq(xpl_last_error(), want);
-    ck_assert_uint_eq(got, 2);
+    ck_assert_uint_eq(got, 3);
     xpl_csv_reader_free(r);
 }
 END_TEST
@@ -893,6 +894,344 @@ START_TEST(test_rows_across_block_boundary)
 }
 END_TEST
 
+/* ------------------------------------------------- one-column blank lines */
+
+/* Stream `path` in batches of `batch` rows into vals (one column) and the
+ * line of each row into lines (known for the last row of every batch; with
+ * batch 1, for every row). Returns the number of rows; fails on an error. */
+static size_t stream_one_col(const char *path, const xpl_csv_options *o,
+                             size_t batch, double *vals, uint64_t *lines,
+                             size_t cap)
+{
+    xpl_csv_reader *r;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, o), XPL_OK);
+    ck_assert_uint_eq(xpl_csv_reader_n_cols(r), 1);
+    double buf[64];
+    ck_assert_uint_le(batch, 64);
+    size_t total = 0, got;
+    int rc;
+    while ((rc = xpl_csv_reader_read(r, buf, batch, &got)) == XPL_OK && got) {
+        if (got > batch || total + got > cap)
+            ck_abort_msg("%s: %zu rows in a batch of %zu, %zu before", path,
+                         got, batch, total);
+        memcpy(vals + total, buf, got * sizeof *buf);
+        total += got;
+        for (size_t i = total - got; i < total; i++)
+            lines[i] = 0;
+        lines[total - 1] = xpl_csv_reader_line(r);
+    }
+    ck_assert_msg(rc == XPL_OK, "%s: %s", path, xpl_last_error());
+    xpl_csv_reader_free(r);
+    return total;
+}
+
+/* Check the known lines (non-zero) of n rows; one assertion in all, as
+ * check's assertions are costly in long loops. */
+static void assert_lines(const uint64_t *lines, const uint64_t *want,
+                         size_t n, size_t batch)
+{
+    size_t bad = n;
+    for (size_t i = 0; i < n && bad == n; i++)
+        if (lines[i] && lines[i] != want[i])
+            bad = i;
+    ck_assert_msg(bad == n, "batch %zu row %zu: line %llu, want %llu", batch,
+                  bad, bad < n ? (unsigned long long)lines[bad] : 0ULL,
+                  bad < n ? (unsigned long long)want[bad] : 0ULL);
+}
+
+/* `content` read whole and streamed in batches of 1, 2 and 5 gives the
+ * n one-column values `want`, row i ending on line want_line[i]. */
+static void expect_one_col(const char *content, const xpl_csv_options *o,
+                           size_t n, const double *want,
+                           const uint64_t *want_line)
+{
+    const char *path = tmp_text("one.csv", content);
+    xpl_dataset *ds = read_ok(path, o);
+    assert_values(ds, n, 1, want);
+    xpl_dataset_free(ds);
+
+    double vals[64];
+    uint64_t lines[64];
+    const size_t batches[] = { 1, 2, 5 };
+    for (size_t b = 0; b < 3; b++) {
+        size_t got = stream_one_col(path, o, batches[b], vals, lines, 64);
+        ck_assert_uint_eq(got, n);
+        ck_assert(same_bits(vals, want, n));
+        assert_lines(lines, want_line, n, batches[b]);
+    }
+}
+
+START_TEST(test_one_column_blank_is_missing)
+{
+    /* Blank and whitespace-only lines between rows are missing values, at
+     * their own lines; none shifts the rows after it. */
+    const double want[] = { 1, NAN, 3, NAN, NAN, 6 };
+    const uint64_t lines[] = { 2, 3, 4, 5, 6, 7 };
+    expect_one_col("x\n1\n\n3\n   \n\t \n6\n", NULL, 6, want, lines);
+
+    /* Right after the header too; blank lines before the header are not
+     * rows. */
+    const double want2[] = { NAN, NAN, 3 };
+    const uint64_t lines2[] = { 4, 5, 6 };
+    expect_one_col("\n\nx\n\n\n3\n", NULL, 3, want2, lines2);
+
+    /* The last line need not end. */
+    const double want3[] = { 1, NAN, 2 };
+    const uint64_t lines3[] = { 2, 3, 4 };
+    expect_one_col("x\n1\n\n2", NULL, 3, want3, lines3);
+
+    /* A quoted empty or blank cell is a missing value as well. */
+    const double want4[] = { NAN, NAN, NAN, 4 };
+    const uint64_t lines4[] = { 2, 3, 4, 5 };
+    expect_one_col("x\n\"\"\n\n\" \"\n4\n", NULL, 4, want4, lines4);
+
+    /* The column selected by name from a one-column file. */
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    const char *cols[] = { "x" };
+    o.columns = cols;
+    o.n_columns = 1;
+    expect_one_col("x\n1\n\n3\n", &o, 3, want, lines);
+
+    /* The blank line is a row: a bad cell after it is still on its line. */
+    expect_fail("x\n1\n\n\nz\n", NULL, XPL_EFORMAT,
+                "5:1: expected a number, found \"z\"");
+    /* A tab delimiter makes a lone tab two empty fields, not a blank. */
+    o = (xpl_csv_options)XPL_CSV_OPTIONS_INIT;
+    o.delimiter = '\t';
+    expect_fail("x\n1\n\t\n", &o, XPL_EFORMAT, "3:2: expected 1 field, found 2");
+}
+END_TEST
+
+START_TEST(test_one_column_trailing_blanks)
+{
+    /* Blank lines that no row follows are the end of the file. */
+    const double want[] = { 1, NAN, 3 };
+    const uint64_t lines[] = { 2, 3, 4 };
+    const char *variants[] = {
+        "x\n1\n\n3\n\n",         "x\n1\n\n3\n\n\n",
+        "x\n1\n\n3\n \n\t\n  ", "x\n1\n\n3\n\n\n\n\n\n\n\n\n\n\n\n",
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof *variants; i++)
+        expect_one_col(variants[i], NULL, 3, want, lines);
+
+    /* A header followed by blank lines only: no rows. */
+    expect_one_col("x\n\n\n", NULL, 0, want, lines);
+    expect_one_col("x\n \n", NULL, 0, want, lines);
+}
+END_TEST
+
+START_TEST(test_one_column_line_ends)
+{
+    const double want[] = { 1, NAN, 3, NAN, 5 };
+    const uint64_t lines[] = { 2, 3, 4, 5, 6 };
+    const char *variants[] = {
+        "x\r\n1\r\n\r\n3\r\n\r\n5\r\n\r\n\r\n", /* CRLF */
+        "x\r1\r\r3\r\r5\r\r",                   /* lone CR */
+        "x\n1\r\n\r3\n \r\n5\r\n\n",            /* mixed */
+        "x\r\n1\r\n \t\r\n3\r\n\r\n5",          /* no final line end */
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof *variants; i++)
+        expect_one_col(variants[i], NULL, 5, want, lines);
+    expect_fail("x\r\n1\r\n\r\n\r\nz\r\n", NULL, XPL_EFORMAT,
+                "5:1: expected a number, found \"z\"");
+    expect_fail("x\r1\r\r\rz\r", NULL, XPL_EFORMAT,
+                "5:1: expected a number, found \"z\"");
+}
+END_TEST
+
+START_TEST(test_one_column_quoted_blank_line)
+{
+    /* A blank line inside a quoted field belongs to the field: the header
+     * name keeps it, and the cell "<space><LF><LF><space>" is one missing
+     * value ending on line 7, not three. */
+    const char *path =
+        tmp_text("q1.csv", "\"a\n\nb\"\n1\n\" \n\n \"\n\n9\n\n");
+    xpl_dataset *ds = read_ok(path, NULL);
+    const double want[] = { 1, NAN, NAN, 9 };
+    assert_values(ds, 4, 1, want);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 0), "a\n\nb");
+    xpl_dataset_free(ds);
+    double vals[8];
+    uint64_t lines[8];
+    ck_assert_uint_eq(stream_one_col(path, NULL, 1, vals, lines, 8), 4);
+    ck_assert(same_bits(vals, want, 4));
+    const uint64_t want_lines[] = { 4, 7, 8, 9 };
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_uint_eq(lines[i], want_lines[i]);
+    /* An open quote is not a blank line: the message points at it. */
+    expect_fail("x\n1\n\n\"\n\n", NULL, XPL_EFORMAT,
+                "4:1: unterminated quoted field");
+}
+END_TEST
+
+START_TEST(test_one_column_no_header)
+{
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.has_header = 0;
+    /* The first row is one field wide: the blank lines before it are
+     * missing values too, the ones at the end are not. */
+    const double want[] = { NAN, NAN, 1, NAN, 2 };
+    const uint64_t lines[] = { 1, 2, 3, 4, 5 };
+    expect_one_col("\n\n1\n\n2\n\n", &o, 5, want, lines);
+    expect_one_col("\r\n \r\n1\r\n\r\n2\r\n\r\n", &o, 5, want, lines);
+    /* Likewise with one column named. */
+    const char *cols[] = { "v" };
+    o.columns = cols;
+    o.n_columns = 1;
+    expect_one_col("\n\n1\n\n2\n\n", &o, 5, want, lines);
+    o.columns = NULL;
+    o.n_columns = 0;
+
+    /* Blank lines only: still an empty file. */
+    expect_fail("\n \n\n", &o, XPL_EFORMAT, "1:1: empty file, expected a row");
+
+    /* A wider first row: blank lines are skipped, before it and after. */
+    xpl_dataset *ds = read_str("\n\n1,2\n\n3,4\n\n", &o);
+    const double want2[] = { 1, 2, 3, 4 };
+    assert_values(ds, 2, 2, want2);
+    xpl_dataset_free(ds);
+    xpl_csv_reader *r;
+    ck_assert_int_eq(
+        xpl_csv_reader_open(&r, tmp_text("w.csv", "\n\n1,2\n\n3,4\n\n"), &o),
+        XPL_OK);
+    double out[4];
+    size_t got;
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 1, &got), XPL_OK);
+    ck_assert_uint_eq(got, 1);
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 3);
+    ck_assert_int_eq(xpl_csv_reader_read(r, out, 4, &got), XPL_OK);
+    ck_assert_uint_eq(got, 1);
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 5);
+    xpl_csv_reader_free(r);
+}
+END_TEST
+
+START_TEST(test_multi_column_blank_lines_skipped)
+{
+    /* Two or more columns: a blank line cannot be a row, it is skipped
+     * wherever it is, also when a single column is selected. */
+    const double want[] = { 1, 2, 3, 4 };
+    const char *variants[] = {
+        "a,b\n1,2\n\n3,4\n\n", "a,b\r\n\r\n1,2\r\n \r\n\r\n3,4\r\n\r\n",
+        "a,b\r1,2\r\r3,4\r\r", "\n\na,b\n\n\n1,2\n\t\n3,4",
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof *variants; i++) {
+        xpl_dataset *ds = read_str(variants[i], NULL);
+        assert_values(ds, 2, 2, want);
+        xpl_dataset_free(ds);
+    }
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    const char *cols[] = { "b" };
+    o.columns = cols;
+    o.n_columns = 1;
+    xpl_dataset *ds = read_str("a,b\n1,2\n\n3,4\n\n", &o);
+    const double want_b[] = { 2, 4 };
+    assert_values(ds, 2, 1, want_b);
+    xpl_dataset_free(ds);
+    /* Lines are still counted. */
+    const char *path = tmp_text("m.csv", "a,b\n\n1,2\n\n\n3,4\n\n");
+    double vals[4];
+    uint64_t lines[4];
+    ck_assert_uint_eq(stream_one_col(path, &o, 1, vals, lines, 4), 2);
+    ck_assert(same_bits(vals, want_b, 2));
+    ck_assert_uint_eq(lines[0], 3);
+    ck_assert_uint_eq(lines[1], 6);
+}
+END_TEST
+
+START_TEST(test_one_column_batches_equal_whole)
+{
+    /* A long one-column file with runs of blank lines (some as CRLF or
+     * with spaces), crossing block boundaries, ending in blank lines. */
+    const size_t rows = 40000;
+    size_t cap = rows * 16 + 64, len = 0;
+    char *s = malloc(cap);
+    double *want = malloc(rows * sizeof *want);
+    uint64_t *want_line = malloc(rows * sizeof *want_line);
+    ck_assert(s && want && want_line);
+    len += (size_t)sprintf(s, "value\n");
+    uint64_t line = 2;
+    unsigned long long state = 99;
+    for (size_t i = 0; i < rows; i++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned k = (unsigned)(state >> 59); /* 0..31 */
+        if (k < 6 && i + 1 < rows) {
+            static const char *blank[] = { "\n", "\r\n", "  \n",
+                                           "\t\r\n", " \t\n", "\n" };
+            len += (size_t)sprintf(s + len, "%s", blank[k]);
+            want[i] = NAN;
+        } else {
+            want[i] = (double)(state >> 44) / 8.0;
+            len += (size_t)sprintf(s + len, "%.3f%s", want[i],
+                                   k & 1 ? "\r\n" : "\n");
+        }
+        want_line[i] = line++;
+    }
+    len += (size_t)sprintf(s + len, "\n\r\n  \n");
+    ck_assert_uint_gt(len, 2 * CHUNK_BYTES);
+    const char *path = tmp_csv("one_gen.csv", s, len);
+    free(s);
+
+    xpl_dataset *ds = read_ok(path, NULL);
+    ck_assert_uint_eq(xpl_dataset_n_rows(ds), rows);
+    ck_assert(same_bits(xpl_dataset_data(ds), want, rows));
+    xpl_dataset_free(ds);
+
+    double *vals = malloc(rows * sizeof *vals);
+    uint64_t *lines = malloc(rows * sizeof *lines);
+    const size_t batches[] = { 1, 2, 3, 64 };
+    for (size_t b = 0; b < sizeof batches / sizeof *batches; b++) {
+        size_t got = stream_one_col(path, NULL, batches[b], vals, lines, rows);
+        ck_assert_uint_eq(got, rows);
+        ck_assert(same_bits(vals, want, rows));
+        assert_lines(lines, want_line, rows, batches[b]);
+    }
+    free(lines);
+    free(vals);
+    free(want_line);
+    free(want);
+}
+END_TEST
+
+START_TEST(test_one_column_blanks_across_block_boundary)
+{
+    /* A run of blank lines held back across a block boundary: the boundary
+     * falls at each offset in and around the run, and the row that makes
+     * the blank lines values comes after it. */
+    char *s = malloc(2 * CHUNK_BYTES);
+    for (size_t shift = 0; shift < 16; shift++) {
+        size_t len = (size_t)sprintf(s, "x\n1\n"), values = 0, blanks = 0;
+        while (len + 2 <= CHUNK_BYTES - 12 + shift) {
+            s[len++] = '5';
+            s[len++] = '\n';
+            values++;
+        }
+        for (; blanks < 4; blanks++)
+            len += (size_t)sprintf(s + len, blanks % 2 ? "  \n" : "\r\n");
+        len += (size_t)sprintf(s + len, "7\n\n");
+        const char *path = tmp_csv("one_edge.csv", s, len);
+
+        size_t n = 1 + values + blanks + 1;
+        double *vals = malloc(n * sizeof *vals);
+        uint64_t *lines = malloc(n * sizeof *lines);
+        ck_assert_uint_eq(stream_one_col(path, NULL, 1, vals, lines, n), n);
+        double *want = malloc(n * sizeof *want);
+        uint64_t *want_line = malloc(n * sizeof *want_line);
+        for (size_t i = 0; i < n; i++) {
+            want[i] = i == 0 ? 1 : i == n - 1 ? 7 : i <= values ? 5 : NAN;
+            want_line[i] = i + 2;
+        }
+        ck_assert(same_bits(vals, want, n));
+        assert_lines(lines, want_line, n, 1);
+        free(want_line);
+        free(want);
+        free(lines);
+        free(vals);
+    }
+    free(s);
+}
+END_TEST
+
 static size_t heap_in_use(void)
 {
 #if defined(__GLIBC__)
@@ -1014,6 +1353,17 @@ static Suite *csv_suite(void)
     tcase_add_test(tc, test_rows_across_block_boundary);
     tcase_add_test(tc, test_large_file_bounded_memory);
     tcase_add_test(tc, test_stdin);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("one_column");
+    tcase_add_test(tc, test_one_column_blank_is_missing);
+    tcase_add_test(tc, test_one_column_trailing_blanks);
+    tcase_add_test(tc, test_one_column_line_ends);
+    tcase_add_test(tc, test_one_column_quoted_blank_line);
+    tcase_add_test(tc, test_one_column_no_header);
+    tcase_add_test(tc, test_multi_column_blank_lines_skipped);
+    tcase_add_test(tc, test_one_column_batches_equal_whole);
+    tcase_add_test(tc, test_one_column_blanks_across_block_boundary);
     suite_add_tcase(s, tc);
     return s;
 }

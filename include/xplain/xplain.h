@@ -119,7 +119,12 @@ typedef struct xpl_csv_options {
  * Cells are numbers as written by C's strtod in the "C" locale (whatever the
  * process locale); "", "NA", "NaN" and "nan" are missing (NaN); "inf" and
  * "-inf" are infinities. Quoted fields, CRLF line ends and a UTF-8 byte order
- * mark are accepted; blank lines are skipped. A file with a header and no
+ * mark are accepted. Blank lines (empty or only spaces and tabs, outside
+ * quotes) are skipped, except in a file of one column (a header of one name;
+ * without a header, one selected column or a first row of one field): there
+ * a blank line after the header, or anywhere without one, is a row whose
+ * value is missing, at its own line, if a row comes after it; blank lines at
+ * the end of the file are ignored. A file with a header and no
  * rows, or an empty file read without a header but with named columns,
  * gives a dataset of 0 rows.
  *

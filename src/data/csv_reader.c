@@ -3,7 +3,14 @@
  * Input is read in CHUNK-byte blocks and handed to libcsv one physical line
  * at a time, so that the callbacks know the line they are on and a batch can
  * stop right after the row that fills it. Memory is bounded by the chunk,
- * one field (XPL_MAX_FIELD_LENGTH) and one row of the selected columns. */
+ * one field (XPL_MAX_FIELD_LENGTH) and one row of the selected columns.
+ *
+ * Blank lines: libcsv skips them. In a file of one column a blank line is
+ * also how a missing value is written, so there the reader counts the blank
+ * lines it sees after the header (a count, not the lines) and, once a later
+ * line brings a row, delivers them as rows of NaN, each at its own line,
+ * before feeding that line to libcsv. Blank lines that no row follows (the
+ * end of the file) are dropped. */
 
 /* strtod_l is a GNU/BSD extension; it is what makes number parsing
  * independent of the process locale without touching thread state. */
@@ -26,6 +33,10 @@
 #define CHUNK ((size_t)64 * 1024)
 #define NO_COLUMN ((size_t)-1)
 #define MSG_SIZE 1024
+
+/* libcsv's parser state between rows (csv_init sets it, and every row end
+ * returns to it); its header does not name the states. */
+#define CSV_ROW_NOT_BEGUN 0
 
 enum phase {
     PHASE_HEADER,    /* the next row holds the column names */
@@ -54,6 +65,13 @@ struct xpl_csv_reader {
     uint64_t quote_seq;  /* n_fields when it was seen open */
     uint64_t n_fields;   /* fields completed since the start of input */
 
+    /* Blank lines (nothing but spaces and tabs, outside any quoted field). */
+    uint64_t line_fields;  /* n_fields when the current line began */
+    int line_between_rows; /* libcsv was between rows when it began */
+    uint64_t blanks;       /* one column: blank lines since the last row */
+    uint64_t blank_line;   /* the first of them (they are consecutive) */
+    int blanks_due;        /* a row follows them: deliver them as NaN rows */
+
     enum phase phase;
     int has_header;
     const char *const *want; /* requested columns (borrowed during open) */
@@ -71,6 +89,7 @@ struct xpl_csv_reader {
     double *row;     /* values of the current row (delivered order) */
     size_t row_cap;  /* capacity of row, grown only while PHASE_FIRST_ROW */
     int row_pending; /* row holds a complete first row not yet delivered */
+    uint64_t row_pending_line;
 
     double *out; /* destination of the current read() call */
     size_t max_rows, n_out;
@@ -461,8 +480,14 @@ static void on_row(int terminator, void *user)
             }
         }
         r->row_pending = 1;
-        r->last_row_line = r->line;
+        r->row_pending_line = r->last_row_line = r->line;
         r->phase = PHASE_ROWS;
+        /* Blank lines before a first row of one field are its missing
+         * values; before a wider row they are just blank lines. */
+        if (n == 1)
+            r->blanks_due = r->blanks > 0;
+        else
+            r->blanks = 0;
         return;
     case PHASE_ROWS:
         break;
@@ -478,6 +503,53 @@ static void on_row(int terminator, void *user)
     memcpy(r->out + r->n_out * r->n_cols, r->row, r->n_cols * sizeof *r->row);
     r->n_out++;
     r->last_row_line = r->line;
+}
+
+/* ---------------------------------------------------------- blank lines */
+
+/* A physical line held no field and ended outside quotes. */
+static void on_blank_line(xpl_csv_reader *r)
+{
+    if (r->err)
+        return;
+    /* Only a file of one column can have a row that is a blank line; before
+     * the first row (no header, no columns) the width is not known yet, so
+     * count and let that row decide. A blank line before the header is
+     * never a row. */
+    if (r->phase == PHASE_FIRST_ROW ||
+        (r->phase == PHASE_ROWS && r->n_file_cols == 1)) {
+        if (r->blanks++ == 0)
+            r->blank_line = r->line;
+    }
+}
+
+/* Whether p[0..n) holds anything libcsv would start a field with: any byte
+ * but a line end or a space or tab that is not the delimiter. */
+static int starts_row(const xpl_csv_reader *r, const unsigned char *p,
+                      size_t n)
+{
+    const unsigned char delim = r->parser.delim_char;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == '\n' || c == '\r')
+            continue;
+        if ((c == ' ' || c == '\t') && c != delim)
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+/* Deliver the next blank line that a later row made a missing value. */
+static void deliver_blank(xpl_csv_reader *r)
+{
+    double *dst = r->out + r->n_out * r->n_cols;
+    for (size_t i = 0; i < r->n_cols; i++)
+        dst[i] = NAN;
+    r->n_out++;
+    r->last_row_line = r->blank_line++;
+    if (--r->blanks == 0)
+        r->blanks_due = 0;
 }
 
 /* --------------------------------------------------------------- input */
@@ -566,10 +638,13 @@ static void step(xpl_csv_reader *r)
     }
     const unsigned char *p = r->buf + r->buf_pos;
     size_t avail = r->buf_len - r->buf_pos;
+    int crlf = 0; /* p is the LF of a CRLF whose CR ended the last call */
     if (r->pending_cr) {
         r->pending_cr = 0;
         if (*p != '\n')
             r->line++; /* a lone CR ended the line (old Mac files) */
+        else
+            crlf = 1;
     }
     /* Lines end with LF, CRLF or a lone CR, as libcsv's rows do. */
     const unsigned char *lf = memchr(p, '\n', avail);
@@ -577,6 +652,16 @@ static void step(xpl_csv_reader *r)
     const unsigned char *cr = memchr(p, '\r', n);
     if (cr)
         n = (size_t)(cr - p) + 1;
+
+    /* Blank lines held back are between rows, and libcsv still is: if this
+     * text starts the next row they were missing values. Consume nothing:
+     * xpl_csv_reader_read delivers them, one row at a time, before this
+     * text is fed. */
+    if (r->blanks && !r->blanks_due && r->phase == PHASE_ROWS &&
+        starts_row(r, p, n)) {
+        r->blanks_due = 1;
+        return;
+    }
 
     size_t done = csv_parse(&r->parser, p, n, on_field, on_row, r);
     r->buf_pos += n;
@@ -600,6 +685,15 @@ static void step(xpl_csv_reader *r)
             r->quote_seq = r->n_fields;
         }
         r->in_quote = r->parser.quoted;
+        /* A line that began and ended between rows with no field in it was
+         * blank; a line end inside quotes leaves libcsv inside the field.
+         * The LF of a CRLF is not a line of its own. */
+        if (!crlf && r->line_between_rows &&
+            r->parser.pstate == CSV_ROW_NOT_BEGUN &&
+            r->n_fields == r->line_fields)
+            on_blank_line(r);
+        r->line_between_rows = r->parser.pstate == CSV_ROW_NOT_BEGUN;
+        r->line_fields = r->n_fields;
         if (last == '\n')
             r->line++;
         else
@@ -693,6 +787,7 @@ int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
         return xpl__enomem();
     r->fd = -1;
     r->line = 1;
+    r->line_between_rows = 1;
     r->has_header = o->has_header;
     r->want = o->columns;
     r->n_want = o->n_columns;
@@ -806,13 +901,21 @@ int xpl_csv_reader_read(xpl_csv_reader *r, double *out, size_t max_rows,
     r->out = out;
     r->max_rows = max_rows;
     r->n_out = 0;
-    if (r->row_pending) {
-        memcpy(out, r->row, r->n_cols * sizeof *out);
-        r->n_out = 1;
-        r->row_pending = 0;
+    while (r->n_out < max_rows && !r->err) {
+        if (r->blanks_due) {
+            deliver_blank(r);
+        } else if (r->row_pending) {
+            memcpy(out + r->n_out * r->n_cols, r->row,
+                   r->n_cols * sizeof *out);
+            r->n_out++;
+            r->last_row_line = r->row_pending_line;
+            r->row_pending = 0;
+        } else if (r->finished) {
+            break;
+        } else {
+            step(r);
+        }
     }
-    while (r->n_out < max_rows && !r->err && !r->finished)
-        step(r);
     r->out = NULL;
 
     if (r->n_out == 0 && r->err)
