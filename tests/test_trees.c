@@ -538,6 +538,60 @@ START_TEST(malformed_xgboost_json)
 }
 END_TEST
 
+/* XGBoost 2.x writes base_score as a bracketed vector string. */
+START_TEST(xgboost_2x_base_score_layout)
+{
+    size_t n;
+    char *text = read_text("data/models/breast_cancer_xgb_base_score.json", &n);
+    xpl_model *a = json_model(text);
+    text = replace(text, "\"base_score\":\"3E-1\"", "\"base_score\":\"[3E-1]\"");
+    xpl_model *b = json_model(text);
+    double row[30];
+    for (int j = 0; j < 30; j++)
+        row[j] = 0.37 * j;
+    double ya, yb;
+    ck_assert_int_eq(xpl_model_predict(a, NULL, row, 1, XPL_OUTPUT_RAW, &ya),
+                     XPL_OK);
+    ck_assert_int_eq(xpl_model_predict(b, NULL, row, 1, XPL_OUTPUT_RAW, &yb),
+                     XPL_OK);
+    ck_assert_double_eq(ya, yb);
+    xpl_model_free(a);
+    xpl_model_free(b);
+    free(text);
+}
+END_TEST
+
+/* Cut anywhere, an XGBoost file is an error with a position, never a crash
+ * or a partial model. */
+START_TEST(truncated_xgboost_json)
+{
+    size_t n;
+    char *text = read_text("data/models/diabetes_xgb_poisson.json", &n);
+    for (size_t cut = 1; cut < n; cut += 97) {
+        xpl_model *m = (xpl_model *)&m;
+        ck_assert_int_eq(xpl_model_load_buffer(&m, text, cut, "cut.json"),
+                         XPL_EFORMAT);
+        ck_assert_ptr_null(m);
+        ck_assert_ptr_nonnull(strstr(xpl_last_error(), "invalid JSON"));
+    }
+    free(text);
+}
+END_TEST
+
+START_TEST(xgboost_huge_counts_rejected)
+{
+    size_t n;
+    char *text = read_text("data/models/wine_xgb.json", &n);
+    text = replace(text, "\"num_class\":\"3\"",
+                   "\"num_class\":\"99999999999\"");
+    xpl_model *m = (xpl_model *)&m;
+    ck_assert_int_eq(xpl_model_load_buffer(&m, text, strlen(text), "h.json"),
+                     XPL_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "num_class"));
+    free(text);
+}
+END_TEST
+
 START_TEST(xgboost_feature_names_default)
 {
     size_t n;
@@ -623,6 +677,9 @@ int main(void)
     tcase_add_test(bad, corrupted_tree_bins);
     tcase_add_loop_test(bad, malformed_xgboost_json, 0, (int)N_XGB_EDITS);
     tcase_add_test(bad, xgboost_feature_names_default);
+    tcase_add_test(bad, xgboost_2x_base_score_layout);
+    tcase_add_test(bad, truncated_xgboost_json);
+    tcase_add_test(bad, xgboost_huge_counts_rejected);
     suite_add_tcase(s, bad);
     return run_suite(s);
 }
