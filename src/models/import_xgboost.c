@@ -318,7 +318,7 @@ int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name)
         return xpl__error(XPL_EUNSUPPORTED, "%s: XGBoost objective \"%s\" is "
                           "not supported", name, oname);
 
-    size_t n_features, n_class;
+    size_t n_features = 0, n_class = 0;
     if ((rc = param_size(name, params, "num_feature", XPL_MAX_FEATURES,
                          &n_features)) ||
         (rc = param_size(name, params, "num_class", XPL_MAX_OUTPUTS,

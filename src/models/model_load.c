@@ -112,8 +112,8 @@ int xpl_model_load(xpl_model **out, const char *path)
     *out = NULL;
     if (!path || !path[0])
         return xpl__error(XPL_EINVAL, "xpl_model_load: no path given");
-    unsigned char *data;
-    size_t size;
+    unsigned char *data = NULL;
+    size_t size = 0;
     int rc = read_all(path, &data, &size);
     if (rc)
         return rc;

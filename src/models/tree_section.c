@@ -39,8 +39,8 @@ void xpl__tree_section_write(xpl__writer *w, const xpl__ensemble *e)
         xpl__put_u8(w, (uint8_t)tree->missing_ok);
         xpl__put_u64(w, tree->n_nodes);
         for (size_t i = 0; i < tree->n_nodes; i++) {
-            uint32_t f = nodes[i].feature & ~XPL__TNODE_DEFAULT_LEFT;
-            int leaf = f == XPL__TNODE_LEAF;
+            uint32_t f = nodes[i].feature & XPL__TNODE_FEATURE_MASK;
+            int leaf = xpl__tnode_is_leaf(nodes, i);
             xpl__put_u32(w, leaf ? LEAF_FEATURE : f);
             xpl__put_u8(w, !leaf && (nodes[i].feature &
                                      XPL__TNODE_DEFAULT_LEFT));

@@ -13,58 +13,79 @@ enum { BLOCK_ROWS = 64 };
 
 /* ------------------------------------------------------------- prediction */
 
-/* Leaf reached by `row`, or SIZE_MAX when a missing value meets a split of a
- * tree that has no default direction. `le` is a constant at each call site,
- * so the compiler emits one loop per comparison. */
-static inline size_t find_leaf(const xpl__tnode *nodes, const double *row,
-                               int le, int missing_ok)
+/* Rows walked through a tree together: their independent node loads
+ * overlap, where one row alone waits for each load in turn. */
+enum { LANES = 8 };
+
+/* One step from node i for a row: branch-free. A leaf steps to itself.
+ * Sets *unknown when a missing value meets a split (used by trees without
+ * default directions). */
+static inline uint32_t step(const xpl__tnode *nodes, uint32_t i,
+                            const double *row, int le, uint32_t *unknown)
 {
-    uint32_t i = 0;
-    for (;;) {
-        const xpl__tnode *n = &nodes[i];
-        uint32_t f = n->feature & ~XPL__TNODE_DEFAULT_LEFT;
-        if (f == XPL__TNODE_LEAF)
-            return i;
-        double v = row[f];
-        uint32_t right;
-        if (isnan(v)) {
-            if (!missing_ok)
-                return SIZE_MAX;
-            right = !(n->feature & XPL__TNODE_DEFAULT_LEFT);
-        } else {
-            right = le ? !(v <= n->threshold) : !(v < n->threshold);
-        }
-        i = n->left + right;
+    const xpl__tnode *n = &nodes[i];
+    uint32_t f = n->feature;
+    double v = row[f & XPL__TNODE_FEATURE_MASK];
+    double th = n->threshold;
+    uint32_t missing = v != v;
+    uint32_t right = le ? (v > th) : (v >= th);
+    right |= missing & ~(f >> 31);
+    *unknown |= missing & (th == th);
+    return n->left + right;
+}
+
+static inline void add_leaf(const xpl__ensemble *e, const xpl__tree *t,
+                            uint32_t leaf, uint32_t unknown, double *out)
+{
+    const double *values = e->values + t->first_value;
+    int nan_out = unknown && !t->missing_ok;
+    if (t->output != XPL__ALL_OUTPUTS) {
+        out[t->output] += nan_out ? NAN : values[leaf];
+        return;
+    }
+    const double *v = values + (size_t)leaf * e->n_outputs;
+    for (size_t k = 0; k < e->n_outputs; k++)
+        out[k] += nan_out ? NAN : v[k];
+}
+
+/* Add tree t's leaf values for n_rows rows to acc. Each row steps exactly
+ * t->depth times (leaves are self-loops). `le` is a constant at each call
+ * site, so the compiler emits one loop per comparison. A missing value at a
+ * split of a tree without default directions makes the row's output NaN:
+ * the prediction is unknown, not a guess. */
+static inline void walk_tree(const xpl__ensemble *e, const xpl__tree *t,
+                             const double *x, size_t n_rows, double *acc,
+                             int le)
+{
+    const xpl__tnode *nodes = e->nodes + t->first_node;
+    size_t m = e->n_features, k_out = e->n_outputs;
+    uint32_t depth = t->depth;
+    size_t r = 0;
+    for (; r + LANES <= n_rows; r += LANES) {
+        uint32_t idx[LANES] = { 0 }, unknown[LANES] = { 0 };
+        const double *rows = x + r * m;
+        for (uint32_t d = 0; d < depth; d++)
+            for (int j = 0; j < LANES; j++)
+                idx[j] = step(nodes, idx[j], rows + (size_t)j * m, le,
+                              &unknown[j]);
+        for (int j = 0; j < LANES; j++)
+            add_leaf(e, t, idx[j], unknown[j], acc + (r + (size_t)j) * k_out);
+    }
+    for (; r < n_rows; r++) {
+        uint32_t i = 0, unknown = 0;
+        for (uint32_t d = 0; d < depth; d++)
+            i = step(nodes, i, x + r * m, le, &unknown);
+        add_leaf(e, t, i, unknown, acc + r * k_out);
     }
 }
 
 static void add_tree(const xpl__ensemble *e, const xpl__tree *t,
                      const double *x, size_t n_rows, double *acc)
 {
-    const xpl__tnode *nodes = e->nodes + t->first_node;
-    const double *values = e->values + t->first_value;
-    size_t m = e->n_features, k_out = e->n_outputs;
-    size_t n_vals = xpl__tree_n_vals(e, t);
-    for (size_t r = 0; r < n_rows; r++) {
-        const double *row = x + r * m;
-        size_t leaf = e->compare_le ? find_leaf(nodes, row, 1, t->missing_ok)
-                                    : find_leaf(nodes, row, 0, t->missing_ok);
-        double *out = acc + r * k_out;
-        if (leaf == SIZE_MAX) {
-            /* No default direction: the prediction is unknown, not a guess. */
-            if (n_vals == 1)
-                out[t->output] = NAN;
-            else
-                for (size_t k = 0; k < k_out; k++)
-                    out[k] = NAN;
-        } else if (n_vals == 1) {
-            out[t->output] += values[leaf];
-        } else {
-            const double *v = values + leaf * n_vals;
-            for (size_t k = 0; k < k_out; k++)
-                out[k] += v[k];
-        }
-    }
+    if (e->compare_le)
+        walk_tree(e, t, x, n_rows, acc, 1);
+    else
+        walk_tree(e, t, x, n_rows, acc, 0);
 }
 
 static size_t trees_scratch(const void *state, size_t n_rows)
@@ -149,7 +170,7 @@ static int check_spec(const xpl__ensemble_spec *s, const char *name,
     int rc = xpl__check_model_shape(s->n_features, s->n_outputs, s->link);
     if (rc)
         return xpl__error_in_file(rc, name);
-    if (s->n_features > XPL__TNODE_LEAF)
+    if (s->n_features > XPL__TNODE_FEATURE_MASK)
         return xpl__error(XPL_ELIMIT, "%s: too many features", name);
     if (s->aggregation != XPL__AGG_SUM && s->aggregation != XPL__AGG_MEAN)
         return xpl__error(XPL_EINVAL, "%s: unknown aggregation %d", name,
@@ -264,7 +285,8 @@ static int build_tree(xpl__ensemble *e, const xpl__tree_spec *ts, size_t t,
             values[q * n_vals + v] = val;
         }
         if (leaf) {
-            nodes[q] = (xpl__tnode){ 0.0, XPL__TNODE_LEAF, 0 };
+            nodes[q] = (xpl__tnode){ NAN, XPL__TNODE_DEFAULT_LEFT,
+                                     (uint32_t)q };
             continue;
         }
         uint32_t flags = ts->default_left && ts->default_left[i]
@@ -276,7 +298,7 @@ static int build_tree(xpl__ensemble *e, const xpl__tree_spec *ts, size_t t,
     /* Internal values left NaN by the reader: cover-weighted mean of the
      * children, bottom-up (children always follow their parent now). */
     for (size_t q = kept; q-- > 0;) {
-        if (nodes[q].feature == XPL__TNODE_LEAF)
+        if (xpl__tnode_is_leaf(nodes, q))
             continue;
         size_t l = nodes[q].left, r = l + 1;
         double cl = cover[l], cr = cover[r];

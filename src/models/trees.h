@@ -66,16 +66,27 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *spec,
 /* ------------------------------------------------------- the built model */
 
 /* A node: 16 bytes, so four share a cache line. Children are adjacent: the
- * right child is left + 1 (nodes are renumbered breadth-first). */
+ * right child is left + 1 (nodes are renumbered breadth-first, so a child
+ * always comes after its parent). A leaf points to itself with a NaN
+ * threshold and missing values going "left": every step from a leaf stays
+ * there, so rows can walk a tree for exactly its depth without testing for
+ * leaves. */
 typedef struct xpl__tnode {
-    double threshold;
-    uint32_t feature; /* bits 0-30: feature, or XPL__TNODE_LEAF; bit 31:
-                         missing values go left */
-    uint32_t left;    /* index of the left child within the tree */
+    double threshold; /* NaN for leaves */
+    uint32_t feature; /* bits 0-30: split feature (0 for leaves); bit 31:
+                         missing values go left (set for leaves) */
+    uint32_t left;    /* index of the left child within the tree; a leaf's
+                         own index */
 } xpl__tnode;
 
-#define XPL__TNODE_LEAF 0x7fffffffu
 #define XPL__TNODE_DEFAULT_LEFT 0x80000000u
+#define XPL__TNODE_FEATURE_MASK 0x7fffffffu
+
+/* Node i of a tree is a leaf. */
+static inline int xpl__tnode_is_leaf(const xpl__tnode *nodes, size_t i)
+{
+    return nodes[i].left == i;
+}
 
 typedef struct xpl__tree {
     size_t first_node;  /* index of the root in nodes[] and cover[] */

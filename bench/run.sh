@@ -1,0 +1,86 @@
+#!/bin/bash
+# Batch prediction benchmark: xplain vs XGBoost's C API, one thread.
+#
+#   bash bench/run.sh
+#
+# Builds a release tree (build-bench/), generates the models and rows with
+# bench/make_models.py if they are absent (build/bench-data/, not committed),
+# runs bench_predict on each model and prints a Markdown table. Per-run
+# details go to stderr. Runtime on the 2-core machine: about 1 minute the
+# first time (training the 1000-tree model: 40 s idle, up to 5 minutes when
+# other jobs share the cores), about 20 seconds afterwards.
+#
+# Environment: BUILD_DIR (build-bench), DATA_DIR (build/bench-data),
+# REPEAT (10), PYTHON (/usr/bin/python3), BENCH_CPU (unset: no pinning; a
+# CPU number pins the benchmark with taskset).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build-bench}
+DATA_DIR=${DATA_DIR:-build/bench-data}
+REPEAT=${REPEAT:-10}
+PYTHON=${PYTHON:-/usr/bin/python3}
+
+# One thread everywhere (XGBoost also gets nthread=1 from bench_predict).
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+
+if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+    meson setup "$BUILD_DIR" --buildtype=release >&2
+fi
+ninja -C "$BUILD_DIR" bench/bench_predict >&2
+BENCH="$BUILD_DIR/bench/bench_predict"
+
+MODELS="r1_100x6.json r2_1000x8.json"
+missing=0
+for f in $MODELS rows.csv; do
+    [ -f "$DATA_DIR/$f" ] || missing=1
+done
+if [ "$missing" = 1 ]; then
+    echo "generating models in $DATA_DIR (about a minute)" >&2
+    # Training may use every core; the timing below uses one.
+    timeout 600 "$PYTHON" bench/make_models.py "$DATA_DIR" >&2
+fi
+
+PIN=()
+if [ -n "${BENCH_CPU:-}" ] && command -v taskset >/dev/null; then
+    PIN=(taskset -c "$BENCH_CPU")
+fi
+
+# nproc honours OMP_NUM_THREADS: ask for every online CPU instead.
+cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n 1)
+machine="$(getconf _NPROCESSORS_ONLN) CPUs, ${cpu:-unknown CPU}, load average before the runs $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $machine" >&2
+[ -f "$DATA_DIR/models.txt" ] && cat "$DATA_DIR/models.txt" >&2
+
+rows_file=()
+results=()
+for f in $MODELS; do
+    echo "--- $f" >&2
+    out=$(timeout 300 "${PIN[@]}" "$BENCH" "$DATA_DIR/$f" "$DATA_DIR/rows.csv" --repeat "$REPEAT") || {
+        rc=$?
+        echo "$out" >&2
+        echo "bench_predict failed on $f (exit $rc)" >&2
+        exit "$rc"
+    }
+    echo "$out" >&2
+    results+=("$(echo "$out" | grep '^result ')")
+    rows_file+=("$f")
+done
+
+# Value of key=... in a result line.
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+echo
+echo "Machine: $machine; one thread; $REPEAT repetitions per engine, alternating."
+echo
+echo "| model | rows | xplain µs/row (best / median) | XGBoost µs/row (best / median) | XGBoost time / xplain time (best / median) | max rel diff |"
+echo "|---|---:|---:|---:|---:|---:|"
+for i in "${!results[@]}"; do
+    r=${results[$i]}
+    printf '| %s | %s | %.2f / %.2f | %s | %s | %s |\n' \
+        "${rows_file[$i]%.json}" "$(field "$r" rows)" \
+        "$(field "$r" xplain_us)" "$(field "$r" xplain_median_us)" \
+        "$(x=$(field "$r" xgboost_us); [ "$x" = nan ] && echo "n/a" || printf '%.2f / %.2f' "$x" "$(field "$r" xgboost_median_us)")" \
+        "$(x=$(field "$r" ratio); [ "$x" = nan ] && echo "n/a" || printf '%.2f / %.2f' "$x" "$(field "$r" ratio_median)")" \
+        "$(x=$(field "$r" max_rel_diff); [ "$x" = nan ] && echo "n/a" || echo "$x")"
+done
