@@ -1,0 +1,427 @@
+#include "explainers/tree_shap.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+/* One entry of the "unique path" of features met from the root: the
+ * fraction of zero paths (feature absent: follow the covers) and one paths
+ * (feature present: follow x) that flow through, and the permutation
+ * weight of the subsets of each size. */
+typedef struct path_elem {
+    int64_t feature; /* -1 for the root's dummy entry */
+    double zero;
+    double one;
+    double weight;
+} path_elem;
+
+/* ------------------------------------------------------------------- plan */
+
+int xpl__tree_shap_plan_new(xpl__tree_shap_plan *plan, const xpl__ensemble *e)
+{
+    memset(plan, 0, sizeof *plan);
+    size_t n_values = 0;
+    for (size_t t = 0; t < e->n_trees; t++) {
+        const xpl__tree *tree = &e->trees[t];
+        n_values += tree->n_nodes * xpl__tree_n_vals(e, tree);
+        if (tree->depth > plan->max_depth)
+            plan->max_depth = tree->depth;
+    }
+    plan->node_mean = xpl__malloc_array(n_values, sizeof *plan->node_mean);
+    plan->base_value = xpl__calloc_array(e->n_outputs,
+                                         sizeof *plan->base_value);
+    plan->out_scale = xpl__malloc_array(e->n_outputs,
+                                        sizeof *plan->out_scale);
+    size_t d = plan->max_depth + 1;
+    plan->icoef = xpl__malloc_array(d * d, sizeof *plan->icoef);
+    if (!plan->node_mean || !plan->base_value || !plan->out_scale ||
+        !plan->icoef) {
+        xpl__tree_shap_plan_free(plan);
+        return xpl__enomem();
+    }
+    /* icoef[a][b] = (a-1)! b! / (a+b)! = 1 / ((a+b) C(a+b-1, b)), the
+     * Shapley weight of a feature on x's side at a leaf reached with a
+     * features on x's side and b on the reference's (0 when a = 0). */
+    for (size_t a = 0; a < d; a++)
+        for (size_t b = 0; b < d; b++) {
+            double binom = 1;
+            for (size_t i = 1; a > 0 && i <= b; i++)
+                binom = binom * (double)(a - 1 + i) / (double)i;
+            plan->icoef[a * d + b] = a ? 1.0 / ((double)(a + b) * binom) : 0;
+        }
+
+    /* Expected value of every subtree from its leaves and covers, bottom-up
+     * (children follow their parent), as XGBoost's pred_contribs does; the
+     * internal values a file carries may not be leaf-consistent. */
+    double *root_sum = plan->base_value;
+    for (size_t t = 0; t < e->n_trees; t++) {
+        const xpl__tree *tree = &e->trees[t];
+        const xpl__tnode *nodes = e->nodes + tree->first_node;
+        const double *cover = e->cover + tree->first_node;
+        size_t nv = xpl__tree_n_vals(e, tree);
+        const double *values = e->values + tree->first_value;
+        double *mean = plan->node_mean + tree->first_value;
+        for (size_t q = tree->n_nodes; q-- > 0;) {
+            if (xpl__tnode_is_leaf(nodes, q)) {
+                memcpy(mean + q * nv, values + q * nv, nv * sizeof *mean);
+                continue;
+            }
+            size_t l = nodes[q].left, r = l + 1;
+            double cl = cover[l], cr = cover[r];
+            double wl = cl + cr > 0 ? cl / (cl + cr) : 0.5;
+            for (size_t v = 0; v < nv; v++)
+                mean[q * nv + v] = wl * mean[l * nv + v]
+                                   + (1 - wl) * mean[r * nv + v];
+        }
+        if (tree->output == XPL__ALL_OUTPUTS)
+            for (size_t k = 0; k < e->n_outputs; k++)
+                root_sum[k] += mean[k];
+        else
+            root_sum[tree->output] += mean[0];
+    }
+    for (size_t k = 0; k < e->n_outputs; k++) {
+        plan->out_scale[k] = e->aggregation == XPL__AGG_MEAN
+                                 ? 1.0 / e->n_feeding[k] : 1.0;
+        plan->base_value[k] = e->base_score[k]
+                              + (e->aggregation == XPL__AGG_MEAN
+                                     ? root_sum[k] / e->n_feeding[k]
+                                     : root_sum[k]);
+    }
+    return XPL_OK;
+}
+
+void xpl__tree_shap_plan_free(xpl__tree_shap_plan *plan)
+{
+    free(plan->node_mean);
+    free(plan->base_value);
+    free(plan->out_scale);
+    free(plan->icoef);
+    memset(plan, 0, sizeof *plan);
+}
+
+size_t xpl__tree_shap_scratch(const xpl__ensemble *e,
+                              const xpl__tree_shap_plan *plan)
+{
+    /* Each level of the recursion copies the path (at most depth + 2
+     * entries) after its parent's: a triangle of entries in all. */
+    size_t d = plan->max_depth + 2;
+    return (d * (d + 1) / 2) * sizeof(path_elem)
+           + e->n_features * sizeof(double);
+}
+
+/* ------------------------------------------------------ path operations */
+
+/* Add a feature to the path of length `len`, updating the weights of every
+ * subset size (the path grows to len + 1). */
+static void extend(path_elem *m, size_t len, double zero, double one,
+                   int64_t feature)
+{
+    m[len] = (path_elem){ feature, zero, one, len == 0 ? 1.0 : 0.0 };
+    for (size_t i = len; i-- > 0;) {
+        m[i + 1].weight += one * m[i].weight * (double)(i + 1)
+                           / (double)(len + 1);
+        m[i].weight = zero * m[i].weight * (double)(len - i)
+                      / (double)(len + 1);
+    }
+}
+
+/* Remove entry i from a path of length len (it shrinks to len - 1),
+ * undoing its effect on the weights. */
+static void unwind(path_elem *m, size_t len, size_t i)
+{
+    size_t l = len - 1;
+    double one = m[i].one, zero = m[i].zero;
+    double n = m[l].weight;
+    for (size_t j = l; j-- > 0;) {
+        if (one != 0) {
+            double t = m[j].weight;
+            m[j].weight = n * (double)(l + 1) / ((double)(j + 1) * one);
+            n = t - m[j].weight * zero * (double)(l - j) / (double)(l + 1);
+        } else {
+            m[j].weight = m[j].weight * (double)(l + 1)
+                          / (zero * (double)(l - j));
+        }
+    }
+    for (size_t j = i; j < l; j++) {
+        m[j].feature = m[j + 1].feature;
+        m[j].zero = m[j + 1].zero;
+        m[j].one = m[j + 1].one;
+    }
+}
+
+/* Total weight the path would have with entry i removed. */
+static double unwound_sum(const path_elem *m, size_t len, size_t i)
+{
+    size_t l = len - 1;
+    double one = m[i].one, zero = m[i].zero;
+    double n = m[l].weight, total = 0;
+    for (size_t j = l; j-- > 0;) {
+        if (one != 0) {
+            double t = n * (double)(l + 1) / ((double)(j + 1) * one);
+            total += t;
+            n = m[j].weight - t * zero * (double)(l - j) / (double)(l + 1);
+        } else {
+            total += m[j].weight / zero * (double)(l + 1) / (double)(l - j);
+        }
+    }
+    return total;
+}
+
+/* ------------------------------------------------------------- recursion */
+
+struct walk {
+    const xpl__tnode *nodes;
+    const double *cover;
+    const double *values; /* leaf values, nv per node */
+    size_t nv;
+    const double *x;
+    int le;
+    int missing_ok;
+    int unknown;          /* a NaN met a split without default direction */
+    double *phi;          /* n_outputs * n_features */
+    size_t n_features;
+    uint32_t output;      /* or XPL__ALL_OUTPUTS */
+    const double *scale;  /* per output: 1, or 1 / trees feeding it when
+                             the ensemble averages */
+};
+
+static void recurse(struct walk *w, uint32_t node, path_elem *parent,
+                    size_t len, double zero, double one, int64_t feature)
+{
+    path_elem *m = parent + len;
+    memcpy(m, parent, len * sizeof *m);
+    extend(m, len, zero, one, feature);
+    len++;
+
+    const xpl__tnode *n = &w->nodes[node];
+    if (xpl__tnode_is_leaf(w->nodes, node)) {
+        const double *v = w->values + (size_t)node * w->nv;
+        for (size_t i = 1; i < len; i++) {
+            double s = unwound_sum(m, len, i) * (m[i].one - m[i].zero);
+            size_t f = (size_t)m[i].feature;
+            if (w->output != XPL__ALL_OUTPUTS)
+                w->phi[w->output * w->n_features + f] +=
+                    s * v[0] * w->scale[w->output];
+            else
+                for (size_t k = 0; k < w->nv; k++)
+                    w->phi[k * w->n_features + f] += s * v[k] * w->scale[k];
+        }
+        return;
+    }
+
+    int64_t f = n->feature & XPL__TNODE_FEATURE_MASK;
+    double xv = w->x[f];
+    uint32_t right;
+    if (isnan(xv)) {
+        if (!w->missing_ok)
+            w->unknown = 1;
+        right = !(n->feature & XPL__TNODE_DEFAULT_LEFT);
+    } else {
+        right = w->le ? xv > n->threshold : xv >= n->threshold;
+    }
+    uint32_t hot = n->left + right, cold = n->left + !right;
+
+    double in_zero = 1, in_one = 1;
+    for (size_t k = 1; k < len; k++)
+        if (m[k].feature == f) {
+            /* A feature already on the path: undo it, then carry its
+             * fractions into both children. */
+            in_zero = m[k].zero;
+            in_one = m[k].one;
+            unwind(m, len, k);
+            len--;
+            break;
+        }
+    /* Normalise by the children's covers rather than the node's own: files
+     * store covers rounded (XGBoost: float32 hessian sums), and fractions
+     * that sum to exactly 1 keep the contributions exactly additive. */
+    double rj = w->cover[hot] + w->cover[cold];
+    double hot_frac = rj > 0 ? w->cover[hot] / rj : 0.5;
+    double cold_frac = rj > 0 ? w->cover[cold] / rj : 0.5;
+    recurse(w, hot, m, len, in_zero * hot_frac, in_one, f);
+    recurse(w, cold, m, len, in_zero * cold_frac, 0, f);
+}
+
+void xpl__tree_shap_row(const xpl__ensemble *e, const xpl__tree_shap_plan *plan,
+                        void *scratch, const double *x, double *phi)
+{
+    size_t m = e->n_features, k_out = e->n_outputs;
+    size_t d = plan->max_depth + 2;
+    path_elem *path = scratch;
+    double *row = (double *)(path + d * (d + 1) / 2);
+    for (size_t j = 0; j < m; j++)
+        row[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
+    memset(phi, 0, k_out * m * sizeof *phi);
+
+    for (size_t t = 0; t < e->n_trees; t++) {
+        const xpl__tree *tree = &e->trees[t];
+        uint32_t out = tree->output;
+        struct walk w = {
+            .nodes = e->nodes + tree->first_node,
+            .cover = e->cover + tree->first_node,
+            .values = plan->node_mean + tree->first_value,
+            .nv = xpl__tree_n_vals(e, tree),
+            .x = row,
+            .le = e->compare_le,
+            .missing_ok = tree->missing_ok,
+            .unknown = 0,
+            .phi = phi,
+            .n_features = m,
+            .output = out,
+            .scale = plan->out_scale,
+        };
+        recurse(&w, 0, path, 0, 1.0, 1.0, -1);
+        if (w.unknown)
+            for (size_t k = 0; k < k_out; k++)
+                if (out == XPL__ALL_OUTPUTS || out == k)
+                    for (size_t j = 0; j < m; j++)
+                        phi[k * m + j] = NAN;
+    }
+}
+
+/* ------------------------------------------------------- interventional */
+
+struct iwalk {
+    const xpl__tnode *nodes;
+    const double *values; /* leaf values, nv per node */
+    size_t nv;
+    const double *x;      /* rounded like the model's inputs */
+    const double *ref;
+    int le;
+    int missing_ok;
+    int unknown;
+    uint8_t *side;        /* per feature: 0 unset, 1 x's side, 2 ref's */
+    uint32_t *on_x;       /* features on x's side along the path */
+    uint32_t *on_ref;
+    size_t a, b;
+    const double *coef;   /* the plan's icoef table */
+    size_t stride;        /* its row length */
+    double *phi;
+    size_t n_features;
+    uint32_t output;
+    const double *scale;  /* per output, times the reference's weight */
+    double weight;
+};
+
+/* 1 if a split sends v right. */
+static inline int goes_right(const xpl__tnode *n, double v, int le)
+{
+    if (isnan(v))
+        return !(n->feature & XPL__TNODE_DEFAULT_LEFT);
+    return le ? v > n->threshold : v >= n->threshold;
+}
+
+static void ileaf(struct iwalk *w, uint32_t node)
+{
+    size_t a = w->a, b = w->b;
+    if (a + b == 0)
+        return;
+    /* (a-1)! b! / (a+b)! and a! (b-1)! / (a+b)! from the table. */
+    double wx = a ? w->coef[a * w->stride + b] : 0;
+    double wr = b ? w->coef[b * w->stride + a] : 0;
+    const double *v = w->values + (size_t)node * w->nv;
+    size_t m = w->n_features;
+    for (size_t k = 0; k < w->nv; k++) {
+        size_t out = w->output == XPL__ALL_OUTPUTS ? k : w->output;
+        double s = v[k] * w->weight * w->scale[out];
+        for (size_t i = 0; i < a; i++)
+            w->phi[out * m + w->on_x[i]] += s * wx;
+        for (size_t j = 0; j < b; j++)
+            w->phi[out * m + w->on_ref[j]] -= s * wr;
+    }
+}
+
+static void irecurse(struct iwalk *w, uint32_t node)
+{
+    if (xpl__tnode_is_leaf(w->nodes, node)) {
+        ileaf(w, node);
+        return;
+    }
+    const xpl__tnode *n = &w->nodes[node];
+    uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
+    double xv = w->x[f], rv = w->ref[f];
+    if (!w->missing_ok && (isnan(xv) || isnan(rv)))
+        w->unknown = 1;
+    uint32_t xs = n->left + (uint32_t)goes_right(n, xv, w->le);
+    uint32_t rs = n->left + (uint32_t)goes_right(n, rv, w->le);
+    if (xs == rs || w->side[f] == 1) {
+        irecurse(w, xs);
+        return;
+    }
+    if (w->side[f] == 2) {
+        irecurse(w, rs);
+        return;
+    }
+    w->side[f] = 1;
+    w->on_x[w->a++] = f;
+    irecurse(w, xs);
+    w->a--;
+    w->side[f] = 2;
+    w->on_ref[w->b++] = f;
+    irecurse(w, rs);
+    w->b--;
+    w->side[f] = 0;
+}
+
+size_t xpl__tree_shap_interventional_scratch(const xpl__ensemble *e,
+                                             const xpl__tree_shap_plan *plan)
+{
+    size_t d = plan->max_depth + 1;
+    return 2 * e->n_features * sizeof(double) /* rounded x and reference */
+           + 2 * d * sizeof(uint32_t)          /* feature stacks */
+           + e->n_features;                    /* sides */
+}
+
+void xpl__tree_shap_interventional_row(const xpl__ensemble *e,
+                                       const xpl__tree_shap_plan *plan,
+                                       void *scratch, const double *x,
+                                       const double *bg,
+                                       const double *weights, size_t n_bg,
+                                       double *phi)
+{
+    size_t m = e->n_features, k_out = e->n_outputs;
+    size_t d = plan->max_depth + 1;
+    double *xr = scratch, *ref = xr + m;
+    uint32_t *on_x = (uint32_t *)(ref + m), *on_ref = on_x + d;
+    uint8_t *side = (uint8_t *)(on_ref + d);
+
+    for (size_t j = 0; j < m; j++)
+        xr[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
+    memset(phi, 0, k_out * m * sizeof *phi);
+    memset(side, 0, m);
+    for (size_t r = 0; r < n_bg; r++) {
+        const double *b = bg + r * m;
+        for (size_t j = 0; j < m; j++)
+            ref[j] = e->float32_inputs ? (double)(float)b[j] : b[j];
+        for (size_t t = 0; t < e->n_trees; t++) {
+            const xpl__tree *tree = &e->trees[t];
+            struct iwalk w = {
+                .nodes = e->nodes + tree->first_node,
+                .values = e->values + tree->first_value,
+                .nv = xpl__tree_n_vals(e, tree),
+                .x = xr,
+                .ref = ref,
+                .le = e->compare_le,
+                .missing_ok = tree->missing_ok,
+                .side = side,
+                .on_x = on_x,
+                .on_ref = on_ref,
+                .coef = plan->icoef,
+                .stride = d,
+                .phi = phi,
+                .n_features = m,
+                .output = tree->output,
+                .scale = plan->out_scale,
+                .weight = weights[r],
+            };
+            irecurse(&w, 0);
+            if (w.unknown)
+                for (size_t k = 0; k < k_out; k++)
+                    if (tree->output == XPL__ALL_OUTPUTS || tree->output == k)
+                        for (size_t j = 0; j < m; j++)
+                            phi[k * m + j] = NAN;
+        }
+    }
+}

@@ -1,0 +1,336 @@
+/* Path-dependent TreeSHAP: equal to XGBoost's pred_contribs (stored
+ * fixtures), to brute-force Shapley values of the cover-weighted
+ * conditional expectation game, and additive for every shipped tree model. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_helpers.h"
+#include "explainers/tree_shap.h"
+#include "models/model_internal.h"
+#include <xplain/xplain.h>
+
+static xpl_model *load(const char *rel)
+{
+    xpl_model *m = NULL;
+    int rc = xpl_model_load(&m, src_path(rel));
+    ck_assert_msg(rc == XPL_OK, "%s: %s", rel, xpl_last_error());
+    return m;
+}
+
+static xpl_dataset *read_columns(const char *rel, const char *const *cols,
+                                 size_t n)
+{
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = cols;
+    o.n_columns = n;
+    xpl_dataset *ds = NULL;
+    int rc = xpl_dataset_read_csv(&ds, src_path(rel), &o);
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    return ds;
+}
+
+struct shap_run {
+    xpl_model *m;
+    const xpl__ensemble *e;
+    xpl__tree_shap_plan plan;
+    void *scratch;
+};
+
+static void run_open(struct shap_run *r, const char *model)
+{
+    r->m = load(model);
+    r->e = xpl__trees_params(r->m);
+    ck_assert_ptr_nonnull(r->e);
+    ck_assert_int_eq(xpl__tree_shap_plan_new(&r->plan, r->e), XPL_OK);
+    r->scratch = malloc(xpl__tree_shap_scratch(r->e, &r->plan));
+}
+
+static void run_close(struct shap_run *r)
+{
+    free(r->scratch);
+    xpl__tree_shap_plan_free(&r->plan);
+    xpl_model_free(r->m);
+}
+
+/* ---- XGBoost's own contributions ---- */
+
+static const struct {
+    const char *model, *data;
+} xgb_cases[] = {
+    { "diabetes_xgb", "diabetes" },
+    { "diabetes_missing_xgb", "diabetes_missing" },
+    { "breast_cancer_xgb", "breast_cancer" },
+    { "wine_xgb", "wine" },
+};
+
+START_TEST(matches_xgboost_pred_contribs)
+{
+    char model[128], data[128], fixture[128];
+    snprintf(model, sizeof model, "data/models/%s.json", xgb_cases[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", xgb_cases[_i].data);
+    snprintf(fixture, sizeof fixture, "tests/fixtures/trees/%s_contribs.csv",
+             xgb_cases[_i].model);
+    struct shap_run r;
+    run_open(&r, model);
+    size_t m = r.e->n_features, k = r.e->n_outputs;
+    xpl_dataset *x = read_columns(data, xpl_model_feature_names(r.m), m);
+
+    /* Fixture columns: row, output, one per feature, bias. */
+    const char **cols = malloc((m + 3) * sizeof *cols);
+    cols[0] = "row";
+    cols[1] = "output";
+    for (size_t j = 0; j < m; j++)
+        cols[2 + j] = xpl_model_feature_name(r.m, j);
+    cols[m + 2] = "bias";
+    xpl_dataset *ref = read_columns(fixture, cols, m + 3);
+    const double *want = xpl_dataset_data(ref);
+    double *phi = malloc(k * m * sizeof *phi);
+    double worst = 0;
+    for (size_t i = 0; i < xpl_dataset_n_rows(ref); i++) {
+        const double *w = want + i * (m + 3);
+        size_t row = (size_t)w[0], out = (size_t)w[1];
+        xpl__tree_shap_row(r.e, &r.plan, r.scratch,
+                           xpl_dataset_data(x) + row * m, phi);
+        for (size_t j = 0; j <= m; j++) {
+            double got = j < m ? phi[out * m + j] : r.plan.base_value[out];
+            double scale = fabs(w[2 + j]) > 1 ? fabs(w[2 + j]) : 1;
+            double err = fabs(got - w[2 + j]) / scale;
+            if (!(err <= worst))
+                worst = err;
+        }
+    }
+    /* XGBoost works in float32; 1e-5 relative to max(1, |value|). */
+    ck_assert_msg(worst <= 1e-5, "%s: worst error %g", xgb_cases[_i].model,
+                  worst);
+    ck_assert_uint_ge(xpl_dataset_n_rows(ref), 20);
+    free(phi);
+    free(cols);
+    xpl_dataset_free(ref);
+    xpl_dataset_free(x);
+    run_close(&r);
+}
+END_TEST
+
+/* ---- brute force: Shapley values of v(S) = E[f(x) | x_S] under the
+ * trees' cover-weighted path distribution (the game TreeSHAP solves) ---- */
+
+static double expectation(const xpl__ensemble *e, const xpl__tree *t,
+                          const double *mean, uint32_t node, const double *x,
+                          unsigned mask)
+{
+    const xpl__tnode *nodes = e->nodes + t->first_node;
+    if (xpl__tnode_is_leaf(nodes, node))
+        return mean[node];
+    const xpl__tnode *n = &nodes[node];
+    uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
+    uint32_t l = n->left, r = l + 1;
+    if (mask & (1u << f)) {
+        double v = (double)(float)x[f];
+        int right = isnan(v) ? !(n->feature & XPL__TNODE_DEFAULT_LEFT)
+                             : (e->compare_le ? v > n->threshold
+                                              : v >= n->threshold);
+        return expectation(e, t, mean, right ? r : l, x, mask);
+    }
+    const double *cover = e->cover + t->first_node;
+    return (cover[l] * expectation(e, t, mean, l, x, mask)
+            + cover[r] * expectation(e, t, mean, r, x, mask))
+           / (cover[l] + cover[r]);
+}
+
+START_TEST(equals_brute_force_shapley)
+{
+    static const char *models[] = { "data/models/diabetes_xgb.json",
+                                    "data/models/diabetes_missing_xgb.json" };
+    static const char *datasets[] = { "data/diabetes.csv",
+                                      "data/diabetes_missing.csv" };
+    struct shap_run r;
+    run_open(&r, models[_i]);
+    size_t m = r.e->n_features;
+    ck_assert_uint_eq(m, 10);
+    xpl_dataset *x = read_columns(datasets[_i], xpl_model_feature_names(r.m),
+                                  m);
+    double fact[11] = { 1 };
+    for (int i = 1; i <= 10; i++)
+        fact[i] = fact[i - 1] * i;
+    double *v = malloc((1u << m) * sizeof *v);
+    double phi[10];
+    for (size_t row = 0; row < 6; row++) {
+        const double *xr = xpl_dataset_data(x) + row * 37 % 442 * m;
+        for (unsigned s = 0; s < (1u << m); s++) {
+            v[s] = 0;
+            for (size_t t = 0; t < r.e->n_trees; t++)
+                v[s] += expectation(r.e, &r.e->trees[t],
+                                    r.plan.node_mean + r.e->trees[t].first_value,
+                                    0, xr, s);
+        }
+        xpl__tree_shap_row(r.e, &r.plan, r.scratch, xr, phi);
+        for (size_t j = 0; j < m; j++) {
+            double want = 0;
+            for (unsigned s = 0; s < (1u << m); s++) {
+                if (s & (1u << j))
+                    continue;
+                int size = __builtin_popcount(s);
+                want += fact[size] * fact[m - size - 1] / fact[m]
+                        * (v[s | (1u << j)] - v[s]);
+            }
+            ck_assert_msg(fabs(phi[j] - want) <= 1e-9 * fmax(1, fabs(want)),
+                          "row %zu feature %zu: %.17g vs %.17g", row, j,
+                          phi[j], want);
+        }
+    }
+    free(v);
+    xpl_dataset_free(x);
+    run_close(&r);
+}
+END_TEST
+
+/* ---- interventional: brute force over all coalitions with the model ---- */
+
+START_TEST(interventional_equals_brute_force)
+{
+    static const char *models[] = { "data/models/diabetes_xgb.json",
+                                    "data/models/diabetes_missing_xgb.json",
+                                    "data/models/diabetes_forest.json" };
+    static const char *datasets[] = { "data/diabetes.csv",
+                                      "data/diabetes_missing.csv",
+                                      "data/diabetes.csv" };
+    struct shap_run r;
+    run_open(&r, models[_i]);
+    size_t m = r.e->n_features;
+    xpl_dataset *x = read_columns(datasets[_i], xpl_model_feature_names(r.m),
+                                  m);
+    const double *data = xpl_dataset_data(x);
+    enum { N_BG = 5 };
+    double bg[N_BG * 10], w[N_BG] = { 0.1, 0.3, 0.2, 0.25, 0.15 };
+    for (int b = 0; b < N_BG; b++)
+        memcpy(bg + b * 10, data + (size_t)(100 + 61 * b) * m,
+               10 * sizeof(double));
+    void *scratch = malloc(xpl__tree_shap_interventional_scratch(r.e,
+                                                                 &r.plan));
+    double fact[11] = { 1 };
+    for (int i = 1; i <= 10; i++)
+        fact[i] = fact[i - 1] * i;
+    size_t n_sub = (size_t)1 << m;
+    double *rows = malloc(n_sub * N_BG * m * sizeof *rows);
+    double *pred = malloc(n_sub * N_BG * sizeof *pred);
+    double *v = malloc(n_sub * sizeof *v);
+    double phi[10], fx, fbg[N_BG];
+    ck_assert_int_eq(xpl_model_predict(r.m, NULL, bg, N_BG, XPL_OUTPUT_RAW,
+                                       fbg), XPL_OK);
+    for (size_t row = 0; row < 4; row++) {
+        const double *xr = data + (row * 53 + 7) % 442 * m;
+        for (size_t s = 0; s < n_sub; s++)
+            for (int b = 0; b < N_BG; b++)
+                for (size_t j = 0; j < m; j++)
+                    rows[(s * N_BG + (size_t)b) * m + j] =
+                        (s >> j & 1) ? xr[j] : bg[b * 10 + (int)j];
+        ck_assert_int_eq(xpl_model_predict(r.m, NULL, rows, n_sub * N_BG,
+                                           XPL_OUTPUT_RAW, pred), XPL_OK);
+        for (size_t s = 0; s < n_sub; s++) {
+            v[s] = 0;
+            for (int b = 0; b < N_BG; b++)
+                v[s] += w[b] * pred[s * N_BG + (size_t)b];
+        }
+        xpl__tree_shap_interventional_row(r.e, &r.plan, scratch, xr, bg, w,
+                                          N_BG, phi);
+        double sum = 0;
+        for (size_t j = 0; j < m; j++) {
+            double want = 0;
+            for (size_t s = 0; s < n_sub; s++) {
+                if (s >> j & 1)
+                    continue;
+                int size = __builtin_popcountl(s);
+                want += fact[size] * fact[m - size - 1] / fact[m]
+                        * (v[s | (1u << j)] - v[s]);
+            }
+            ck_assert_msg(fabs(phi[j] - want) <= 1e-9 * fmax(1, fabs(want)),
+                          "%s row %zu feature %zu: %.17g vs %.17g",
+                          models[_i], row, j, phi[j], want);
+            sum += phi[j];
+        }
+        ck_assert_int_eq(xpl_model_predict(r.m, NULL, xr, 1, XPL_OUTPUT_RAW,
+                                           &fx), XPL_OK);
+        double efx = 0;
+        for (int b = 0; b < N_BG; b++)
+            efx += w[b] * fbg[b];
+        ck_assert(fabs(sum - (fx - efx)) <= 1e-9 * fmax(1, fabs(fx)));
+    }
+    free(v);
+    free(pred);
+    free(rows);
+    free(scratch);
+    xpl_dataset_free(x);
+    run_close(&r);
+}
+END_TEST
+
+/* ---- additivity on every shipped tree model ---- */
+
+static const struct {
+    const char *model, *data;
+} all_models[] = {
+    { "diabetes_xgb", "diabetes" },
+    { "diabetes_missing_xgb", "diabetes_missing" },
+    { "diabetes_xgb_poisson", "diabetes" },
+    { "breast_cancer_xgb_logitraw", "breast_cancer" },
+    { "wine_xgb_softmax", "wine" },
+    { "diabetes_tree", "diabetes" },
+    { "diabetes_forest", "diabetes" },
+    { "diabetes_gbm", "diabetes" },
+    { "breast_cancer_forest", "breast_cancer" },
+    { "breast_cancer_gbm", "breast_cancer" },
+    { "wine_forest", "wine" },
+    { "wine_extra_trees", "wine" },
+    { "wine_gbm", "wine" },
+};
+
+START_TEST(contributions_add_up_to_the_prediction)
+{
+    char model[128], data[128];
+    snprintf(model, sizeof model, "data/models/%s.json", all_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", all_models[_i].data);
+    struct shap_run r;
+    run_open(&r, model);
+    size_t m = r.e->n_features, k = r.e->n_outputs;
+    xpl_dataset *x = read_columns(data, xpl_model_feature_names(r.m), m);
+    size_t n = xpl_dataset_n_rows(x);
+    double *pred = malloc(n * k * sizeof *pred);
+    ck_assert_int_eq(xpl_model_predict(r.m, NULL, xpl_dataset_data(x), n,
+                                       XPL_OUTPUT_RAW, pred), XPL_OK);
+    double *phi = malloc(k * m * sizeof *phi);
+    for (size_t row = 0; row < n; row++) {
+        xpl__tree_shap_row(r.e, &r.plan, r.scratch,
+                           xpl_dataset_data(x) + row * m, phi);
+        for (size_t o = 0; o < k; o++) {
+            double sum = r.plan.base_value[o];
+            for (size_t j = 0; j < m; j++)
+                sum += phi[o * m + j];
+            double want = pred[row * k + o];
+            ck_assert_msg(fabs(sum - want) <= 1e-9 * fmax(1, fabs(want)),
+                          "%s row %zu output %zu: %.17g vs %.17g",
+                          all_models[_i].model, row, o, sum, want);
+        }
+    }
+    free(phi);
+    free(pred);
+    xpl_dataset_free(x);
+    run_close(&r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("tree_shap");
+    TCase *tc = tcase_create("path_dependent");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, matches_xgboost_pred_contribs, 0,
+                        (int)(sizeof xgb_cases / sizeof xgb_cases[0]));
+    tcase_add_loop_test(tc, equals_brute_force_shapley, 0, 2);
+    tcase_add_loop_test(tc, interventional_equals_brute_force, 0, 3);
+    tcase_add_loop_test(tc, contributions_add_up_to_the_prediction, 0,
+                        (int)(sizeof all_models / sizeof all_models[0]));
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
