@@ -82,14 +82,9 @@ static int run(int argc, char **argv)
         if (strcmp(first, commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
 
-    /* The main form, `explain [--method M] MODEL ROWS.csv`, is reserved for
-     * the explainers; until one is built in, say so plainly. */
-    if (first[0] == '-' && strcmp(first, "--method") != 0 &&
-        strncmp(first, "--method=", 9) != 0)
-        return cli_usage_error(NULL, "unknown option '%s'", first);
+    /* The main form, `explain [--method M] MODEL ROWS.csv [options]`:
+     * options may come first. A lone word is a mistyped command. */
     if (first[0] != '-' && argc == 2)
         return cli_usage_error(NULL, "unknown command '%s'", first);
-    return cli_usage_error(NULL, "no explanation method is built into this "
-                           "version yet; available commands: predict, info, "
-                           "convert");
+    return cmd_explain(argc, argv);
 }

@@ -51,7 +51,7 @@ run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" --delimiter ab
 run 1 predict --delimiter '"' "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "quote or a line end" &&
     err_has "explain predict --help" && ok "predict: quote as --delimiter is a usage error" || not_ok "predict: quote as --delimiter is a usage error"
 run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" -o && err_has "needs a value" && ok "predict: -o without value" || not_ok "predict: -o without value"
-run 1 "$models/diabetes_linear.bin" "$data/diabetes.csv" && err_has "no explanation method" && ok "main form says no method is built in yet" || not_ok "main form says no method is built in yet"
+run 1 --method bogus "$models/diabetes_linear.bin" "$data/diabetes.csv" && err_has "not 'bogus'" && ok "main form rejects an unknown method" || not_ok "main form rejects an unknown method"
 
 # --- predict matches scikit-learn's stored predictions
 run 0 predict "$models/diabetes_linear.json" "$data/diabetes.csv" &&

@@ -1,0 +1,394 @@
+/* Kernel SHAP benchmark: accuracy of the samplers against exact values, and
+ * speed (library overhead next to the time spent in the model, scaling over
+ * threads). Results and their meaning: docs/kernel-shap.md.
+ *
+ *   bench_kernel_shap accuracy [--seeds N] [--root DIR]
+ *   bench_kernel_shap speed [--rows N] [--repeat N] [--root DIR]
+ *
+ * accuracy: breast_cancer_xgb.json (30 features) explained on the 20 rows of
+ * tests/fixtures/kernel_shap/breast_cancer_rows20.csv with the 50-row
+ * background breast_cancer_bg50.csv, against the exact interventional
+ * Shapley values of breast_cancer_xgb_exact.csv (tools/exact_shapley.py);
+ * every sampler, nsamples 500, 1054, 2108 (2M + 2048), 4216 and 10000,
+ * seeds 0 .. N-1: max and mean absolute error over all 600 values and runs,
+ * the root mean square of error / reported std error, and the smallest
+ * budget at which the default sampler's mean error is at most shap's at
+ * 2108.
+ *
+ * speed: for shipped models (50-row backgrounds), milliseconds per row, the
+ * time spent inside the model's predict (measured by wrapping the model in
+ * a timing adapter), the library's overhead (everything else) as a share of
+ * it, and the wall-clock speed-up of 2 threads over 1 on the same rows.
+ * Model loading and CSV reading are not timed.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_errno.h>
+#include <xplain/adapter.h>
+#include <xplain/xplain.h>
+
+static const char *root = ".";
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench_kernel_shap: %s: %s\n", what, xpl_last_error());
+    exit(3);
+}
+
+static xpl_model *load(const char *rel)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    xpl_model *m;
+    if (xpl_model_load(&m, p))
+        die(p);
+    return m;
+}
+
+static xpl_dataset *read_for(const xpl_model *m, const char *rel)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = xpl_model_feature_names(m);
+    o.n_columns = xpl_model_n_features(m);
+    xpl_dataset *ds;
+    if (xpl_dataset_read_csv(&ds, p, &o))
+        die(p);
+    return ds;
+}
+
+static const char *sampler_name(xpl_ks_sampler s)
+{
+    return s == XPL_KS_SAMPLER_XPLAIN ? "xplain"
+           : s == XPL_KS_SAMPLER_SHAP ? "shap"
+                                      : "leverage";
+}
+
+/* ------------------------------------------------------------ accuracy */
+
+struct acc {
+    xpl_model *m;
+    xpl_dataset *bg, *rows, *exact;
+};
+
+struct errors {
+    double max, mean, zrms;
+};
+
+static struct errors run_accuracy(struct acc *a, xpl_ks_sampler s,
+                                  size_t nsamples, size_t seeds)
+{
+    struct errors e = { 0, 0, 0 };
+    double z2 = 0;
+    size_t n = 0, P = xpl_model_n_features(a->m);
+    size_t R = xpl_dataset_n_rows(a->rows);
+    xpl_workspace *ws;
+    if (xpl_workspace_new(&ws))
+        die("workspace");
+    double *phi = malloc(P * sizeof *phi), *se = malloc(P * sizeof *se);
+    for (size_t seed = 0; seed < seeds; seed++) {
+        xpl_kernel_shap_options o = XPL_KERNEL_SHAP_OPTIONS_INIT;
+        o.sampler = s;
+        o.nsamples = nsamples;
+        o.seed = seed;
+        xpl_kernel_shap *ks;
+        if (xpl_kernel_shap_new(&ks, a->m, a->bg, &o))
+            die("explainer");
+        for (size_t r = 0; r < R; r++) {
+            if (xpl_kernel_shap_explain(ks, ws, xpl_dataset_data(a->rows) + r * P,
+                                        r, phi, se, NULL, NULL))
+                die("explain");
+            const double *want = xpl_dataset_data(a->exact) + r * P;
+            for (size_t j = 0; j < P; j++) {
+                double d = fabs(phi[j] - want[j]);
+                e.max = fmax(e.max, d);
+                e.mean += d;
+                if (se[j] > 0)
+                    z2 += d * d / (se[j] * se[j]);
+                n++;
+            }
+        }
+        xpl_kernel_shap_free(ks);
+    }
+    e.mean /= (double)n;
+    e.zrms = sqrt(z2 / (double)n);
+    free(phi);
+    free(se);
+    xpl_workspace_free(ws);
+    return e;
+}
+
+static int accuracy(size_t seeds)
+{
+    struct acc a;
+    a.m = load("data/models/breast_cancer_xgb.json");
+    a.bg = read_for(a.m, "tests/fixtures/kernel_shap/breast_cancer_bg50.csv");
+    a.rows = read_for(a.m, "tests/fixtures/kernel_shap/breast_cancer_rows20.csv");
+    a.exact = read_for(a.m, "tests/fixtures/kernel_shap/breast_cancer_xgb_exact.csv");
+    static const size_t budgets[] = { 500, 1054, 2108, 4216, 10000 };
+    static const xpl_ks_sampler samplers[] = {
+        XPL_KS_SAMPLER_SHAP, XPL_KS_SAMPLER_LEVERAGE, XPL_KS_SAMPLER_XPLAIN
+    };
+    printf("breast_cancer_xgb (30 features), 50-row background, 20 rows, "
+           "%zu seeds; absolute error vs exact (margin)\n\n", seeds);
+    printf("| nsamples | model rows/row | sampler | max error | mean error "
+           "| mean vs shap | rms(error/std error) |\n");
+    printf("|---:|---:|---|---:|---:|---:|---:|\n");
+    double shap2108 = 0;
+    for (size_t b = 0; b < sizeof budgets / sizeof *budgets; b++) {
+        double shap_mean = 0;
+        for (size_t k = 0; k < 3; k++) {
+            struct errors e = run_accuracy(&a, samplers[k], budgets[b], seeds);
+            if (samplers[k] == XPL_KS_SAMPLER_SHAP)
+                shap_mean = e.mean;
+            if (samplers[k] == XPL_KS_SAMPLER_SHAP && budgets[b] == 2108)
+                shap2108 = e.mean;
+            printf("| %zu | %zu | %s | %.4f | %.5f | %.2f | %.2f |\n",
+                   budgets[b], budgets[b] * 50 + 1, sampler_name(samplers[k]),
+                   e.max, e.mean, e.mean / shap_mean, e.zrms);
+            fflush(stdout);
+        }
+    }
+    /* the smallest budget (in steps of 50) where xplain's mean error is at
+     * most shap's at 2108 */
+    size_t lo = 300, hi = 2108;
+    while (hi - lo > 50) {
+        size_t mid = (lo + hi) / 2 / 50 * 50;
+        if (mid <= lo)
+            break;
+        struct errors e = run_accuracy(&a, XPL_KS_SAMPLER_XPLAIN, mid, seeds);
+        if (e.mean <= shap2108)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    struct errors e = run_accuracy(&a, XPL_KS_SAMPLER_XPLAIN, hi, seeds);
+    printf("\nxplain matches shap's mean error at 2108 (%.5f) with nsamples "
+           "= %zu (mean error %.5f): %.0f%% of the model evaluations.\n",
+           shap2108, hi, e.mean, 100.0 * (double)hi / 2108.0);
+    xpl_dataset_free(a.exact);
+    xpl_dataset_free(a.rows);
+    xpl_dataset_free(a.bg);
+    xpl_model_free(a.m);
+    return 0;
+}
+
+/* --------------------------------------------------------------- speed */
+
+/* A model that times every predict call of the model it wraps. One thread
+ * only (the accumulators are not atomic). */
+struct timed {
+    const xpl_model *inner;
+    xpl_workspace *ws;
+    double seconds;
+    size_t rows;
+};
+
+static int timed_predict(const void *state, void *scratch, const double *x,
+                         size_t n_rows, size_t n_cols, double *out)
+{
+    (void)scratch;
+    (void)n_cols;
+    struct timed *t = (struct timed *)(uintptr_t)state;
+    double t0 = now();
+    int rc = xpl_model_predict(t->inner, t->ws, x, n_rows, XPL_OUTPUT_RAW, out);
+    t->seconds += now() - t0;
+    t->rows += n_rows;
+    return rc;
+}
+
+static const xpl_adapter timed_ops = { XPL_ADAPTER_VERSION, "timed", NULL,
+                                       timed_predict, NULL };
+
+struct rows_job {
+    const xpl_kernel_shap *ks;
+    const double *x;
+    size_t first, n, step, P, D;
+};
+
+static void *rows_job(void *arg)
+{
+    struct rows_job *j = arg;
+    xpl_workspace *ws;
+    if (xpl_workspace_new(&ws))
+        die("workspace");
+    double *phi = malloc(j->D * j->P * sizeof *phi);
+    for (size_t r = j->first; r < j->n; r += j->step)
+        if (xpl_kernel_shap_explain(j->ks, ws, j->x + r * j->P, r, phi, NULL,
+                                    NULL, NULL))
+            die("explain");
+    free(phi);
+    xpl_workspace_free(ws);
+    return NULL;
+}
+
+/* Wall seconds to explain n rows on `threads` threads (best of repeat). */
+static double wall(const xpl_kernel_shap *ks, const double *x, size_t n,
+                   size_t P, size_t D, size_t threads, size_t repeat)
+{
+    double best = INFINITY;
+    for (size_t k = 0; k < repeat; k++) {
+        pthread_t t[8];
+        struct rows_job j[8];
+        double t0 = now();
+        for (size_t i = 0; i < threads; i++) {
+            j[i] = (struct rows_job){ ks, x, i, n, threads, P, D };
+            if (pthread_create(&t[i], NULL, rows_job, &j[i]))
+                die("thread");
+        }
+        for (size_t i = 0; i < threads; i++)
+            pthread_join(t[i], NULL);
+        best = fmin(best, now() - t0);
+    }
+    return best;
+}
+
+struct speed_case {
+    const char *model, *data, *background; /* background NULL: 50 data rows */
+    size_t first_row;
+};
+
+static int speed(size_t n_rows, size_t repeat)
+{
+    static const struct speed_case cases[] = {
+        { "data/models/breast_cancer_xgb.json", "tests/fixtures/kernel_shap/breast_cancer_rows20.csv",
+          "tests/fixtures/kernel_shap/breast_cancer_bg50.csv", 0 },
+        { "data/models/breast_cancer_forest.json", "tests/fixtures/kernel_shap/breast_cancer_rows20.csv",
+          "tests/fixtures/kernel_shap/breast_cancer_bg50.csv", 0 },
+        { "data/models/breast_cancer_logistic.json", "tests/fixtures/kernel_shap/breast_cancer_rows20.csv",
+          "tests/fixtures/kernel_shap/breast_cancer_bg50.csv", 0 },
+        { "data/models/wine_xgb.json", "data/wine.csv", NULL, 100 },
+        { "data/models/diabetes_xgb.json", "data/diabetes.csv", NULL, 100 },
+        { "data/models/diabetes_forest.json", "data/diabetes.csv", NULL, 100 },
+    };
+    static const xpl_ks_sampler samplers[] = {
+        XPL_KS_SAMPLER_SHAP, XPL_KS_SAMPLER_LEVERAGE, XPL_KS_SAMPLER_XPLAIN
+    };
+    printf("One thread unless stated; default budget (2M + 2048, all 2^M - 2 "
+           "coalitions when fewer); 50-row backgrounds; %zu rows, best of "
+           "%zu.\n\n", n_rows, repeat);
+    printf("| model | features | sampler | ms/row | model rows/row | ns/model row "
+           "in predict | overhead vs predict | 2 threads speed-up |\n");
+    printf("|---|---:|---|---:|---:|---:|---:|---:|\n");
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const struct speed_case *sc = &cases[c];
+        xpl_model *m = load(sc->model);
+        xpl_dataset *all = read_for(m, sc->data);
+        size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
+        xpl_dataset *bg;
+        if (sc->background) {
+            bg = read_for(m, sc->background);
+        } else if (xpl_dataset_new(&bg, 50, P, xpl_dataset_data(all),
+                                   xpl_model_feature_names(m), NULL)) {
+            die("background");
+        }
+        size_t n = n_rows;
+        if (sc->first_row + n > xpl_dataset_n_rows(all))
+            n = xpl_dataset_n_rows(all) - sc->first_row;
+        const double *x = xpl_dataset_data(all) + sc->first_row * P;
+        struct timed t = { m, NULL, 0, 0 };
+        if (xpl_workspace_new(&t.ws))
+            die("workspace");
+        xpl_model_spec spec = { XPL_MODEL_SPEC_VERSION, P, D,
+                                xpl_model_feature_names(m),
+                                xpl_model_link(m) };
+        xpl_model *wrapped;
+        if (xpl_model_wrap(&wrapped, &timed_ops, &t, &spec))
+            die("wrap");
+        for (size_t k = 0; k < 3; k++) {
+            if (strstr(sc->model, "diabetes") && k != 2)
+                continue; /* 10 features: exact whatever the sampler */
+            xpl_kernel_shap_options o = XPL_KERNEL_SHAP_OPTIONS_INIT;
+            o.sampler = samplers[k];
+            xpl_kernel_shap *ks, *kt;
+            if (xpl_kernel_shap_new(&ks, m, bg, &o) ||
+                xpl_kernel_shap_new(&kt, wrapped, bg, &o))
+                die("explainer");
+            /* time inside predict vs total, through the timing wrapper */
+            double best_total = INFINITY, best_pred = 0;
+            size_t model_rows = 0;
+            double *phi = malloc(D * P * sizeof *phi);
+            xpl_workspace *ws;
+            if (xpl_workspace_new(&ws))
+                die("workspace");
+            for (size_t rep = 0; rep < repeat; rep++) {
+                t.seconds = 0;
+                t.rows = 0;
+                double t0 = now();
+                for (size_t r = 0; r < n; r++) {
+                    size_t evals;
+                    if (xpl_kernel_shap_explain(kt, ws, x + r * P, r, phi,
+                                                NULL, NULL, &evals))
+                        die("explain");
+                }
+                double total = now() - t0;
+                if (total < best_total) {
+                    best_total = total;
+                    best_pred = t.seconds;
+                    model_rows = t.rows;
+                }
+            }
+            double w1 = wall(ks, x, n, P, D, 1, repeat);
+            double w2 = wall(ks, x, n, P, D, 2, repeat);
+            printf("| %s | %zu | %s | %.1f | %zu | %.0f | %.1f%% | %.2fx |\n",
+                   strrchr(sc->model, '/') + 1, P, sampler_name(samplers[k]),
+                   1e3 * w1 / (double)n, model_rows / n,
+                   1e9 * best_pred / (double)model_rows,
+                   100.0 * (best_total - best_pred) / best_pred, w1 / w2);
+            fflush(stdout);
+            free(phi);
+            xpl_workspace_free(ws);
+            xpl_kernel_shap_free(kt);
+            xpl_kernel_shap_free(ks);
+        }
+        xpl_model_free(wrapped);
+        xpl_workspace_free(t.ws);
+        xpl_dataset_free(bg);
+        xpl_dataset_free(all);
+        xpl_model_free(m);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    const char *env = getenv("XPL_SOURCE_ROOT");
+    if (env)
+        root = env;
+    size_t seeds = 5, rows = 20, repeat = 3;
+    const char *mode = argc > 1 ? argv[1] : "";
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--seeds") == 0)
+            seeds = (size_t)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--rows") == 0)
+            rows = (size_t)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--repeat") == 0)
+            repeat = (size_t)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--root") == 0)
+            root = argv[i + 1];
+        else
+            mode = "";
+    }
+    if (strcmp(mode, "accuracy") == 0 && seeds > 0)
+        return accuracy(seeds);
+    if (strcmp(mode, "speed") == 0 && rows > 0 && repeat > 0)
+        return speed(rows, repeat);
+    fputs("usage: bench_kernel_shap accuracy [--seeds N] [--root DIR]\n"
+          "       bench_kernel_shap speed [--rows N] [--repeat N] "
+          "[--root DIR]\n", stderr);
+    return 1;
+}

@@ -1,0 +1,862 @@
+/* Kernel SHAP: the explainer object, coalition evaluation in bounded blocks,
+ * exact enumeration, and the sampled estimate (coalitions.c plans the
+ * coalitions, solve.c solves the regression, surrogate.c adjusts it). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/workspace.h"
+#include "data/dataset_internal.h"
+#include "explainers/coalitions.h"
+#include "explainers/solve.h"
+#include "explainers/surrogate.h"
+#include "models/model_internal.h"
+
+/* Model rows per block: one predict call each; small enough to stay in
+ * cache-friendly memory, large enough to amortise the call. */
+enum { BLOCK_ROWS = 4096 };
+
+/* Checkpoints at which early stopping is tested (when tolerance > 0). */
+enum { N_CHECKPOINTS = 16 };
+
+struct xpl_kernel_shap {
+    const xpl_model *model;
+    xpl_kernel_shap_options opts;
+    size_t n_features, n_outputs, n_bg;
+    double *bg;               /* n_bg * n_features */
+    double *bg_w;             /* n_bg weights summing to 1 */
+    double *fnull;            /* n_outputs: sum_b w_b f(b) */
+    double *base;             /* n_outputs: link(fnull) */
+    unsigned char *col_const; /* every background row has col_value[j] */
+    double *col_value;
+};
+
+/* ------------------------------------------------------------- helpers */
+
+static int same_value(double a, double b)
+{
+    return a == b || (isnan(a) && isnan(b));
+}
+
+static double apply_link(xpl_link link, double p)
+{
+    if (link != XPL_LINK_LOGIT)
+        return p;
+    if (p < 1e-15)
+        p = 1e-15;
+    else if (p > 1 - 1e-15)
+        p = 1 - 1e-15;
+    return log(p / (1 - p));
+}
+
+/* Predict n rows through the model's adapter with the caller's scratch
+ * (carved from the same workspace as the explainer's buffers). */
+static int predict(const xpl_kernel_shap *ks, void *scratch, const double *x,
+                   size_t n, double *out)
+{
+    const xpl_model *m = ks->model;
+    int status = m->ops->predict_batch(m->state, scratch, x, n,
+                                       m->n_features, out);
+    if (status != 0)
+        return m->family == XPL__FAMILY_CUSTOM
+                   ? xpl__error(XPL_EUSER, "model \"%s\": predict_batch "
+                                "returned %d", m->ops->name, status)
+                   : status;
+    if (ks->opts.model_output != XPL_OUTPUT_RAW)
+        xpl__apply_link(m->link, out, n, m->n_outputs);
+    return XPL_OK;
+}
+
+/* --------------------------------------------------------- construction */
+
+static int check_options(const xpl_kernel_shap_options *o, const xpl_model *m)
+{
+    if (o->version != XPL_KERNEL_SHAP_OPTIONS_VERSION)
+        return xpl__error(XPL_EINVAL, "Kernel SHAP options: version %u is "
+                          "not supported (expected %u: initialise with "
+                          "XPL_KERNEL_SHAP_OPTIONS_INIT)", o->version,
+                          XPL_KERNEL_SHAP_OPTIONS_VERSION);
+    if (o->nsamples == 1)
+        return xpl__error(XPL_EINVAL, "Kernel SHAP: nsamples must be 0 "
+                          "(automatic: 2M + 2048) or at least 2, not 1");
+    if (o->nsamples > XPL_KERNEL_SHAP_MAX_SAMPLES)
+        return xpl__error(XPL_ELIMIT, "Kernel SHAP: nsamples %zu exceeds "
+                          "the limit of %zu", o->nsamples,
+                          XPL_KERNEL_SHAP_MAX_SAMPLES);
+    if (o->model_output != XPL_OUTPUT_RAW &&
+        o->model_output != XPL_OUTPUT_PROBABILITY &&
+        o->model_output != XPL_OUTPUT_RESPONSE)
+        return xpl__error(XPL_EINVAL, "Kernel SHAP: unknown model output %d",
+                          (int)o->model_output);
+    if (o->model_output == XPL_OUTPUT_PROBABILITY && !xpl_model_is_classifier(m))
+        return xpl__error(XPL_EINVAL, "Kernel SHAP: probability output needs "
+                          "a classifier; this model's link is %s",
+                          xpl_link_name(m->link));
+    if (o->link != XPL_LINK_IDENTITY && o->link != XPL_LINK_LOGIT)
+        return xpl__error(XPL_EINVAL, "Kernel SHAP: the link must be identity "
+                          "or logit, not %s (%d)", xpl_link_name(o->link),
+                          (int)o->link);
+    if (o->link == XPL_LINK_LOGIT) {
+        int probs = m->raw_is_probability ||
+                    o->model_output == XPL_OUTPUT_PROBABILITY ||
+                    (o->model_output == XPL_OUTPUT_RESPONSE &&
+                     (m->link == XPL_LINK_LOGIT || m->link == XPL_LINK_SOFTMAX));
+        if (!probs)
+            return xpl__error(XPL_EINVAL, "Kernel SHAP: the logit link needs "
+                              "probabilities; use probability output (this "
+                              "model's %s outputs are %s)",
+                              o->model_output == XPL_OUTPUT_RAW ? "raw"
+                                                                 : "response",
+                              o->model_output == XPL_OUTPUT_RAW ? "margins"
+                                                                 : "not "
+                                                                   "probabilities");
+    }
+    if (!(o->tolerance >= 0) || isinf(o->tolerance))
+        return xpl__error(XPL_EINVAL, "Kernel SHAP: tolerance must be a "
+                          "finite number >= 0, not %g", o->tolerance);
+    if (o->l1_reg != XPL_L1_NONE && o->l1_reg != XPL_L1_AIC &&
+        o->l1_reg != XPL_L1_BIC && o->l1_reg != XPL_L1_TOP_K)
+        return xpl__error(XPL_EINVAL, "Kernel SHAP: unknown l1_reg %d",
+                          (int)o->l1_reg);
+    if (o->l1_reg == XPL_L1_TOP_K && o->l1_top_k == 0)
+        return xpl__error(XPL_EINVAL, "Kernel SHAP: l1_top_k must be at "
+                          "least 1 with XPL_L1_TOP_K");
+    if (o->sampler != XPL_KS_SAMPLER_XPLAIN && o->sampler != XPL_KS_SAMPLER_SHAP &&
+        o->sampler != XPL_KS_SAMPLER_LEVERAGE)
+        return xpl__error(XPL_EINVAL, "Kernel SHAP: unknown sampler %d",
+                          (int)o->sampler);
+    return XPL_OK;
+}
+
+static int check_background(const xpl_dataset *bg, const xpl_model *m)
+{
+    if (bg->n_cols != m->n_features)
+        return xpl__error(XPL_ESHAPE, "Kernel SHAP: the background has %zu "
+                          "columns, the model has %zu features", bg->n_cols,
+                          m->n_features);
+    for (size_t j = 0; j < m->n_features; j++)
+        if (strcmp(bg->names[j], m->feature_names[j]) != 0)
+            return xpl__error(XPL_ESHAPE, "Kernel SHAP: background column %zu "
+                              "is \"%s\", the model's feature %zu is \"%s\"",
+                              j + 1, bg->names[j], j + 1, m->feature_names[j]);
+    if (bg->n_rows == 0)
+        return xpl__error(XPL_EINVAL, "Kernel SHAP: the background has no "
+                          "rows");
+    if (bg->w) {
+        double total = 0;
+        for (size_t i = 0; i < bg->n_rows; i++)
+            total += bg->w[i];
+        if (!(total > 0) || !isfinite(total))
+            return xpl__error(XPL_EINVAL, "Kernel SHAP: the background "
+                              "weights sum to %g; they must sum to a "
+                              "positive number", total);
+    }
+    return XPL_OK;
+}
+
+void xpl_kernel_shap_free(xpl_kernel_shap *ks)
+{
+    if (!ks)
+        return;
+    free(ks->bg);
+    free(ks->bg_w);
+    free(ks->fnull);
+    free(ks->base);
+    free(ks->col_const);
+    free(ks->col_value);
+    free(ks);
+}
+
+int xpl_kernel_shap_new(xpl_kernel_shap **out, const xpl_model *m,
+                        const xpl_dataset *background,
+                        const xpl_kernel_shap_options *opts)
+{
+    if (!out)
+        return xpl__error(XPL_EINVAL, "xpl_kernel_shap_new: out is NULL");
+    *out = NULL;
+    if (!m)
+        return xpl__error(XPL_EINVAL, "xpl_kernel_shap_new: model is NULL");
+    xpl_kernel_shap_options defaults = XPL_KERNEL_SHAP_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    int rc = check_options(opts, m);
+    if (rc)
+        return rc;
+    const xpl_dataset *bg = background ? background : m->background;
+    if (!bg)
+        return xpl__error(XPL_EINVAL, "Kernel SHAP needs a background sample: "
+                          "pass one, or embed one in the model (explain "
+                          "convert --background)");
+    if ((rc = check_background(bg, m)))
+        return rc;
+
+    size_t P = m->n_features, D = m->n_outputs, N = bg->n_rows;
+    xpl_kernel_shap *ks = calloc(1, sizeof *ks);
+    if (!ks)
+        return xpl__enomem();
+    ks->model = m;
+    ks->opts = *opts;
+    ks->n_features = P;
+    ks->n_outputs = D;
+    ks->n_bg = N;
+    ks->bg = xpl__malloc_array(N, P * sizeof(double));
+    ks->bg_w = xpl__malloc_array(N, sizeof(double));
+    ks->fnull = xpl__calloc_array(D, sizeof(double));
+    ks->base = xpl__malloc_array(D, sizeof(double));
+    ks->col_const = xpl__malloc_array(P, 1);
+    ks->col_value = xpl__malloc_array(P, sizeof(double));
+    double *pred = xpl__malloc_array(N, D * sizeof(double));
+    if (!ks->bg || !ks->bg_w || !ks->fnull || !ks->base || !ks->col_const ||
+        !ks->col_value || !pred) {
+        free(pred);
+        xpl_kernel_shap_free(ks);
+        return xpl__enomem();
+    }
+    memcpy(ks->bg, bg->x, N * P * sizeof(double));
+    double total = 0;
+    for (size_t b = 0; b < N; b++)
+        total += bg->w ? bg->w[b] : 1.0;
+    for (size_t b = 0; b < N; b++)
+        ks->bg_w[b] = (bg->w ? bg->w[b] : 1.0) / total;
+    for (size_t j = 0; j < P; j++) {
+        double v = ks->bg[j];
+        unsigned char same = 1;
+        for (size_t b = 1; b < N && same; b++)
+            same = (unsigned char)same_value(ks->bg[b * P + j], v);
+        ks->col_const[j] = same;
+        ks->col_value[j] = v;
+    }
+    rc = xpl_model_predict(m, NULL, ks->bg, N, opts->model_output, pred);
+    if (rc) {
+        free(pred);
+        xpl_kernel_shap_free(ks);
+        return rc;
+    }
+    for (size_t d = 0; d < D; d++) {
+        double s = 0;
+        for (size_t b = 0; b < N; b++)
+            s += ks->bg_w[b] * pred[b * D + d];
+        ks->fnull[d] = s;
+        ks->base[d] = apply_link(opts->link, s);
+        if (!isfinite(ks->base[d])) {
+            free(pred);
+            xpl_kernel_shap_free(ks);
+            return xpl__error(XPL_ENUMERIC, "Kernel SHAP: the model's "
+                              "expected output %zu over the background is "
+                              "not finite (%g)", d, s);
+        }
+    }
+    free(pred);
+    *out = ks;
+    return XPL_OK;
+}
+
+size_t xpl_kernel_shap_n_outputs(const xpl_kernel_shap *ks)
+{
+    return ks ? ks->n_outputs : 0;
+}
+
+size_t xpl_kernel_shap_n_features(const xpl_kernel_shap *ks)
+{
+    return ks ? ks->n_features : 0;
+}
+
+const double *xpl_kernel_shap_base_values(const xpl_kernel_shap *ks)
+{
+    return ks ? ks->base : NULL;
+}
+
+/* -------------------------------------------------------- the row's memory */
+
+enum { ALIGN = 64 };
+
+/* A bump allocator over one workspace block; with base NULL it only
+ * measures. */
+typedef struct arena {
+    unsigned char *base;
+    size_t used;
+} arena;
+
+static void *take(arena *a, size_t bytes)
+{
+    void *p = a->base ? a->base + a->used : NULL;
+    a->used += (bytes + ALIGN - 1) / ALIGN * ALIGN;
+    return p;
+}
+
+/* Everything one explained row uses. */
+typedef struct row_ctx {
+    const xpl_kernel_shap *ks;
+    const double *x;
+    size_t P, D, N, M;
+    uint32_t *vary;       /* M: feature index of each player */
+    double *fx;           /* D: f(x) (model output space) */
+    double *delta;        /* D: link(f(x)) - base */
+    double *phi, *var;    /* D * M */
+    /* blocks */
+    size_t block_coal;    /* coalitions per predict call */
+    double *xb, *yb;      /* block rows and outputs */
+    void *mscratch;       /* the adapter's scratch */
+    /* coalition values */
+    double *y;            /* n_coal * D: link(E f(x_S, b)) - base */
+    /* sampled mode */
+    size_t budget;
+    xpl__ks_plan plan;
+    xpl__ks_lists lists;  /* the coalitions' player lists */
+    /* two selections (all units, or fold 0, and fold 1), each with its
+     * weights and factored regression */
+    struct selection {
+        double *w;         /* per coalition */
+        uint32_t *counts;  /* per unit */
+        double *gn, *gscale; /* per group */
+        size_t n_coal;
+        xpl__ks_fit fit;
+    } sel[2];
+    double *r;
+    gsl_rng rng;
+    void *rng_state;
+    xpl__ks_surrogate sur;
+    double *tmp_y, *tmp_phi, *tmp_var; /* regression adjustment */
+    void *l1;             /* L1 selection memory */
+    int32_t *map;         /* M: player -> regression index, or -1 */
+    uint32_t *active;     /* M */
+    size_t n_evaluated;   /* coalitions evaluated */
+} row_ctx;
+
+static int use_surrogate(const row_ctx *c)
+{
+    return c->ks->opts.sampler == XPL_KS_SAMPLER_XPLAIN &&
+           c->ks->opts.l1_reg == XPL_L1_NONE;
+}
+
+static void layout(row_ctx *c, arena *a, int exact, size_t n_coal)
+{
+    size_t P = c->P, D = c->D, N = c->N, M = c->M;
+    const xpl_model *m = c->ks->model;
+    c->vary = take(a, M * sizeof(uint32_t));
+    c->fx = take(a, D * sizeof(double));
+    c->delta = take(a, D * sizeof(double));
+    c->phi = take(a, D * M * sizeof(double));
+    c->var = take(a, D * M * sizeof(double));
+    size_t rows = c->block_coal * N;
+    if (rows < 1)
+        rows = 1;
+    c->xb = take(a, rows * P * sizeof(double));
+    c->yb = take(a, rows * D * sizeof(double));
+    size_t ms = m->ops->scratch_size ? m->ops->scratch_size(m->state, rows) : 0;
+    c->mscratch = ms ? take(a, ms) : NULL;
+    c->y = take(a, n_coal * D * sizeof(double));
+    if (exact)
+        return;
+    void *pm = take(a, xpl__ks_plan_bytes(M, n_coal, c->ks->opts.sampler));
+    if (pm)
+        xpl__ks_plan_init(&c->plan, pm, M, n_coal, c->ks->opts.sampler);
+    void *lm = take(a, xpl__ks_lists_bytes(n_coal, M));
+    if (lm)
+        xpl__ks_lists_init(&c->lists, lm, n_coal, M);
+    for (int i = 0; i < (use_surrogate(c) ? 2 : 1); i++) {
+        struct selection *s = &c->sel[i];
+        void *fm = take(a, xpl__ks_fit_bytes(M));
+        if (fm) {
+            xpl__ks_fit_init(&s->fit, fm, M);
+            s->fit.lists = &c->lists;
+        }
+        s->w = take(a, n_coal * sizeof(double));
+        s->counts = take(a, n_coal * sizeof(uint32_t));
+        s->gn = take(a, (M / 2 + 2) * sizeof(double));
+        s->gscale = take(a, (M / 2 + 2) * sizeof(double));
+    }
+    c->r = take(a, n_coal * sizeof(double));
+    c->rng_state = take(a, xpl__ks_rng_state_size());
+    if (c->ks->opts.l1_reg != XPL_L1_NONE) {
+        c->l1 = take(a, xpl__ks_l1_bytes(n_coal, M));
+        c->map = take(a, M * sizeof(int32_t));
+        c->active = take(a, M * sizeof(uint32_t));
+        c->tmp_phi = take(a, 2 * M * sizeof(double));
+    }
+    if (use_surrogate(c)) {
+        void *sm = take(a, xpl__ks_surrogate_bytes(n_coal, M));
+        if (sm)
+            xpl__ks_surrogate_init(&c->sur, sm, n_coal, M);
+        c->tmp_y = take(a, n_coal * sizeof(double));
+        c->tmp_phi = take(a, 4 * M * sizeof(double));
+        c->tmp_var = take(a, 2 * M * sizeof(double));
+    }
+}
+
+/* ------------------------------------------------------ coalition values */
+
+/* The N synthetic rows of coalition `mask` (over the players) at dst:
+ * x's values on the coalition's features, background row b's elsewhere.
+ * Starts from whichever side needs fewer overwrites. */
+static void fill_rows(const row_ctx *c, const uint64_t *mask, size_t words,
+                      double *dst)
+{
+    const xpl_kernel_shap *ks = c->ks;
+    size_t P = c->P, M = c->M;
+    size_t k = xpl__mask_count(mask, words);
+    int from_x = 2 * k > M;
+    for (size_t b = 0; b < c->N; b++) {
+        double *row = dst + b * P;
+        const double *bgr = ks->bg + b * P;
+        memcpy(row, from_x ? c->x : bgr, P * sizeof *row);
+        for (size_t i = 0; i < words; i++) {
+            uint64_t bits = from_x ? ~mask[i] : mask[i];
+            if (i == words - 1 && (M & 63))
+                bits &= ((uint64_t)1 << (M & 63)) - 1;
+            while (bits) {
+                size_t j = c->vary[i * 64 + (size_t)__builtin_ctzll(bits)];
+                bits &= bits - 1;
+                row[j] = from_x ? bgr[j] : c->x[j];
+            }
+        }
+    }
+}
+
+/* Evaluate coalitions [c0, c1) into c->y (row c of D values). With masks
+ * NULL, coalition c is the integer mask c (exact mode, M <= 62). */
+static int evaluate(row_ctx *c, const uint64_t *masks, size_t words,
+                    size_t c0, size_t c1)
+{
+    const xpl_kernel_shap *ks = c->ks;
+    size_t N = c->N, D = c->D;
+    xpl_link link = ks->opts.link;
+    while (c0 < c1) {
+        size_t nb = c1 - c0 < c->block_coal ? c1 - c0 : c->block_coal;
+        for (size_t k = 0; k < nb; k++) {
+            uint64_t one = (uint64_t)(c0 + k);
+            const uint64_t *mask = masks ? masks + (c0 + k) * words : &one;
+            fill_rows(c, mask, masks ? words : 1, c->xb + k * N * c->P);
+        }
+        int rc = predict(ks, c->mscratch, c->xb, nb * N, c->yb);
+        if (rc)
+            return rc;
+        for (size_t k = 0; k < nb; k++) {
+            const double *out = c->yb + k * N * D;
+            double *y = c->y + (c0 + k) * D;
+            for (size_t d = 0; d < D; d++) {
+                double s = 0;
+                for (size_t b = 0; b < N; b++)
+                    s += ks->bg_w[b] * out[b * D + d];
+                y[d] = apply_link(link, s) - ks->base[d];
+                if (!isfinite(y[d]))
+                    return xpl__error(XPL_ENUMERIC, "Kernel SHAP: the model's "
+                                      "expected output %zu for a coalition "
+                                      "is not finite (%g)", d, s);
+            }
+        }
+        c0 += nb;
+    }
+    return XPL_OK;
+}
+
+/* ------------------------------------------------------------ exact mode */
+
+/* All 2^M - 2 proper coalitions, then the Shapley formula
+ * phi_j = sum_{S not containing j} |S|! (M-|S|-1)! / M! (v(S+j) - v(S)). */
+static int explain_exact(row_ctx *c)
+{
+    size_t M = c->M, D = c->D;
+    size_t full = ((size_t)1 << M) - 1;
+    int rc = evaluate(c, NULL, 1, 1, full);
+    if (rc)
+        return rc;
+    for (size_t d = 0; d < D; d++) {
+        c->y[d] = 0;
+        c->y[full * D + d] = c->delta[d];
+    }
+    /* coef[s] = s! (M-s-1)! / M! = 1 / (M C(M-1, s)) */
+    double coef[64];
+    for (size_t s = 0; s < M; s++)
+        coef[s] = 1.0 / ((double)M * xpl__binom(M - 1, s));
+    memset(c->phi, 0, D * M * sizeof *c->phi);
+    for (size_t S = 0; S < full; S++) {
+        double wgt = coef[__builtin_popcountll((unsigned long long)S)];
+        const double *ys = c->y + S * D;
+        for (size_t j = 0; j < M; j++) {
+            if (S >> j & 1)
+                continue;
+            const double *yj = c->y + (S | (size_t)1 << j) * D;
+            for (size_t d = 0; d < D; d++)
+                c->phi[d * M + j] += wgt * (yj[d] - ys[d]);
+        }
+    }
+    memset(c->var, 0, D * M * sizeof *c->var);
+    c->n_evaluated = full - 1;
+    return XPL_OK;
+}
+
+/* ---------------------------------------------------------- sampled mode */
+
+/* Weights of a selection (units [0, n_units) of fold `fold`, or all with
+ * fold < 0) and its factored regression. */
+static int select(row_ctx *c, struct selection *s, size_t n_units, int fold)
+{
+    xpl__ks_plan *p = &c->plan;
+    s->n_coal = xpl__ks_plan_weights(p, n_units, fold, s->w, s->counts, s->gn,
+                                     s->gscale);
+    s->fit.m = c->M;
+    return xpl__ks_fit_factor(&s->fit, p->masks, p->words, s->w, s->n_coal,
+                              NULL);
+}
+
+/* Plain Kernel SHAP of values y (stride between coalitions) on a factored
+ * selection: phi and, if var is not NULL, its variances (M values each). */
+static void ls_output(row_ctx *c, struct selection *s, size_t n_units,
+                      const double *y, size_t stride, double delta,
+                      double *phi, double *var)
+{
+    xpl__ks_plan *p = &c->plan;
+    xpl__ks_fit_solve(&s->fit, p->masks, p->words, s->w, s->n_coal, NULL, y,
+                      stride, delta, phi);
+    if (!var)
+        return;
+    xpl__ks_fit_residuals(&s->fit, p->masks, p->words, s->w, s->n_coal, NULL,
+                          y, stride, phi, c->r);
+    memset(var, 0, c->M * sizeof *var);
+    xpl__ks_fit_variance(&s->fit, p, n_units, s->counts, s->gn, s->gscale,
+                         NULL, c->r, var);
+}
+
+/* Every sampled group of the selection has at least two units: the
+ * variance can be estimated. */
+static int variance_ready(const row_ctx *c, const struct selection *s)
+{
+    const xpl__ks_plan *p = &c->plan;
+    for (size_t g = 0; g < p->n_groups; g++)
+        if (p->groups[g].kind != XPL__KS_ENUMERATED && s->gn[g] < 2 &&
+            p->groups[g].mass > 0 &&
+            (p->groups[g].kind == XPL__KS_DRAWS || p->groups[g].n_pop >= 2))
+            return 0;
+    return 1;
+}
+
+/* max_j sqrt(var_j) / (max phi - min phi) <= tol for every output. */
+static int converged(const row_ctx *c, double tol)
+{
+    size_t M = c->M;
+    for (size_t d = 0; d < c->D; d++) {
+        const double *phi = c->phi + d * M, *var = c->var + d * M;
+        double lo = INFINITY, hi = -INFINITY, sd = 0;
+        for (size_t j = 0; j < M; j++) {
+            if (phi[j] < lo)
+                lo = phi[j];
+            if (phi[j] > hi)
+                hi = phi[j];
+            if (!(var[j] <= sd * sd))
+                sd = sqrt(var[j]);
+        }
+        if (!(sd <= tol * (hi - lo)))
+            return 0;
+    }
+    return 1;
+}
+
+/* The regression-adjusted estimate of output d (both folds factored): per
+ * fold F, a surrogate g_F of the residuals of fold F's own fit, then
+ * phi(g_F) (exact) plus Kernel SHAP of v - g_F on the other fold; the two
+ * halves averaged, their variances (given g) combined. */
+static int adjusted_output(row_ctx *c, size_t n_units, size_t d, double *phi,
+                           double *var)
+{
+    size_t M = c->M, D = c->D;
+    xpl__ks_plan *p = &c->plan;
+    double *est = c->tmp_phi, *fvar = c->tmp_var;
+    for (int f = 0; f < 2; f++) {
+        struct selection *own = &c->sel[f], *other = &c->sel[1 - f];
+        xpl__ks_fit_solve(&own->fit, p->masks, p->words, own->w, own->n_coal,
+                          NULL, c->y + d, D, c->delta[d], est + 2 * M);
+        xpl__ks_fit_residuals(&own->fit, p->masks, p->words, own->w,
+                              own->n_coal, NULL, c->y + d, D, est + 2 * M,
+                              c->r);
+        double g0, g1;
+        int rc = xpl__ks_surrogate_fit(&c->sur, &c->lists, p->masks,
+                                       p->words, M, own->w, c->r, own->n_coal,
+                                       1, est + 3 * M, &g0, &g1);
+        if (rc)
+            return rc;
+        xpl__ks_surrogate_predict(&c->sur, p->masks, p->words, other->n_coal,
+                                  other->w, c->tmp_y);
+        for (size_t k = 0; k < other->n_coal; k++)
+            if (other->w[k] > 0)
+                c->tmp_y[k] = c->y[k * D + d] - (c->tmp_y[k] - g0);
+        ls_output(c, other, n_units, c->tmp_y, 1, c->delta[d] - (g1 - g0),
+                  est + f * M, fvar + f * M);
+        for (size_t j = 0; j < M; j++)
+            est[f * M + j] += est[3 * M + j];
+    }
+    for (size_t j = 0; j < M; j++) {
+        phi[j] = 0.5 * (est[j] + est[M + j]);
+        var[j] = 0.25 * (fvar[j] + fvar[M + j]);
+    }
+    return XPL_OK;
+}
+
+/* Kernel SHAP of output d on the players that L1 selection keeps (all
+ * units selected in c->sel[0]); the others get 0. */
+static int l1_output(row_ctx *c, size_t n_units, size_t d, double *phi,
+                     double *var)
+{
+    const xpl_kernel_shap *ks = c->ks;
+    size_t M = c->M, D = c->D;
+    xpl__ks_plan *p = &c->plan;
+    struct selection *s = &c->sel[0];
+    size_t n_act = xpl__ks_l1_select(c->l1, (int)ks->opts.l1_reg,
+                                     ks->opts.l1_top_k, p->masks, p->words, M,
+                                     s->w, s->n_coal, c->y + d, D,
+                                     c->delta[d], c->active);
+    for (size_t j = 0; j < M; j++)
+        c->map[j] = -1;
+    for (size_t k = 0; k < n_act; k++)
+        c->map[c->active[k]] = (int32_t)k;
+    s->fit.m = n_act;
+    int rc = xpl__ks_fit_factor(&s->fit, p->masks, p->words, s->w, s->n_coal,
+                                c->map);
+    if (rc)
+        return rc;
+    double *pa = c->tmp_phi, *va = c->tmp_phi + M;
+    xpl__ks_fit_solve(&s->fit, p->masks, p->words, s->w, s->n_coal, c->map,
+                      c->y + d, D, c->delta[d], pa);
+    xpl__ks_fit_residuals(&s->fit, p->masks, p->words, s->w, s->n_coal,
+                          c->map, c->y + d, D, pa, c->r);
+    memset(va, 0, n_act * sizeof *va);
+    xpl__ks_fit_variance(&s->fit, p, n_units, s->counts, s->gn, s->gscale,
+                         c->map, c->r, va);
+    memset(phi, 0, M * sizeof *phi);
+    memset(var, 0, M * sizeof *var);
+    for (size_t k = 0; k < n_act; k++) {
+        phi[c->active[k]] = pa[k];
+        var[c->active[k]] = va[k];
+    }
+    return XPL_OK;
+}
+
+/* The surrogate needs every sampled stratum in both folds. */
+static int surrogate_possible(const row_ctx *c, size_t n_units)
+{
+    const xpl__ks_plan *p = &c->plan;
+    double *n = c->sel[0].gn;
+    if (!use_surrogate(c))
+        return 0;
+    for (size_t g = 0; g < p->n_groups; g++)
+        n[g] = 0;
+    for (size_t u = 0; u < n_units; u++)
+        n[p->units[u].group] += 1;
+    for (size_t g = 0; g < p->n_groups; g++)
+        if (p->groups[g].kind != XPL__KS_ENUMERATED && n[g] > 0 && n[g] < 4)
+            return 0;
+    return 1;
+}
+
+static int explain_sampled(row_ctx *c, uint64_t row_index)
+{
+    const xpl_kernel_shap *ks = c->ks;
+    size_t M = c->M, D = c->D;
+    xpl__ks_plan *p = &c->plan;
+    struct selection *all = &c->sel[0];
+    xpl__ks_rng_init(&c->rng, c->rng_state, ks->opts.seed, row_index);
+    xpl__ks_plan_build(p, c->budget, &c->rng);
+    xpl__ks_lists_build(&c->lists, p->masks, p->words, M, p->n_coal);
+
+    /* Checkpoints over the sampled units (just the end without tolerance). */
+    size_t u0 = p->n_fixed_units, U = p->n_units, n_units = U;
+    double tol = ks->opts.tolerance;
+    size_t n_checks = tol > 0 && U > u0 ? N_CHECKPOINTS : 1;
+    int rc;
+    for (size_t k = 1; k <= n_checks; k++) {
+        size_t u_end = k == n_checks ? U
+                                     : u0 + ((U - u0) * k + n_checks - 1) /
+                                                n_checks;
+        if (u_end == 0)
+            continue;
+        const xpl__ks_unit *last = &p->units[u_end - 1];
+        size_t c_end = last->first + last->len;
+        if (c_end > c->n_evaluated) {
+            rc = evaluate(c, p->masks, p->words, c->n_evaluated, c_end);
+            if (rc)
+                return rc;
+            c->n_evaluated = c_end;
+        }
+        if (k == n_checks)
+            break;
+        all->n_coal = xpl__ks_plan_weights(p, u_end, -1, all->w, all->counts,
+                                           all->gn, all->gscale);
+        if (!variance_ready(c, all))
+            continue;
+        if ((rc = select(c, all, u_end, -1)))
+            return rc;
+        for (size_t d = 0; d < D; d++)
+            ls_output(c, all, u_end, c->y + d, D, c->delta[d],
+                      c->phi + d * M, c->var + d * M);
+        if (converged(c, tol)) {
+            n_units = u_end;
+            break;
+        }
+    }
+
+    if (surrogate_possible(c, n_units)) {
+        for (int f = 0; f < 2; f++)
+            if ((rc = select(c, &c->sel[f], n_units, f)))
+                return rc;
+        for (size_t d = 0; d < D; d++)
+            if ((rc = adjusted_output(c, n_units, d, c->phi + d * M,
+                                      c->var + d * M)))
+                return rc;
+        return XPL_OK;
+    }
+    if (ks->opts.l1_reg != XPL_L1_NONE) {
+        all->n_coal = xpl__ks_plan_weights(p, n_units, -1, all->w, all->counts,
+                                           all->gn, all->gscale);
+        for (size_t d = 0; d < D; d++)
+            if ((rc = l1_output(c, n_units, d, c->phi + d * M, c->var + d * M)))
+                return rc;
+        return XPL_OK;
+    }
+    if ((rc = select(c, all, n_units, -1)))
+        return rc;
+    for (size_t d = 0; d < D; d++)
+        ls_output(c, all, n_units, c->y + d, D, c->delta[d], c->phi + d * M,
+                  c->var + d * M);
+    return XPL_OK;
+}
+
+/* ----------------------------------------------------------- explaining */
+
+int xpl_kernel_shap_explain(const xpl_kernel_shap *ks, xpl_workspace *ws,
+                            const double *x, uint64_t row_index,
+                            double *contrib, double *std_error,
+                            double *prediction, size_t *n_evals)
+{
+    if (!ks || !x || !contrib)
+        return xpl__error(XPL_EINVAL, "xpl_kernel_shap_explain: NULL "
+                          "argument");
+    row_ctx c;
+    memset(&c, 0, sizeof c);
+    c.ks = ks;
+    c.x = x;
+    c.P = ks->n_features;
+    c.D = ks->n_outputs;
+    c.N = ks->n_bg;
+    size_t P = c.P, D = c.D, N = c.N;
+
+    size_t M = 0;
+    for (size_t j = 0; j < P; j++)
+        if (!ks->col_const[j] || !same_value(x[j], ks->col_value[j]))
+            M++;
+    if (M > XPL_KERNEL_SHAP_MAX_PLAYERS)
+        return xpl__error(XPL_ELIMIT, "Kernel SHAP: the row has %zu varying "
+                          "features; at most %zu are supported", M,
+                          XPL_KERNEL_SHAP_MAX_PLAYERS);
+    c.M = M;
+
+    /* Mode and number of coalitions. */
+    size_t budget = ks->opts.nsamples ? ks->opts.nsamples : 2 * M + 2048;
+    size_t cap = M <= 62 ? ((size_t)1 << M) - 2 : SIZE_MAX;
+    if (M < 2)
+        cap = 0;
+    int exact = M >= 2 && budget >= cap && ks->opts.l1_reg == XPL_L1_NONE;
+    size_t n_coal = 0;
+    if (exact)
+        n_coal = cap + 2; /* y is indexed by the mask, 0 .. 2^M - 1 */
+    else if (M >= 2)
+        n_coal = budget < cap ? budget : cap;
+    c.budget = n_coal;
+    size_t total_coal = exact ? cap : n_coal;
+    c.block_coal = N >= BLOCK_ROWS ? 1 : BLOCK_ROWS / N;
+    if (c.block_coal > total_coal)
+        c.block_coal = total_coal;
+    if (c.block_coal == 0)
+        c.block_coal = 1;
+
+    arena a = { NULL, 0 };
+    layout(&c, &a, exact, n_coal);
+    xpl_workspace *tmp = NULL;
+    if (!ws) {
+        int rc = xpl_workspace_new(&tmp);
+        if (rc)
+            return rc;
+        ws = tmp;
+    }
+    a.base = xpl__workspace_scratch(ws, a.used);
+    if (!a.base) {
+        xpl_workspace_free(tmp);
+        return XPL_ENOMEM;
+    }
+    a.used = 0;
+    layout(&c, &a, exact, n_coal);
+
+    int rc = XPL_OK;
+    M = 0;
+    for (size_t j = 0; j < P; j++)
+        if (!ks->col_const[j] || !same_value(x[j], ks->col_value[j]))
+            c.vary[M++] = (uint32_t)j;
+
+    /* f(x) through the first block's buffers. */
+    memcpy(c.xb, x, P * sizeof *x);
+    if ((rc = predict(ks, c.mscratch, c.xb, 1, c.yb)))
+        goto done;
+    for (size_t d = 0; d < D; d++) {
+        c.fx[d] = c.yb[d];
+        c.delta[d] = apply_link(ks->opts.link, c.fx[d]) - ks->base[d];
+        if (!isfinite(c.delta[d])) {
+            rc = xpl__error(XPL_ENUMERIC, "Kernel SHAP: the model's output "
+                            "%zu for the row is not finite (%g)", d, c.fx[d]);
+            goto done;
+        }
+    }
+    if (M == 1) {
+        for (size_t d = 0; d < D; d++) {
+            c.phi[d] = c.delta[d];
+            c.var[d] = 0;
+        }
+    } else if (exact) {
+        rc = explain_exact(&c);
+    } else if (M >= 2) {
+        rc = explain_sampled(&c, row_index);
+    }
+    if (rc)
+        goto done;
+
+    /* Efficiency to the last bit that rounding allows: spread what the
+     * arithmetic left over the players with a non-zero value (so that the
+     * players L1 selection left out stay exactly 0). */
+    for (size_t d = 0; d < D && M > 0; d++) {
+        double s = 0;
+        size_t nz = 0;
+        for (size_t j = 0; j < M; j++) {
+            s += c.phi[d * M + j];
+            nz += c.phi[d * M + j] != 0;
+        }
+        double fix = (c.delta[d] - s) / (double)(nz ? nz : M);
+        for (size_t j = 0; j < M; j++)
+            if (!nz || c.phi[d * M + j] != 0)
+                c.phi[d * M + j] += fix;
+    }
+    for (size_t i = 0; i < D * M; i++)
+        if (!isfinite(c.phi[i])) {
+            rc = xpl__error(XPL_ENUMERIC, "Kernel SHAP: the regression "
+                            "produced a non-finite value");
+            goto done;
+        }
+
+    memset(contrib, 0, D * P * sizeof *contrib);
+    if (std_error)
+        memset(std_error, 0, D * P * sizeof *std_error);
+    for (size_t d = 0; d < D; d++)
+        for (size_t j = 0; j < M; j++) {
+            contrib[d * P + c.vary[j]] = c.phi[d * M + j];
+            if (std_error)
+                std_error[d * P + c.vary[j]] =
+                    c.var[d * M + j] > 0 ? sqrt(c.var[d * M + j])
+                                         : (isnan(c.var[d * M + j]) ? NAN : 0);
+        }
+    if (prediction)
+        for (size_t d = 0; d < D; d++)
+            prediction[d] = apply_link(ks->opts.link, c.fx[d]);
+    if (n_evals)
+        *n_evals = 1 + c.n_evaluated * N;
+done:
+    xpl_workspace_free(tmp);
+    return rc;
+}

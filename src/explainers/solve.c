@@ -1,0 +1,796 @@
+#include "explainers/solve.h"
+
+#include <gsl/gsl_eigen.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+enum { ALIGN = 64 };
+
+static size_t round_up(size_t n)
+{
+    return (n + ALIGN - 1) / ALIGN * ALIGN;
+}
+
+static size_t acc_doubles(size_t m)
+{
+    size_t g = m / 2 + 2;
+    return 2 * g * m + g + m;
+}
+
+size_t xpl__ks_fit_bytes(size_t m)
+{
+    return 2 * round_up(m * m * sizeof(double)) +
+           3 * round_up(m * sizeof(double)) +
+           round_up(acc_doubles(m) * sizeof(double)) +
+           round_up(m * sizeof(uint16_t)) + round_up(m);
+}
+
+void xpl__ks_fit_init(xpl__ks_fit *f, void *mem, size_t m)
+{
+    unsigned char *b = mem;
+    memset(f, 0, sizeof *f);
+    f->m = m;
+    f->A = (double *)b;
+    b += round_up(m * m * sizeof(double));
+    f->K = (double *)b;
+    b += round_up(m * m * sizeof(double));
+    f->a1 = (double *)b;
+    b += round_up(m * sizeof(double));
+    f->v = (double *)b;
+    b += round_up(m * sizeof(double));
+    f->t = (double *)b;
+    b += round_up(m * sizeof(double));
+    f->acc = (double *)b;
+    b += round_up(acc_doubles(m) * sizeof(double));
+    f->list = (uint16_t *)b;
+    b += round_up(m * sizeof(uint16_t));
+    f->mark = b;
+    memset(f->mark, 0, m);
+}
+
+size_t xpl__ks_fit_members(xpl__ks_fit *f, const uint64_t *mask,
+                           size_t words, const int32_t *map)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < words; i++) {
+        uint64_t bits = mask[i];
+        while (bits) {
+            size_t j = i * 64 + (size_t)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            if (!map)
+                f->list[k++] = (uint16_t)j;
+            else if (map[j] >= 0)
+                f->list[k++] = (uint16_t)map[j];
+        }
+    }
+    return k;
+}
+
+/* Replace the k members in f->list by the players of the regression that
+ * are not members; returns their number. */
+static size_t complement_list(xpl__ks_fit *f, size_t k)
+{
+    size_t m = f->m, n = 0;
+    for (size_t i = 0; i < k; i++)
+        f->mark[f->list[i]] = 1;
+    for (size_t j = 0; j < m; j++) {
+        if (f->mark[j])
+            f->mark[j] = 0;
+        else
+            f->list[n++] = (uint16_t)j;
+    }
+    return n;
+}
+
+/* The members of coalition c as a list in f->cur, or, when they are more
+ * than half the players, the non-members (returns -count): the cheaper
+ * side. From the precomputed lists when every player takes part. */
+static long cheap_side(xpl__ks_fit *f, const uint64_t *masks, size_t words,
+                       size_t c, const int32_t *map)
+{
+    if (f->lists && !map) {
+        const xpl__ks_lists *l = f->lists;
+        f->cur = l->players + l->off[c];
+        long n = (long)(l->off[c + 1] - l->off[c]);
+        return l->flip[c] ? -n : n;
+    }
+    f->cur = f->list;
+    size_t k = xpl__ks_fit_members(f, masks + c * words, words, map);
+    if (2 * k <= f->m)
+        return (long)k;
+    return -(long)complement_list(f, k);
+}
+
+/* In-place Cholesky of the leading n x n block of G (leading dimension ld):
+ * G = L L', L in the lower triangle. 0, or -1 if not positive definite. */
+static int cholesky(double *G, size_t n, size_t ld, double *dmin, double *dmax)
+{
+    *dmin = INFINITY;
+    *dmax = 0;
+    for (size_t j = 0; j < n; j++) {
+        double *gj = G + j * ld;
+        double d = gj[j];
+        for (size_t k = 0; k < j; k++)
+            d -= gj[k] * gj[k];
+        if (!(d > 0))
+            return -1;
+        double l = sqrt(d);
+        gj[j] = l;
+        if (d < *dmin)
+            *dmin = d;
+        if (d > *dmax)
+            *dmax = d;
+        for (size_t i = j + 1; i < n; i++) {
+            double *gi = G + i * ld;
+            double s = gi[j];
+            for (size_t k = 0; k < j; k++)
+                s -= gi[k] * gj[k];
+            gi[j] = s / l;
+        }
+    }
+    return 0;
+}
+
+/* G = (H A H) restricted to the leading (m-1) block, into out (ld m). */
+static void reflect(const xpl__ks_fit *f, const double *A, double *out)
+{
+    size_t m = f->m, n = m - 1;
+    const double *v = f->v;
+    double *p = f->t, beta = 2.0 / (2.0 - 2.0 / sqrt((double)m)), s = 0;
+    for (size_t i = 0; i < m; i++) {
+        double acc = 0;
+        for (size_t j = 0; j < m; j++)
+            acc += A[i * m + j] * v[j];
+        p[i] = acc;
+        s += v[i] * acc;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            out[i * m + j] = A[i * m + j] - beta * (v[i] * p[j] + p[i] * v[j])
+                             + beta * beta * s * v[i] * v[j];
+}
+
+/* Pseudo-inverse of the (m-1) block of f->K (ld m) through its symmetric
+ * eigen-decomposition, in place. */
+static int pseudo_inverse(xpl__ks_fit *f)
+{
+    size_t m = f->m, n = m - 1;
+    gsl_matrix *g = gsl_matrix_alloc(n, n), *evec = gsl_matrix_alloc(n, n);
+    gsl_vector *eval = gsl_vector_alloc(n);
+    gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(n);
+    int rc = XPL_OK;
+    if (!g || !evec || !eval || !w) {
+        rc = xpl__enomem();
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            gsl_matrix_set(g, i, j, f->K[i * m + j]);
+    if (gsl_eigen_symmv(g, eval, evec, w) != 0) {
+        rc = xpl__error(XPL_ENUMERIC, "Kernel SHAP: eigen-decomposition of "
+                        "the regression matrix failed");
+        goto done;
+    }
+    double lmax = 0;
+    for (size_t k = 0; k < n; k++)
+        if (fabs(gsl_vector_get(eval, k)) > lmax)
+            lmax = fabs(gsl_vector_get(eval, k));
+    double tol = lmax * 1e-12 * (double)n;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            f->K[i * m + j] = 0;
+    for (size_t k = 0; k < n; k++) {
+        double l = gsl_vector_get(eval, k);
+        if (!(l > tol))
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            double vi = gsl_matrix_get(evec, i, k) / l;
+            for (size_t j = 0; j < n; j++)
+                f->K[i * m + j] += vi * gsl_matrix_get(evec, j, k);
+        }
+    }
+done:
+    gsl_eigen_symmv_free(w);
+    gsl_vector_free(eval);
+    gsl_matrix_free(evec);
+    gsl_matrix_free(g);
+    return rc;
+}
+
+int xpl__ks_fit_factor(xpl__ks_fit *f, const uint64_t *masks, size_t words,
+                       const double *w, size_t n_coal, const int32_t *map)
+{
+    size_t m = f->m;
+    double *A = f->A, *K = f->K;
+    memset(A, 0, m * m * sizeof *A);
+    memset(K, 0, m * m * sizeof *K);
+    f->pseudo = 0;
+    if (m == 1) {
+        f->a1[0] = 0;
+        return XPL_OK;
+    }
+    /* A = sum w z z'. A coalition with more than half the players is
+     * added through its complement zc: z z' = 1 1' - 1 zc' - zc 1' + zc zc'. */
+    double alpha = 0, *rv = f->t;
+    memset(rv, 0, m * sizeof *rv);
+    for (size_t c = 0; c < n_coal; c++) {
+        double wc = w[c];
+        if (!(wc > 0))
+            continue;
+        long k = cheap_side(f, masks, words, c, map);
+        size_t n = (size_t)(k < 0 ? -k : k);
+        if (k < 0) {
+            alpha += wc;
+            for (size_t a = 0; a < n; a++)
+                rv[f->cur[a]] += wc;
+        }
+        for (size_t a = 0; a < n; a++) {
+            double *row = A + (size_t)f->cur[a] * m;
+            for (size_t b = a; b < n; b++)
+                row[f->cur[b]] += wc;
+        }
+    }
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = i; j < m; j++) {
+            double v = A[i * m + j] + alpha - rv[i] - rv[j];
+            A[i * m + j] = A[j * m + i] = v;
+        }
+    for (size_t i = 0; i < m; i++) {
+        double s = 0;
+        for (size_t j = 0; j < m; j++)
+            s += A[i * m + j];
+        f->a1[i] = s;
+    }
+    /* Householder vector mapping 1/sqrt(m) to e_m. */
+    double r = 1.0 / sqrt((double)m);
+    for (size_t i = 0; i < m; i++)
+        f->v[i] = r;
+    f->v[m - 1] = r - 1.0;
+
+    size_t n = m - 1;
+    reflect(f, A, K);
+    double dmin, dmax;
+    if (cholesky(K, n, m, &dmin, &dmax) == 0 && dmin > dmax * 1e-12) {
+        /* A = L^-1 (lower), then K = L^-T L^-1. */
+        memset(A, 0, m * m * sizeof *A);
+        for (size_t j = 0; j < n; j++) {
+            A[j * m + j] = 1.0 / K[j * m + j];
+            for (size_t i = j + 1; i < n; i++) {
+                double s = 0;
+                for (size_t k = j; k < i; k++)
+                    s += K[i * m + k] * A[k * m + j];
+                A[i * m + j] = -s / K[i * m + i];
+            }
+        }
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j <= i; j++) {
+                double s = 0;
+                for (size_t k = i; k < n; k++)
+                    s += A[k * m + i] * A[k * m + j];
+                K[i * m + j] = K[j * m + i] = s;
+            }
+    } else {
+        f->pseudo = 1;
+        reflect(f, A, K);
+        int rc = pseudo_inverse(f);
+        if (rc)
+            return rc;
+    }
+    /* K = H [G^+ 0; 0 0] H. */
+    for (size_t i = 0; i < m; i++)
+        K[i * m + n] = K[n * m + i] = 0;
+    double beta = 2.0 / (2.0 - 2.0 * r), s = 0, *q = f->t;
+    for (size_t i = 0; i < m; i++) {
+        double acc = 0;
+        for (size_t j = 0; j < n; j++)
+            acc += K[i * m + j] * f->v[j];
+        q[i] = acc;
+        s += f->v[i] * acc;
+    }
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < m; j++)
+            K[i * m + j] += -beta * (f->v[i] * q[j] + q[i] * f->v[j]) +
+                            beta * beta * s * f->v[i] * f->v[j];
+    for (size_t i = 0; i < m * m; i++)
+        if (!isfinite(K[i]))
+            return xpl__error(XPL_ENUMERIC, "Kernel SHAP: the regression "
+                              "matrix could not be inverted");
+    return XPL_OK;
+}
+
+void xpl__ks_fit_solve(xpl__ks_fit *f, const uint64_t *masks, size_t words,
+                       const double *w, size_t n_coal, const int32_t *map,
+                       const double *y, size_t stride, double delta,
+                       double *phi)
+{
+    size_t m = f->m;
+    if (m == 1) {
+        phi[0] = delta;
+        return;
+    }
+    /* b = sum w y z (the complement side: all minus non-members). */
+    double *b = f->t, all = 0;
+    memset(b, 0, m * sizeof *b);
+    for (size_t c = 0; c < n_coal; c++) {
+        if (!(w[c] > 0))
+            continue;
+        double wy = w[c] * y[c * stride];
+        long k = cheap_side(f, masks, words, c, map);
+        if (k >= 0) {
+            for (long a = 0; a < k; a++)
+                b[f->cur[a]] += wy;
+        } else {
+            all += wy;
+            for (long a = 0; a < -k; a++)
+                b[f->cur[a]] -= wy;
+        }
+    }
+    double d = delta / (double)m;
+    for (size_t i = 0; i < m; i++)
+        b[i] += all - d * f->a1[i];
+    for (size_t i = 0; i < m; i++) {
+        double s = 0;
+        for (size_t j = 0; j < m; j++)
+            s += f->K[i * m + j] * b[j];
+        phi[i] = d + s;
+    }
+}
+
+void xpl__ks_fit_residuals(xpl__ks_fit *f, const uint64_t *masks,
+                           size_t words, const double *w, size_t n_coal,
+                           const int32_t *map, const double *y,
+                           size_t stride, const double *phi, double *r)
+{
+    double total = 0;
+    for (size_t j = 0; j < f->m; j++)
+        total += phi[j];
+    for (size_t c = 0; c < n_coal; c++) {
+        if (!(w[c] > 0)) {
+            r[c] = 0;
+            continue;
+        }
+        long k = cheap_side(f, masks, words, c, map);
+        double s = 0;
+        for (long a = 0; a < (k < 0 ? -k : k); a++)
+            s += phi[f->cur[a]];
+        r[c] = y[c * stride] - (k >= 0 ? s : total - s);
+    }
+}
+
+void xpl__ks_fit_variance(xpl__ks_fit *f, const xpl__ks_plan *p,
+                          size_t n_units, const uint32_t *counts,
+                          const double *n_g,
+                          const double *scale_g, const int32_t *map,
+                          const double *r, double *var)
+{
+    size_t m = f->m, G = p->n_groups;
+    double *mean = f->acc, *m2 = mean + G * m, *cnt = m2 + G * m;
+    double *psi = cnt + G;
+    memset(f->acc, 0, (2 * G * m + G) * sizeof *f->acc);
+    if (m == 1)
+        return;
+    for (size_t u = 0; u < n_units; u++) {
+        const xpl__ks_unit *unit = &p->units[u];
+        uint32_t count = counts[u];
+        size_t g = unit->group;
+        if (!count || p->groups[g].kind == XPL__KS_ENUMERATED)
+            continue;
+        memset(psi, 0, m * sizeof *psi);
+        for (size_t i = 0; i < unit->len; i++) {
+            size_t c = unit->first + i;
+            long k = cheap_side(f, p->masks, p->words, c, map);
+            /* K z = sum of K's rows of the members = minus those of the
+             * non-members (K 1 = 0). */
+            double rc = k >= 0 ? r[c] : -r[c];
+            for (long a = 0; a < (k < 0 ? -k : k); a++) {
+                const double *row = f->K + (size_t)f->cur[a] * m;
+                for (size_t j = 0; j < m; j++)
+                    psi[j] += rc * row[j];
+            }
+        }
+        /* Welford update with multiplicity `count`. */
+        double *mg = mean + g * m, *vg = m2 + g * m;
+        double n0 = cnt[g], n1 = n0 + count;
+        cnt[g] = n1;
+        for (size_t j = 0; j < m; j++) {
+            double x = scale_g[g] * psi[j];
+            double d = x - mg[j];
+            mg[j] += d * count / n1;
+            vg[j] += d * (x - mg[j]) * count;
+        }
+    }
+    /* Pooled variance relative to scale^2, for groups with a single draw. */
+    double *pool = psi;
+    size_t n_pool = 0;
+    memset(pool, 0, m * sizeof *pool);
+    for (size_t g = 0; g < G; g++) {
+        if (p->groups[g].kind == XPL__KS_ENUMERATED || cnt[g] < 2 ||
+            !(scale_g[g] > 0))
+            continue;
+        for (size_t j = 0; j < m; j++)
+            pool[j] += m2[g * m + j] / (cnt[g] - 1) /
+                       (scale_g[g] * scale_g[g]);
+        n_pool++;
+    }
+    for (size_t g = 0; g < G; g++) {
+        const xpl__ks_group *grp = &p->groups[g];
+        if (grp->kind == XPL__KS_ENUMERATED || !(n_g[g] > 0))
+            continue;
+        double fpc = grp->kind == XPL__KS_DRAWS ? 1.0 : 1.0 - n_g[g] / grp->n_pop;
+        if (fpc < 0)
+            fpc = 0;
+        for (size_t j = 0; j < m; j++) {
+            double s2;
+            if (cnt[g] >= 2)
+                s2 = m2[g * m + j] / (cnt[g] - 1);
+            else if (n_pool)
+                s2 = pool[j] / (double)n_pool * scale_g[g] * scale_g[g];
+            else
+                s2 = NAN;
+            var[j] += fpc * s2 / n_g[g];
+        }
+    }
+}
+
+/* --------------------------------------------------------- L1 selection */
+
+/* Working memory of the selection, carved from the caller's block. */
+typedef struct l1_mem {
+    size_t n, m;   /* rows of the augmented problem, players */
+    double *X;     /* n * m */
+    double *y;     /* n */
+    double *G;     /* m * m: X'X */
+    double *c;     /* m: X'y, then the current correlations */
+    double *beta;  /* m */
+    double *path;  /* (max_steps + 1) * m coefficients at the knots */
+    double *GA;    /* m * m: signed Gram of the active set */
+    double *work;  /* m * m: its factor */
+    double *wA;    /* m */
+    double *a;     /* m */
+    double *r;     /* n */
+    size_t *act;   /* m: active players in order of entry */
+    signed char *sign; /* m */
+    unsigned char *in; /* m */
+} l1_mem;
+
+enum { L1_MAX_STEPS = 500 }; /* scikit-learn's LassoLarsIC default */
+
+size_t xpl__ks_l1_bytes(size_t n_coal, size_t m)
+{
+    size_t n = 2 * n_coal, steps = (m < L1_MAX_STEPS ? L1_MAX_STEPS : m) + 1;
+    return round_up(n * m * sizeof(double)) + 2 * round_up(n * sizeof(double)) +
+           3 * round_up(m * m * sizeof(double)) +
+           4 * round_up(m * sizeof(double)) +
+           round_up(steps * m * sizeof(double)) +
+           round_up(m * sizeof(size_t)) + 2 * round_up(m);
+}
+
+static void l1_carve(l1_mem *L, void *mem, size_t n_coal, size_t m)
+{
+    unsigned char *b = mem;
+    size_t n = 2 * n_coal, steps = (m < L1_MAX_STEPS ? L1_MAX_STEPS : m) + 1;
+    L->n = n;
+    L->m = m;
+    L->X = (double *)b;
+    b += round_up(n * m * sizeof(double));
+    L->y = (double *)b;
+    b += round_up(n * sizeof(double));
+    L->r = (double *)b;
+    b += round_up(n * sizeof(double));
+    L->G = (double *)b;
+    b += round_up(m * m * sizeof(double));
+    L->GA = (double *)b;
+    b += round_up(m * m * sizeof(double));
+    L->work = (double *)b;
+    b += round_up(m * m * sizeof(double));
+    L->c = (double *)b;
+    b += round_up(m * sizeof(double));
+    L->beta = (double *)b;
+    b += round_up(m * sizeof(double));
+    L->wA = (double *)b;
+    b += round_up(m * sizeof(double));
+    L->a = (double *)b;
+    b += round_up(m * sizeof(double));
+    L->path = (double *)b;
+    b += round_up(steps * m * sizeof(double));
+    L->act = (size_t *)b;
+    b += round_up(m * sizeof(size_t));
+    L->sign = (signed char *)b;
+    b += round_up(m);
+    L->in = b;
+}
+
+/* Solve the SPD system G x = rhs (n x n, ld) by Cholesky into x, using
+ * work (n * n). -1 if G is not numerically positive definite. */
+static int spd_solve(const double *G, size_t n, size_t ld, const double *rhs,
+                     double *x, double *work)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            work[i * n + j] = G[i * ld + j];
+    double dmin, dmax;
+    if (cholesky(work, n, n, &dmin, &dmax) != 0 || !(dmin > dmax * 1e-14))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        double s = rhs[i];
+        for (size_t k = 0; k < i; k++)
+            s -= work[i * n + k] * x[k];
+        x[i] = s / work[i * n + i];
+    }
+    for (size_t i = n; i-- > 0;) {
+        double s = x[i];
+        for (size_t k = i + 1; k < n; k++)
+            s -= work[k * n + i] * x[k];
+        x[i] = s / work[i * n + i];
+    }
+    return 0;
+}
+
+/* Least angle regression on (L->X, L->y) through the Gram matrix (Efron,
+ * Hastie, Johnstone and Tibshirani 2004). With `lasso`, a coefficient that
+ * would cross zero leaves the active set (the lasso path). Stops after
+ * max_add additions (0: no limit), when the correlations vanish or the
+ * active set is singular. Records the coefficients at every knot (the
+ * first knot is all zeros) in L->path; returns the number of knots. */
+static size_t lars(l1_mem *L, int lasso, size_t max_add)
+{
+    size_t m = L->m, n_act = 0, knots = 0, added = 0, steps = 0;
+    double *G = L->G, *c = L->c, *beta = L->beta;
+    memset(beta, 0, m * sizeof *beta);
+    memset(L->in, 0, m);
+    memcpy(L->path, beta, m * sizeof *beta);
+    knots = 1;
+    size_t drop = m; /* player dropped at the last knot */
+    double cnorm = 0;
+    for (size_t j = 0; j < m; j++)
+        cnorm = fmax(cnorm, fabs(c[j]));
+    double tiny = cnorm * 1e-12 + 1e-300;
+    while (steps++ < L1_MAX_STEPS + m) {
+        double C = 0;
+        size_t best = m;
+        for (size_t j = 0; j < m; j++) {
+            double v = fabs(c[j]);
+            if (!L->in[j] && v > C * (1 + 1e-12) + 1e-300) {
+                C = v;
+                best = j;
+            }
+        }
+        for (size_t k = 0; k < n_act; k++)
+            C = fmax(C, fabs(c[L->act[k]]));
+        if (C <= tiny)
+            break;
+        if (drop == m) {
+            if (best == m || (max_add && added == max_add))
+                break;
+            /* add the most correlated inactive player */
+            L->in[best] = 1;
+            L->sign[best] = c[best] >= 0 ? 1 : -1;
+            L->act[n_act++] = best;
+            added++;
+        }
+        drop = m;
+        /* equiangular direction: G_A w = 1 with signed columns */
+        double *ones = L->a;
+        for (size_t k = 0; k < n_act; k++) {
+            ones[k] = 1;
+            for (size_t l = 0; l < n_act; l++) {
+                size_t i = L->act[k], j = L->act[l];
+                L->GA[k * m + l] = L->sign[i] * L->sign[j] * G[i * m + j];
+            }
+        }
+        double *w = L->wA;
+        if (spd_solve(L->GA, n_act, m, ones, w, L->work) != 0)
+            break; /* singular active set: stop at the last knot */
+        double s1 = 0;
+        for (size_t k = 0; k < n_act; k++)
+            s1 += w[k];
+        if (!(s1 > 0))
+            break;
+        double AA = 1.0 / sqrt(s1);
+        for (size_t k = 0; k < n_act; k++)
+            w[k] *= AA;
+        /* a_j = X_j' u for every player */
+        double *a = L->a;
+        for (size_t j = 0; j < m; j++) {
+            double s = 0;
+            for (size_t k = 0; k < n_act; k++) {
+                size_t i = L->act[k];
+                s += G[j * m + i] * L->sign[i] * w[k];
+            }
+            a[j] = s;
+        }
+        double gamma = C / AA;
+        for (size_t j = 0; j < m; j++) {
+            if (L->in[j])
+                continue;
+            double g1 = (C - c[j]) / (AA - a[j]), g2 = (C + c[j]) / (AA + a[j]);
+            if (g1 > 1e-15 * gamma && g1 < gamma)
+                gamma = g1;
+            if (g2 > 1e-15 * gamma && g2 < gamma)
+                gamma = g2;
+        }
+        if (lasso)
+            for (size_t k = 0; k < n_act; k++) {
+                size_t i = L->act[k];
+                double d = L->sign[i] * w[k];
+                if (d == 0)
+                    continue;
+                double g = -beta[i] / d;
+                if (g > 1e-15 * gamma && g < gamma) {
+                    gamma = g;
+                    drop = i;
+                }
+            }
+        for (size_t k = 0; k < n_act; k++) {
+            size_t i = L->act[k];
+            beta[i] += gamma * L->sign[i] * w[k];
+        }
+        for (size_t j = 0; j < m; j++)
+            c[j] -= gamma * a[j];
+        if (drop < m) {
+            beta[drop] = 0;
+            L->in[drop] = 0;
+            size_t k = 0;
+            while (L->act[k] != drop)
+                k++;
+            memmove(L->act + k, L->act + k + 1, (n_act - k - 1) * sizeof *L->act);
+            n_act--;
+        }
+        memcpy(L->path + knots * m, beta, m * sizeof *beta);
+        knots++;
+        if (knots >= (m < L1_MAX_STEPS ? L1_MAX_STEPS : m) + 1)
+            break;
+        if (n_act == m && drop == m)
+            break;
+    }
+    return knots;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* G = X'X and c = X'y of the augmented rows. */
+static void gram(l1_mem *L)
+{
+    size_t n = L->n, m = L->m;
+    memset(L->G, 0, m * m * sizeof *L->G);
+    memset(L->c, 0, m * sizeof *L->c);
+    for (size_t i = 0; i < n; i++) {
+        const double *x = L->X + i * m;
+        for (size_t j = 0; j < m; j++) {
+            if (x[j] == 0)
+                continue;
+            L->c[j] += x[j] * L->y[i];
+            for (size_t k = j; k < m; k++)
+                L->G[j * m + k] += x[j] * x[k];
+        }
+    }
+    for (size_t j = 0; j < m; j++)
+        for (size_t k = 0; k < j; k++)
+            L->G[j * m + k] = L->G[k * m + j];
+}
+
+static double rss(const l1_mem *L, const double *beta)
+{
+    double s = 0;
+    for (size_t i = 0; i < L->n; i++) {
+        double e = L->y[i];
+        for (size_t j = 0; j < L->m; j++)
+            e -= L->X[i * L->m + j] * beta[j];
+        s += e * e;
+    }
+    return s;
+}
+
+size_t xpl__ks_l1_select(void *mem, int criterion, size_t top_k,
+                         const uint64_t *masks, size_t words, size_t m,
+                         const double *w, size_t n_coal, const double *y,
+                         size_t stride, double delta, uint32_t *active)
+{
+    l1_mem L;
+    l1_carve(&L, mem, n_coal, m);
+    /* shap's augmented rows: (z, y) weighted w (m - |z|), (z - 1, y -
+     * delta) weighted w |z|, scaled by the square roots of the weights. */
+    size_t n = 0;
+    for (size_t c = 0; c < n_coal; c++) {
+        if (!(w[c] > 0))
+            continue;
+        const uint64_t *mask = masks + c * words;
+        double s = (double)xpl__mask_count(mask, words);
+        double r1 = sqrt(w[c] * ((double)m - s)), r2 = sqrt(w[c] * s);
+        double *x1 = L.X + n * m, *x2 = x1 + m;
+        for (size_t j = 0; j < m; j++) {
+            double z = xpl__mask_has(mask, j);
+            x1[j] = r1 * z;
+            x2[j] = r2 * (z - 1);
+        }
+        L.y[n] = r1 * y[c * stride];
+        L.y[n + 1] = r2 * (y[c * stride] - delta);
+        n += 2;
+    }
+    L.n = n;
+    size_t n_sel = 0;
+    if (criterion == XPL_L1_TOP_K) {
+        gram(&L);
+        lars(&L, 0, top_k);
+        for (size_t k = 0; k < m; k++)
+            if (L.in[k])
+                active[n_sel++] = (uint32_t)k;
+    } else {
+        /* StandardScaler(with_mean=False), then LassoLarsIC's intercept:
+         * centre the scaled columns and the response. */
+        double ym = 0;
+        for (size_t i = 0; i < n; i++)
+            ym += L.y[i] / (double)n;
+        for (size_t i = 0; i < n; i++)
+            L.y[i] -= ym;
+        for (size_t j = 0; j < m; j++) {
+            double mean = 0, var = 0;
+            for (size_t i = 0; i < n; i++)
+                mean += L.X[i * m + j] / (double)n;
+            for (size_t i = 0; i < n; i++) {
+                double d = L.X[i * m + j] - mean;
+                var += d * d / (double)n;
+            }
+            double sd = var > 0 ? sqrt(var) : 1.0;
+            for (size_t i = 0; i < n; i++)
+                L.X[i * m + j] = (L.X[i * m + j] - mean) / sd;
+        }
+        gram(&L);
+        size_t dof = n > m + 1 ? n - m - 1 : 0;
+        if (dof == 0) {
+            /* too few rows to estimate the noise: keep every player */
+            for (size_t j = 0; j < m; j++)
+                active[j] = (uint32_t)j;
+            return m;
+        }
+        int ols_ok = spd_solve(L.G, m, m, L.c, L.a, L.work) == 0;
+        double sigma2 = ols_ok ? rss(&L, L.a) / (double)dof : NAN;
+        size_t knots = lars(&L, 1, 0);
+        if (!ols_ok)
+            sigma2 = rss(&L, L.path + (knots - 1) * m) / (double)dof;
+        double factor = criterion == XPL_L1_AIC ? 2.0 : log((double)n);
+        size_t best = 0;
+        double best_crit = INFINITY;
+        if (sigma2 > 0)
+            for (size_t k = 0; k < knots; k++) {
+                const double *b = L.path + k * m;
+                size_t df = 0;
+                for (size_t j = 0; j < m; j++)
+                    df += fabs(b[j]) > 2.220446049250313e-16;
+                double crit = (double)n * log(6.283185307179586 * sigma2) +
+                              rss(&L, b) / sigma2 + factor * (double)df;
+                if (crit < best_crit) {
+                    best_crit = crit;
+                    best = k;
+                }
+            }
+        else
+            best = knots - 1;
+        for (size_t j = 0; j < m; j++)
+            if (L.path[best * m + j] != 0)
+                active[n_sel++] = (uint32_t)j;
+        if (n_sel == 0 && knots > 1)
+            for (size_t j = 0; j < m && n_sel == 0; j++)
+                if (L.path[m + j] != 0)
+                    active[n_sel++] = (uint32_t)j;
+    }
+    if (n_sel == 0) {
+        /* nothing selected: keep the player most correlated with the
+         * response, the first the path would take */
+        gram(&L);
+        size_t best = 0;
+        for (size_t j = 1; j < m; j++)
+            if (fabs(L.c[j]) > fabs(L.c[best]))
+                best = j;
+        active[n_sel++] = (uint32_t)best;
+    }
+    qsort(active, n_sel, sizeof *active, cmp_u32);
+    return n_sel;
+}
