@@ -320,6 +320,68 @@ START_TEST(contributions_add_up_to_the_prediction)
 }
 END_TEST
 
+/* ---- the public explainer ---- */
+
+START_TEST(public_api)
+{
+    xpl_model *lin = load("data/models/diabetes_linear.json");
+    xpl_tree_shap *ts = (xpl_tree_shap *)&ts;
+    ck_assert_int_eq(xpl_tree_shap_new(&ts, lin, NULL), XPL_EUNSUPPORTED);
+    ck_assert_ptr_null(ts);
+    xpl_model_free(lin);
+    ck_assert_int_eq(xpl_tree_shap_new(NULL, NULL, NULL), XPL_EINVAL);
+
+    xpl_model *m = load("data/models/wine_xgb.json");
+    size_t p = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
+    xpl_dataset *x = read_columns("data/wine.csv", xpl_model_feature_names(m),
+                                  p);
+    xpl_dataset *wrong;
+    ck_assert_int_eq(xpl_dataset_new(&wrong, 2, 3, NULL, NULL, NULL), XPL_OK);
+    ck_assert_int_eq(xpl_tree_shap_new(&ts, m, wrong), XPL_ESHAPE);
+    xpl_dataset_free(wrong);
+
+    xpl_dataset *bg;
+    ck_assert_int_eq(xpl_dataset_sample(&bg, x, 20, 3), XPL_OK);
+    xpl_tree_shap *path, *inter;
+    ck_assert_int_eq(xpl_tree_shap_new(&path, m, NULL), XPL_OK);
+    ck_assert_int_eq(xpl_tree_shap_new(&inter, m, bg), XPL_OK);
+    ck_assert(!xpl_tree_shap_is_interventional(path));
+    ck_assert(xpl_tree_shap_is_interventional(inter));
+    ck_assert_uint_eq(xpl_tree_shap_n_outputs(inter), k);
+    ck_assert_uint_eq(xpl_tree_shap_n_features(inter), p);
+    double *phi = malloc(k * p * sizeof *phi), pred[3];
+    xpl_workspace *ws;
+    ck_assert_int_eq(xpl_workspace_new(&ws), XPL_OK);
+    for (size_t row = 0; row < xpl_dataset_n_rows(x); row += 17) {
+        const double *xr = xpl_dataset_data(x) + row * p;
+        xpl_tree_shap *both[2] = { path, inter };
+        for (int t = 0; t < 2; t++) {
+            ck_assert_int_eq(xpl_tree_shap_explain(both[t], t ? ws : NULL, xr,
+                                                   phi, pred), XPL_OK);
+            const double *base = xpl_tree_shap_base_values(both[t]);
+            for (size_t o = 0; o < k; o++) {
+                double sum = base[o];
+                for (size_t j = 0; j < p; j++)
+                    sum += phi[o * p + j];
+                ck_assert_msg(fabs(sum - pred[o]) <= 1e-9 * fmax(1,
+                              fabs(pred[o])), "row %zu: %.17g vs %.17g", row,
+                              sum, pred[o]);
+            }
+        }
+    }
+    ck_assert_int_eq(xpl_tree_shap_explain(path, NULL, NULL, phi, NULL),
+                     XPL_EINVAL);
+    free(phi);
+    xpl_workspace_free(ws);
+    xpl_tree_shap_free(path);
+    xpl_tree_shap_free(inter);
+    xpl_tree_shap_free(NULL);
+    xpl_dataset_free(bg);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tree_shap");
@@ -331,6 +393,7 @@ int main(void)
     tcase_add_loop_test(tc, interventional_equals_brute_force, 0, 3);
     tcase_add_loop_test(tc, contributions_add_up_to_the_prediction, 0,
                         (int)(sizeof all_models / sizeof all_models[0]));
+    tcase_add_test(tc, public_api);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
