@@ -1,8 +1,9 @@
 #!/bin/sh
 # Rebuild every generated file under data/ and tests/fixtures/: the CSV
-# datasets, the scikit-learn models as JSON, sklearn's predictions, and the
+# datasets, the scikit-learn linear models as JSON and their predictions, the
+# XGBoost and scikit-learn tree models and their libraries' outputs, and the
 # model.bin bundles (each with a 100-row background sample and the statistics
-# of its training data). Needs Debian's python3-sklearn and a built `explain`
+# of its training data). Needs Debian's python3-sklearn and python3-xgboost and a built `explain`
 # (default build/src/cli/explain, or pass its path).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +12,10 @@ explain=${1:-$root/build/src/cli/explain}
 
 /usr/bin/python3 "$root/tools/make_data.py" --out-dir "$root"
 
-for pair in diabetes:diabetes_linear breast_cancer:breast_cancer_logistic wine:wine_logistic; do
+/usr/bin/python3 "$root/tools/make_tree_models.py"
+
+for pair in diabetes:diabetes_linear breast_cancer:breast_cancer_logistic wine:wine_logistic \
+            breast_cancer:breast_cancer_xgb; do
     data=${pair%%:*}
     model=${pair#*:}
     "$explain" convert "$root/data/models/$model.json" -o "$root/data/models/$model.bin" \
