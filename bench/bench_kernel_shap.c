@@ -369,7 +369,7 @@ int main(int argc, char **argv)
     const char *env = getenv("XPL_SOURCE_ROOT");
     if (env)
         root = env;
-    size_t seeds = 5, rows = 20, repeat = 3;
+    size_t seeds = 5, rows = 20, repeat = 5;
     const char *mode = argc > 1 ? argv[1] : "";
     for (int i = 2; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--seeds") == 0)

@@ -628,7 +628,7 @@ END_TEST
 START_TEST(embedded_background_and_blocks)
 {
     /* the model's embedded background (100 rows), and a background larger
-     * than one block of model rows (16384): closed form for linear. */
+     * than one block of model rows (2048): closed form for linear. */
     xpl_model *m = load("data/models/diabetes_linear.bin");
     ck_assert(xpl_model_background(m) != NULL);
     xpl_kernel_shap_options o = XPL_KERNEL_SHAP_OPTIONS_INIT;
@@ -757,6 +757,81 @@ START_TEST(l1_sampled)
         xpl_kernel_shap_free(ks);
     }
     fixture_free(&f);
+}
+END_TEST
+
+/* A wide linear model behind a user adapter: masks of several words. */
+enum { WIDE = 150 };
+
+static int wide_predict(const void *state, void *scratch, const double *x,
+                        size_t n_rows, size_t n_cols, double *out)
+{
+    (void)state;
+    (void)scratch;
+    for (size_t i = 0; i < n_rows; i++) {
+        double s = 0.5;
+        for (size_t j = 0; j < n_cols; j++)
+            s += ((double)(j % 7) - 3.0) * x[i * n_cols + j];
+        out[i] = s;
+    }
+    return 0;
+}
+
+static const xpl_adapter wide_ops = { XPL_ADAPTER_VERSION, "wide", NULL,
+                                      wide_predict, NULL };
+
+START_TEST(wide_model)
+{
+    xpl_model_spec spec = { XPL_MODEL_SPEC_VERSION, WIDE, 1, NULL,
+                            XPL_LINK_IDENTITY };
+    xpl_model *m;
+    ck_assert(xpl_model_wrap(&m, &wide_ops, NULL, &spec) == XPL_OK);
+    double b[4 * WIDE], x[WIDE], mean[WIDE] = { 0 };
+    for (size_t i = 0; i < 4 * WIDE; i++)
+        b[i] = sin((double)i * 1.7) * 3;
+    for (size_t j = 0; j < WIDE; j++) {
+        x[j] = cos((double)j * 0.3) * 2;
+        for (size_t i = 0; i < 4; i++)
+            mean[j] += b[i * WIDE + j] / 4;
+    }
+    x[64] = b[64]; /* a column that varies in the background: still a player */
+    for (size_t i = 0; i < 4; i++)
+        b[i * WIDE + 100] = x[100]; /* constant and equal to x: not a player */
+    mean[100] = x[100];
+    xpl_dataset *bg;
+    ck_assert(xpl_dataset_new(&bg, 4, WIDE, b, NULL, NULL) == XPL_OK);
+    static const size_t budgets[2] = { 0, 700 };
+    for (int s = 0; s < 3; s++)
+        for (int k = 0; k < 2; k++) {
+            xpl_kernel_shap_options o = XPL_KERNEL_SHAP_OPTIONS_INIT;
+            o.sampler = (xpl_ks_sampler)s;
+            o.nsamples = budgets[k];
+            xpl_kernel_shap *ks = make(m, bg, &o);
+            double phi[WIDE], se[WIDE];
+            size_t evals;
+            explain_checked(ks, NULL, x, 5, phi, se, NULL, &evals);
+            ck_assert_uint_eq(evals, 1 + 4 * (k ? 700 : 2 * 149 + 2048));
+            for (size_t j = 0; j < WIDE; j++)
+                ck_assert_msg(close_rel(phi[j], ((double)(j % 7) - 3.0) *
+                                                    (x[j] - mean[j]), 1e-9),
+                              "sampler %d budget %zu feature %zu: %g", s,
+                              budgets[k], j, phi[j]);
+            ck_assert(phi[100] == 0 && se[100] == 0);
+            xpl_kernel_shap_free(ks);
+        }
+    xpl_kernel_shap_options o = XPL_KERNEL_SHAP_OPTIONS_INIT;
+    o.l1_reg = XPL_L1_TOP_K;
+    o.l1_top_k = 10;
+    xpl_kernel_shap *ks = make(m, bg, &o);
+    double phi[WIDE];
+    explain_checked(ks, NULL, x, 5, phi, NULL, NULL, NULL);
+    size_t nz = 0;
+    for (size_t j = 0; j < WIDE; j++)
+        nz += phi[j] != 0;
+    ck_assert_uint_le(nz, 10);
+    xpl_kernel_shap_free(ks);
+    xpl_dataset_free(bg);
+    xpl_model_free(m);
 }
 END_TEST
 
@@ -932,6 +1007,7 @@ static Suite *suite(void)
     tcase_add_test(t, embedded_background_and_blocks);
     tcase_add_test(t, l1_matches_sklearn);
     tcase_add_test(t, l1_sampled);
+    tcase_add_test(t, wide_model);
     suite_add_tcase(s, t);
     t = tcase_create("errors");
     tcase_add_test(t, bad_options);

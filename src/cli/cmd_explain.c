@@ -130,7 +130,8 @@ static int parse_args(int argc, char **argv, struct explain_args *a)
     while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
         switch (c) {
         case O_METHOD:
-            if (strcmp(optarg, "kernel-shap") != 0 && strcmp(optarg, "shap") != 0)
+            if (strcmp(optarg, "kernel-shap") != 0 &&
+                strcmp(optarg, "shap") != 0)
                 return cli_usage_error(NULL, "--method must be 'kernel-shap' "
                                        "or 'shap', not '%s'", optarg);
             break;

@@ -83,8 +83,10 @@ static int run(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
 
     /* The main form, `explain [--method M] MODEL ROWS.csv [options]`:
-     * options may come first. A lone word is a mistyped command. */
-    if (first[0] != '-' && argc == 2)
+     * options may come first. A lone word that does not look like a file
+     * name is a mistyped command. */
+    if (first[0] != '-' && argc == 2 && !strchr(first, '/') &&
+        !strchr(first, '.'))
         return cli_usage_error(NULL, "unknown command '%s'", first);
     return cmd_explain(argc, argv);
 }

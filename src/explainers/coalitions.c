@@ -308,7 +308,8 @@ static void random_subset(xpl__ks_plan *p, size_t s, gsl_rng *rng)
  * that this share covers are enumerated (smallest first, re-sharing what is
  * left), the others get units in proportion, drawn uniformly without
  * replacement and interleaved so that every prefix is proportional. */
-static void build_stratified(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
+static void build_stratified(xpl__ks_plan *p, size_t budget, size_t base,
+                             gsl_rng *rng)
 {
     size_t m = p->m, H = m / 2;
     double total_mass = 0;
@@ -322,7 +323,7 @@ static void build_stratified(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
         total_mass += g->mass;
     }
     p->n_groups = H;
-    double left = (double)budget, lev_left = 0;
+    double left = (double)base, lev_left = 0, spent = 0;
     for (size_t h = 1; h <= H; h++) {
         p->groups[h - 1].mass /= total_mass;
         lev_left += 2 * h == m ? 1.0 : 2.0;
@@ -339,6 +340,7 @@ static void build_stratified(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
             g->kind = XPL__KS_ENUMERATED;
             enumerate_size(p, h, (uint32_t)(h - 1), 1, 2 * h == m);
             left -= cost;
+            spent += cost;
             lev_left -= lev;
             changed = 1;
             break;
@@ -349,16 +351,35 @@ static void build_stratified(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
     if (lev_left <= 0)
         return;
 
-    /* Units per sampled stratum: largest remainder of the equal shares. */
-    size_t units = (size_t)(left / 2), given = 0;
-    uint32_t *k = p->alloc;      /* units per stratum */
-    uint32_t *done = p->alloc + H; /* units drawn so far */
+    /* Units per sampled stratum: equal shares of what the whole budget
+     * leaves, capped at the stratum's population (a capped stratum is
+     * sampled entirely, in random order), then the largest remainders. */
+    size_t units = (size_t)(((double)budget - spent) / 2), given = 0;
+    uint32_t *k = p->alloc;        /* units per stratum */
+    uint32_t *done = p->alloc + H; /* units drawn so far; first: capped */
+    double free_units = (double)units, free_lev = lev_left;
+    for (size_t h = 0; h < H; h++)
+        done[h] = 0;
+    for (int changed = 1; changed && free_lev > 0;) {
+        changed = 0;
+        for (size_t h = 1; h <= H; h++) {
+            xpl__ks_group *g = &p->groups[h - 1];
+            double lev = 2 * h == m ? 1.0 : 2.0;
+            if (g->kind == XPL__KS_ENUMERATED || done[h - 1] ||
+                free_units * lev / free_lev < g->n_pop)
+                continue;
+            done[h - 1] = 1;
+            free_units -= g->n_pop;
+            free_lev -= lev;
+            changed = 1;
+        }
+    }
     for (size_t h = 1; h <= H; h++) {
         xpl__ks_group *g = &p->groups[h - 1];
         double lev = 2 * h == m ? 1.0 : 2.0;
-        k[h - 1] = g->kind == XPL__KS_ENUMERATED
-                       ? 0
-                       : (uint32_t)floor((double)units * lev / lev_left);
+        k[h - 1] = g->kind == XPL__KS_ENUMERATED ? 0
+                   : done[h - 1] ? (uint32_t)g->n_pop
+                                 : (uint32_t)floor(free_units * lev / free_lev);
         given += k[h - 1];
     }
     while (given < units) {
@@ -366,11 +387,11 @@ static void build_stratified(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
         double best_frac = -1;
         for (size_t h = 1; h <= H; h++) {
             xpl__ks_group *g = &p->groups[h - 1];
-            if (g->kind == XPL__KS_ENUMERATED || k[h - 1] >= g->n_pop)
+            if (g->kind == XPL__KS_ENUMERATED || done[h - 1] ||
+                k[h - 1] >= g->n_pop)
                 continue;
             double lev = 2 * h == m ? 1.0 : 2.0;
-            double share = (double)units * lev / lev_left;
-            double frac = share - (double)k[h - 1];
+            double frac = free_units * lev / free_lev - (double)k[h - 1];
             if (frac > best_frac + 1e-12) {
                 best_frac = frac;
                 best = h;
@@ -418,7 +439,8 @@ static void build_stratified(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
  * (and of its complement) instead of spending budget. Like shap, only
  * drawn coalitions are looked up: a draw equal to an earlier complement is
  * a new coalition. */
-static void build_shap(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
+static void build_shap(xpl__ks_plan *p, size_t budget, size_t base,
+                       gsl_rng *rng)
 {
     size_t m = p->m;
     size_t n_sizes = m / 2;          /* ceil((m-1)/2) */
@@ -437,7 +459,7 @@ static void build_shap(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
     for (size_t s = 1; s <= n_sizes; s++)
         p->groups[s - 1].mass /= wv_total;
 
-    double left = (double)budget;
+    double left = (double)base, spent = 0;
     size_t n_full = 0;
     double remaining_scale = 1; /* shap's renormalised remaining weights */
     for (size_t s = 1; s <= n_sizes; s++) {
@@ -447,13 +469,14 @@ static void build_shap(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
             break;
         n_full++;
         left -= nsub;
+        spent += nsub;
         if (share < 1.0)
             remaining_scale /= 1.0 - share;
         enumerate_size(p, s, (uint32_t)(s - 1), s <= n_paired, 0);
     }
     p->n_fixed_units = p->n_units;
     reset_perm(p);
-    size_t n_left = (size_t)left;
+    size_t n_left = (size_t)((double)budget - spent);
     if (n_full == n_sizes || n_left == 0) {
         p->n_groups = n_full;
         return;
@@ -509,15 +532,18 @@ static void build_shap(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
     }
 }
 
-void xpl__ks_plan_build(xpl__ks_plan *p, size_t budget, gsl_rng *rng)
+void xpl__ks_plan_build(xpl__ks_plan *p, size_t budget, size_t base,
+                        gsl_rng *rng)
 {
+    if (base > budget)
+        base = budget;
     p->n_coal = p->n_units = p->n_groups = p->n_draws = 0;
     p->n_fixed_units = 0;
     memset(p->table, 0, (p->table_mask + 1) * sizeof *p->table);
     if (p->sampler == XPL_KS_SAMPLER_SHAP)
-        build_shap(p, budget, rng);
+        build_shap(p, budget, base, rng);
     else
-        build_stratified(p, budget, rng);
+        build_stratified(p, budget, base, rng);
 }
 
 size_t xpl__ks_plan_weights(const xpl__ks_plan *p, size_t n_units, int fold,

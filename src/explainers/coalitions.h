@@ -116,8 +116,13 @@ size_t xpl__ks_plan_bytes(size_t m, size_t budget, xpl_ks_sampler sampler);
 void xpl__ks_plan_init(xpl__ks_plan *p, void *mem, size_t m, size_t budget,
                        xpl_ks_sampler sampler);
 
-/* Fill the plan: at most `budget` coalitions (budget < 2^m - 2). */
-void xpl__ks_plan_build(xpl__ks_plan *p, size_t budget, gsl_rng *rng);
+/* Fill the plan: at most `budget` coalitions (budget < 2^m - 2). Which
+ * sizes are enumerated is decided for the budget `base` (<= budget; equal
+ * to it unless sampling may stop early): the rest of the budget is
+ * sampled, so that a prefix of the plan is a good sample for any budget
+ * from `base` up. */
+void xpl__ks_plan_build(xpl__ks_plan *p, size_t budget, size_t base,
+                        gsl_rng *rng);
 
 /* Regression weights of the selection "units [0, n_units) whose fold is
  * `fold` (0 or 1, by rank parity, for sampled units; enumerated units are

@@ -15,10 +15,8 @@
 
 /* Model rows per block: one predict call each; small enough to stay in
  * cache-friendly memory, large enough to amortise the call. */
-enum { BLOCK_ROWS = 4096 };
+enum { BLOCK_ROWS = 2048 };
 
-/* Checkpoints at which early stopping is tested (when tolerance > 0). */
-enum { N_CHECKPOINTS = 16 };
 
 struct xpl_kernel_shap {
     const xpl_model *model;
@@ -89,7 +87,8 @@ static int check_options(const xpl_kernel_shap_options *o, const xpl_model *m)
         o->model_output != XPL_OUTPUT_RESPONSE)
         return xpl__error(XPL_EINVAL, "Kernel SHAP: unknown model output %d",
                           (int)o->model_output);
-    if (o->model_output == XPL_OUTPUT_PROBABILITY && !xpl_model_is_classifier(m))
+    if (o->model_output == XPL_OUTPUT_PROBABILITY &&
+        !xpl_model_is_classifier(m))
         return xpl__error(XPL_EINVAL, "Kernel SHAP: probability output needs "
                           "a classifier; this model's link is %s",
                           xpl_link_name(m->link));
@@ -98,19 +97,18 @@ static int check_options(const xpl_kernel_shap_options *o, const xpl_model *m)
                           "or logit, not %s (%d)", xpl_link_name(o->link),
                           (int)o->link);
     if (o->link == XPL_LINK_LOGIT) {
+        int classifier_link = m->link == XPL_LINK_LOGIT ||
+                              m->link == XPL_LINK_SOFTMAX;
         int probs = m->raw_is_probability ||
                     o->model_output == XPL_OUTPUT_PROBABILITY ||
-                    (o->model_output == XPL_OUTPUT_RESPONSE &&
-                     (m->link == XPL_LINK_LOGIT || m->link == XPL_LINK_SOFTMAX));
+                    (o->model_output == XPL_OUTPUT_RESPONSE && classifier_link);
+        int raw = o->model_output == XPL_OUTPUT_RAW;
         if (!probs)
             return xpl__error(XPL_EINVAL, "Kernel SHAP: the logit link needs "
                               "probabilities; use probability output (this "
                               "model's %s outputs are %s)",
-                              o->model_output == XPL_OUTPUT_RAW ? "raw"
-                                                                 : "response",
-                              o->model_output == XPL_OUTPUT_RAW ? "margins"
-                                                                 : "not "
-                                                                   "probabilities");
+                              raw ? "raw" : "response",
+                              raw ? "margins" : "not probabilities");
     }
     if (!(o->tolerance >= 0) || isinf(o->tolerance))
         return xpl__error(XPL_EINVAL, "Kernel SHAP: tolerance must be a "
@@ -122,7 +120,8 @@ static int check_options(const xpl_kernel_shap_options *o, const xpl_model *m)
     if (o->l1_reg == XPL_L1_TOP_K && o->l1_top_k == 0)
         return xpl__error(XPL_EINVAL, "Kernel SHAP: l1_top_k must be at "
                           "least 1 with XPL_L1_TOP_K");
-    if (o->sampler != XPL_KS_SAMPLER_XPLAIN && o->sampler != XPL_KS_SAMPLER_SHAP &&
+    if (o->sampler != XPL_KS_SAMPLER_XPLAIN &&
+        o->sampler != XPL_KS_SAMPLER_SHAP &&
         o->sampler != XPL_KS_SAMPLER_LEVERAGE)
         return xpl__error(XPL_EINVAL, "Kernel SHAP: unknown sampler %d",
                           (int)o->sampler);
@@ -519,13 +518,13 @@ static void ls_output(row_ctx *c, struct selection *s, size_t n_units,
                          NULL, c->r, var);
 }
 
-/* Every sampled group of the selection has at least two units: the
- * variance can be estimated. */
+/* Every sampled group of the selection has at least three units: the
+ * variance can be estimated (and is not mostly noise). */
 static int variance_ready(const row_ctx *c, const struct selection *s)
 {
     const xpl__ks_plan *p = &c->plan;
     for (size_t g = 0; g < p->n_groups; g++)
-        if (p->groups[g].kind != XPL__KS_ENUMERATED && s->gn[g] < 2 &&
+        if (p->groups[g].kind != XPL__KS_ENUMERATED && s->gn[g] < 3 &&
             p->groups[g].mass > 0 &&
             (p->groups[g].kind == XPL__KS_DRAWS || p->groups[g].n_pop >= 2))
             return 0;
@@ -656,29 +655,42 @@ static int explain_sampled(row_ctx *c, uint64_t row_index)
     xpl__ks_plan *p = &c->plan;
     struct selection *all = &c->sel[0];
     xpl__ks_rng_init(&c->rng, c->rng_state, ks->opts.seed, row_index);
-    xpl__ks_plan_build(p, c->budget, &c->rng);
+    /* With early stopping, only what the default budget would enumerate is
+     * enumerated: the rest is sampled so that every checkpoint sees a
+     * stratified sample. */
+    size_t base = c->budget;
+    if (ks->opts.tolerance > 0 && base > 2 * M + 2048)
+        base = 2 * M + 2048;
+    xpl__ks_plan_build(p, c->budget, base, &c->rng);
     xpl__ks_lists_build(&c->lists, p->masks, p->words, M, p->n_coal);
 
-    /* Checkpoints over the sampled units (just the end without tolerance). */
+    /* With a tolerance, convergence is tested at checkpoints over the
+     * sampled units: the first after max(M, 16) of them, then every 25%
+     * more (at least 8 more), so that the tests cost a few times the final
+     * fit whatever the budget and sampling stops at most 25% late. Without
+     * a tolerance the whole plan is evaluated at once. */
     size_t u0 = p->n_fixed_units, U = p->n_units, n_units = U;
     double tol = ks->opts.tolerance;
-    size_t n_checks = tol > 0 && U > u0 ? N_CHECKPOINTS : 1;
+    size_t step = M > 16 ? M : 16, u_end = tol > 0 ? u0 : U;
     int rc;
-    for (size_t k = 1; k <= n_checks; k++) {
-        size_t u_end = k == n_checks ? U
-                                     : u0 + ((U - u0) * k + n_checks - 1) /
-                                                n_checks;
-        if (u_end == 0)
-            continue;
-        const xpl__ks_unit *last = &p->units[u_end - 1];
-        size_t c_end = last->first + last->len;
-        if (c_end > c->n_evaluated) {
-            rc = evaluate(c, p->masks, p->words, c->n_evaluated, c_end);
-            if (rc)
-                return rc;
-            c->n_evaluated = c_end;
+    for (;;) {
+        if (tol > 0) {
+            size_t grow = (u_end - u0) / 4;
+            u_end = u_end == u0 ? u0 + step : u_end + (grow > 8 ? grow : 8);
+            if (u_end > U)
+                u_end = U;
         }
-        if (k == n_checks)
+        if (u_end > 0) {
+            const xpl__ks_unit *last = &p->units[u_end - 1];
+            size_t c_end = last->first + last->len;
+            if (c_end > c->n_evaluated) {
+                rc = evaluate(c, p->masks, p->words, c->n_evaluated, c_end);
+                if (rc)
+                    return rc;
+                c->n_evaluated = c_end;
+            }
+        }
+        if (u_end >= U)
             break;
         all->n_coal = xpl__ks_plan_weights(p, u_end, -1, all->w, all->counts,
                                            all->gn, all->gscale);

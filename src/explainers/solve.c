@@ -415,11 +415,20 @@ void xpl__ks_fit_variance(xpl__ks_fit *f, const xpl__ks_plan *p,
                        (scale_g[g] * scale_g[g]);
         n_pool++;
     }
+    /* Residuals of a fit with m - 1 free parameters understate the errors
+     * by about (n - m + 1) / n over n sampled units: scale back (HC1). */
+    double n_s = 0;
+    for (size_t g = 0; g < G; g++)
+        if (p->groups[g].kind != XPL__KS_ENUMERATED && n_g[g] > 0)
+            n_s += n_g[g];
+    double dof = n_s - (double)(m - 1);
+    double hc1 = n_s / (dof > 1 ? dof : 1);
     for (size_t g = 0; g < G; g++) {
         const xpl__ks_group *grp = &p->groups[g];
         if (grp->kind == XPL__KS_ENUMERATED || !(n_g[g] > 0))
             continue;
-        double fpc = grp->kind == XPL__KS_DRAWS ? 1.0 : 1.0 - n_g[g] / grp->n_pop;
+        double fpc = grp->kind == XPL__KS_DRAWS ? 1.0
+                                                : 1.0 - n_g[g] / grp->n_pop;
         if (fpc < 0)
             fpc = 0;
         for (size_t j = 0; j < m; j++) {
@@ -430,7 +439,7 @@ void xpl__ks_fit_variance(xpl__ks_fit *f, const xpl__ks_plan *p,
                 s2 = pool[j] / (double)n_pool * scale_g[g] * scale_g[g];
             else
                 s2 = NAN;
-            var[j] += fpc * s2 / n_g[g];
+            var[j] += hc1 * fpc * s2 / n_g[g];
         }
     }
 }
@@ -636,7 +645,8 @@ static size_t lars(l1_mem *L, int lasso, size_t max_add)
             size_t k = 0;
             while (L->act[k] != drop)
                 k++;
-            memmove(L->act + k, L->act + k + 1, (n_act - k - 1) * sizeof *L->act);
+            memmove(L->act + k, L->act + k + 1,
+                    (n_act - k - 1) * sizeof *L->act);
             n_act--;
         }
         memcpy(L->path + knots * m, beta, m * sizeof *beta);

@@ -78,12 +78,13 @@ void xpl__ks_fit_residuals(xpl__ks_fit *f, const uint64_t *masks,
 /* Variances of phi (m values, added to var) from the linearised error:
  * every selected unit u of a sampled group g contributes the draw
  * psi_u = scale_g * sum_{c in u} r_c K z_c (with multiplicity counts[u],
- * from xpl__ks_plan_weights), and var_j += sum_g fpc_g s2_gj / n_g, where s2 is
- * the sample variance of the group's draws and fpc_g = 1 - n_g / N_g for
- * distinct units of a finite stratum, 1 for draws with replacement, 0 for
- * an enumerated group. A group with a single draw borrows the pooled
- * variance of the others relative to scale^2; with none to borrow from,
- * the variance is NaN. */
+ * from xpl__ks_plan_weights), and var_j += c sum_g fpc_g s2_gj / n_g,
+ * where s2 is the sample variance of the group's draws, c = n / (n - m + 1)
+ * over the n sampled units (HC1: fitted residuals are too small), and
+ * fpc_g = 1 - n_g / N_g for distinct units of a finite stratum, 1 for draws
+ * with replacement, 0 for an enumerated group. A group with a single draw
+ * borrows the pooled variance of the others relative to scale^2; with none
+ * to borrow from, the variance is NaN. */
 void xpl__ks_fit_variance(xpl__ks_fit *f, const xpl__ks_plan *p,
                           size_t n_units, const uint32_t *counts,
                           const double *n_g,

@@ -23,7 +23,8 @@ static size_t level_doubles(size_t m)
 size_t xpl__ks_surrogate_bytes(size_t n_coal, size_t m)
 {
     size_t nodes = (size_t)XPL__KS_SUR_TREES * XPL__KS_SUR_NODES;
-    return round_up(nodes * sizeof(int32_t)) + round_up(nodes * sizeof(double)) +
+    return round_up(nodes * sizeof(int32_t)) +
+           round_up(nodes * sizeof(double)) +
            3 * round_up(n_coal * sizeof(uint32_t)) +
            2 * round_up(n_coal * sizeof(double)) +
            round_up(m * sizeof(double)) +
@@ -270,34 +271,44 @@ static void grow_tree(xpl__ks_surrogate *s, size_t t, const uint64_t *masks,
 /* Shapley values of the game S -> tree(1_S): a leaf reached when the
  * players in X are present and those in R absent is the game
  * v [X in S, R out of S], worth v (|X|-1)! |R|! / n! to each player of X
- * and -v |X|! (|R|-1)! / n! to each of R (n = |X| + |R|). */
-static void tree_shapley(const int32_t *feat, const double *val, size_t nd,
-                         uint32_t *x, size_t nx, uint32_t *rr, size_t nr,
-                         double *phi)
+ * and -v |X|! (|R|-1)! / n! to each of R (n = |X| + |R|). The path of a
+ * leaf is read from its ancestors (node i's children are 2i+1, 2i+2). */
+static void tree_shapley(const int32_t *feat, const double *val, double *phi)
 {
     static const double fact[] = { 1, 1, 2, 6, 24, 120, 720, 5040, 40320 };
-    if (feat[nd] < 0) {
-        size_t n = nx + nr;
+    for (size_t nd = 0; nd < XPL__KS_SUR_NODES; nd++) {
         double v = val[nd];
-        if (n == 0 || v == 0)
-            return;
+        if (feat[nd] >= 0 || v == 0)
+            continue;
+        uint32_t x[XPL__KS_SUR_DEPTH], rr[XPL__KS_SUR_DEPTH];
+        size_t nx = 0, nr = 0;
+        int reached = 1;
+        for (size_t c = nd; c > 0 && reached;) {
+            size_t a = (c - 1) / 2;
+            if (feat[a] < 0 || nx + nr >= XPL__KS_SUR_DEPTH) {
+                reached = 0;
+                break;
+            }
+            if (c == 2 * a + 2)
+                x[nx++] = (uint32_t)feat[a];
+            else
+                rr[nr++] = (uint32_t)feat[a];
+            c = a;
+        }
+        size_t n = nx + nr;
+        if (!reached || n == 0)
+            continue;
         if (nx) {
-            double a = v * fact[nx - 1] * fact[nr] / fact[n];
+            double w = v * fact[nx - 1] * fact[nr] / fact[n];
             for (size_t i = 0; i < nx; i++)
-                phi[x[i]] += a;
+                phi[x[i]] += w;
         }
         if (nr) {
-            double b = v * fact[nx] * fact[nr - 1] / fact[n];
+            double w = v * fact[nx] * fact[nr - 1] / fact[n];
             for (size_t i = 0; i < nr; i++)
-                phi[rr[i]] -= b;
+                phi[rr[i]] -= w;
         }
-        return;
     }
-    uint32_t j = (uint32_t)feat[nd];
-    rr[nr] = j;
-    tree_shapley(feat, val, 2 * nd + 1, x, nx, rr, nr + 1, phi);
-    x[nx] = j;
-    tree_shapley(feat, val, 2 * nd + 2, x, nx + 1, rr, nr, phi);
 }
 
 int xpl__ks_surrogate_fit(xpl__ks_surrogate *s, const xpl__ks_lists *lists,
@@ -351,11 +362,10 @@ int xpl__ks_surrogate_fit(xpl__ks_surrogate *s, const xpl__ks_lists *lists,
         grow_tree(s, t, masks, words, w, n, paired);
     }
     *g0 = *g1 = s->f0;
-    uint32_t x[XPL__KS_SUR_DEPTH + 1], rr[XPL__KS_SUR_DEPTH + 1];
     for (size_t t = 0; t < s->n_trees; t++) {
         const int32_t *feat = s->feature + t * XPL__KS_SUR_NODES;
         const double *val = s->value + t * XPL__KS_SUR_NODES;
-        tree_shapley(feat, val, 0, x, 0, rr, 0, phi);
+        tree_shapley(feat, val, phi);
         size_t lo = 0, hi = 0;
         while (feat[lo] >= 0)
             lo = 2 * lo + 1;

@@ -143,7 +143,8 @@ run 2 -o "$tmp/keep.json" "$models/diabetes_linear.bin" "$tmp/bad.csv" && err_ha
     ok "bad cell: exit 2, -o untouched" || not_ok "bad cell: exit 2, -o untouched"
 
 # --- usage errors (exit 1)
-run 1 "$models/diabetes_linear.bin" && err_has "unknown command" && ok "missing ROWS" || not_ok "missing ROWS"
+run 1 "$models/diabetes_linear.bin" && err_has "expected MODEL and ROWS.csv, got 1 argument" && ok "missing ROWS" || not_ok "missing ROWS"
+run 1 explian && err_has "unknown command 'explian'" && ok "a lone word is an unknown command" || not_ok "a lone word is an unknown command"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" extra && err_has "expected MODEL and ROWS.csv" && ok "extra argument" || not_ok "extra argument"
 run 1 --method lime "$models/diabetes_linear.bin" "$tmp/d5.csv" && err_has "'kernel-shap' or 'shap'" && ok "bad --method" || not_ok "bad --method"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --nsamples 1 && err_has "nsamples" && err_has "explain --help" && ok "--nsamples 1" || not_ok "--nsamples 1"
