@@ -454,10 +454,12 @@ typedef struct xpl_kernel_shap_options {
      *  raw outputs are probabilities). */
     xpl_link link;
     uint64_t seed;            /**< seed of every row's generator (default 0) */
-    /** Early stopping: when > 0, sampled coalitions are evaluated in
-     *  batches and sampling stops once, for every output,
-     *  max_j std_error_j / (max_j phi_j - min_j phi_j) <= tolerance
-     *  (R's kernelshap uses 0.005). 0 (default) spends the whole budget. */
+    /** Early stopping: when > 0, nsamples is a maximum; sampled
+     *  coalitions are evaluated in growing batches and sampling stops once,
+     *  for every output, max_j std_error_j / (max_j phi_j - min_j phi_j)
+     *  <= tolerance (R's kernelshap uses 0.005). Only the sizes that a
+     *  budget of min(nsamples, 2M + 2048) enumerates are enumerated; the
+     *  rest is sampled. 0 (default) spends the whole budget. */
     double tolerance;
     xpl_l1_reg l1_reg;        /**< default XPL_L1_NONE */
     size_t l1_top_k;          /**< features kept by XPL_L1_TOP_K (>= 1) */

@@ -544,6 +544,10 @@ void xpl__ks_plan_build(xpl__ks_plan *p, size_t budget, size_t base,
         build_shap(p, budget, base, rng);
     else
         build_stratified(p, budget, base, rng);
+    for (size_t g = 0; g < p->n_groups; g++)
+        p->groups[g].n_plan = 0;
+    for (size_t u = 0; u < p->n_units; u++)
+        p->groups[p->units[u].group].n_plan += 1;
 }
 
 size_t xpl__ks_plan_weights(const xpl__ks_plan *p, size_t n_units, int fold,

@@ -75,6 +75,7 @@ typedef struct xpl__ks_group {
     double mass;  /* Shapley-kernel mass of the group's population; the
                      masses of all groups sum to 1 */
     double n_pop; /* units in the population (may be +inf) */
+    double n_plan; /* units of the group in the whole plan */
     int kind;     /* enum xpl__ks_group_kind */
 } xpl__ks_group;
 

@@ -518,16 +518,20 @@ static void ls_output(row_ctx *c, struct selection *s, size_t n_units,
                          NULL, c->r, var);
 }
 
-/* Every sampled group of the selection has at least three units: the
- * variance can be estimated (and is not mostly noise). */
+/* Every sampled group of the plan has at least three units in the
+ * selection (or all its units, if fewer): the variance can be estimated
+ * and is not mostly noise. */
 static int variance_ready(const row_ctx *c, const struct selection *s)
 {
     const xpl__ks_plan *p = &c->plan;
-    for (size_t g = 0; g < p->n_groups; g++)
-        if (p->groups[g].kind != XPL__KS_ENUMERATED && s->gn[g] < 3 &&
-            p->groups[g].mass > 0 &&
-            (p->groups[g].kind == XPL__KS_DRAWS || p->groups[g].n_pop >= 2))
+    for (size_t g = 0; g < p->n_groups; g++) {
+        const xpl__ks_group *grp = &p->groups[g];
+        if (grp->kind == XPL__KS_ENUMERATED || grp->n_plan == 0)
+            continue;
+        double need = grp->n_plan < 3 ? grp->n_plan : 3;
+        if (s->gn[g] < need)
             return 0;
+    }
     return 1;
 }
 

@@ -286,7 +286,8 @@ static int read_feature_names(const char *name, json_t *learner, size_t n,
 
 int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name)
 {
-    json_t *learner, *params, *objective, *obj_name, *booster, *booster_name;
+    json_t *learner = NULL, *params = NULL, *objective = NULL, *obj_name = NULL;
+    json_t *booster = NULL, *booster_name = NULL;
     int rc = member(name, root, "", "learner", JSON_OBJECT, &learner);
     if (!rc)
         rc = member(name, learner, "learner", "learner_model_param",
