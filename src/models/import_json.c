@@ -167,27 +167,9 @@ static int read_choice(const struct common *c, json_t *root, const char *key,
     return xpl__error(XPL_EFORMAT, "%s: %s: expected %s", c->name, key, list);
 }
 
-/* Arrays of one tree, owned while the ensemble is being built. */
-struct tree_arrays {
-    int64_t *feature, *left, *right;
-    double *threshold, *value, *cover;
-    unsigned char *default_left;
-};
-
-static void tree_arrays_free(struct tree_arrays *a)
-{
-    free(a->feature);
-    free(a->left);
-    free(a->right);
-    free(a->threshold);
-    free(a->value);
-    free(a->cover);
-    free(a->default_left);
-}
-
 static int read_tree(const struct common *c, json_t *tree, size_t t,
                      size_t n_outputs, xpl__tree_spec *ts,
-                     struct tree_arrays *a)
+                     xpl__tree_arrays *a)
 {
     char path[96];
     if (!json_is_object(tree))
@@ -349,7 +331,7 @@ static int read_tree_ensemble(xpl_model **out, json_t *root,
         return rc;
     }
     xpl__tree_spec *ts = xpl__calloc_array(n_trees, sizeof *ts);
-    struct tree_arrays *arrays = xpl__calloc_array(n_trees, sizeof *arrays);
+    xpl__tree_arrays *arrays = xpl__calloc_array(n_trees, sizeof *arrays);
     if (!ts || !arrays)
         rc = xpl__enomem();
     for (size_t t = 0; !rc && t < n_trees; t++)
@@ -361,7 +343,7 @@ static int read_tree_ensemble(xpl_model **out, json_t *root,
         rc = xpl__trees_model_new(out, &spec, c->name);
     }
     for (size_t t = 0; arrays && t < n_trees; t++)
-        tree_arrays_free(&arrays[t]);
+        xpl__tree_arrays_free(&arrays[t]);
     free(arrays);
     free(ts);
     free(base_score);

@@ -120,25 +120,8 @@ static double base_margin(enum base_transform how, double base)
     return (double)b;
 }
 
-struct xgb_tree {
-    int64_t *feature, *left, *right;
-    double *threshold, *value, *cover;
-    unsigned char *default_left;
-};
-
-static void xgb_tree_free(struct xgb_tree *a)
-{
-    free(a->feature);
-    free(a->left);
-    free(a->right);
-    free(a->threshold);
-    free(a->value);
-    free(a->cover);
-    free(a->default_left);
-}
-
 static int read_tree(const char *name, json_t *tree, size_t t,
-                     size_t n_features, struct xgb_tree *a,
+                     size_t n_features, xpl__tree_arrays *a,
                      xpl__tree_spec *ts)
 {
     char path[64];
@@ -363,7 +346,7 @@ int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name)
     json_t *model, *trees, *tree_info = NULL;
     const char **names = NULL;
     xpl__tree_spec *ts = NULL;
-    struct xgb_tree *arrays = NULL;
+    xpl__tree_arrays *arrays = NULL;
     size_t n_trees = 0;
     rc = member(name, booster, "learner.gradient_booster", "model",
                 JSON_OBJECT, &model);
@@ -429,7 +412,7 @@ int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name)
         }
     }
     for (size_t t = 0; arrays && t < n_trees; t++)
-        xgb_tree_free(&arrays[t]);
+        xpl__tree_arrays_free(&arrays[t]);
     free(arrays);
     free(ts);
     free(names);

@@ -162,6 +162,17 @@ const xpl__ensemble *xpl__trees_params(const xpl_model *m)
 
 /* --------------------------------------------------------------- building */
 
+void xpl__tree_arrays_free(xpl__tree_arrays *a)
+{
+    free(a->feature);
+    free(a->left);
+    free(a->right);
+    free(a->threshold);
+    free(a->value);
+    free(a->cover);
+    free(a->default_left);
+}
+
 /* Count what the ensemble needs and check every count and index that sizes
  * an allocation, before allocating. */
 static int check_spec(const xpl__ensemble_spec *s, const char *name,

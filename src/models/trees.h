@@ -59,6 +59,16 @@ typedef struct xpl__ensemble_spec {
     const xpl__tree_spec *trees;
 } xpl__ensemble_spec;
 
+/* The arrays of one tree as a reader fills them, owned by the reader until
+ * the model is built (the builder copies what it keeps). */
+typedef struct xpl__tree_arrays {
+    int64_t *feature, *left, *right;
+    double *threshold, *value, *cover;
+    unsigned char *default_left;
+} xpl__tree_arrays;
+
+void xpl__tree_arrays_free(xpl__tree_arrays *a);
+
 /* Build a tree-ensemble model; `name` prefixes error messages. */
 int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *spec,
                          const char *name);
