@@ -56,3 +56,23 @@ int close_rel(double a, double b, double tol)
     double scale = fabs(b) > 1.0 ? fabs(b) : 1.0;
     return fabs(a - b) <= tol * scale;
 }
+
+xpl_model *load_model(const char *relative)
+{
+    xpl_model *m = NULL;
+    int rc = xpl_model_load(&m, src_path(relative));
+    ck_assert_msg(rc == XPL_OK, "%s: %s", relative, xpl_last_error());
+    return m;
+}
+
+xpl_dataset *read_columns(const char *relative, const char *const *cols,
+                          size_t n)
+{
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = cols;
+    o.n_columns = n;
+    xpl_dataset *ds = NULL;
+    int rc = xpl_dataset_read_csv(&ds, src_path(relative), &o);
+    ck_assert_msg(rc == XPL_OK, "%s: %s", relative, xpl_last_error());
+    return ds;
+}

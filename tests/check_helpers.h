@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <xplain/xplain.h>
 
 /* Absolute path of a file in the source tree ("data/diabetes.csv"); the
  * returned string is static storage overwritten by the next call. */
@@ -15,6 +16,14 @@ const char *tmp_dir(void);
 /* Write `size` bytes to a new file in tmp_dir(); returns its path (static
  * storage overwritten by the next call). */
 const char *write_tmp(const char *name, const void *data, size_t size);
+
+/* Load a model from the source tree; fails the test on error. */
+xpl_model *load_model(const char *relative);
+
+/* Read the named columns of a CSV in the source tree; fails the test on
+ * error. */
+xpl_dataset *read_columns(const char *relative, const char *const *cols,
+                          size_t n);
 
 /* Run a suite in TAP mode; returns the process exit status. */
 int run_suite(Suite *s);

@@ -267,18 +267,6 @@ END_TEST
 
 /* ---- parity with scikit-learn ---- */
 
-static xpl_dataset *read_columns(const char *rel, const char *const *cols,
-                                 size_t n)
-{
-    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
-    o.columns = cols;
-    o.n_columns = n;
-    xpl_dataset *ds = NULL;
-    int rc = xpl_dataset_read_csv(&ds, src_path(rel), &o);
-    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
-    return ds;
-}
-
 /* Predict `data` with `model` and compare every value with the columns of a
  * fixture file holding scikit-learn's own outputs. */
 static void check_parity(const char *model_rel, const char *data_rel,

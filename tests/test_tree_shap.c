@@ -11,26 +11,6 @@
 #include "models/model_internal.h"
 #include <xplain/xplain.h>
 
-static xpl_model *load(const char *rel)
-{
-    xpl_model *m = NULL;
-    int rc = xpl_model_load(&m, src_path(rel));
-    ck_assert_msg(rc == XPL_OK, "%s: %s", rel, xpl_last_error());
-    return m;
-}
-
-static xpl_dataset *read_columns(const char *rel, const char *const *cols,
-                                 size_t n)
-{
-    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
-    o.columns = cols;
-    o.n_columns = n;
-    xpl_dataset *ds = NULL;
-    int rc = xpl_dataset_read_csv(&ds, src_path(rel), &o);
-    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
-    return ds;
-}
-
 struct shap_run {
     xpl_model *m;
     const xpl__ensemble *e;
@@ -40,7 +20,7 @@ struct shap_run {
 
 static void run_open(struct shap_run *r, const char *model)
 {
-    r->m = load(model);
+    r->m = load_model(model);
     r->e = xpl__trees_params(r->m);
     ck_assert_ptr_nonnull(r->e);
     ck_assert_int_eq(xpl__tree_shap_plan_new(&r->plan, r->e), XPL_OK);
@@ -324,14 +304,14 @@ END_TEST
 
 START_TEST(public_api)
 {
-    xpl_model *lin = load("data/models/diabetes_linear.json");
+    xpl_model *lin = load_model("data/models/diabetes_linear.json");
     xpl_tree_shap *ts = (xpl_tree_shap *)&ts;
     ck_assert_int_eq(xpl_tree_shap_new(&ts, lin, NULL), XPL_EUNSUPPORTED);
     ck_assert_ptr_null(ts);
     xpl_model_free(lin);
     ck_assert_int_eq(xpl_tree_shap_new(NULL, NULL, NULL), XPL_EINVAL);
 
-    xpl_model *m = load("data/models/wine_xgb.json");
+    xpl_model *m = load_model("data/models/wine_xgb.json");
     size_t p = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
     xpl_dataset *x = read_columns("data/wine.csv", xpl_model_feature_names(m),
                                   p);

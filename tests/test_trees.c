@@ -12,26 +12,6 @@
 #include "models/trees.h"
 #include <xplain/xplain.h>
 
-static xpl_model *load(const char *rel)
-{
-    xpl_model *m = NULL;
-    int rc = xpl_model_load(&m, src_path(rel));
-    ck_assert_msg(rc == XPL_OK, "%s: %s", rel, xpl_last_error());
-    return m;
-}
-
-static xpl_dataset *read_columns(const char *rel, const char *const *cols,
-                                 size_t n)
-{
-    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
-    o.columns = cols;
-    o.n_columns = n;
-    xpl_dataset *ds = NULL;
-    int rc = xpl_dataset_read_csv(&ds, src_path(rel), &o);
-    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
-    return ds;
-}
-
 /* Worst |got - want| / max(1, |want|) over all values. */
 static double worst_error(const double *got, const double *want, size_t n)
 {
@@ -120,7 +100,7 @@ START_TEST(matches_training_library)
     snprintf(data, sizeof data, "data/%s.csv", c->data);
     snprintf(fixture, sizeof fixture, "tests/fixtures/trees/%s_pred.csv",
              c->model);
-    xpl_model *m = load(path);
+    xpl_model *m = load_model(path);
     size_t k = xpl_model_n_outputs(m);
     size_t n_cols = 0;
     while (n_cols < 4 && c->columns[n_cols])
@@ -181,7 +161,7 @@ END_TEST
 START_TEST(missing_rows_exercise_default_directions)
 {
     /* Guard against a fixture that would not test missing values at all. */
-    xpl_model *m = load("data/models/diabetes_missing_xgb.json");
+    xpl_model *m = load_model("data/models/diabetes_missing_xgb.json");
     xpl_dataset *x = read_columns("data/diabetes_missing.csv",
                                   xpl_model_feature_names(m),
                                   xpl_model_n_features(m));
@@ -264,7 +244,7 @@ END_TEST
 
 START_TEST(forest_probabilities_and_properties)
 {
-    xpl_model *m = load("data/models/wine_forest.json");
+    xpl_model *m = load_model("data/models/wine_forest.json");
     ck_assert(xpl_model_is_classifier(m));
     ck_assert_int_eq(xpl_model_link(m), XPL_LINK_IDENTITY);
     int found = 0;
@@ -282,7 +262,7 @@ START_TEST(forest_probabilities_and_properties)
     }
     ck_assert_int_eq(found, 2);
     xpl_model_free(m);
-    m = load("data/models/diabetes_forest.json");
+    m = load_model("data/models/diabetes_forest.json");
     ck_assert(!xpl_model_is_classifier(m));
     double row[10] = { 0 }, y;
     ck_assert_int_eq(xpl_model_predict(m, NULL, row, 1, XPL_OUTPUT_PROBABILITY,
@@ -427,7 +407,7 @@ END_TEST
  * tree builder validates whatever the TREES section decodes to). */
 START_TEST(corrupted_tree_bins)
 {
-    xpl_model *m = load("data/models/diabetes_tree.json");
+    xpl_model *m = load_model("data/models/diabetes_tree.json");
     unsigned char *bin;
     size_t size;
     ck_assert_int_eq(xpl_model_serialize(m, (void **)&bin, &size), XPL_OK);
@@ -632,7 +612,7 @@ static void *run_job(void *arg)
 
 START_TEST(threads_share_one_ensemble)
 {
-    xpl_model *m = load("data/models/wine_xgb.json");
+    xpl_model *m = load_model("data/models/wine_xgb.json");
     xpl_dataset *x = read_columns("data/wine.csv", xpl_model_feature_names(m),
                                   xpl_model_n_features(m));
     size_t n = xpl_dataset_n_rows(x), k = xpl_model_n_outputs(m);
