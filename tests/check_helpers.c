@@ -1,6 +1,7 @@
 #include "check_helpers.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,55 @@ xpl_dataset *read_columns(const char *relative, const char *const *cols,
     int rc = xpl_dataset_read_csv(&ds, src_path(relative), &o);
     ck_assert_msg(rc == XPL_OK, "%s: %s", relative, xpl_last_error());
     return ds;
+}
+
+struct thread_job {
+    const xpl_model *m;
+    const double *x;
+    size_t n;
+    xpl_output kind;
+    int reps;
+    double *y;
+    int rc;
+};
+
+static void *predict_job(void *arg)
+{
+    struct thread_job *job = arg;
+    xpl_workspace *ws;
+    job->rc = xpl_workspace_new(&ws);
+    for (int rep = 0; rep < job->reps && job->rc == XPL_OK; rep++)
+        job->rc = xpl_model_predict(job->m, ws, job->x, job->n, job->kind,
+                                    job->y);
+    xpl_workspace_free(ws);
+    return NULL;
+}
+
+void check_threads_match(const char *model_relative, const char *data_relative,
+                         xpl_output kind, int reps)
+{
+    xpl_model *m = load_model(model_relative);
+    xpl_dataset *x = read_columns(data_relative, xpl_model_feature_names(m),
+                                  xpl_model_n_features(m));
+    size_t n = xpl_dataset_n_rows(x), k = xpl_model_n_outputs(m);
+    double *want = malloc(n * k * sizeof *want);
+    ck_assert_int_eq(xpl_model_predict(m, NULL, xpl_dataset_data(x), n, kind,
+                                       want), XPL_OK);
+    enum { N_THREADS = 8 };
+    pthread_t t[N_THREADS];
+    struct thread_job jobs[N_THREADS];
+    for (int i = 0; i < N_THREADS; i++) {
+        jobs[i] = (struct thread_job){ m, xpl_dataset_data(x), n, kind, reps,
+                                       malloc(n * k * sizeof(double)), -1 };
+        ck_assert_int_eq(pthread_create(&t[i], NULL, predict_job, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(jobs[i].rc, XPL_OK);
+        ck_assert_mem_eq(jobs[i].y, want, n * k * sizeof *want);
+        free(jobs[i].y);
+    }
+    free(want);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
 }

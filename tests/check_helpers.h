@@ -25,6 +25,13 @@ xpl_model *load_model(const char *relative);
 xpl_dataset *read_columns(const char *relative, const char *const *cols,
                           size_t n);
 
+/* Load a model and data, predict every row once on this thread, then on 8
+ * threads sharing the model (each with its own workspace, `reps` times), and
+ * require every thread's results to equal the single-threaded ones bit for
+ * bit. */
+void check_threads_match(const char *model_relative, const char *data_relative,
+                         xpl_output kind, int reps);
+
 /* Run a suite in TAP mode; returns the process exit status. */
 int run_suite(Suite *s);
 

@@ -1,7 +1,6 @@
 /* Models: the linear adapter against closed forms and scikit-learn's stored
  * predictions, links, user adapters, and sharing one model across threads. */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -377,54 +376,10 @@ END_TEST
 
 /* ---- threads ---- */
 
-struct thread_job {
-    const xpl_model *m;
-    const double *x;
-    size_t n;
-    double *y;
-    int rc;
-};
-
-static void *predict_job(void *arg)
-{
-    struct thread_job *job = arg;
-    xpl_workspace *ws;
-    job->rc = xpl_workspace_new(&ws);
-    for (int rep = 0; rep < 20 && job->rc == XPL_OK; rep++)
-        job->rc = xpl_model_predict(job->m, ws, job->x, job->n,
-                                    XPL_OUTPUT_PROBABILITY, job->y);
-    xpl_workspace_free(ws);
-    return NULL;
-}
-
 START_TEST(threads_share_one_model)
 {
-    xpl_model *m;
-    ck_assert_int_eq(xpl_model_load(&m,
-                     src_path("data/models/wine_logistic.json")), XPL_OK);
-    xpl_dataset *x = read_columns("data/wine.csv", xpl_model_feature_names(m),
-                                  xpl_model_n_features(m));
-    size_t n = xpl_dataset_n_rows(x), k = xpl_model_n_outputs(m);
-    double *want = malloc(n * k * sizeof *want);
-    ck_assert_int_eq(xpl_model_predict(m, NULL, xpl_dataset_data(x), n,
-                                       XPL_OUTPUT_PROBABILITY, want), XPL_OK);
-    enum { N_THREADS = 8 };
-    pthread_t t[N_THREADS];
-    struct thread_job jobs[N_THREADS];
-    for (int i = 0; i < N_THREADS; i++) {
-        jobs[i] = (struct thread_job){ m, xpl_dataset_data(x), n,
-                                       malloc(n * k * sizeof(double)), -1 };
-        ck_assert_int_eq(pthread_create(&t[i], NULL, predict_job, &jobs[i]), 0);
-    }
-    for (int i = 0; i < N_THREADS; i++) {
-        pthread_join(t[i], NULL);
-        ck_assert_int_eq(jobs[i].rc, XPL_OK);
-        ck_assert_mem_eq(jobs[i].y, want, n * k * sizeof *want);
-        free(jobs[i].y);
-    }
-    free(want);
-    xpl_dataset_free(x);
-    xpl_model_free(m);
+    check_threads_match("data/models/wine_logistic.json", "data/wine.csv",
+                        XPL_OUTPUT_PROBABILITY, 20);
 }
 END_TEST
 

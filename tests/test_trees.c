@@ -2,7 +2,6 @@
  * outputs, exact split semantics (float32 inputs, < versus <=, missing
  * values), model.bin round trips, malformed models, threads. */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -590,52 +589,10 @@ END_TEST
 
 /* ---- threads ---- */
 
-struct job {
-    const xpl_model *m;
-    const double *x;
-    size_t n;
-    double *y;
-    int rc;
-};
-
-static void *run_job(void *arg)
-{
-    struct job *j = arg;
-    xpl_workspace *ws;
-    j->rc = xpl_workspace_new(&ws);
-    for (int rep = 0; rep < 5 && !j->rc; rep++)
-        j->rc = xpl_model_predict(j->m, ws, j->x, j->n, XPL_OUTPUT_PROBABILITY,
-                                  j->y);
-    xpl_workspace_free(ws);
-    return NULL;
-}
-
 START_TEST(threads_share_one_ensemble)
 {
-    xpl_model *m = load_model("data/models/wine_xgb.json");
-    xpl_dataset *x = read_columns("data/wine.csv", xpl_model_feature_names(m),
-                                  xpl_model_n_features(m));
-    size_t n = xpl_dataset_n_rows(x), k = xpl_model_n_outputs(m);
-    double *want = malloc(n * k * sizeof *want);
-    ck_assert_int_eq(xpl_model_predict(m, NULL, xpl_dataset_data(x), n,
-                                       XPL_OUTPUT_PROBABILITY, want), XPL_OK);
-    enum { N_THREADS = 8 };
-    pthread_t t[N_THREADS];
-    struct job jobs[N_THREADS];
-    for (int i = 0; i < N_THREADS; i++) {
-        jobs[i] = (struct job){ m, xpl_dataset_data(x), n,
-                                malloc(n * k * sizeof(double)), -1 };
-        ck_assert_int_eq(pthread_create(&t[i], NULL, run_job, &jobs[i]), 0);
-    }
-    for (int i = 0; i < N_THREADS; i++) {
-        pthread_join(t[i], NULL);
-        ck_assert_int_eq(jobs[i].rc, XPL_OK);
-        ck_assert_mem_eq(jobs[i].y, want, n * k * sizeof *want);
-        free(jobs[i].y);
-    }
-    free(want);
-    xpl_dataset_free(x);
-    xpl_model_free(m);
+    check_threads_match("data/models/wine_xgb.json", "data/wine.csv",
+                        XPL_OUTPUT_PROBABILITY, 5);
 }
 END_TEST
 
