@@ -5,17 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
-
-/* One entry of the "unique path" of features met from the root: the
- * fraction of zero paths (feature absent: follow the covers) and one paths
- * (feature present: follow x) that flow through, and the permutation
- * weight of the subsets of each size. */
-typedef struct path_elem {
-    int64_t feature; /* -1 for the root's dummy entry */
-    double zero;
-    double one;
-    double weight;
-} path_elem;
+#include "explainers/tree_path.h"
 
 /* ------------------------------------------------------------------- plan */
 
@@ -107,66 +97,8 @@ size_t xpl__tree_shap_scratch(const xpl__ensemble *e,
     /* Each level of the recursion copies the path (at most depth + 2
      * entries) after its parent's: a triangle of entries in all. */
     size_t d = plan->max_depth + 2;
-    return (d * (d + 1) / 2) * sizeof(path_elem)
+    return (d * (d + 1) / 2) * sizeof(xpl__path_elem)
            + e->n_features * sizeof(double);
-}
-
-/* ------------------------------------------------------ path operations */
-
-/* Add a feature to the path of length `len`, updating the weights of every
- * subset size (the path grows to len + 1). */
-static void extend(path_elem *m, size_t len, double zero, double one,
-                   int64_t feature)
-{
-    m[len] = (path_elem){ feature, zero, one, len == 0 ? 1.0 : 0.0 };
-    for (size_t i = len; i-- > 0;) {
-        m[i + 1].weight += one * m[i].weight * (double)(i + 1)
-                           / (double)(len + 1);
-        m[i].weight = zero * m[i].weight * (double)(len - i)
-                      / (double)(len + 1);
-    }
-}
-
-/* Remove entry i from a path of length len (it shrinks to len - 1),
- * undoing its effect on the weights. */
-static void unwind(path_elem *m, size_t len, size_t i)
-{
-    size_t l = len - 1;
-    double one = m[i].one, zero = m[i].zero;
-    double n = m[l].weight;
-    for (size_t j = l; j-- > 0;) {
-        if (one != 0) {
-            double t = m[j].weight;
-            m[j].weight = n * (double)(l + 1) / ((double)(j + 1) * one);
-            n = t - m[j].weight * zero * (double)(l - j) / (double)(l + 1);
-        } else {
-            m[j].weight = m[j].weight * (double)(l + 1)
-                          / (zero * (double)(l - j));
-        }
-    }
-    for (size_t j = i; j < l; j++) {
-        m[j].feature = m[j + 1].feature;
-        m[j].zero = m[j + 1].zero;
-        m[j].one = m[j + 1].one;
-    }
-}
-
-/* Total weight the path would have with entry i removed. */
-static double unwound_sum(const path_elem *m, size_t len, size_t i)
-{
-    size_t l = len - 1;
-    double one = m[i].one, zero = m[i].zero;
-    double n = m[l].weight, total = 0;
-    for (size_t j = l; j-- > 0;) {
-        if (one != 0) {
-            double t = n * (double)(l + 1) / ((double)(j + 1) * one);
-            total += t;
-            n = m[j].weight - t * zero * (double)(l - j) / (double)(l + 1);
-        } else {
-            total += m[j].weight / zero * (double)(l + 1) / (double)(l - j);
-        }
-    }
-    return total;
 }
 
 /* ------------------------------------------------------------- recursion */
@@ -187,19 +119,20 @@ struct walk {
                              the ensemble averages */
 };
 
-static void recurse(struct walk *w, uint32_t node, path_elem *parent,
+static void recurse(struct walk *w, uint32_t node, xpl__path_elem *parent,
                     size_t len, double zero, double one, int64_t feature)
 {
-    path_elem *m = parent + len;
+    xpl__path_elem *m = parent + len;
     memcpy(m, parent, len * sizeof *m);
-    extend(m, len, zero, one, feature);
+    xpl__path_extend(m, len, zero, one, feature);
     len++;
 
     const xpl__tnode *n = &w->nodes[node];
     if (xpl__tnode_is_leaf(w->nodes, node)) {
         const double *v = w->values + (size_t)node * w->nv;
         for (size_t i = 1; i < len; i++) {
-            double s = unwound_sum(m, len, i) * (m[i].one - m[i].zero);
+            double s = xpl__path_unwound_sum(m, len, i)
+                       * (m[i].one - m[i].zero);
             size_t f = (size_t)m[i].feature;
             if (w->output != XPL__ALL_OUTPUTS)
                 w->phi[w->output * w->n_features + f] +=
@@ -230,7 +163,7 @@ static void recurse(struct walk *w, uint32_t node, path_elem *parent,
              * fractions into both children. */
             in_zero = m[k].zero;
             in_one = m[k].one;
-            unwind(m, len, k);
+            xpl__path_unwind(m, len, k);
             len--;
             break;
         }
@@ -249,7 +182,7 @@ void xpl__tree_shap_row(const xpl__ensemble *e, const xpl__tree_shap_plan *plan,
 {
     size_t m = e->n_features, k_out = e->n_outputs;
     size_t d = plan->max_depth + 2;
-    path_elem *path = scratch;
+    xpl__path_elem *path = scratch;
     double *row = (double *)(path + d * (d + 1) / 2);
     for (size_t j = 0; j < m; j++)
         row[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
@@ -278,150 +211,5 @@ void xpl__tree_shap_row(const xpl__ensemble *e, const xpl__tree_shap_plan *plan,
                 if (out == XPL__ALL_OUTPUTS || out == k)
                     for (size_t j = 0; j < m; j++)
                         phi[k * m + j] = NAN;
-    }
-}
-
-/* ------------------------------------------------------- interventional */
-
-struct iwalk {
-    const xpl__tnode *nodes;
-    const double *values; /* leaf values, nv per node */
-    size_t nv;
-    const double *x;      /* rounded like the model's inputs */
-    const double *ref;
-    int le;
-    int missing_ok;
-    int unknown;
-    uint8_t *side;        /* per feature: 0 unset, 1 x's side, 2 ref's */
-    uint32_t *on_x;       /* features on x's side along the path */
-    uint32_t *on_ref;
-    size_t a, b;
-    const double *coef;   /* the plan's icoef table */
-    size_t stride;        /* its row length */
-    double *phi;
-    size_t n_features;
-    uint32_t output;
-    const double *scale;  /* per output, times the reference's weight */
-    double weight;
-};
-
-/* 1 if a split sends v right. */
-static inline int goes_right(const xpl__tnode *n, double v, int le)
-{
-    if (isnan(v))
-        return !(n->feature & XPL__TNODE_DEFAULT_LEFT);
-    return le ? v > n->threshold : v >= n->threshold;
-}
-
-static void ileaf(struct iwalk *w, uint32_t node)
-{
-    size_t a = w->a, b = w->b;
-    if (a + b == 0)
-        return;
-    /* (a-1)! b! / (a+b)! and a! (b-1)! / (a+b)! from the table. */
-    double wx = a ? w->coef[a * w->stride + b] : 0;
-    double wr = b ? w->coef[b * w->stride + a] : 0;
-    const double *v = w->values + (size_t)node * w->nv;
-    size_t m = w->n_features;
-    for (size_t k = 0; k < w->nv; k++) {
-        size_t out = w->output == XPL__ALL_OUTPUTS ? k : w->output;
-        double s = v[k] * w->weight * w->scale[out];
-        for (size_t i = 0; i < a; i++)
-            w->phi[out * m + w->on_x[i]] += s * wx;
-        for (size_t j = 0; j < b; j++)
-            w->phi[out * m + w->on_ref[j]] -= s * wr;
-    }
-}
-
-static void irecurse(struct iwalk *w, uint32_t node)
-{
-    if (xpl__tnode_is_leaf(w->nodes, node)) {
-        ileaf(w, node);
-        return;
-    }
-    const xpl__tnode *n = &w->nodes[node];
-    uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
-    double xv = w->x[f], rv = w->ref[f];
-    if (!w->missing_ok && (isnan(xv) || isnan(rv)))
-        w->unknown = 1;
-    uint32_t xs = n->left + (uint32_t)goes_right(n, xv, w->le);
-    uint32_t rs = n->left + (uint32_t)goes_right(n, rv, w->le);
-    if (xs == rs || w->side[f] == 1) {
-        irecurse(w, xs);
-        return;
-    }
-    if (w->side[f] == 2) {
-        irecurse(w, rs);
-        return;
-    }
-    w->side[f] = 1;
-    w->on_x[w->a++] = f;
-    irecurse(w, xs);
-    w->a--;
-    w->side[f] = 2;
-    w->on_ref[w->b++] = f;
-    irecurse(w, rs);
-    w->b--;
-    w->side[f] = 0;
-}
-
-size_t xpl__tree_shap_interventional_scratch(const xpl__ensemble *e,
-                                             const xpl__tree_shap_plan *plan)
-{
-    size_t d = plan->max_depth + 1;
-    return 2 * e->n_features * sizeof(double) /* rounded x and reference */
-           + 2 * d * sizeof(uint32_t)          /* feature stacks */
-           + e->n_features;                    /* sides */
-}
-
-void xpl__tree_shap_interventional_row(const xpl__ensemble *e,
-                                       const xpl__tree_shap_plan *plan,
-                                       void *scratch, const double *x,
-                                       const double *bg,
-                                       const double *weights, size_t n_bg,
-                                       double *phi)
-{
-    size_t m = e->n_features, k_out = e->n_outputs;
-    size_t d = plan->max_depth + 1;
-    double *xr = scratch, *ref = xr + m;
-    uint32_t *on_x = (uint32_t *)(ref + m), *on_ref = on_x + d;
-    uint8_t *side = (uint8_t *)(on_ref + d);
-
-    for (size_t j = 0; j < m; j++)
-        xr[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
-    memset(phi, 0, k_out * m * sizeof *phi);
-    memset(side, 0, m);
-    for (size_t r = 0; r < n_bg; r++) {
-        const double *b = bg + r * m;
-        for (size_t j = 0; j < m; j++)
-            ref[j] = e->float32_inputs ? (double)(float)b[j] : b[j];
-        for (size_t t = 0; t < e->n_trees; t++) {
-            const xpl__tree *tree = &e->trees[t];
-            struct iwalk w = {
-                .nodes = e->nodes + tree->first_node,
-                .values = e->values + tree->first_value,
-                .nv = xpl__tree_n_vals(e, tree),
-                .x = xr,
-                .ref = ref,
-                .le = e->compare_le,
-                .missing_ok = tree->missing_ok,
-                .side = side,
-                .on_x = on_x,
-                .on_ref = on_ref,
-                .coef = plan->icoef,
-                .stride = d,
-                .phi = phi,
-                .n_features = m,
-                .output = tree->output,
-                .scale = plan->out_scale,
-                .weight = weights[r],
-            };
-            irecurse(&w, 0);
-            if (w.unknown)
-                for (size_t k = 0; k < k_out; k++)
-                    if (tree->output == XPL__ALL_OUTPUTS || tree->output == k)
-                        for (size_t j = 0; j < m; j++)
-                            phi[k * m + j] = NAN;
-        }
     }
 }
