@@ -32,6 +32,15 @@ xpl_dataset *read_columns(const char *relative, const char *const *cols,
 void check_threads_match(const char *model_relative, const char *data_relative,
                          xpl_output kind, int reps);
 
+/* Exact interventional Shapley values by brute force over all 2^P subsets
+ * of the model's features (P <= 20): v(S) = sum_b w_b f(x_S, b_notS) with
+ * the background's weights (NULL: uniform), phi_j = sum over S without j of
+ * |S|! (P-|S|-1)! / P! (v(S+j) - v(S)). phi is n_outputs * P, one row per
+ * output. Independent of every explainer: plain enumeration and
+ * xpl_model_predict. */
+void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
+                         const double *x, xpl_output kind, double *phi);
+
 /* Run a suite in TAP mode; returns the process exit status. */
 int run_suite(Suite *s);
 
