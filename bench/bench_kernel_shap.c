@@ -3,7 +3,8 @@
  * threads). Results and their meaning: docs/kernel-shap.md.
  *
  *   bench_kernel_shap accuracy [--seeds N] [--root DIR]
- *   bench_kernel_shap speed [--rows N] [--repeat N] [--root DIR]
+ *   bench_kernel_shap speed [--rows N] [--repeat N] [--only SUBSTRING]
+ *                           [--sampler NAME] [--root DIR]
  *
  * accuracy: breast_cancer_xgb.json (30 features) explained on the 20 rows of
  * tests/fixtures/kernel_shap/breast_cancer_rows20.csv with the 50-row
@@ -15,10 +16,14 @@
  * budget at which the default sampler's mean error is at most shap's at
  * 2108.
  *
- * speed: for shipped models (50-row backgrounds), milliseconds per row, the
- * time spent inside the model's predict (measured by wrapping the model in
- * a timing adapter), the library's overhead (everything else) as a share of
- * it, and the wall-clock speed-up of 2 threads over 1 on the same rows.
+ * speed: for every shipped tree model (and the logistic model; 50-row
+ * backgrounds, the models whose name contains SUBSTRING with --only),
+ * milliseconds per row, the CPU time spent inside the model's predict
+ * (measured by wrapping the model in a timing adapter), the library's
+ * overhead (the rest of the thread's CPU time) as a share of it, and, for
+ * the first four models, the wall-clock speed-up of 2 threads over 1 on the
+ * same rows. The first four models run every sampler, the others the
+ * default one (or NAME).
  * Model loading and CSV reading are not timed.
  */
 #include <math.h>
@@ -38,6 +43,15 @@ static double now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* CPU seconds of the calling thread: what the overhead ratios use, so that
+ * other jobs on a shared machine do not inflate one side of the ratio. */
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
@@ -203,9 +217,9 @@ static int timed_predict(const void *state, void *scratch, const double *x,
     (void)scratch;
     (void)n_cols;
     struct timed *t = (struct timed *)(uintptr_t)state;
-    double t0 = now();
+    double t0 = cpu_now();
     int rc = xpl_model_predict(t->inner, t->ws, x, n_rows, XPL_OUTPUT_RAW, out);
-    t->seconds += now() - t0;
+    t->seconds += cpu_now() - t0;
     t->rows += n_rows;
     return rc;
 }
@@ -259,32 +273,60 @@ static double wall(const xpl_kernel_shap *ks, const double *x, size_t n,
 struct speed_case {
     const char *model, *data, *background; /* background NULL: 50 data rows */
     size_t first_row;
+    int all_samplers; /* else the default sampler only */
 };
 
-static int speed(size_t n_rows, size_t repeat)
+#define BC_ROWS "tests/fixtures/kernel_shap/breast_cancer_rows20.csv"
+#define BC_BG "tests/fixtures/kernel_shap/breast_cancer_bg50.csv"
+
+/* Every shipped tree model, and the logistic model for comparison. The
+ * diabetes models have 10 features: exact whatever the sampler. */
+static const struct speed_case cases[] = {
+    { "data/models/breast_cancer_xgb.json", BC_ROWS, BC_BG, 0, 1 },
+    { "data/models/breast_cancer_forest.json", BC_ROWS, BC_BG, 0, 1 },
+    { "data/models/breast_cancer_logistic.json", BC_ROWS, BC_BG, 0, 1 },
+    { "data/models/wine_xgb.json", "data/wine.csv", NULL, 100, 1 },
+    { "data/models/breast_cancer_xgb.bin", BC_ROWS, BC_BG, 0, 0 },
+    { "data/models/breast_cancer_gbm.json", BC_ROWS, BC_BG, 0, 0 },
+    { "data/models/breast_cancer_xgb_base_score.json", BC_ROWS, BC_BG, 0, 0 },
+    { "data/models/breast_cancer_xgb_logitraw.json", BC_ROWS, BC_BG, 0, 0 },
+    { "data/models/wine_xgb_softmax.json", "data/wine.csv", NULL, 100, 0 },
+    { "data/models/wine_gbm.json", "data/wine.csv", NULL, 100, 0 },
+    { "data/models/wine_forest.json", "data/wine.csv", NULL, 100, 0 },
+    { "data/models/wine_extra_trees.json", "data/wine.csv", NULL, 100, 0 },
+    { "data/models/diabetes_xgb.json", "data/diabetes.csv", NULL, 100, 0 },
+    { "data/models/diabetes_xgb_base_score.json", "data/diabetes.csv", NULL,
+      100, 0 },
+    { "data/models/diabetes_xgb_gamma.json", "data/diabetes.csv", NULL, 100,
+      0 },
+    { "data/models/diabetes_xgb_poisson.json", "data/diabetes.csv", NULL, 100,
+      0 },
+    { "data/models/diabetes_xgb_tweedie.json", "data/diabetes.csv", NULL, 100,
+      0 },
+    { "data/models/diabetes_missing_xgb.json", "data/diabetes_missing.csv",
+      NULL, 100, 0 },
+    { "data/models/diabetes_gbm.json", "data/diabetes.csv", NULL, 100, 0 },
+    { "data/models/diabetes_forest.json", "data/diabetes.csv", NULL, 100, 0 },
+    { "data/models/diabetes_tree.json", "data/diabetes.csv", NULL, 100, 0 },
+};
+
+static int speed(size_t n_rows, size_t repeat, const char *only,
+                 xpl_ks_sampler one)
 {
-    static const struct speed_case cases[] = {
-        { "data/models/breast_cancer_xgb.json", "tests/fixtures/kernel_shap/breast_cancer_rows20.csv",
-          "tests/fixtures/kernel_shap/breast_cancer_bg50.csv", 0 },
-        { "data/models/breast_cancer_forest.json", "tests/fixtures/kernel_shap/breast_cancer_rows20.csv",
-          "tests/fixtures/kernel_shap/breast_cancer_bg50.csv", 0 },
-        { "data/models/breast_cancer_logistic.json", "tests/fixtures/kernel_shap/breast_cancer_rows20.csv",
-          "tests/fixtures/kernel_shap/breast_cancer_bg50.csv", 0 },
-        { "data/models/wine_xgb.json", "data/wine.csv", NULL, 100 },
-        { "data/models/diabetes_xgb.json", "data/diabetes.csv", NULL, 100 },
-        { "data/models/diabetes_forest.json", "data/diabetes.csv", NULL, 100 },
-    };
     static const xpl_ks_sampler samplers[] = {
         XPL_KS_SAMPLER_SHAP, XPL_KS_SAMPLER_LEVERAGE, XPL_KS_SAMPLER_XPLAIN
     };
     printf("One thread unless stated; default budget (2M + 2048, all 2^M - 2 "
            "coalitions when fewer); 50-row backgrounds; %zu rows, best of "
            "%zu.\n\n", n_rows, repeat);
-    printf("| model | features | sampler | ms/row | model rows/row | ns/model row "
-           "in predict | overhead vs predict | 2 threads speed-up |\n");
-    printf("|---|---:|---|---:|---:|---:|---:|---:|\n");
+    printf("| model | features | outputs | sampler | ms/row | model rows/row "
+           "| ns/model row in predict | overhead vs predict | 2 threads "
+           "speed-up |\n");
+    printf("|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         const struct speed_case *sc = &cases[c];
+        if (only && !strstr(sc->model, only))
+            continue;
         xpl_model *m = load(sc->model);
         xpl_dataset *all = read_for(m, sc->data);
         size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
@@ -309,8 +351,8 @@ static int speed(size_t n_rows, size_t repeat)
         if (xpl_model_wrap(&wrapped, &timed_ops, &t, &spec))
             die("wrap");
         for (size_t k = 0; k < 3; k++) {
-            if (strstr(sc->model, "diabetes") && k != 2)
-                continue; /* 10 features: exact whatever the sampler */
+            if (!sc->all_samplers && samplers[k] != one)
+                continue;
             xpl_kernel_shap_options o = XPL_KERNEL_SHAP_OPTIONS_INIT;
             o.sampler = samplers[k];
             xpl_kernel_shap *ks, *kt;
@@ -327,14 +369,14 @@ static int speed(size_t n_rows, size_t repeat)
             for (size_t rep = 0; rep < repeat; rep++) {
                 t.seconds = 0;
                 t.rows = 0;
-                double t0 = now();
+                double t0 = cpu_now();
                 for (size_t r = 0; r < n; r++) {
                     size_t evals;
                     if (xpl_kernel_shap_explain(kt, ws, x + r * P, r, phi,
                                                 NULL, NULL, &evals))
                         die("explain");
                 }
-                double total = now() - t0;
+                double total = cpu_now() - t0;
                 if (total < best_total) {
                     best_total = total;
                     best_pred = t.seconds;
@@ -342,12 +384,15 @@ static int speed(size_t n_rows, size_t repeat)
                 }
             }
             double w1 = wall(ks, x, n, P, D, 1, repeat);
-            double w2 = wall(ks, x, n, P, D, 2, repeat);
-            printf("| %s | %zu | %s | %.1f | %zu | %.0f | %.1f%% | %.2fx |\n",
-                   strrchr(sc->model, '/') + 1, P, sampler_name(samplers[k]),
-                   1e3 * w1 / (double)n, model_rows / n,
-                   1e9 * best_pred / (double)model_rows,
-                   100.0 * (best_total - best_pred) / best_pred, w1 / w2);
+            char scaling[32] = "-";
+            if (sc->all_samplers)
+                snprintf(scaling, sizeof scaling, "%.2fx",
+                         w1 / wall(ks, x, n, P, D, 2, repeat));
+            printf("| %s | %zu | %zu | %s | %.1f | %zu | %.0f | %.1f%% | %s "
+                   "|\n", strrchr(sc->model, '/') + 1, P, D,
+                   sampler_name(samplers[k]), 1e3 * w1 / (double)n,
+                   model_rows / n, 1e9 * best_pred / (double)model_rows,
+                   100.0 * (best_total - best_pred) / best_pred, scaling);
             fflush(stdout);
             free(phi);
             xpl_workspace_free(ws);
@@ -370,6 +415,8 @@ int main(int argc, char **argv)
     if (env)
         root = env;
     size_t seeds = 5, rows = 20, repeat = 5;
+    const char *only = NULL;
+    xpl_ks_sampler one = XPL_KS_SAMPLER_XPLAIN;
     const char *mode = argc > 1 ? argv[1] : "";
     for (int i = 2; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--seeds") == 0)
@@ -380,15 +427,22 @@ int main(int argc, char **argv)
             repeat = (size_t)atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--root") == 0)
             root = argv[i + 1];
+        else if (strcmp(argv[i], "--only") == 0)
+            only = argv[i + 1];
+        else if (strcmp(argv[i], "--sampler") == 0)
+            one = strcmp(argv[i + 1], "shap") == 0 ? XPL_KS_SAMPLER_SHAP
+                  : strcmp(argv[i + 1], "leverage") == 0
+                      ? XPL_KS_SAMPLER_LEVERAGE
+                      : XPL_KS_SAMPLER_XPLAIN;
         else
             mode = "";
     }
     if (strcmp(mode, "accuracy") == 0 && seeds > 0)
         return accuracy(seeds);
     if (strcmp(mode, "speed") == 0 && rows > 0 && repeat > 0)
-        return speed(rows, repeat);
+        return speed(rows, repeat, only, one);
     fputs("usage: bench_kernel_shap accuracy [--seeds N] [--root DIR]\n"
           "       bench_kernel_shap speed [--rows N] [--repeat N] "
-          "[--root DIR]\n", stderr);
+          "[--only SUBSTRING] [--sampler NAME] [--root DIR]\n", stderr);
     return 1;
 }

@@ -27,7 +27,7 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     meson setup "$BUILD_DIR" --buildtype=release >&2
 fi
-ninja -C "$BUILD_DIR" bench/bench_predict >&2
+ninja -C "$BUILD_DIR" bench/bench_predict bench/bench_tree_shap >&2
 BENCH="$BUILD_DIR/bench/bench_predict"
 
 MODELS="r1_100x6.json r2_1000x8.json"
@@ -52,6 +52,8 @@ machine="$(getconf _NPROCESSORS_ONLN) CPUs, ${cpu:-unknown CPU}, load average be
 echo "machine: $machine" >&2
 [ -f "$DATA_DIR/models.txt" ] && cat "$DATA_DIR/models.txt" >&2
 
+# ONLY=tree_shap skips the prediction benchmark.
+if [ "${ONLY:-}" != tree_shap ]; then
 rows_file=()
 results=()
 for f in $MODELS; do
@@ -83,4 +85,46 @@ for i in "${!results[@]}"; do
         "$(x=$(field "$r" xgboost_us); [ "$x" = nan ] && echo "n/a" || printf '%.2f / %.2f' "$x" "$(field "$r" xgboost_median_us)")" \
         "$(x=$(field "$r" ratio); [ "$x" = nan ] && echo "n/a" || printf '%.2f / %.2f' "$x" "$(field "$r" ratio_median)")" \
         "$(x=$(field "$r" max_rel_diff); [ "$x" = nan ] && echo "n/a" || echo "$x")"
+done
+fi
+
+# ---- Path-dependent TreeSHAP: xplain vs XGBoost's pred_contribs, one thread
+# (bench_tree_shap; docs/tree-shap.md). TS_ROWS_R1 / TS_ROWS_R2 rows per
+# repetition (XGBoost needs ~0.5 ms / ~25-70 ms per row), TS_REPEAT
+# repetitions. ONLY=predict skips it.
+[ "${ONLY:-}" = predict ] && exit 0
+TS_REPEAT=${TS_REPEAT:-5}
+ts_models=("r1_100x6.json:${TS_ROWS_R1:-200}" "r2_1000x8.json:${TS_ROWS_R2:-20}")
+ts_results=()
+for spec in "${ts_models[@]}"; do
+    f=${spec%%:*}
+    n=${spec##*:}
+    echo "--- TreeSHAP $f" >&2
+    out=$(timeout 1200 "${PIN[@]}" "$BUILD_DIR/bench/bench_tree_shap" "$DATA_DIR/$f" "$DATA_DIR/rows.csv" --rows "$n" --repeat "$TS_REPEAT") || {
+        rc=$?
+        echo "$out" >&2
+        echo "bench_tree_shap failed on $f (exit $rc)" >&2
+        exit "$rc"
+    }
+    echo "$out" >&2
+    ts_results+=("$(echo "$out" | grep '^result ')")
+done
+
+tsfield() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+echo
+echo "Path-dependent TreeSHAP. Machine: $machine; one thread; $TS_REPEAT repetitions per engine, alternating."
+echo
+echo "| model | rows | xplain µs/row (best / median) | XGBoost µs/row (best / median) | XGBoost time / xplain time (best / median) | Algorithm 2 µs/row (best) | max rel diff vs XGBoost | max rel diff vs Algorithm 2 |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for i in "${!ts_results[@]}"; do
+    r=${ts_results[$i]}
+    spec=${ts_models[$i]}
+    x=$(tsfield "$r" xgboost_us)
+    printf '| %s | %s | %.1f / %.1f | %s | %s | %.1f | %s | %s |\n' \
+        "$(basename "${spec%%:*}" .json)" "$(tsfield "$r" rows)" \
+        "$(tsfield "$r" xplain_us)" "$(tsfield "$r" xplain_median_us)" \
+        "$([ "$x" = nan ] && echo "n/a" || printf '%.1f / %.1f' "$x" "$(tsfield "$r" xgboost_median_us)")" \
+        "$([ "$x" = nan ] && echo "n/a" || printf '%.1f / %.1f' "$(tsfield "$r" ratio)" "$(tsfield "$r" ratio_median)")" \
+        "$(tsfield "$r" reference_us)" \
+        "$(tsfield "$r" vs_xgboost)" "$(tsfield "$r" vs_reference)"
 done

@@ -300,6 +300,326 @@ START_TEST(contributions_add_up_to_the_prediction)
 }
 END_TEST
 
+/* ---- the quadrature path against Algorithm 2 ---- */
+
+/* |a - b| <= 1e-9 max(1, |b|), NaN equal to NaN. */
+static int same(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    return fabs(a - b) <= 1e-9 * fmax(1, fabs(b));
+}
+
+/* Largest |a - b| / max(1, |b|) between the fast path and the reference on
+ * one row, failing on a NaN mismatch. */
+static double compare_row(const struct shap_run *r, const double *x,
+                          double *phi, double *ref)
+{
+    size_t n = r->e->n_outputs * r->e->n_features;
+    xpl__tree_shap_row(r->e, &r->plan, r->scratch, x, phi);
+    xpl__tree_shap_row_reference(r->e, &r->plan, r->scratch, x, ref);
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(isnan(phi[i]) == isnan(ref[i]), "entry %zu: %g vs %g",
+                      i, phi[i], ref[i]);
+        if (isnan(ref[i]))
+            continue;
+        double d = fabs(phi[i] - ref[i]) / fmax(1, fabs(ref[i]));
+        if (d > worst)
+            worst = d;
+    }
+    return worst;
+}
+
+static const struct {
+    const char *model, *data;
+} shipped[] = {
+    { "diabetes_xgb", "diabetes" },
+    { "diabetes_missing_xgb", "diabetes_missing" },
+    { "diabetes_xgb_base_score", "diabetes" },
+    { "diabetes_xgb_poisson", "diabetes" },
+    { "diabetes_xgb_gamma", "diabetes" },
+    { "diabetes_xgb_tweedie", "diabetes" },
+    { "breast_cancer_xgb", "breast_cancer" },
+    { "breast_cancer_xgb_base_score", "breast_cancer" },
+    { "breast_cancer_xgb_logitraw", "breast_cancer" },
+    { "wine_xgb", "wine" },
+    { "wine_xgb_softmax", "wine" },
+    { "diabetes_tree", "diabetes" },
+    { "diabetes_forest", "diabetes" },
+    { "diabetes_gbm", "diabetes" },
+    { "breast_cancer_forest", "breast_cancer" },
+    { "breast_cancer_gbm", "breast_cancer" },
+    { "wine_forest", "wine" },
+    { "wine_extra_trees", "wine" },
+    { "wine_gbm", "wine" },
+};
+
+START_TEST(fast_equals_algorithm_2_on_shipped_models)
+{
+    char model[128], data[128];
+    snprintf(model, sizeof model, "data/models/%s.json", shipped[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", shipped[_i].data);
+    struct shap_run r;
+    run_open(&r, model);
+    size_t m = r.e->n_features, k = r.e->n_outputs;
+    xpl_dataset *x = read_columns(data, xpl_model_feature_names(r.m), m);
+    double *phi = malloc(k * m * sizeof *phi), *ref = malloc(k * m * sizeof *ref);
+    double worst = 0;
+    for (size_t row = 0; row < xpl_dataset_n_rows(x); row++) {
+        double d = compare_row(&r, xpl_dataset_data(x) + row * m, phi, ref);
+        worst = fmax(worst, d);
+    }
+    ck_assert_msg(worst <= 1e-9, "%s: %g", shipped[_i].model, worst);
+    free(phi);
+    free(ref);
+    xpl_dataset_free(x);
+    run_close(&r);
+}
+END_TEST
+
+/* Random ensembles built directly: deep and unbalanced trees (a long spine
+ * with short side branches), features repeating along paths or not,
+ * single-leaf trees, vector leaves averaged over the trees, trees without
+ * default directions. */
+struct rng {
+    uint64_t s;
+};
+
+static double uniform(struct rng *g)
+{
+    g->s = g->s * 6364136223846793005u + 1442695040888963407u;
+    return (double)(g->s >> 11) * 0x1.0p-53;
+}
+
+static double normal(struct rng *g)
+{
+    double u = uniform(g) + 1e-300, v = uniform(g);
+    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
+}
+
+struct rtree {
+    size_t n, cap, nv;
+    int64_t *feature, *left, *right;
+    double *threshold, *value, *cover;
+    unsigned char *default_left;
+};
+
+struct rshape {
+    size_t n_features;
+    size_t depth;     /* longest path */
+    double p_branch;  /* chance that the side branch grows too */
+    size_t budget;    /* node cap per tree */
+};
+
+static size_t grow(struct rtree *t, struct rng *g, const struct rshape *sh,
+                   size_t depth, int spine)
+{
+    size_t i = t->n++;
+    ck_assert_uint_lt(i, t->cap);
+    int leaf = depth >= sh->depth || (!spine && uniform(g) > sh->p_branch) ||
+               t->n + 2 > t->cap;
+    if (leaf) {
+        t->feature[i] = -1;
+        t->left[i] = t->right[i] = -1;
+        t->threshold[i] = 0;
+        t->default_left[i] = 0;
+        t->cover[i] = 0.5 + 10 * uniform(g);
+        for (size_t v = 0; v < t->nv; v++)
+            t->value[i * t->nv + v] = normal(g);
+        return i;
+    }
+    t->feature[i] = (int64_t)(uniform(g) * (double)sh->n_features);
+    t->threshold[i] = 0.7 * normal(g);
+    t->default_left[i] = uniform(g) < 0.5;
+    int spine_left = uniform(g) < 0.5;
+    t->left[i] = (int64_t)grow(t, g, sh, depth + 1, spine && spine_left);
+    t->right[i] = (int64_t)grow(t, g, sh, depth + 1, spine && !spine_left);
+    t->cover[i] = t->cover[t->left[i]] + t->cover[t->right[i]];
+    for (size_t v = 0; v < t->nv; v++)
+        t->value[i * t->nv + v] = NAN;
+    return i;
+}
+
+enum { RANDOM_TREES = 12 };
+
+struct rcase {
+    const char *name;
+    struct rshape shape;
+    size_t n_outputs;
+    int vector_leaves;   /* every tree feeds every output, averaged */
+    int no_defaults;     /* odd trees cannot route missing values */
+    double p_missing;
+};
+
+static const struct rcase rcases[] = {
+    /* depth 34, 6 features: features repeat many times on every path */
+    { "spine, 6 features", { 6, 34, 0.15, 400 }, 1, 0, 0, 0.1 },
+    /* depth 40, 80 features: up to ~40 distinct features on a path */
+    { "spine, 80 features", { 80, 40, 0.2, 600 }, 2, 0, 0, 0.05 },
+    /* bushy depth 12, 10 features, vector leaves averaged */
+    { "bushy, vector leaves", { 10, 12, 0.7, 3000 }, 3, 1, 0, 0.1 },
+    /* missing values reaching trees without default directions */
+    { "no default directions", { 12, 31, 0.3, 800 }, 2, 0, 1, 0.15 },
+};
+
+static xpl_model *random_model(const struct rcase *c, uint64_t seed)
+{
+    struct rng g = { seed };
+    size_t nv = c->vector_leaves ? c->n_outputs : 1;
+    struct rtree t[RANDOM_TREES];
+    xpl__tree_spec spec[RANDOM_TREES];
+    for (size_t k = 0; k < RANDOM_TREES; k++) {
+        size_t cap = c->shape.budget;
+        t[k] = (struct rtree){ 0, cap, nv,
+                               malloc(cap * sizeof(int64_t)),
+                               malloc(cap * sizeof(int64_t)),
+                               malloc(cap * sizeof(int64_t)),
+                               malloc(cap * sizeof(double)),
+                               malloc(cap * nv * sizeof(double)),
+                               malloc(cap * sizeof(double)),
+                               malloc(cap) };
+        if (k == 3) { /* a single leaf */
+            struct rshape one = c->shape;
+            one.depth = 0;
+            grow(&t[k], &g, &one, 0, 1);
+        } else {
+            grow(&t[k], &g, &c->shape, 0, 1);
+        }
+        spec[k] = (xpl__tree_spec){
+            .n_nodes = t[k].n,
+            .output = c->vector_leaves ? XPL__ALL_OUTPUTS
+                                       : (uint32_t)(k % c->n_outputs),
+            .feature = t[k].feature, .threshold = t[k].threshold,
+            .left = t[k].left, .right = t[k].right,
+            .default_left = c->no_defaults && k % 2 ? NULL : t[k].default_left,
+            .value = t[k].value, .cover = t[k].cover,
+        };
+    }
+    double base[3] = { 0.25, -1.5, 3 };
+    xpl__ensemble_spec es = {
+        .n_features = c->shape.n_features,
+        .n_outputs = c->n_outputs,
+        .link = XPL_LINK_IDENTITY,
+        .aggregation = c->vector_leaves ? XPL__AGG_MEAN : XPL__AGG_SUM,
+        .compare_le = (int)(seed & 1),
+        .base_score = base,
+        .n_trees = RANDOM_TREES,
+        .trees = spec,
+    };
+    xpl_model *m = NULL;
+    ck_assert_msg(xpl__trees_model_new(&m, &es, "random") == XPL_OK, "%s",
+                  xpl_last_error());
+    for (size_t k = 0; k < RANDOM_TREES; k++) {
+        free(t[k].feature);
+        free(t[k].left);
+        free(t[k].right);
+        free(t[k].threshold);
+        free(t[k].value);
+        free(t[k].cover);
+        free(t[k].default_left);
+    }
+    return m;
+}
+
+START_TEST(fast_equals_algorithm_2_on_deep_random_trees)
+{
+    const struct rcase *c = &rcases[_i];
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct shap_run r;
+        r.m = random_model(c, seed * 7919 + (uint64_t)_i);
+        r.e = xpl__trees_params(r.m);
+        ck_assert_int_eq(xpl__tree_shap_plan_new(&r.plan, r.e), XPL_OK);
+        r.scratch = malloc(xpl__tree_shap_scratch(r.e, &r.plan));
+        size_t m = r.e->n_features, k = r.e->n_outputs;
+        uint32_t depth = 0;
+        for (size_t t = 0; t < r.e->n_trees; t++)
+            depth = r.e->trees[t].depth > depth ? r.e->trees[t].depth : depth;
+        ck_assert_uint_ge(depth, c->shape.depth < 30 ? c->shape.depth : 30);
+        struct rng g = { seed };
+        double *x = malloc(m * sizeof *x), *phi = malloc(k * m * sizeof *phi);
+        double *ref = malloc(k * m * sizeof *ref), *pred = malloc(k * sizeof *pred);
+        double worst = 0;
+        size_t nan_rows = 0;
+        for (int row = 0; row < 40; row++) {
+            for (size_t j = 0; j < m; j++)
+                x[j] = uniform(&g) < c->p_missing ? NAN : normal(&g);
+            worst = fmax(worst, compare_row(&r, x, phi, ref));
+            /* Additive; NaN wherever the prediction is (and also when a
+             * missing value meets a split off x's path in such a tree:
+             * the cover-weighted game needs every split). */
+            ck_assert_int_eq(xpl_model_predict(r.m, NULL, x, 1,
+                                               XPL_OUTPUT_RAW, pred), XPL_OK);
+            for (size_t o = 0; o < k; o++) {
+                double sum = r.plan.base_value[o];
+                for (size_t j = 0; j < m; j++)
+                    sum += phi[o * m + j];
+                nan_rows += isnan(sum);
+                ck_assert(!isnan(pred[o]) || isnan(sum));
+                ck_assert_msg(isnan(sum) || same(sum, pred[o]),
+                              "%s: %.17g vs %.17g", c->name, sum, pred[o]);
+            }
+        }
+        /* Paths with ~30 distinct features need more than 8 points. */
+        if (c->shape.n_features > 40)
+            ck_assert_uint_gt(xpl__tree_shap_fast_points(r.plan.fast), 8);
+        ck_assert_msg(worst <= 1e-9, "%s, seed %d: %g", c->name, (int)seed,
+                      worst);
+        if (c->no_defaults)
+            ck_assert_uint_gt(nan_rows, 0);
+        free(x);
+        free(phi);
+        free(ref);
+        free(pred);
+        run_close(&r);
+    }
+}
+END_TEST
+
+/* Depth 34 with 6 features: brute force over the 64 subsets is an
+ * independent check of both algorithms where paths are long. */
+START_TEST(deep_trees_equal_brute_force)
+{
+    struct shap_run r;
+    r.m = random_model(&rcases[0], 4242);
+    r.e = xpl__trees_params(r.m);
+    ck_assert_int_eq(xpl__tree_shap_plan_new(&r.plan, r.e), XPL_OK);
+    r.scratch = malloc(xpl__tree_shap_scratch(r.e, &r.plan));
+    enum { M = 6 };
+    ck_assert_uint_eq(r.e->n_features, M);
+    double fact[M + 1] = { 1 };
+    for (int i = 1; i <= M; i++)
+        fact[i] = fact[i - 1] * i;
+    struct rng g = { 99 };
+    double x[M], phi[M], v[1 << M];
+    for (int row = 0; row < 10; row++) {
+        for (int j = 0; j < M; j++)
+            x[j] = uniform(&g) < 0.1 ? NAN : normal(&g);
+        for (unsigned s = 0; s < (1u << M); s++) {
+            v[s] = 0;
+            for (size_t t = 0; t < r.e->n_trees; t++)
+                v[s] += expectation(r.e, &r.e->trees[t],
+                                    r.plan.node_mean + r.e->trees[t].first_value,
+                                    0, x, s);
+        }
+        xpl__tree_shap_row(r.e, &r.plan, r.scratch, x, phi);
+        for (int j = 0; j < M; j++) {
+            double want = 0;
+            for (unsigned s = 0; s < (1u << M); s++)
+                if (!(s & (1u << j))) {
+                    int size = __builtin_popcount(s);
+                    want += fact[size] * fact[M - size - 1] / fact[M]
+                            * (v[s | (1u << j)] - v[s]);
+                }
+            ck_assert_msg(fabs(phi[j] - want) <= 1e-9 * fmax(1, fabs(want)),
+                          "row %d feature %d: %.17g vs %.17g", row, j, phi[j],
+                          want);
+        }
+    }
+    run_close(&r);
+}
+END_TEST
+
 /* ---- the public explainer ---- */
 
 START_TEST(public_api)
@@ -373,6 +693,11 @@ int main(void)
     tcase_add_loop_test(tc, interventional_equals_brute_force, 0, 3);
     tcase_add_loop_test(tc, contributions_add_up_to_the_prediction, 0,
                         (int)(sizeof all_models / sizeof all_models[0]));
+    tcase_add_loop_test(tc, fast_equals_algorithm_2_on_shipped_models, 0,
+                        (int)(sizeof shipped / sizeof shipped[0]));
+    tcase_add_loop_test(tc, fast_equals_algorithm_2_on_deep_random_trees, 0,
+                        (int)(sizeof rcases / sizeof rcases[0]));
+    tcase_add_test(tc, deep_trees_equal_brute_force);
     tcase_add_test(tc, public_api);
     suite_add_tcase(s, tc);
     return run_suite(s);

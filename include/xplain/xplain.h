@@ -613,6 +613,33 @@ XPL_API int xpl_tree_shap_explain(const xpl_tree_shap *ts, xpl_workspace *ws,
                                   const double *x, double *contrib,
                                   double *prediction);
 
+/**
+ * SHAP interaction values of one row (path-dependent explainers only), as
+ * XGBoost's pred_interactions and shap's
+ * TreeExplainer.shap_interaction_values: per output an (M+1) x (M+1)
+ * matrix, M = n_features, row-major. For i != j < M, entry (i, j) is half
+ * the change of feature j's SHAP value when feature i is held present
+ * instead of absent (the Shapley interaction index split evenly between
+ * (i, j) and (j, i), so the matrix is symmetric); entry (i, i) is the SHAP
+ * value of i minus the rest of row i, so row i sums to the SHAP value of
+ * i; entry (M, M) is the base value and the rest of row and column M is 0.
+ * All entries sum to the raw prediction. Cost: about twice the SHAP values
+ * per feature that each tree splits on (features no tree uses are free).
+ * @param[in]  ts            a path-dependent explainer (no background)
+ * @param[in]  ws            scratch of the calling thread, or NULL
+ * @param[in]  x             n_features values (NaN missing)
+ * @param[out] interactions  n_outputs * (M+1) * (M+1) values, one matrix
+ *                           per output (NaN as for xpl_tree_shap_explain)
+ * @param[out] prediction    n_outputs raw predictions, or NULL
+ * @return XPL_OK; XPL_EINVAL (NULL argument), XPL_EUNSUPPORTED (an
+ *         interventional explainer), XPL_ENOMEM.
+ * Thread-safe for distinct workspaces.
+ */
+XPL_API int xpl_tree_shap_interactions(const xpl_tree_shap *ts,
+                                       xpl_workspace *ws, const double *x,
+                                       double *interactions,
+                                       double *prediction);
+
 /* ------------------------------------------------------------ Linear SHAP */
 
 /**

@@ -1,278 +1,134 @@
-/* explain [--method M] MODEL ROWS.csv: Kernel SHAP explanations of rows, as
- * JSON Lines or text, in input order, on any number of threads. */
-#include <errno.h>
-#include <getopt.h>
+/* explain [--method M] MODEL ROWS.csv: per-row explanations, and
+ * explain importance MODEL DATA.csv: their mean magnitude per feature.
+ * Rows stream through in bounded batches, are explained on any number of
+ * threads and come out in input order. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "explain_args.h"
+#include "explain_methods.h"
 
-static const char usage[] =
-    "Usage: explain [--method kernel-shap|shap] MODEL ROWS.csv [options]\n"
+static const char usage_methods[] =
+    "Usage: explain [--method M] MODEL ROWS.csv [options]\n"
     "\n"
     "Explain every row of ROWS.csv ('-' for standard input): how much each\n"
-    "feature moves the model's output away from its average over a\n"
-    "background sample (Shapley values of the interventional game, as\n"
-    "shap's KernelExplainer computes them). Contributions sum exactly to\n"
-    "prediction - base value. Exact when every coalition of the varying\n"
-    "features fits in the budget, sampled otherwise, with standard errors.\n"
+    "feature moves the model's output away from its expected value.\n"
     "\n"
-    "Options:\n"
-    "  --method kernel-shap|shap  the explainer (default kernel-shap; 'shap'\n"
-    "                       means kernel-shap in this version)\n"
-    "  --background BG.csv  background rows (default: the one embedded in\n"
-    "                       MODEL by 'explain convert --background')\n"
+    "Methods (--method):\n"
+    "  shap          the exact algorithm when the model has one (default):\n"
+    "                tree models: interventional TreeSHAP over the background\n"
+    "                (given or embedded), else path-dependent TreeSHAP;\n"
+    "                linear models: linear SHAP; otherwise, or for\n"
+    "                probabilities, Kernel SHAP. The output's \"method\" says\n"
+    "                which ran.\n"
+    "  kernel-shap   model-agnostic Shapley values over a background (shap's\n"
+    "                KernelExplainer): exact when every coalition fits in\n"
+    "                the budget, sampled otherwise, with standard errors\n"
+    "  tree-shap     exact TreeSHAP (raw margins of tree models)\n"
+    "  linear-shap   exact w_k (x_k - E x_k) (raw margins of linear models)\n"
+    "  lime          local weighted linear surrogates (lime's\n"
+    "                LimeTabularExplainer)\n"
+    "\n"
+    "Common options:\n"
+    "  --background BG.csv  background rows (LIME: training data); default:\n"
+    "                       what MODEL embeds ('explain convert --background')\n"
     "  --background-size K  summarise the background to K rows\n"
     "  --background-method sample|kmeans\n"
     "                       draw K rows uniformly (default) or K weighted\n"
     "                       k-means centres, like shap.sample / shap.kmeans\n"
-    "  --nsamples N         coalitions per row (default 2M + 2048 for M\n"
-    "                       varying features; all 2^M - 2 when that is fewer,\n"
-    "                       which gives exact values)\n"
-    "  --sampler xplain|shap|leverage\n"
-    "                       how coalitions are sampled (default xplain: about\n"
-    "                       half shap's error; 'shap' reproduces shap's\n"
-    "                       scheme; see docs/kernel-shap.md)\n"
-    "  --tolerance T        stop sampling a row once max std error / range of\n"
-    "                       the contributions <= T (default 0: full budget)\n"
+    "  --class K            only output K (0-based) of a multi-output model;\n"
+    "                       LIME: the class explained (default: the\n"
+    "                       predicted class, or class 1 of a binary model)\n"
+    "  --model-output raw|probability|response\n"
+    "                       explain margins (default for SHAP), class\n"
+    "                       probabilities (default for LIME on classifiers),\n"
+    "                       or the response after the model's link\n"
     "  --seed S             seed (default 0); a row's numbers depend only on\n"
     "                       S and its values, not on --threads or on where\n"
     "                       the row is in the file\n"
     "  --threads T          rows explained in parallel (default 1)\n"
-    "  --class K            only output K (0-based) of a multi-output model\n"
-    "  --model-output raw|probability|response\n"
-    "                       explain margins (default), class probabilities,\n"
-    "                       or the response after the model's link\n"
-    "  --link identity|logit\n"
-    "                       link applied to expected outputs (shap's link);\n"
-    "                       logit needs probabilities\n"
-    "  --l1 none|aic|bic|top:K\n"
-    "                       feature selection before the regression, as\n"
-    "                       shap's l1_reg (default none)\n"
-    "  --format json|text   JSON Lines, one object per row and output\n"
-    "                       (default), or a table per row\n"
     "  --no-header          CSV files have no header: columns by position\n"
     "  --delimiter C        field separator (default ',')\n"
+    "\n";
+
+static const char usage_options[] =
+    "Kernel SHAP:\n"
+    "  --nsamples N         coalitions per row (default 2M + 2048 for M\n"
+    "                       varying features; all 2^M - 2 when that is fewer,\n"
+    "                       which gives exact values)\n"
+    "  --sampler xplain|shap|leverage\n"
+    "                       coalition sampling (default xplain: about half\n"
+    "                       shap's error; 'shap' reproduces shap's scheme)\n"
+    "  --tolerance T        stop sampling a row once max std error / range of\n"
+    "                       the contributions <= T (default 0: full budget)\n"
+    "  --link identity|logit  link applied to expected outputs (shap's link)\n"
+    "  --l1 none|aic|bic|top:K  feature selection, as shap's l1_reg\n"
+    "\n"
+    "TreeSHAP:\n"
+    "  --interactions       also SHAP interaction values (path-dependent,\n"
+    "                       JSON only)\n"
+    "\n"
+    "LIME:\n"
+    "  --num-samples N      perturbed samples per row (default 5000)\n"
+    "  --num-features K     features in each explanation (default 10)\n"
+    "  --discretizer quartile|decile|none   (default quartile)\n"
+    "  --kernel-width W     (default 0.75 sqrt(number of features))\n"
+    "  --feature-selection auto|forward|highest-weights|lasso-path|none\n"
+    "  --categorical a,b    categorical features (values are codes)\n"
+    "  --repeats R          R runs per row: mean and std of each weight and\n"
+    "                       how often each feature is selected\n"
+    "  --sample-around-instance  (with --discretizer none) sample around\n"
+    "                       the row instead of the training mean\n"
+    "\n"
+    "Output:\n"
+    "  --format json|text|csv|svg\n"
+    "                       JSON Lines, one object per row and output\n"
+    "                       (default), aligned tables, CSV, or SVG charts;\n"
+    "                       by default -o's extension (.svg, .csv, .txt)\n"
+    "                       decides\n"
+    "  --top K              text and SVG: the K largest features, the rest\n"
+    "                       summed (default 0: all)\n"
+    "  --chart bar|waterfall  SVG chart (default bar)\n"
     "  -o, --output FILE    write to FILE (atomically) instead of standard\n"
-    "                       output\n"
+    "                       output; with --format svg, a path ending in '/'\n"
+    "                       is a directory that gets one file per row\n"
+    "  -q, --quiet          no progress bar and no notes on standard error\n"
     "  -h, --help           show this help\n"
     "\n"
-    "JSON: {\"row\":0,\"output\":0,\"method\":\"kernel-shap\",\"base_value\":..,\n"
-    "\"prediction\":..,\"features\":[{\"name\":..,\"value\":..,\"contribution\":..,\n"
-    "\"std_error\":..},...]} with features in the model's order; missing\n"
-    "values are null. See docs/kernel-shap.md.\n";
+    "See docs/output.md for the formats, docs/kernel-shap.md, docs/lime.md\n"
+    "and docs/tree-shap.md for the methods.\n";
+
+static const char *const usage[] = { usage_methods, usage_options, NULL };
+
+static const char importance_text[] =
+    "Usage: explain importance MODEL DATA.csv [options]\n"
+    "\n"
+    "Global feature importance: explain every row of DATA.csv and report,\n"
+    "per output, the mean |contribution| of each feature (and the mean\n"
+    "contribution), as a table (default), JSON, CSV or an SVG chart.\n"
+    "\n"
+    "Takes every option of the main form (see 'explain --help'): --method,\n"
+    "--background, --seed, --threads, --class, --model-output, the methods'\n"
+    "options, --format text|json|csv|svg, --top K, -o FILE, --quiet; and\n"
+    "  --chart bar|beeswarm bars of the mean |contribution| (default), or\n"
+    "                       shap's summary plot: one dot per row and\n"
+    "                       feature, x = contribution, colour = feature\n"
+    "                       value (at most 2000 rows, sampled\n"
+    "                       deterministically)\n";
+
+static const char *const importance_usage[] = { importance_text, NULL };
 
 /* Rows read and explained per batch: output stays in input order and memory
  * stays bounded whatever the input size. */
 enum { BATCH_ROWS = 256 };
-
-struct explain_args {
-    const char *model_path, *rows_path, *background_path, *out_path;
-    size_t background_size;
-    int kmeans, has_header, json;
-    char delimiter;
-    long class_index; /* -1: all outputs */
-    size_t threads;
-    xpl_kernel_shap_options opts;
-};
-
-static int parse_double(const char *s, double *out)
-{
-    if (!s || !*s)
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_args(int argc, char **argv, struct explain_args *a)
-{
-    enum {
-        O_METHOD = 256, O_BG, O_BG_SIZE, O_BG_METHOD, O_NSAMPLES, O_SAMPLER,
-        O_TOL, O_SEED, O_THREADS, O_CLASS, O_OUTPUT_KIND, O_LINK, O_L1,
-        O_FORMAT, O_NO_HEADER, O_DELIM
-    };
-    static const struct option options[] = {
-        { "method", required_argument, NULL, O_METHOD },
-        { "background", required_argument, NULL, O_BG },
-        { "background-size", required_argument, NULL, O_BG_SIZE },
-        { "background-method", required_argument, NULL, O_BG_METHOD },
-        { "nsamples", required_argument, NULL, O_NSAMPLES },
-        { "sampler", required_argument, NULL, O_SAMPLER },
-        { "tolerance", required_argument, NULL, O_TOL },
-        { "seed", required_argument, NULL, O_SEED },
-        { "threads", required_argument, NULL, O_THREADS },
-        { "class", required_argument, NULL, O_CLASS },
-        { "model-output", required_argument, NULL, O_OUTPUT_KIND },
-        { "link", required_argument, NULL, O_LINK },
-        { "l1", required_argument, NULL, O_L1 },
-        { "format", required_argument, NULL, O_FORMAT },
-        { "no-header", no_argument, NULL, O_NO_HEADER },
-        { "delimiter", required_argument, NULL, O_DELIM },
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int size_given = 0, c;
-    size_t n;
-    uint64_t u;
-    double d;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
-        switch (c) {
-        case O_METHOD:
-            if (strcmp(optarg, "kernel-shap") != 0 &&
-                strcmp(optarg, "shap") != 0)
-                return cli_usage_error(NULL, "--method must be 'kernel-shap' "
-                                       "or 'shap', not '%s'", optarg);
-            break;
-        case O_BG: a->background_path = optarg; break;
-        case O_BG_SIZE:
-            if (cli_parse_size(optarg, &a->background_size) ||
-                a->background_size == 0)
-                return cli_usage_error(NULL, "--background-size must be a "
-                                       "positive integer, not '%s'", optarg);
-            size_given = 1;
-            break;
-        case O_BG_METHOD:
-            if (strcmp(optarg, "sample") == 0)
-                a->kmeans = 0;
-            else if (strcmp(optarg, "kmeans") == 0)
-                a->kmeans = 1;
-            else
-                return cli_usage_error(NULL, "--background-method must be "
-                                       "'sample' or 'kmeans', not '%s'",
-                                       optarg);
-            break;
-        case O_NSAMPLES:
-            if (cli_parse_size(optarg, &n) || n == 1)
-                return cli_usage_error(NULL, "--nsamples must be 0 (auto) or "
-                                       "an integer >= 2, not '%s'", optarg);
-            a->opts.nsamples = n;
-            break;
-        case O_SAMPLER:
-            if (strcmp(optarg, "xplain") == 0)
-                a->opts.sampler = XPL_KS_SAMPLER_XPLAIN;
-            else if (strcmp(optarg, "shap") == 0)
-                a->opts.sampler = XPL_KS_SAMPLER_SHAP;
-            else if (strcmp(optarg, "leverage") == 0)
-                a->opts.sampler = XPL_KS_SAMPLER_LEVERAGE;
-            else
-                return cli_usage_error(NULL, "--sampler must be 'xplain', "
-                                       "'shap' or 'leverage', not '%s'",
-                                       optarg);
-            break;
-        case O_TOL:
-            if (parse_double(optarg, &d) || d < 0)
-                return cli_usage_error(NULL, "--tolerance must be a number "
-                                       ">= 0, not '%s'", optarg);
-            a->opts.tolerance = d;
-            break;
-        case O_SEED:
-            if (cli_parse_u64(optarg, &u))
-                return cli_usage_error(NULL, "--seed must be a non-negative "
-                                       "integer, not '%s'", optarg);
-            a->opts.seed = u;
-            break;
-        case O_THREADS:
-            if (cli_parse_size(optarg, &n) || n == 0 || n > 1024)
-                return cli_usage_error(NULL, "--threads must be an integer "
-                                       "from 1 to 1024, not '%s'", optarg);
-            a->threads = n;
-            break;
-        case O_CLASS:
-            if (cli_parse_size(optarg, &n) || n > 65535)
-                return cli_usage_error(NULL, "--class must be a non-negative "
-                                       "integer (the 0-based output), not "
-                                       "'%s'", optarg);
-            a->class_index = (long)n;
-            break;
-        case O_OUTPUT_KIND:
-            if (strcmp(optarg, "raw") == 0)
-                a->opts.model_output = XPL_OUTPUT_RAW;
-            else if (strcmp(optarg, "probability") == 0)
-                a->opts.model_output = XPL_OUTPUT_PROBABILITY;
-            else if (strcmp(optarg, "response") == 0)
-                a->opts.model_output = XPL_OUTPUT_RESPONSE;
-            else
-                return cli_usage_error(NULL, "--model-output must be 'raw', "
-                                       "'probability' or 'response', not "
-                                       "'%s'", optarg);
-            break;
-        case O_LINK:
-            if (strcmp(optarg, "identity") == 0)
-                a->opts.link = XPL_LINK_IDENTITY;
-            else if (strcmp(optarg, "logit") == 0)
-                a->opts.link = XPL_LINK_LOGIT;
-            else
-                return cli_usage_error(NULL, "--link must be 'identity' or "
-                                       "'logit', not '%s'", optarg);
-            break;
-        case O_L1:
-            if (strcmp(optarg, "none") == 0) {
-                a->opts.l1_reg = XPL_L1_NONE;
-            } else if (strcmp(optarg, "aic") == 0) {
-                a->opts.l1_reg = XPL_L1_AIC;
-            } else if (strcmp(optarg, "bic") == 0) {
-                a->opts.l1_reg = XPL_L1_BIC;
-            } else if (strncmp(optarg, "top:", 4) == 0 &&
-                       !cli_parse_size(optarg + 4, &n) && n > 0) {
-                a->opts.l1_reg = XPL_L1_TOP_K;
-                a->opts.l1_top_k = n;
-            } else {
-                return cli_usage_error(NULL, "--l1 must be 'none', 'aic', "
-                                       "'bic' or 'top:K' with K >= 1, not "
-                                       "'%s'", optarg);
-            }
-            break;
-        case O_FORMAT:
-            if (strcmp(optarg, "json") == 0)
-                a->json = 1;
-            else if (strcmp(optarg, "text") == 0)
-                a->json = 0;
-            else
-                return cli_usage_error(NULL, "--format must be 'json' or "
-                                       "'text', not '%s'", optarg);
-            break;
-        case O_NO_HEADER: a->has_header = 0; break;
-        case O_DELIM:
-            if (strlen(optarg) != 1)
-                return cli_usage_error(NULL, "--delimiter takes one "
-                                       "character, not '%s'", optarg);
-            a->delimiter = optarg[0];
-            break;
-        case 'o': a->out_path = optarg; break;
-        case 'h':
-            fputs(usage, stdout);
-            return -1;
-        case ':':
-            return cli_usage_error(NULL, "option '%s' needs a value",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error(NULL, "unknown option '%s'",
-                                   argv[optind - 1]);
-        }
-    }
-    if (argc - optind != 2)
-        return cli_usage_error(NULL, "expected MODEL and ROWS.csv, got %d "
-                               "argument%s", argc - optind,
-                               argc - optind == 1 ? "" : "s");
-    a->model_path = argv[optind];
-    a->rows_path = argv[optind + 1];
-    if ((size_given || a->kmeans) && !a->background_path)
-        return cli_usage_error(NULL, "--background-size and "
-                               "--background-method need --background");
-    return EXIT_OK;
-}
 
 /* The background: --background (summarised if asked), else NULL for the
  * model's embedded one. */
@@ -280,14 +136,8 @@ static int load_background(xpl_dataset **out, const xpl_model *m,
                            const struct explain_args *a)
 {
     *out = NULL;
-    if (!a->background_path) {
-        if (!xpl_model_background(m))
-            return cli_usage_error(NULL, "%s has no embedded background: "
-                                   "pass --background BG.csv (or embed one "
-                                   "with 'explain convert --background')",
-                                   a->model_path);
+    if (!a->background_path)
         return EXIT_OK;
-    }
     xpl_csv_options csv = XPL_CSV_OPTIONS_INIT;
     csv.has_header = a->has_header;
     csv.delimiter = a->delimiter;
@@ -304,9 +154,9 @@ static int load_background(xpl_dataset **out, const xpl_model *m,
     }
     if (a->background_size && a->background_size < xpl_dataset_n_rows(all)) {
         rc = a->kmeans ? xpl_dataset_kmeans(&kept, all, a->background_size,
-                                            a->opts.seed)
+                                            a->ks.seed)
                        : xpl_dataset_sample(&kept, all, a->background_size,
-                                            a->opts.seed);
+                                            a->ks.seed);
         xpl_dataset_free(all);
         if (rc)
             return cli_library_error(rc);
@@ -344,11 +194,11 @@ static uint64_t row_key(const double *x, size_t P)
 }
 
 struct batch {
-    const xpl_kernel_shap *ks;
+    const struct explainer *ex;
     xpl_workspace **ws;
     const double *x;
-    size_t n, first_row, P, D;
-    double *contrib, *se, *pred;
+    size_t n;
+    struct results *res;
     int *rc;
     char (*msg)[256];
     atomic_size_t next;
@@ -363,16 +213,14 @@ static void *work(void *arg)
 {
     struct worker *w = arg;
     struct batch *b = w->b;
+    size_t P = b->ex->P;
     for (;;) {
         size_t i = atomic_fetch_add(&b->next, 1);
         if (i >= b->n)
             break;
-        const double *x = b->x + i * b->P;
-        b->rc[i] = xpl_kernel_shap_explain(b->ks, b->ws[w->id], x,
-                                           row_key(x, b->P),
-                                           b->contrib + i * b->D * b->P,
-                                           b->se + i * b->D * b->P,
-                                           b->pred + i * b->D, NULL);
+        const double *x = b->x + i * P;
+        b->rc[i] = explainer_row(b->ex, b->ws[w->id], x, row_key(x, P),
+                                 b->res, i);
         if (b->rc[i])
             snprintf(b->msg[i], sizeof b->msg[i], "%s", xpl_last_error());
     }
@@ -402,143 +250,288 @@ static void run_batch(struct batch *b, size_t threads)
         pthread_join(tid[t], NULL);
 }
 
-/* ------------------------------------------------------------- writers */
+/* --------------------------------------------------------------- sinks */
 
-static void json_string(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", fp); break;
-        case '\\': fputs("\\\\", fp); break;
-        case '\n': fputs("\\n", fp); break;
-        case '\r': fputs("\\r", fp); break;
-        case '\t': fputs("\\t", fp); break;
-        default:
-            if (*p < 0x20)
-                fprintf(fp, "\\u%04x", *p);
-            else
-                fputc(*p, fp);
-        }
-    }
-    fputc('"', fp);
-}
-
-static void json_number(FILE *fp, double v)
-{
-    if (isfinite(v))
-        fprintf(fp, "%.17g", v);
-    else
-        fputs("null", fp);
-}
-
-static void write_json(FILE *fp, const xpl_model *m, size_t row, size_t d,
-                       double base, double pred, const double *x,
-                       const double *phi, const double *se)
-{
-    size_t P = xpl_model_n_features(m);
-    fprintf(fp, "{\"row\":%zu,\"output\":%zu,\"method\":\"kernel-shap\","
-                "\"base_value\":", row, d);
-    json_number(fp, base);
-    fputs(",\"prediction\":", fp);
-    json_number(fp, pred);
-    fputs(",\"features\":[", fp);
-    for (size_t j = 0; j < P; j++) {
-        fputs(j ? ",{\"name\":" : "{\"name\":", fp);
-        json_string(fp, xpl_model_feature_name(m, j));
-        fputs(",\"value\":", fp);
-        json_number(fp, x[j]);
-        fputs(",\"contribution\":", fp);
-        json_number(fp, phi[j]);
-        fputs(",\"std_error\":", fp);
-        json_number(fp, se[j]);
-        fputc('}', fp);
-    }
-    fputs("]}\n", fp);
-}
-
-struct by_size {
-    const double *phi;
-    size_t j;
+/* Where explanations go: a per-row writer, one SVG document, a directory
+ * of SVG files, or the importance accumulator. */
+struct sink {
+    const struct explain_args *a;
+    cli_output out;
+    int csv_header_done;
+    xpl_svg *svg;
+    int svg_dir;           /* -o dir/: one SVG file per explanation */
+    xpl_importance *imp;
+    xpl_workspace *ws;     /* the writing thread's scratch */
+    const char *method;
+    char (*labels)[128];   /* LIME condition labels of the current row */
+    const char **label_ptrs;
 };
 
-static int cmp_by_size(const void *pa, const void *pb)
+static int render_error(int rc)
 {
-    const struct by_size *a = pa, *b = pb;
-    double x = fabs(a->phi[a->j]), y = fabs(b->phi[b->j]);
-    if (x != y)
-        return x < y ? 1 : -1;
-    return (a->j > b->j) - (a->j < b->j);
+    if (rc == XPL_EIO) {
+        fputs("explain: write error on the output\n", stderr);
+        return EXIT_INPUT;
+    }
+    return cli_library_error(rc);
 }
 
-static void write_text(FILE *fp, const xpl_model *m, size_t row, size_t d,
-                       double base, double pred, const double *x,
-                       const double *phi, const double *se,
-                       struct by_size *order)
+static int write_svg_file(struct sink *s, const xpl_explanation *e)
 {
-    size_t P = xpl_model_n_features(m), width = 7;
-    double sum = 0;
-    int sampled = 0;
-    for (size_t j = 0; j < P; j++) {
-        size_t len = strlen(xpl_model_feature_name(m, j));
-        if (len > width)
-            width = len;
-        order[j].phi = phi;
-        order[j].j = j;
-        sum += phi[j];
-        sampled |= se[j] > 0 || isnan(se[j]);
+    char path[4096];
+    const char *dir = s->a->out_path;
+    int n = e->n_outputs > 1
+                ? snprintf(path, sizeof path, "%srow-%zu-output-%zu.svg", dir,
+                           e->row, e->output)
+                : snprintf(path, sizeof path, "%srow-%zu.svg", dir, e->row);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        fprintf(stderr, "explain: %s: path too long\n", dir);
+        return EXIT_INPUT;
     }
-    if (width > 40)
-        width = 40;
-    qsort(order, P, sizeof *order, cmp_by_size);
-    if (xpl_model_n_outputs(m) > 1)
-        fprintf(fp, "row %zu, output %zu (kernel-shap, %s)\n", row, d,
-                sampled ? "sampled" : "exact");
-    else
-        fprintf(fp, "row %zu (kernel-shap, %s)\n", row,
-                sampled ? "sampled" : "exact");
-    fprintf(fp, "  %-*s  %14s  %14s  %10s\n", (int)width, "feature", "value",
-            "contribution", "std error");
-    for (size_t k = 0; k < P; k++) {
-        size_t j = order[k].j;
-        char value[32];
-        if (isnan(x[j]))
-            snprintf(value, sizeof value, "NA");
+    cli_output o;
+    int st = cli_output_open(&o, path);
+    if (st)
+        return st;
+    int rc = xpl_render_svg(o.fp, e, 1, &s->a->render);
+    if (rc) {
+        cli_output_abort(&o);
+        return render_error(rc);
+    }
+    return cli_output_commit(&o);
+}
+
+static int emit(struct sink *s, const xpl_explanation *e)
+{
+    int rc = XPL_OK;
+    if (s->imp) {
+        rc = xpl_importance_add(s->imp, e);
+    } else {
+        switch (s->a->format) {
+        case FORMAT_JSON: rc = xpl_render_json(s->out.fp, e); break;
+        case FORMAT_TEXT:
+            rc = xpl_render_text(s->out.fp, e, &s->a->render, s->ws);
+            break;
+        case FORMAT_CSV:
+            if (!s->csv_header_done) {
+                rc = xpl_render_csv_header(s->out.fp, e);
+                s->csv_header_done = 1;
+            }
+            if (!rc)
+                rc = xpl_render_csv_row(s->out.fp, e);
+            break;
+        case FORMAT_SVG:
+            if (s->svg_dir)
+                return write_svg_file(s, e);
+            rc = xpl_render_svg_chart(s->svg, e);
+            break;
+        }
+    }
+    return rc ? render_error(rc) : EXIT_OK;
+}
+
+/* Outputs an explanation can name: LIME explains class 0 or 1 of a binary
+ * classifier that has a single output (p). */
+static size_t explained_outputs(const struct explainer *ex)
+{
+    if (ex->lime && ex->D == 1 && xpl_model_is_classifier(ex->model))
+        return 2;
+    return ex->D;
+}
+
+/* Emit row i of a batch: one explanation per output shown. */
+static int emit_row(struct sink *s, const struct explainer *ex,
+                    const struct results *r, const double *x, size_t i,
+                    size_t row)
+{
+    size_t P = ex->P, D = ex->D;
+    xpl_explanation e = {
+        .row = row,
+        .n_outputs = explained_outputs(ex),
+        .method = s->method,
+        .n_features = P,
+        .names = xpl_model_feature_names(ex->model),
+        .values = x,
+        .intercept = NAN,
+        .score = NAN,
+        .local_prediction = NAN,
+    };
+    if (ex->lime) {
+        const xpl_lime_summary *sum = &r->summary[i];
+        for (size_t j = 0; j < P; j++) {
+            int n = xpl_lime_condition(ex->lime, x, j, s->labels[j],
+                                       sizeof s->labels[j]);
+            if (n < 0)
+                snprintf(s->labels[j], sizeof s->labels[j], "%s",
+                         xpl_model_feature_name(ex->model, j));
+            s->label_ptrs[j] = s->labels[j];
+        }
+        e.output = (size_t)sum->explained_class;
+        e.contributions = r->contrib + i * D * P;
+        e.std_errors = r->se ? r->se + i * D * P : NULL;
+        e.base_value = sum->intercept;
+        e.prediction = sum->prediction;
+        e.conditions = s->label_ptrs;
+        e.selected = r->selected + i * P;
+        e.intercept = sum->intercept;
+        e.score = sum->score;
+        e.local_prediction = sum->local_prediction;
+        return emit(s, &e);
+    }
+    for (size_t d = 0; d < D; d++) {
+        if (s->a->class_index >= 0 && (size_t)s->a->class_index != d)
+            continue;
+        e.output = d;
+        e.contributions = r->contrib + (i * D + d) * P;
+        e.std_errors = r->se ? r->se + (i * D + d) * P : NULL;
+        e.base_value = ex->base[d];
+        e.prediction = r->pred[i * D + d];
+        e.interactions = r->inter
+                             ? r->inter + (i * D + d) * (P + 1) * (P + 1)
+                             : NULL;
+        int st = emit(s, &e);
+        if (st)
+            return st;
+    }
+    return EXIT_OK;
+}
+
+static int is_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int sink_open(struct sink *s, const struct explain_args *a,
+                     const struct explainer *ex)
+{
+    memset(s, 0, sizeof *s);
+    s->a = a;
+    s->method = explain_method_name(ex->method);
+    int rc = xpl_workspace_new(&s->ws);
+    if (!rc && ex->lime) {
+        s->labels = calloc(ex->P, sizeof *s->labels);
+        s->label_ptrs = calloc(ex->P, sizeof *s->label_ptrs);
+        if (!s->labels || !s->label_ptrs)
+            rc = XPL_ENOMEM;
+    }
+    if (!rc && a->importance)
+        rc = xpl_importance_new(&s->imp, ex->P, explained_outputs(ex),
+                                xpl_model_feature_names(ex->model));
+    else if (!rc && a->format == FORMAT_SVG) {
+        size_t n = a->out_path ? strlen(a->out_path) : 0;
+        s->svg_dir = n && a->out_path[n - 1] == '/';
+        if (s->svg_dir && !is_directory(a->out_path)) {
+            fprintf(stderr, "explain: %s: not a directory (a path ending in "
+                            "'/' takes one SVG file per row)\n", a->out_path);
+            return EXIT_INPUT;
+        }
+        if (!s->svg_dir)
+            rc = xpl_render_svg_begin(&s->svg, &a->render);
+    }
+    if (rc)
+        return cli_library_error(rc);
+    if (s->svg_dir)
+        return EXIT_OK;
+    return cli_output_open(&s->out, a->out_path);
+}
+
+/* Finish the output: documents written at the end are written now. */
+static int sink_finish(struct sink *s, int status)
+{
+    int rc = XPL_OK;
+    if (status == EXIT_OK && s->imp) {
+        switch (s->a->format) {
+        case FORMAT_JSON: rc = xpl_importance_render_json(s->out.fp, s->imp);
+            break;
+        case FORMAT_TEXT:
+            rc = xpl_importance_render_text(s->out.fp, s->imp, &s->a->render);
+            break;
+        case FORMAT_CSV: rc = xpl_importance_render_csv(s->out.fp, s->imp);
+            break;
+        case FORMAT_SVG:
+            rc = xpl_importance_render_svg(s->out.fp, s->imp, &s->a->render);
+            break;
+        }
+    } else if (status == EXIT_OK && s->svg) {
+        rc = xpl_render_svg_end(s->svg, s->out.fp);
+    }
+    if (rc)
+        status = render_error(rc);
+    if (!s->svg_dir) {
+        if (status == EXIT_OK)
+            status = cli_output_commit(&s->out);
         else
-            snprintf(value, sizeof value, "%.6g", x[j]);
-        fprintf(fp, "  %-*.*s  %14s  %+14.6g  %10.3g\n", (int)width,
-                (int)width, xpl_model_feature_name(m, j), value, phi[j],
-                se[j]);
+            cli_output_abort(&s->out);
     }
-    fprintf(fp, "  base value    %.10g\n", base);
-    fprintf(fp, "  prediction    %.10g\n", pred);
-    fprintf(fp, "  sum of contributions %.10g = prediction - base value "
-                "(difference %.3g)\n\n", sum, sum - (pred - base));
+    xpl_render_svg_free(s->svg);
+    xpl_importance_free(s->imp);
+    xpl_workspace_free(s->ws);
+    free(s->labels);
+    free(s->label_ptrs);
+    return status;
+}
+
+/* ------------------------------------------------------------ progress */
+
+struct progress {
+    int on;
+    struct timespec start, last;
+};
+
+static double seconds_between(const struct timespec *a,
+                              const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) +
+           (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
+}
+
+/* Rows done and the rate, redrawn at most 4 times a second, only on a
+ * terminal: piped or logged stderr stays clean. */
+static void progress_update(struct progress *p, size_t rows, int last)
+{
+    if (!p->on)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!last && seconds_between(&p->last, &now) < 0.25)
+        return;
+    p->last = now;
+    double t = seconds_between(&p->start, &now);
+    fprintf(stderr, "\r\033[Kexplain: %zu rows, %.1f rows/s, %.1f s", rows,
+            t > 0 ? (double)rows / t : 0.0, t);
+    if (last)
+        fputc('\n', stderr);
 }
 
 /* ----------------------------------------------------------------- main */
 
-int cmd_explain(int argc, char **argv)
+static int run(int argc, char **argv, int importance)
 {
-    struct explain_args a = { .has_header = 1, .json = 1, .delimiter = ',',
-                              .class_index = -1, .threads = 1 };
-    a.opts = (xpl_kernel_shap_options)XPL_KERNEL_SHAP_OPTIONS_INIT;
-    int status = parse_args(argc, argv, &a);
+    struct explain_args a;
+    int status = explain_parse_args(argc, argv, &a, importance,
+                                    importance ? importance_usage : usage);
     if (status < 0)
         return EXIT_OK; /* --help */
     if (status)
         return status;
+    const char *cmd = importance ? "importance" : NULL;
+    /* colour only for a terminal, and never when NO_COLOR is set */
+    const char *no_color = getenv("NO_COLOR");
+    a.render.color = a.format == FORMAT_TEXT &&
+                     (!a.out_path || strcmp(a.out_path, "-") == 0) &&
+                     isatty(STDOUT_FILENO) && !(no_color && *no_color);
 
     xpl_model *model = NULL;
     xpl_dataset *bg = NULL;
-    xpl_kernel_shap *ks = NULL;
+    struct explainer ex = { 0 };
+    struct results res = { 0 };
+    struct sink sink;
+    int sink_open_done = 0;
     xpl_csv_reader *reader = NULL;
     xpl_workspace **ws = NULL;
-    double *x = NULL, *contrib = NULL, *se = NULL, *pred = NULL;
+    double *x = NULL;
     int *rcs = NULL;
     char (*msgs)[256] = NULL;
-    struct by_size *order = NULL;
-    cli_output out = { 0 };
     int rc;
 
     if ((rc = xpl_model_load(&model, a.model_path))) {
@@ -546,28 +539,26 @@ int cmd_explain(int argc, char **argv)
         goto done;
     }
     size_t P = xpl_model_n_features(model), D = xpl_model_n_outputs(model);
-    if (a.opts.model_output == XPL_OUTPUT_PROBABILITY &&
+    if (a.ks.model_output == XPL_OUTPUT_PROBABILITY &&
         !xpl_model_is_classifier(model)) {
-        status = cli_usage_error(NULL, "--model-output probability needs a "
-                                 "classifier; %s has a %s link",
-                                 a.model_path,
+        status = cli_usage_error(cmd, "--model-output probability needs a "
+                                 "classifier; %s has a %s link", a.model_path,
                                  xpl_link_name(xpl_model_link(model)));
         goto done;
     }
-    if (a.class_index >= 0 && (size_t)a.class_index >= D) {
-        status = cli_usage_error(NULL, "--class %ld: %s has %zu output%s "
-                                 "(0 to %zu)", a.class_index, a.model_path, D,
+    if (a.method != METHOD_LIME && a.class_index >= 0 &&
+        (size_t)a.class_index >= D) {
+        status = cli_usage_error(cmd, "--class %ld: %s has %zu output%s (0 "
+                                 "to %zu)", a.class_index, a.model_path, D,
                                  D == 1 ? "" : "s", D - 1);
         goto done;
     }
     if ((status = load_background(&bg, model, &a)))
         goto done;
-    if ((rc = xpl_kernel_shap_new(&ks, model, bg, &a.opts))) {
-        /* bad option combinations (a logit link on margins, ...) are usage
-         * errors; anything else is about the input */
-        status = rc == XPL_EINVAL
-                     ? cli_usage_error(NULL, "%s", xpl_last_error())
-                     : cli_library_error(rc);
+    if ((status = explainer_open(&ex, model, bg, &a)))
+        goto done;
+    if (ex.interactions && a.format != FORMAT_JSON) {
+        status = cli_usage_error(cmd, "--interactions needs --format json");
         goto done;
     }
     xpl_csv_options csv = XPL_CSV_OPTIONS_INIT;
@@ -579,15 +570,13 @@ int cmd_explain(int argc, char **argv)
         status = cli_library_error(rc);
         goto done;
     }
+    size_t batch_rows = explainer_batch_rows(&ex, BATCH_ROWS);
     ws = calloc(a.threads, sizeof *ws);
-    x = malloc(sizeof *x * BATCH_ROWS * P);
-    contrib = malloc(sizeof *contrib * BATCH_ROWS * D * P);
-    se = malloc(sizeof *se * BATCH_ROWS * D * P);
-    pred = malloc(sizeof *pred * BATCH_ROWS * D);
-    rcs = malloc(sizeof *rcs * BATCH_ROWS);
-    msgs = malloc(sizeof *msgs * BATCH_ROWS);
-    order = malloc(sizeof *order * P);
-    if (!ws || !x || !contrib || !se || !pred || !rcs || !msgs || !order) {
+    x = malloc(sizeof *x * batch_rows * P);
+    rcs = malloc(sizeof *rcs * batch_rows);
+    msgs = malloc(sizeof *msgs * batch_rows);
+    if (!ws || !x || !rcs || !msgs ||
+        results_alloc(&res, &ex, batch_rows)) {
         fputs("explain: out of memory\n", stderr);
         status = EXIT_INTERNAL;
         goto done;
@@ -597,20 +586,23 @@ int cmd_explain(int argc, char **argv)
             status = cli_library_error(rc);
             goto done;
         }
-    if ((status = cli_output_open(&out, a.out_path)))
+    if ((status = sink_open(&sink, &a, &ex)))
         goto done;
-    const double *base = xpl_kernel_shap_base_values(ks);
+    sink_open_done = 1;
+
+    struct progress prog = { .on = !a.quiet && isatty(STDERR_FILENO) };
+    clock_gettime(CLOCK_MONOTONIC, &prog.start);
+    prog.last = prog.start;
     size_t first_row = 0;
     for (;;) {
         size_t n;
-        if ((rc = xpl_csv_reader_read(reader, x, BATCH_ROWS, &n))) {
+        if ((rc = xpl_csv_reader_read(reader, x, batch_rows, &n))) {
             status = cli_library_error(rc);
             break;
         }
         if (n == 0)
             break;
-        struct batch b = { ks, ws, x, n, first_row, P, D, contrib, se, pred,
-                           rcs, msgs, 0 };
+        struct batch b = { &ex, ws, x, n, &res, rcs, msgs, 0 };
         run_batch(&b, a.threads);
         for (size_t i = 0; i < n && status == EXIT_OK; i++) {
             if (rcs[i]) {
@@ -622,42 +614,44 @@ int cmd_explain(int argc, char **argv)
                              : EXIT_INPUT;
                 break;
             }
-            for (size_t d = 0; d < D; d++) {
-                if (a.class_index >= 0 && (size_t)a.class_index != d)
-                    continue;
-                const double *phi = contrib + (i * D + d) * P;
-                const double *s = se + (i * D + d) * P;
-                if (a.json)
-                    write_json(out.fp, model, first_row + i, d, base[d],
-                               pred[i * D + d], x + i * P, phi, s);
-                else
-                    write_text(out.fp, model, first_row + i, d, base[d],
-                               pred[i * D + d], x + i * P, phi, s, order);
-            }
+            status = emit_row(&sink, &ex, &res, x + i * P, i, first_row + i);
         }
         if (status != EXIT_OK)
             break;
         first_row += n;
+        progress_update(&prog, first_row, 0);
     }
-    if (status == EXIT_OK)
-        status = cli_output_commit(&out);
-    else
-        cli_output_abort(&out);
+    progress_update(&prog, first_row, 1);
+    if (status == EXIT_OK && first_row == 0 && importance) {
+        fprintf(stderr, "explain: %s: no data rows\n", a.rows_path);
+        status = EXIT_INPUT;
+    }
+    status = sink_finish(&sink, status);
+    sink_open_done = 0;
 done:
+    if (sink_open_done)
+        sink_finish(&sink, status ? status : EXIT_INTERNAL);
     if (ws)
         for (size_t t = 0; t < a.threads; t++)
             xpl_workspace_free(ws[t]);
     free(ws);
     free(x);
-    free(contrib);
-    free(se);
-    free(pred);
     free(rcs);
     free(msgs);
-    free(order);
+    results_free(&res);
     xpl_csv_reader_free(reader);
-    xpl_kernel_shap_free(ks);
+    explainer_close(&ex);
     xpl_dataset_free(bg);
     xpl_model_free(model);
     return status;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    return run(argc, argv, 0);
+}
+
+int cmd_importance(int argc, char **argv)
+{
+    return run(argc, argv, 1);
 }

@@ -11,12 +11,15 @@ static const char usage[] =
     "       explain COMMAND [options]\n"
     "\n"
     "Explain the predictions of tabular models. Without a command, explain\n"
-    "every row of ROWS.csv with Kernel SHAP over the background embedded in\n"
-    "MODEL (options: 'explain --method kernel-shap --help').\n"
+    "every row of ROWS.csv (SHAP by default: exact TreeSHAP or linear SHAP\n"
+    "where the model allows it, else Kernel SHAP; or LIME with --method\n"
+    "lime). Options: 'explain --method shap --help'.\n"
     "\n"
     "Commands:\n"
     "  predict MODEL ROWS.csv   predict every row (one line per row)\n"
     "  info MODEL               describe a model file\n"
+    "  importance MODEL DATA.csv  global feature importance (mean\n"
+    "                           |contribution|), as text, JSON, CSV or SVG\n"
     "  convert MODEL -o OUT.bin bundle a model (and a background sample and\n"
     "                           training statistics) into model.bin\n"
     "\n"
@@ -39,6 +42,7 @@ static const struct command commands[] = {
     { "predict", cmd_predict },
     { "info", cmd_info },
     { "convert", cmd_convert },
+    { "importance", cmd_importance },
 };
 
 /* Whatever the command printed to standard output (info, --help, the

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
+#include "explainers/tree_interv.h"
 #include "explainers/tree_shap.h"
 #include "models/model_internal.h"
 
@@ -17,6 +18,7 @@ struct xpl_tree_shap {
     double *bg;         /* n_bg * n_features, or NULL (path-dependent) */
     double *weights;    /* n_bg, normalised */
     size_t n_bg;
+    xpl__interv_plan interv; /* with a background */
     double *base_value; /* n_outputs */
 };
 
@@ -25,6 +27,7 @@ void xpl_tree_shap_free(xpl_tree_shap *ts)
     if (!ts)
         return;
     xpl__tree_shap_plan_free(&ts->plan);
+    xpl__interv_plan_free(&ts->interv);
     free(ts->bg);
     free(ts->weights);
     free(ts->base_value);
@@ -74,6 +77,9 @@ static int set_background(xpl_tree_shap *ts, const xpl_dataset *bg)
             ts->base_value[o] = s;
         }
     free(pred);
+    if (!rc)
+        rc = xpl__interv_plan_new(&ts->interv, ts->e, ts->bg, ts->weights, n,
+                                  XPL__INTERV_AUTO);
     return rc;
 }
 
@@ -140,7 +146,7 @@ int xpl_tree_shap_explain(const xpl_tree_shap *ts, xpl_workspace *ws,
     if (!ts || !x || !contrib)
         return xpl__error(XPL_EINVAL, "xpl_tree_shap_explain: NULL argument");
     const xpl__ensemble *e = ts->e;
-    size_t need = ts->bg ? xpl__tree_shap_interventional_scratch(e, &ts->plan)
+    size_t need = ts->bg ? xpl__interv_scratch(e, &ts->interv)
                          : xpl__tree_shap_scratch(e, &ts->plan);
     xpl_workspace *tmp = NULL;
     if (!ws) {
@@ -155,14 +161,47 @@ int xpl_tree_shap_explain(const xpl_tree_shap *ts, xpl_workspace *ws,
         return XPL_ENOMEM;
     }
     if (ts->bg)
-        xpl__tree_shap_interventional_row(e, &ts->plan, scratch, x, ts->bg,
-                                          ts->weights, ts->n_bg, contrib);
+        xpl__interv_row(e, &ts->interv, scratch, x, contrib);
     else
         xpl__tree_shap_row(e, &ts->plan, scratch, x, contrib);
     int rc = XPL_OK;
     if (prediction)
         /* base + contributions is the raw prediction up to rounding;
          * reporting the model's own value keeps the sum check honest. */
+        rc = xpl_model_predict(ts->model, ws, x, 1, XPL_OUTPUT_RAW,
+                               prediction);
+    xpl_workspace_free(tmp);
+    return rc;
+}
+
+int xpl_tree_shap_interactions(const xpl_tree_shap *ts, xpl_workspace *ws,
+                               const double *x, double *interactions,
+                               double *prediction)
+{
+    if (!ts || !x || !interactions)
+        return xpl__error(XPL_EINVAL,
+                          "xpl_tree_shap_interactions: NULL argument");
+    if (ts->bg)
+        return xpl__error(XPL_EUNSUPPORTED, "SHAP interaction values need "
+                          "a path-dependent explainer (built without a "
+                          "background)");
+    const xpl__ensemble *e = ts->e;
+    xpl_workspace *tmp = NULL;
+    if (!ws) {
+        int rc = xpl_workspace_new(&tmp);
+        if (rc)
+            return rc;
+        ws = tmp;
+    }
+    void *scratch = xpl__workspace_scratch(
+        ws, xpl__tree_interactions_scratch(e, &ts->plan));
+    if (!scratch) {
+        xpl_workspace_free(tmp);
+        return XPL_ENOMEM;
+    }
+    xpl__tree_interactions_row(e, &ts->plan, scratch, x, interactions);
+    int rc = XPL_OK;
+    if (prediction)
         rc = xpl_model_predict(ts->model, ws, x, 1, XPL_OUTPUT_RAW,
                                prediction);
     xpl_workspace_free(tmp);

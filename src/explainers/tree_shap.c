@@ -79,7 +79,10 @@ int xpl__tree_shap_plan_new(xpl__tree_shap_plan *plan, const xpl__ensemble *e)
                                      ? root_sum[k] / e->n_feeding[k]
                                      : root_sum[k]);
     }
-    return XPL_OK;
+    int rc = xpl__tree_shap_fast_new(&plan->fast, e, plan);
+    if (rc)
+        xpl__tree_shap_plan_free(plan);
+    return rc;
 }
 
 void xpl__tree_shap_plan_free(xpl__tree_shap_plan *plan)
@@ -88,6 +91,7 @@ void xpl__tree_shap_plan_free(xpl__tree_shap_plan *plan)
     free(plan->base_value);
     free(plan->out_scale);
     free(plan->icoef);
+    xpl__tree_shap_fast_free(plan->fast);
     memset(plan, 0, sizeof *plan);
 }
 
@@ -97,8 +101,10 @@ size_t xpl__tree_shap_scratch(const xpl__ensemble *e,
     /* Each level of the recursion copies the path (at most depth + 2
      * entries) after its parent's: a triangle of entries in all. */
     size_t d = plan->max_depth + 2;
-    return (d * (d + 1) / 2) * sizeof(xpl__path_elem)
-           + e->n_features * sizeof(double);
+    size_t ref = (d * (d + 1) / 2) * sizeof(xpl__path_elem)
+                 + e->n_features * sizeof(double);
+    size_t fast = xpl__tree_shap_fast_scratch(e, plan->fast);
+    return ref > fast ? ref : fast;
 }
 
 /* ------------------------------------------------------------- recursion */
@@ -177,8 +183,9 @@ static void recurse(struct walk *w, uint32_t node, xpl__path_elem *parent,
     recurse(w, cold, m, len, in_zero * cold_frac, 0, f);
 }
 
-void xpl__tree_shap_row(const xpl__ensemble *e, const xpl__tree_shap_plan *plan,
-                        void *scratch, const double *x, double *phi)
+void xpl__tree_shap_row_reference(const xpl__ensemble *e,
+                                  const xpl__tree_shap_plan *plan,
+                                  void *scratch, const double *x, double *phi)
 {
     size_t m = e->n_features, k_out = e->n_outputs;
     size_t d = plan->max_depth + 2;
@@ -212,4 +219,10 @@ void xpl__tree_shap_row(const xpl__ensemble *e, const xpl__tree_shap_plan *plan,
                     for (size_t j = 0; j < m; j++)
                         phi[k * m + j] = NAN;
     }
+}
+
+void xpl__tree_shap_row(const xpl__ensemble *e, const xpl__tree_shap_plan *plan,
+                        void *scratch, const double *x, double *phi)
+{
+    xpl__tree_shap_fast_row(e, plan->fast, scratch, x, phi);
 }

@@ -8,6 +8,10 @@
 
 #include "models/trees.h"
 
+/* Quadrature tables of the fast path-dependent TreeSHAP
+ * (tree_shap_fast.c); opaque. */
+typedef struct xpl__tree_shap_fast xpl__tree_shap_fast;
+
 /* Per-ensemble data TreeSHAP needs beyond the model: each node's
  * cover-weighted mean of the leaves below (the expected value of the
  * subtree), per value slot. Immutable once built. */
@@ -18,21 +22,42 @@ typedef struct xpl__tree_shap_plan {
                             when the ensemble averages */
     double *icoef;       /* (max_depth+1)^2 interventional leaf weights */
     size_t max_depth;
+    xpl__tree_shap_fast *fast; /* per-node tables of xpl__tree_shap_row */
 } xpl__tree_shap_plan;
 
 int xpl__tree_shap_plan_new(xpl__tree_shap_plan *plan, const xpl__ensemble *e);
 void xpl__tree_shap_plan_free(xpl__tree_shap_plan *plan);
 
-/* Scratch bytes xpl__tree_shap_row needs. */
+/* Scratch bytes xpl__tree_shap_row (and the reference) need. */
 size_t xpl__tree_shap_scratch(const xpl__ensemble *e,
                               const xpl__tree_shap_plan *plan);
 
 /* Contributions of one row: phi is n_outputs * n_features (row per output),
  * overwritten. base_value + sum of phi equals the raw prediction. A missing
  * value reaching a split of a tree without default directions makes that
- * output's contributions NaN (the prediction is NaN too). */
+ * output's contributions NaN (the prediction is NaN too). Computed by
+ * Gauss-Legendre quadrature over the trees' nodes (tree_shap_fast.c). */
 void xpl__tree_shap_row(const xpl__ensemble *e, const xpl__tree_shap_plan *plan,
                         void *scratch, const double *x, double *phi);
+
+/* The same values by the recursion of Algorithm 2 (O(leaves depth^2) per
+ * tree): the tests' reference for xpl__tree_shap_row. */
+void xpl__tree_shap_row_reference(const xpl__ensemble *e,
+                                  const xpl__tree_shap_plan *plan,
+                                  void *scratch, const double *x, double *phi);
+
+/* The fast path's tables (built by xpl__tree_shap_plan_new from the plan's
+ * node means and scales), its scratch, its row, and its number of
+ * quadrature points (exact for the ensemble's paths). */
+int xpl__tree_shap_fast_new(xpl__tree_shap_fast **out, const xpl__ensemble *e,
+                            const xpl__tree_shap_plan *plan);
+void xpl__tree_shap_fast_free(xpl__tree_shap_fast *f);
+size_t xpl__tree_shap_fast_scratch(const xpl__ensemble *e,
+                                   const xpl__tree_shap_fast *f);
+void xpl__tree_shap_fast_row(const xpl__ensemble *e,
+                             const xpl__tree_shap_fast *f, void *scratch,
+                             const double *x, double *phi);
+size_t xpl__tree_shap_fast_points(const xpl__tree_shap_fast *f);
 
 /* Interventional TreeSHAP: exact Shapley values of the game
  * v(S) = sum_b w_b f(x_S, bg_b,notS) of a tree ensemble's raw output (the
@@ -53,5 +78,18 @@ void xpl__tree_shap_interventional_row(const xpl__ensemble *e,
                                        const double *bg,
                                        const double *weights, size_t n_bg,
                                        double *phi);
+
+/* SHAP interaction values of path-dependent TreeSHAP (as XGBoost's
+ * pred_interactions): inter is n_outputs matrices of (M+1) x (M+1), M =
+ * n_features, overwritten. Entry (i, j), i != j < M, is half the
+ * difference of phi_j between the games with i present and with i absent;
+ * (i, i) is phi_i minus the rest of row i, so row i sums to phi_i; (M, M)
+ * is the base value, the rest of row and column M is 0. Features no tree
+ * splits on cost nothing. NaN as for xpl__tree_shap_row. */
+size_t xpl__tree_interactions_scratch(const xpl__ensemble *e,
+                                      const xpl__tree_shap_plan *plan);
+void xpl__tree_interactions_row(const xpl__ensemble *e,
+                                const xpl__tree_shap_plan *plan,
+                                void *scratch, const double *x, double *inter);
 
 #endif

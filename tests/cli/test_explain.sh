@@ -1,5 +1,5 @@
 #!/bin/sh
-# CLI behaviour of `explain [--method M] MODEL ROWS.csv` (Kernel SHAP):
+# CLI behaviour of `explain --method kernel-shap MODEL ROWS.csv`:
 # JSON Lines and text output, options, determinism across threads and row
 # order, exit codes and error messages. TAP.
 # Needs EXPLAIN (the binary) and XPL_SOURCE_ROOT in the environment.
@@ -34,11 +34,11 @@ head -4 "$data/wine.csv" >"$tmp/w3.csv"
 
 # --- help and the main form
 run 0 --help && out_has "explain \[--method M\] MODEL ROWS.csv" && ok "--help shows the main form" || not_ok "--help shows the main form"
-run 0 --method kernel-shap --help && out_has "Usage: explain \[--method kernel-shap|shap\]" && out_has "--nsamples" &&
+run 0 --method kernel-shap --help && out_has "Usage: explain \[--method M\]" && out_has "--nsamples" &&
     ok "explain --method kernel-shap --help" || not_ok "explain --method kernel-shap --help"
 
 # --- JSON Lines: one object per row, in input order, exact for 10 features
-run 0 "$models/diabetes_linear.bin" "$tmp/d5.csv" &&
+run 0 --method kernel-shap "$models/diabetes_linear.bin" "$tmp/d5.csv" &&
     [ "$(wc -l <"$tmp/out")" -eq 5 ] &&
     [ "$(cut -c1-60 "$tmp/out" | head -1)" = '{"row":0,"output":0,"method":"kernel-shap","base_value":151.' ] &&
     [ "$(grep -c '"method":"kernel-shap"' "$tmp/out")" -eq 5 ] &&
@@ -50,9 +50,9 @@ run 0 "$models/diabetes_linear.bin" "$tmp/d5.csv" &&
 grep -o '"std_error":[^,}]*' "$tmp/out" | sort -u >"$tmp/se"
 [ "$(cat "$tmp/se")" = '"std_error":0' ] && ok "json: exact mode has zero std errors" || not_ok "json: exact mode has zero std errors"
 cp "$tmp/out" "$tmp/d5.json"
-run 0 --method shap "$models/diabetes_linear.bin" "$tmp/d5.csv" && cmp -s "$tmp/out" "$tmp/d5.json" &&
-    ok "--method shap runs kernel-shap" || not_ok "--method shap runs kernel-shap"
-run 0 "$models/diabetes_linear.bin" - <"$tmp/d5.csv" && cmp -s "$tmp/out" "$tmp/d5.json" &&
+run 0 --method kernel-shap --nsamples 0 "$models/diabetes_linear.bin" "$tmp/d5.csv" && cmp -s "$tmp/out" "$tmp/d5.json" &&
+    ok "--nsamples 0 is the default budget" || not_ok "--nsamples 0 is the default budget"
+run 0 --method kernel-shap "$models/diabetes_linear.bin" - <"$tmp/d5.csv" && cmp -s "$tmp/out" "$tmp/d5.json" &&
     ok "rows from standard input" || not_ok "rows from standard input"
 
 # --- sampled mode: 30 features, std errors, determinism
@@ -92,14 +92,14 @@ run 0 "$models/breast_cancer_xgb.json" "$tmp/bc8.csv" --background "$data/breast
     --model-output probability --nsamples 200 && ok "probability output, sampled background" || not_ok "probability output, sampled background"
 
 # --- multi-output models and --class
-run 0 "$models/wine_logistic.bin" "$tmp/w3.csv" && [ "$(wc -l <"$tmp/out")" -eq 9 ] &&
+run 0 --method kernel-shap "$models/wine_logistic.bin" "$tmp/w3.csv" && [ "$(wc -l <"$tmp/out")" -eq 9 ] &&
     [ "$(grep -c '"output":2' "$tmp/out")" -eq 3 ] && ok "wine: one line per row and class" || not_ok "wine: one line per row and class"
-run 0 "$models/wine_logistic.bin" "$tmp/w3.csv" --class 1 && [ "$(wc -l <"$tmp/out")" -eq 3 ] &&
+run 0 --method kernel-shap "$models/wine_logistic.bin" "$tmp/w3.csv" --class 1 && [ "$(wc -l <"$tmp/out")" -eq 3 ] &&
     [ "$(grep -c '"output":1' "$tmp/out")" -eq 3 ] && ok "--class 1" || not_ok "--class 1"
 run 1 "$models/wine_logistic.bin" "$tmp/w3.csv" --class 3 && err_has "3 outputs" && ok "--class out of range" || not_ok "--class out of range"
 
 # --- text format
-run 0 --format text "$models/diabetes_linear.bin" "$tmp/d5.csv" && out_has "^row 0 (kernel-shap, exact)" &&
+run 0 --method kernel-shap --format text "$models/diabetes_linear.bin" "$tmp/d5.csv" && out_has "^row 0 (kernel-shap, exact)" &&
     out_has "base value" && out_has "prediction" && out_has "sum of contributions" &&
     awk '/^row 0/{f=1; next} f && /^  [a-z]/ && $1 != "feature" && $1 != "base" {print $3} /^  base/{exit}' "$tmp/out" |
         sed 's/^[+-]//' | awk 'NR > 1 && $1 > prev { bad = 1 } { prev = $1 } END { exit bad }' &&
@@ -107,12 +107,12 @@ run 0 --format text "$models/diabetes_linear.bin" "$tmp/d5.csv" && out_has "^row
 
 # --- missing values print as null
 head -12 "$data/diabetes_missing.csv" >"$tmp/dm.csv"
-run 0 "$models/diabetes_missing_xgb.json" "$tmp/dm.csv" --background "$data/diabetes_missing.csv" --background-size 10 &&
+run 0 --method kernel-shap "$models/diabetes_missing_xgb.json" "$tmp/dm.csv" --background "$data/diabetes_missing.csv" --background-size 10 &&
     out_has '"value":null' && [ "$(efficiency "$tmp/out" | awk '{print ($1 <= 1e-10)}')" = 1 ] &&
     ok "missing values are null" || not_ok "missing values are null"
 
 # --- -o: atomic
-run 0 -o "$tmp/res.json" "$models/diabetes_linear.bin" "$tmp/d5.csv" && cmp -s "$tmp/res.json" "$tmp/d5.json" &&
+run 0 --method kernel-shap -o "$tmp/res.json" "$models/diabetes_linear.bin" "$tmp/d5.csv" && cmp -s "$tmp/res.json" "$tmp/d5.json" &&
     [ ! -s "$tmp/out" ] && ok "-o writes the file" || not_ok "-o writes the file"
 sed '4s/^[^,]*,/59x,/' "$tmp/d5.csv" >"$tmp/bad.csv"
 echo "keep me" >"$tmp/keep.json"
@@ -124,17 +124,17 @@ run 2 -o "$tmp/keep.json" "$models/diabetes_linear.bin" "$tmp/bad.csv" && err_ha
 run 1 "$models/diabetes_linear.bin" && err_has "expected MODEL and ROWS.csv, got 1 argument" && ok "missing ROWS" || not_ok "missing ROWS"
 run 1 explian && err_has "unknown command 'explian'" && ok "a lone word is an unknown command" || not_ok "a lone word is an unknown command"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" extra && err_has "expected MODEL and ROWS.csv" && ok "extra argument" || not_ok "extra argument"
-run 1 --method lime "$models/diabetes_linear.bin" "$tmp/d5.csv" && err_has "'kernel-shap' or 'shap'" && ok "bad --method" || not_ok "bad --method"
+run 1 --method kernal-shap "$models/diabetes_linear.bin" "$tmp/d5.csv" && err_has "'linear-shap' or 'lime'" && ok "bad --method" || not_ok "bad --method"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --nsamples 1 && err_has "nsamples" && err_has "explain --help" && ok "--nsamples 1" || not_ok "--nsamples 1"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --sampler bogus && err_has "'xplain', 'shap' or 'leverage'" && ok "bad --sampler" || not_ok "bad --sampler"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --l1 top:0 && err_has "top:K" && ok "bad --l1" || not_ok "bad --l1"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --tolerance -1 && err_has "tolerance" && ok "bad --tolerance" || not_ok "bad --tolerance"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --threads 0 && err_has "threads" && ok "bad --threads" || not_ok "bad --threads"
-run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --format xml && err_has "'json' or 'text'" && ok "bad --format" || not_ok "bad --format"
+run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --format xml && err_has "'csv' or 'svg'" && ok "bad --format" || not_ok "bad --format"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --model-output probability && err_has "classifier" && ok "probability of a regression" || not_ok "probability of a regression"
 run 1 "$models/breast_cancer_logistic.bin" "$tmp/bc8.csv" --link logit && err_has "logit link needs probabilities" &&
     ok "logit link on margins" || not_ok "logit link on margins"
-run 1 "$models/diabetes_xgb.json" "$tmp/d5.csv" && err_has "no embedded background" && err_has "--background" &&
+run 1 --method kernel-shap "$models/diabetes_xgb.json" "$tmp/d5.csv" && err_has "no embedded background" && err_has "--background" &&
     ok "no background" || not_ok "no background"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --background-size 5 && err_has "need --background" &&
     ok "--background-size without --background" || not_ok "--background-size without --background"

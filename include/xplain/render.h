@@ -1,0 +1,210 @@
+/*
+ * xplain rendering: explanations as JSON Lines, CSV, text tables and SVG
+ * charts, and global feature importance over many rows.
+ *
+ * Every renderer reads a borrowed view of one explanation (xpl_explanation):
+ * it works with any explainer and copies nothing it keeps. Writers take a
+ * FILE * and return XPL_OK, XPL_EINVAL (a NULL or inconsistent argument,
+ * nothing written) or XPL_EIO (ferror() was set on the stream, checked after
+ * writing). The bytes written depend only on the arguments: no locale, clock
+ * or address leaks into them, so outputs can be compared with golden files.
+ * Formats are documented in docs/output.md.
+ *
+ * Conventions are those of <xplain/xplain.h>, which this header includes.
+ */
+#ifndef XPLAIN_RENDER_H
+#define XPLAIN_RENDER_H
+
+#include <stdio.h>
+#include <xplain/xplain.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ----------------------------------------------------------- the view */
+
+/** One explained (row, output): every pointer is borrowed and only read
+ *  during the call. Unused optional members are NULL (arrays) or NAN. */
+typedef struct xpl_explanation {
+    size_t row;                    /**< 0-based input row */
+    size_t output;                 /**< model output (class) explained */
+    size_t n_outputs;              /**< outputs of the model (text shows
+                                        "output k" when > 1) */
+    const char *method;            /**< "kernel-shap", "tree-shap",
+                                        "linear-shap", "lime" */
+    size_t n_features;
+    const char *const *names;      /**< n_features feature names (UTF-8) */
+    const double *values;          /**< n_features inputs, NaN = missing */
+    const double *contributions;   /**< n_features */
+    const double *std_errors;      /**< n_features, or NULL (exact methods) */
+    double base_value;             /**< expected output; for LIME the
+                                        intercept */
+    double prediction;             /**< the model's output for the row */
+    /* LIME only (method "lime"): NULL / NAN otherwise */
+    const char *const *conditions; /**< n_features labels ("age <= 30.00")
+                                        or NULL */
+    const unsigned char *selected; /**< n_features 0/1 or NULL */
+    double intercept, score, local_prediction;
+    /** SHAP interaction values, (n_features+1)^2 row-major, index
+     *  n_features = bias, or NULL */
+    const double *interactions;
+} xpl_explanation;
+
+/* ------------------------------------------------------------ options */
+
+/** Chart kinds for the SVG renderers. */
+typedef enum xpl_chart {
+    XPL_CHART_BAR = 0,       /**< horizontal bars, sorted (default) */
+    XPL_CHART_WATERFALL = 1, /**< per row: path from base value to prediction */
+    XPL_CHART_BEESWARM = 2   /**< importance only: one dot per row and feature */
+} xpl_chart;
+
+/** Options of the text and SVG renderers. Initialise with
+ *  XPL_RENDER_OPTIONS_INIT and change what you need. */
+typedef struct xpl_render_options {
+    unsigned version;  /**< XPL_RENDER_OPTIONS_VERSION */
+    /** Features shown, largest |contribution| first; the rest are summed
+     *  into one "other N features" line. 0 (default) shows all. A single
+     *  leftover feature is shown itself rather than as "other 1 feature". */
+    size_t top_k;
+    int color;         /**< text: 1 = ANSI colours (default 0). The caller
+                            decides, e.g. isatty() and no NO_COLOR. */
+    xpl_chart chart;   /**< SVG chart kind (default XPL_CHART_BAR) */
+    const char *title; /**< SVG title (UTF-8), or NULL for a generated one */
+} xpl_render_options;
+
+#define XPL_RENDER_OPTIONS_VERSION 1u
+#define XPL_RENDER_OPTIONS_INIT \
+    { XPL_RENDER_OPTIONS_VERSION, 0, 0, XPL_CHART_BAR, NULL }
+
+/* --------------------------------------------------- per-row renderers */
+
+/**
+ * Write one JSON Lines object (one line, ending in '\n'):
+ * {"row","output","method","base_value","prediction",["intercept","score",
+ * "local_prediction",]"features":[{"name","value","contribution",
+ * ["std_error",]["condition",]["selected"]}...][,"interactions":[[...]]]}.
+ * std_error only when std_errors != NULL; the LIME keys when method is
+ * "lime"; condition / selected when their arrays are not NULL. Numbers are
+ * %.17g (round-trip exact) with '.' whatever the locale; NaN and infinities
+ * are null. All features, in the model's order.
+ */
+XPL_API int xpl_render_json(FILE *fp, const xpl_explanation *e);
+
+/**
+ * Write a text table: features sorted by |contribution| (top_k, then
+ * "other N features"), each with its value, contribution, standard error
+ * (if any) and a proportional bar; then the base value, the prediction and
+ * the sum check. For LIME, the selected features with their conditions, then
+ * the intercept, local prediction, prediction and score. With opts->color,
+ * ANSI colours (red positive, blue negative).
+ *
+ * @param[in] ws  scratch of the calling thread (sorting space), or NULL to
+ *                allocate temporary memory for this call
+ * @return XPL_OK, XPL_EINVAL, XPL_ENOMEM, XPL_EIO.
+ */
+XPL_API int xpl_render_text(FILE *fp, const xpl_explanation *e,
+                            const xpl_render_options *opts,
+                            xpl_workspace *ws);
+
+/** CSV header: row,output,method,base_value,prediction, then one column per
+ *  feature name (RFC 4180 quoting), '\n' line ends. */
+XPL_API int xpl_render_csv_header(FILE *fp, const xpl_explanation *e);
+
+/** One CSV line for e: the columns of xpl_render_csv_header, numbers %.17g,
+ *  non-finite numbers as empty cells. */
+XPL_API int xpl_render_csv_row(FILE *fp, const xpl_explanation *e);
+
+/* ----------------------------------------------------------------- SVG */
+
+/** An SVG document being assembled: charts are stacked top to bottom and
+ *  the file is written by xpl_render_svg_end (the total height goes first,
+ *  so the charts are held in memory until then). One thread at a time. */
+typedef struct xpl_svg xpl_svg;
+
+/** Start a document. opts (copied; NULL for defaults) sets the chart kind,
+ *  top_k and the document title. XPL_EINVAL for a bad version or a chart
+ *  kind other than bar or waterfall. */
+XPL_API int xpl_render_svg_begin(xpl_svg **out,
+                                 const xpl_render_options *opts);
+
+/** Append the chart of one explanation (bar: sorted contributions labelled
+ *  "feature = value"; waterfall: the path from the base value to the
+ *  prediction). XPL_EINVAL, XPL_ENOMEM. */
+XPL_API int xpl_render_svg_chart(xpl_svg *svg, const xpl_explanation *e);
+
+/** Write the document (standalone SVG 1.1) to fp. May be called more than
+ *  once. XPL_EINVAL if no chart was added, XPL_EIO. */
+XPL_API int xpl_render_svg_end(const xpl_svg *svg, FILE *fp);
+
+/** Release a document. NULL-safe. */
+XPL_API void xpl_render_svg_free(xpl_svg *svg);
+
+/** Convenience: a document of the n explanations e[0..n-1] (one chart
+ *  each), written to fp. */
+XPL_API int xpl_render_svg(FILE *fp, const xpl_explanation *e, size_t n,
+                           const xpl_render_options *opts);
+
+/* --------------------------------------------------- global importance */
+
+/** Accumulates explanations of many rows: per output and feature, the mean
+ *  |contribution| and mean contribution over all rows added (non-finite
+ *  contributions skipped), and for the beeswarm a uniform sample of at most
+ *  XPL_IMPORTANCE_SAMPLE_ROWS rows (values and contributions as float),
+ *  chosen by a reservoir with a fixed seed: the same rows added in the same
+ *  order give the same sample. Memory is bounded whatever the row count. */
+typedef struct xpl_importance xpl_importance;
+
+#define XPL_IMPORTANCE_SAMPLE_ROWS ((size_t)2000)
+
+/** New accumulator for a model with n_features features (names copied) and
+ *  n_outputs outputs. XPL_EINVAL, XPL_ELIMIT, XPL_ENOMEM. */
+XPL_API int xpl_importance_new(xpl_importance **out, size_t n_features,
+                               size_t n_outputs, const char *const *names);
+
+/** Release an accumulator. NULL-safe. */
+XPL_API void xpl_importance_free(xpl_importance *imp);
+
+/** Add one explanation. XPL_EINVAL if e->n_features or e->output does not
+ *  match; XPL_ENOMEM (the sample grows on demand). Not thread-safe: add
+ *  from one thread, in input order, for deterministic samples. */
+XPL_API int xpl_importance_add(xpl_importance *imp, const xpl_explanation *e);
+
+/** Rows added for `output` (0 if out of range). */
+XPL_API uint64_t xpl_importance_n_rows(const xpl_importance *imp,
+                                       size_t output);
+
+/** Mean |contribution| (mean_abs) and mean contribution (mean, or NULL) of
+ *  every feature for `output`, n_features values each, model order. NaN
+ *  for a feature with no finite contribution. XPL_EINVAL. */
+XPL_API int xpl_importance_values(const xpl_importance *imp, size_t output,
+                                  double *mean_abs, double *mean);
+
+/** Text: per output, features sorted by mean |contribution| (top_k, then
+ *  "other N features"), with a bar each. XPL_EINVAL, XPL_ENOMEM, XPL_EIO. */
+XPL_API int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
+                                       const xpl_render_options *opts);
+
+/** JSON Lines, one object per output: {"output","method","rows",
+ *  "features":[{"name","mean_abs_contribution","mean_contribution"}...]}
+ *  in model order. */
+XPL_API int xpl_importance_render_json(FILE *fp, const xpl_importance *imp);
+
+/** CSV: header output,feature,rows,mean_abs_contribution,mean_contribution,
+ *  then one line per (output, feature) in model order. */
+XPL_API int xpl_importance_render_csv(FILE *fp, const xpl_importance *imp);
+
+/** SVG, one chart per output stacked in one document: XPL_CHART_BAR (mean
+ *  |contribution|, sorted) or XPL_CHART_BEESWARM (shap's summary plot over
+ *  the sampled rows: x = contribution, colour = feature value from low
+ *  (blue) to high (red), dots piled up where they are dense). XPL_EINVAL
+ *  (waterfall, no rows added), XPL_ENOMEM, XPL_EIO. */
+XPL_API int xpl_importance_render_svg(FILE *fp, const xpl_importance *imp,
+                                      const xpl_render_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XPLAIN_RENDER_H */

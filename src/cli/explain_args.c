@@ -1,0 +1,397 @@
+#include "explain_args.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *explain_method_name(enum explain_method m)
+{
+    switch (m) {
+    case METHOD_KERNEL_SHAP: return "kernel-shap";
+    case METHOD_TREE_SHAP: return "tree-shap";
+    case METHOD_LINEAR_SHAP: return "linear-shap";
+    case METHOD_LIME: return "lime";
+    case METHOD_SHAP: break;
+    }
+    return "shap";
+}
+
+static int parse_double(const char *s, double *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Index of `s` in the NULL-terminated `names`, or -1. */
+static int pick(const char *s, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+enum {
+    O_METHOD = 256, O_BG, O_BG_SIZE, O_BG_METHOD, O_NSAMPLES, O_SAMPLER,
+    O_TOL, O_SEED, O_THREADS, O_CLASS, O_OUTPUT_KIND, O_LINK, O_L1,
+    O_FORMAT, O_NO_HEADER, O_DELIM, O_TOP, O_CHART, O_INTERACTIONS,
+    O_NUM_SAMPLES, O_NUM_FEATURES, O_DISCRETIZER, O_KERNEL_WIDTH,
+    O_SELECTION, O_CATEGORICAL, O_REPEATS, O_AROUND
+};
+
+static const struct option options[] = {
+    { "method", required_argument, NULL, O_METHOD },
+    { "background", required_argument, NULL, O_BG },
+    { "background-size", required_argument, NULL, O_BG_SIZE },
+    { "background-method", required_argument, NULL, O_BG_METHOD },
+    { "nsamples", required_argument, NULL, O_NSAMPLES },
+    { "sampler", required_argument, NULL, O_SAMPLER },
+    { "tolerance", required_argument, NULL, O_TOL },
+    { "seed", required_argument, NULL, O_SEED },
+    { "threads", required_argument, NULL, O_THREADS },
+    { "class", required_argument, NULL, O_CLASS },
+    { "model-output", required_argument, NULL, O_OUTPUT_KIND },
+    { "link", required_argument, NULL, O_LINK },
+    { "l1", required_argument, NULL, O_L1 },
+    { "format", required_argument, NULL, O_FORMAT },
+    { "no-header", no_argument, NULL, O_NO_HEADER },
+    { "delimiter", required_argument, NULL, O_DELIM },
+    { "top", required_argument, NULL, O_TOP },
+    { "chart", required_argument, NULL, O_CHART },
+    { "interactions", no_argument, NULL, O_INTERACTIONS },
+    { "num-samples", required_argument, NULL, O_NUM_SAMPLES },
+    { "num-features", required_argument, NULL, O_NUM_FEATURES },
+    { "discretizer", required_argument, NULL, O_DISCRETIZER },
+    { "kernel-width", required_argument, NULL, O_KERNEL_WIDTH },
+    { "feature-selection", required_argument, NULL, O_SELECTION },
+    { "categorical", required_argument, NULL, O_CATEGORICAL },
+    { "repeats", required_argument, NULL, O_REPEATS },
+    { "sample-around-instance", no_argument, NULL, O_AROUND },
+    { "output", required_argument, NULL, 'o' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static const char *const method_names[] = {
+    "shap", "kernel-shap", "tree-shap", "linear-shap", "lime", NULL
+};
+static const char *const format_names[] = {
+    "json", "text", "csv", "svg", NULL
+};
+
+/* One option; returns EXIT_OK, EXIT_USAGE or -1 (--help). */
+static int parse_one(int c, struct explain_args *a,
+                     const char *const *usage,
+                     int *size_given, int *format_given, int *chart_given,
+                     char **argv)
+{
+    size_t n;
+    uint64_t u;
+    double d;
+    int i;
+    switch (c) {
+    case O_METHOD:
+        if ((i = pick(optarg, method_names)) < 0)
+            return cli_usage_error(NULL, "--method must be 'shap', "
+                                   "'kernel-shap', 'tree-shap', "
+                                   "'linear-shap' or 'lime', not '%s'",
+                                   optarg);
+        a->method = (enum explain_method)i;
+        break;
+    case O_BG: a->background_path = optarg; break;
+    case O_BG_SIZE:
+        if (cli_parse_size(optarg, &a->background_size) ||
+            a->background_size == 0)
+            return cli_usage_error(NULL, "--background-size must be a "
+                                   "positive integer, not '%s'", optarg);
+        *size_given = 1;
+        break;
+    case O_BG_METHOD:
+        if ((i = pick(optarg, (const char *const[]){ "sample", "kmeans",
+                                                     NULL })) < 0)
+            return cli_usage_error(NULL, "--background-method must be "
+                                   "'sample' or 'kmeans', not '%s'", optarg);
+        a->kmeans = i;
+        *size_given = 1;
+        break;
+    case O_NSAMPLES:
+        if (cli_parse_size(optarg, &n) || n == 1)
+            return cli_usage_error(NULL, "--nsamples must be 0 (auto) or an "
+                                   "integer >= 2, not '%s'", optarg);
+        a->ks.nsamples = n;
+        a->kernel_only = "--nsamples";
+        break;
+    case O_SAMPLER:
+        if ((i = pick(optarg, (const char *const[]){ "xplain", "shap",
+                                                     "leverage", NULL })) < 0)
+            return cli_usage_error(NULL, "--sampler must be 'xplain', "
+                                   "'shap' or 'leverage', not '%s'", optarg);
+        a->ks.sampler = i == 0   ? XPL_KS_SAMPLER_XPLAIN
+                        : i == 1 ? XPL_KS_SAMPLER_SHAP
+                                 : XPL_KS_SAMPLER_LEVERAGE;
+        a->kernel_only = "--sampler";
+        break;
+    case O_TOL:
+        if (parse_double(optarg, &d) || d < 0)
+            return cli_usage_error(NULL, "--tolerance must be a number >= 0, "
+                                   "not '%s'", optarg);
+        a->ks.tolerance = d;
+        a->kernel_only = "--tolerance";
+        break;
+    case O_SEED:
+        if (cli_parse_u64(optarg, &u))
+            return cli_usage_error(NULL, "--seed must be a non-negative "
+                                   "integer, not '%s'", optarg);
+        a->ks.seed = u;
+        a->lime.seed = u;
+        break;
+    case O_THREADS:
+        if (cli_parse_size(optarg, &n) || n == 0 || n > 1024)
+            return cli_usage_error(NULL, "--threads must be an integer from 1 "
+                                   "to 1024, not '%s'", optarg);
+        a->threads = n;
+        break;
+    case O_CLASS:
+        if (cli_parse_size(optarg, &n) || n > 65535)
+            return cli_usage_error(NULL, "--class must be a non-negative "
+                                   "integer (the 0-based output), not '%s'",
+                                   optarg);
+        a->class_index = (long)n;
+        break;
+    case O_OUTPUT_KIND:
+        if ((i = pick(optarg, (const char *const[]){ "raw", "probability",
+                                                     "response", NULL })) < 0)
+            return cli_usage_error(NULL, "--model-output must be 'raw', "
+                                   "'probability' or 'response', not '%s'",
+                                   optarg);
+        a->ks.model_output = i == 0   ? XPL_OUTPUT_RAW
+                             : i == 1 ? XPL_OUTPUT_PROBABILITY
+                                      : XPL_OUTPUT_RESPONSE;
+        a->lime.model_output = (int)a->ks.model_output;
+        a->model_output_given = 1;
+        break;
+    case O_LINK:
+        if ((i = pick(optarg, (const char *const[]){ "identity", "logit",
+                                                     NULL })) < 0)
+            return cli_usage_error(NULL, "--link must be 'identity' or "
+                                   "'logit', not '%s'", optarg);
+        a->ks.link = i ? XPL_LINK_LOGIT : XPL_LINK_IDENTITY;
+        a->kernel_only = "--link";
+        break;
+    case O_L1:
+        if (strcmp(optarg, "none") == 0) {
+            a->ks.l1_reg = XPL_L1_NONE;
+        } else if (strcmp(optarg, "aic") == 0) {
+            a->ks.l1_reg = XPL_L1_AIC;
+        } else if (strcmp(optarg, "bic") == 0) {
+            a->ks.l1_reg = XPL_L1_BIC;
+        } else if (strncmp(optarg, "top:", 4) == 0 &&
+                   !cli_parse_size(optarg + 4, &n) && n > 0) {
+            a->ks.l1_reg = XPL_L1_TOP_K;
+            a->ks.l1_top_k = n;
+        } else {
+            return cli_usage_error(NULL, "--l1 must be 'none', 'aic', 'bic' "
+                                   "or 'top:K' with K >= 1, not '%s'",
+                                   optarg);
+        }
+        a->kernel_only = "--l1";
+        break;
+    case O_FORMAT:
+        if ((i = pick(optarg, format_names)) < 0)
+            return cli_usage_error(NULL, "--format must be 'json', 'text', "
+                                   "'csv' or 'svg', not '%s'", optarg);
+        a->format = (enum explain_format)i;
+        *format_given = 1;
+        break;
+    case O_NO_HEADER: a->has_header = 0; break;
+    case O_DELIM:
+        if (strlen(optarg) != 1)
+            return cli_usage_error(NULL, "--delimiter takes one character, "
+                                   "not '%s'", optarg);
+        a->delimiter = optarg[0];
+        break;
+    case O_TOP:
+        if (cli_parse_size(optarg, &n))
+            return cli_usage_error(NULL, "--top must be a non-negative "
+                                   "integer (0 shows every feature), not "
+                                   "'%s'", optarg);
+        a->render.top_k = n;
+        break;
+    case O_CHART:
+        if ((i = pick(optarg, (const char *const[]){ "bar", "waterfall",
+                                                     "beeswarm", NULL })) < 0)
+            return cli_usage_error(NULL, "--chart must be 'bar', 'waterfall' "
+                                   "or 'beeswarm', not '%s'", optarg);
+        a->render.chart = i == 0   ? XPL_CHART_BAR
+                          : i == 1 ? XPL_CHART_WATERFALL
+                                   : XPL_CHART_BEESWARM;
+        *chart_given = 1;
+        break;
+    case 'q': a->quiet = 1; break;
+    case O_INTERACTIONS: a->interactions = 1; break;
+    case O_NUM_SAMPLES:
+        if (cli_parse_size(optarg, &n) || n < 2)
+            return cli_usage_error(NULL, "--num-samples must be an integer "
+                                   ">= 2, not '%s'", optarg);
+        a->lime.num_samples = n;
+        a->lime_only = "--num-samples";
+        break;
+    case O_NUM_FEATURES:
+        if (cli_parse_size(optarg, &n) || n == 0)
+            return cli_usage_error(NULL, "--num-features must be a positive "
+                                   "integer, not '%s'", optarg);
+        a->lime.num_features = n;
+        a->lime_only = "--num-features";
+        break;
+    case O_DISCRETIZER:
+        if ((i = pick(optarg, (const char *const[]){ "quartile", "decile",
+                                                     "none", NULL })) < 0)
+            return cli_usage_error(NULL, "--discretizer must be 'quartile', "
+                                   "'decile' or 'none', not '%s'", optarg);
+        a->lime.discretizer = i == 0   ? XPL_LIME_QUARTILE
+                              : i == 1 ? XPL_LIME_DECILE
+                                       : XPL_LIME_NONE;
+        a->lime_only = "--discretizer";
+        break;
+    case O_KERNEL_WIDTH:
+        if (parse_double(optarg, &d) || !(d > 0))
+            return cli_usage_error(NULL, "--kernel-width must be a number "
+                                   "> 0, not '%s'", optarg);
+        a->lime.kernel_width = d;
+        a->lime_only = "--kernel-width";
+        break;
+    case O_SELECTION:
+        if ((i = pick(optarg, (const char *const[]){
+                 "auto", "forward", "highest-weights", "lasso-path", "none",
+                 NULL })) < 0)
+            return cli_usage_error(NULL, "--feature-selection must be "
+                                   "'auto', 'forward', 'highest-weights', "
+                                   "'lasso-path' or 'none', not '%s'",
+                                   optarg);
+        a->lime.feature_selection = (xpl_lime_selection)i;
+        a->lime_only = "--feature-selection";
+        break;
+    case O_CATEGORICAL:
+        a->categorical = optarg;
+        a->lime_only = "--categorical";
+        break;
+    case O_REPEATS:
+        if (cli_parse_size(optarg, &n) || n == 0 ||
+            n > XPL_LIME_MAX_REPEATS)
+            return cli_usage_error(NULL, "--repeats must be an integer from "
+                                   "1 to %u, not '%s'", XPL_LIME_MAX_REPEATS,
+                                   optarg);
+        a->lime.repeats = (unsigned)n;
+        a->lime_only = "--repeats";
+        break;
+    case O_AROUND:
+        a->lime.sample_around_instance = 1;
+        a->lime_only = "--sample-around-instance";
+        break;
+    case 'o': a->out_path = optarg; break;
+    case 'h':
+        for (; *usage; usage++)
+            fputs(*usage, stdout);
+        return -1;
+    case ':':
+        return cli_usage_error(a->importance ? "importance" : NULL,
+                               "option '%s' needs a value", argv[optind - 1]);
+    default:
+        return cli_usage_error(a->importance ? "importance" : NULL,
+                               "unknown option '%s'", argv[optind - 1]);
+    }
+    return EXIT_OK;
+}
+
+/* Checks that need every option: what the method reads, what the output
+ * can hold. */
+static int check_combination(struct explain_args *a, int size_given,
+                             int format_given, int chart_given)
+{
+    const char *cmd = a->importance ? "importance" : NULL;
+    if (size_given && !a->background_path)
+        return cli_usage_error(cmd, "--background-size and "
+                               "--background-method need --background");
+    if (a->kernel_only && a->method != METHOD_KERNEL_SHAP &&
+        a->method != METHOD_SHAP)
+        return cli_usage_error(cmd, "%s applies to --method kernel-shap, not "
+                               "%s", a->kernel_only,
+                               explain_method_name(a->method));
+    if (a->lime_only && a->method != METHOD_LIME)
+        return cli_usage_error(cmd, "%s applies to --method lime", a->lime_only);
+    if (a->interactions && a->method != METHOD_SHAP &&
+        a->method != METHOD_TREE_SHAP)
+        return cli_usage_error(cmd, "--interactions needs --method tree-shap "
+                               "(or shap on a tree model)");
+    if (a->interactions && a->importance)
+        return cli_usage_error(cmd, "--interactions is for per-row "
+                               "explanations, not importance");
+    /* the format follows -o's extension unless given */
+    if (!format_given && a->out_path) {
+        if (ends_with(a->out_path, ".svg") || ends_with(a->out_path, "/"))
+            a->format = FORMAT_SVG;
+        else if (ends_with(a->out_path, ".csv"))
+            a->format = FORMAT_CSV;
+        else if (ends_with(a->out_path, ".txt"))
+            a->format = FORMAT_TEXT;
+    }
+    if (a->interactions && a->format != FORMAT_JSON)
+        return cli_usage_error(cmd, "--interactions needs --format json");
+    if (chart_given && a->format != FORMAT_SVG)
+        return cli_usage_error(cmd, "--chart needs --format svg");
+    if (a->render.chart == XPL_CHART_BEESWARM && !a->importance)
+        return cli_usage_error(cmd, "--chart beeswarm is a global chart: use "
+                               "'explain importance --chart beeswarm'");
+    if (a->render.chart == XPL_CHART_WATERFALL && a->importance)
+        return cli_usage_error(cmd, "--chart waterfall is a per-row chart; "
+                               "importance draws bar or beeswarm");
+    return EXIT_OK;
+}
+
+int explain_parse_args(int argc, char **argv, struct explain_args *a,
+                       int importance, const char *const *usage)
+{
+    *a = (struct explain_args){ .importance = importance, .has_header = 1,
+                                .delimiter = ',', .class_index = -1,
+                                .threads = 1,
+                                .format = importance ? FORMAT_TEXT
+                                                     : FORMAT_JSON };
+    a->render = (xpl_render_options)XPL_RENDER_OPTIONS_INIT;
+    a->ks = (xpl_kernel_shap_options)XPL_KERNEL_SHAP_OPTIONS_INIT;
+    a->lime = (xpl_lime_options)XPL_LIME_OPTIONS_INIT;
+    int size_given = 0, format_given = 0, chart_given = 0, c, rc;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:qh", options, NULL)) != -1)
+        if ((rc = parse_one(c, a, usage, &size_given, &format_given,
+                            &chart_given, argv)))
+            return rc;
+    const char *cmd = importance ? "importance" : NULL;
+    if (argc - optind != 2)
+        return cli_usage_error(cmd, "expected MODEL and %s, got %d "
+                               "argument%s", importance ? "DATA.csv"
+                                                        : "ROWS.csv",
+                               argc - optind, argc - optind == 1 ? "" : "s");
+    a->model_path = argv[optind];
+    a->rows_path = argv[optind + 1];
+    return check_combination(a, size_given, format_given, chart_given);
+}

@@ -1,0 +1,568 @@
+/* LIME tabular: the explainer object, per-row sampling in bounded blocks
+ * through the model's adapter, the kernel, and the surrogate per run
+ * (lime_train.c summarises the training data, lime_fit.c fits). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/workspace.h"
+#include "explainers/lime_internal.h"
+#include "explainers/lime_normal.h"
+#include "explainers/lime_random.h"
+#include "models/model_internal.h"
+
+/* Sampled rows per predict call. */
+enum { BLOCK_ROWS = 256 };
+
+struct xpl_lime {
+    const xpl_model *model;
+    xpl_lime_options opts;   /* defaults resolved; categorical is ours */
+    size_t *categorical;
+    size_t P, D;
+    xpl_output output;
+    int n_classes;           /* classes (or outputs) to choose from */
+    int binary_single;       /* one probability p stands for (1 - p, p) */
+    int auto_argmax;         /* auto class = the row's predicted class */
+    double inv_w2;           /* 1 / kernel_width^2 */
+    xpl__lime_train t;
+    xpl__lime_zig zig;
+};
+
+/* --------------------------------------------------------- construction */
+
+static int check_options(const xpl_lime_options *o, const xpl_model *m)
+{
+    size_t P = m->n_features;
+    if (o->version != XPL_LIME_OPTIONS_VERSION)
+        return xpl__error(XPL_EINVAL, "LIME options: version %u is not "
+                          "supported (expected %u: initialise with "
+                          "XPL_LIME_OPTIONS_INIT)", o->version,
+                          XPL_LIME_OPTIONS_VERSION);
+    if (o->num_samples < 2)
+        return xpl__error(XPL_EINVAL, "LIME: num_samples must be at least 2, "
+                          "not %zu", o->num_samples);
+    if (o->num_samples > XPL_LIME_MAX_SAMPLES)
+        return xpl__error(XPL_ELIMIT, "LIME: num_samples %zu exceeds the "
+                          "limit of %zu", o->num_samples,
+                          XPL_LIME_MAX_SAMPLES);
+    if (o->num_features > P)
+        return xpl__error(XPL_EINVAL, "LIME: num_features %zu exceeds the "
+                          "model's %zu features", o->num_features, P);
+    if (!(o->kernel_width >= 0) || isinf(o->kernel_width))
+        return xpl__error(XPL_EINVAL, "LIME: the kernel width must be a "
+                          "finite number > 0 (or 0 for the default), not %g",
+                          o->kernel_width);
+    if (o->discretizer != XPL_LIME_QUARTILE &&
+        o->discretizer != XPL_LIME_DECILE && o->discretizer != XPL_LIME_NONE)
+        return xpl__error(XPL_EINVAL, "LIME: unknown discretizer %d",
+                          (int)o->discretizer);
+    if ((unsigned)o->feature_selection > (unsigned)XPL_LIME_SELECT_NONE)
+        return xpl__error(XPL_EINVAL, "LIME: unknown feature selection %d",
+                          (int)o->feature_selection);
+    if (o->n_categorical > 0 && !o->categorical)
+        return xpl__error(XPL_EINVAL, "LIME: n_categorical is %zu but "
+                          "categorical is NULL", o->n_categorical);
+    for (size_t i = 0; i < o->n_categorical; i++) {
+        if (o->categorical[i] >= P)
+            return xpl__error(XPL_EINVAL, "LIME: categorical feature index "
+                              "%zu is out of range (%zu features)",
+                              o->categorical[i], P);
+        for (size_t k = 0; k < i; k++)
+            if (o->categorical[k] == o->categorical[i])
+                return xpl__error(XPL_EINVAL, "LIME: categorical feature "
+                                  "index %zu is listed twice",
+                                  o->categorical[i]);
+    }
+    if (o->model_output != XPL_LIME_AUTO &&
+        o->model_output != XPL_OUTPUT_RAW &&
+        o->model_output != XPL_OUTPUT_PROBABILITY &&
+        o->model_output != XPL_OUTPUT_RESPONSE)
+        return xpl__error(XPL_EINVAL, "LIME: unknown model output %d",
+                          o->model_output);
+    if (o->model_output == XPL_OUTPUT_PROBABILITY &&
+        !xpl_model_is_classifier(m))
+        return xpl__error(XPL_EINVAL, "LIME: probability output needs a "
+                          "classifier; this model's link is %s",
+                          xpl_link_name(m->link));
+    if (o->class_index < XPL_LIME_AUTO)
+        return xpl__error(XPL_EINVAL, "LIME: class_index must be >= 0 or "
+                          "XPL_LIME_AUTO, not %d", o->class_index);
+    if (o->repeats < 1)
+        return xpl__error(XPL_EINVAL, "LIME: repeats must be at least 1");
+    if (o->repeats > XPL_LIME_MAX_REPEATS)
+        return xpl__error(XPL_ELIMIT, "LIME: repeats %u exceeds the limit of "
+                          "%u", o->repeats, XPL_LIME_MAX_REPEATS);
+    if (o->sample_around_instance != 0 && o->sample_around_instance != 1)
+        return xpl__error(XPL_EINVAL, "LIME: sample_around_instance must be "
+                          "0 or 1");
+    if (o->label_decimals < 0 || o->label_decimals > 17)
+        return xpl__error(XPL_EINVAL, "LIME: label_decimals must be in 0..17, "
+                          "not %d", o->label_decimals);
+    return XPL_OK;
+}
+
+void xpl_lime_free(xpl_lime *lime)
+{
+    if (!lime)
+        return;
+    xpl__lime_train_free(&lime->t);
+    free(lime->categorical);
+    free(lime);
+}
+
+int xpl_lime_new(xpl_lime **out, const xpl_model *m,
+                 const xpl_dataset *training, const xpl_lime_options *opts)
+{
+    if (!out)
+        return xpl__error(XPL_EINVAL, "xpl_lime_new: out is NULL");
+    *out = NULL;
+    if (!m)
+        return xpl__error(XPL_EINVAL, "xpl_lime_new: model is NULL");
+    xpl_lime_options defaults = XPL_LIME_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    int rc = check_options(opts, m);
+    if (rc)
+        return rc;
+    size_t P = m->n_features, D = m->n_outputs;
+    xpl_output output = opts->model_output == XPL_LIME_AUTO
+                            ? (xpl_model_is_classifier(m)
+                                   ? XPL_OUTPUT_PROBABILITY
+                                   : XPL_OUTPUT_RAW)
+                            : (xpl_output)opts->model_output;
+    int binary_single = output == XPL_OUTPUT_PROBABILITY && D == 1;
+    int n_classes = binary_single ? 2 : (int)D;
+    if (opts->class_index >= n_classes)
+        return xpl__error(XPL_EINVAL, "LIME: class %d is out of range (the "
+                          "explained output has %d %s)", opts->class_index,
+                          n_classes,
+                          output == XPL_OUTPUT_PROBABILITY ? "classes"
+                                                           : "outputs");
+    int classifier = xpl_model_is_classifier(m);
+
+    xpl_lime *l = calloc(1, sizeof *l);
+    if (!l)
+        return xpl__enomem();
+    l->model = m;
+    l->opts = *opts;
+    l->P = P;
+    l->D = D;
+    l->output = output;
+    l->n_classes = n_classes;
+    l->binary_single = binary_single;
+    l->auto_argmax = classifier && n_classes > 2;
+    unsigned char *is_cat = xpl__calloc_array(P, 1);
+    l->categorical = xpl__malloc_array(opts->n_categorical + 1,
+                                       sizeof *l->categorical);
+    if (!is_cat || !l->categorical) {
+        free(is_cat);
+        xpl_lime_free(l);
+        return xpl__enomem();
+    }
+    for (size_t i = 0; i < opts->n_categorical; i++) {
+        l->categorical[i] = opts->categorical[i];
+        is_cat[opts->categorical[i]] = 1;
+    }
+    l->opts.categorical = opts->n_categorical ? l->categorical : NULL;
+    if (l->opts.num_features == 0)
+        l->opts.num_features = P < 10 ? P : 10;
+    if (l->opts.kernel_width == 0)
+        l->opts.kernel_width = 0.75 * sqrt((double)P);
+    l->inv_w2 = 1 / (l->opts.kernel_width * l->opts.kernel_width);
+    xpl__lime_zig_init(&l->zig);
+    rc = xpl__lime_train_build(&l->t, m, training, is_cat, opts->discretizer);
+    free(is_cat);
+    if (rc) {
+        xpl_lime_free(l);
+        return rc;
+    }
+    *out = l;
+    return XPL_OK;
+}
+
+size_t xpl_lime_n_features(const xpl_lime *lime)
+{
+    return lime ? lime->P : 0;
+}
+
+const xpl_lime_options *xpl_lime_options_used(const xpl_lime *lime)
+{
+    return lime ? &lime->opts : NULL;
+}
+
+/* ------------------------------------------------------------ sampling */
+
+/* Below this probability of the truncation interval, rejection from the
+ * normal would loop too long: invert the distribution function instead. */
+#define REJECT_MIN_MASS 0.25
+/* Rejections before falling back to inversion (never reached in
+ * practice: the mass is at least REJECT_MIN_MASS). */
+enum { MAX_REJECTIONS = 200 };
+
+/* A value of bin b: a normal with the bin's mean and standard deviation,
+ * truncated to the bin, by rejection of ziggurat normals, or, for a bin
+ * with little mass inside its range, by inverting the distribution
+ * function at the uniform u that selected the bin (rescaled within the
+ * bin's share). */
+static double bin_value(const xpl_lime *l, const xpl__lime_bin *b, double u,
+                        xpl__lime_rng *r)
+{
+    double z = NAN;
+    if (b->pw >= REJECT_MIN_MASS) {
+        for (int t = 0; t < MAX_REJECTIONS; t++) {
+            double g = xpl__lime_gauss(&l->zig, r);
+            if (g >= b->za && g <= b->zb) {
+                z = g;
+                break;
+            }
+        }
+    }
+    if (isnan(z)) {
+        double p = b->p0 + u * b->slope;
+        z = xpl__lime_normal_quantile(p < 0 ? 0 : (p > 1 ? 1 : p));
+    }
+    double v = b->mean + b->std * z;
+    return v < b->lo ? b->lo : (v > b->hi ? b->hi : v);
+}
+
+/* One sample: every feature's value (xrow) and representation (zrow).
+ * A bin (category) is drawn by training frequency, then a value inside
+ * it. Rows are written whole, so that a block stays in cache. */
+static void sample_row(const xpl_lime *l, const double *x, const size_t *b0,
+                       xpl__lime_rng *r, double *xrow, double *zrow)
+{
+    size_t P = l->P;
+    int around = l->opts.sample_around_instance;
+    for (size_t j = 0; j < P; j++) {
+        const xpl__lime_feature *f = &l->t.f[j];
+        if (f->kind == XPL__LIME_ZSCORE) {
+            double v = around ? x[j] : f->mean;
+            if (f->noise > 0)
+                v += f->noise * xpl__lime_gauss(&l->zig, r);
+            xrow[j] = v;
+            zrow[j] = (v - f->mean) / f->scale;
+            continue;
+        }
+        double u = xpl__lime_open(xpl__lime_next(r));
+        const xpl__lime_bin *bins = l->t.bins + f->first;
+        /* branch-free: the draw's bin is unpredictable by design */
+        size_t k = 0;
+        for (size_t q = 0; q + 1 < f->n_bins; q++)
+            k += u >= bins[q].cum;
+        const xpl__lime_bin *b = &bins[k];
+        xrow[j] = b->lo == b->hi ? b->lo : bin_value(l, b, u, r);
+        zrow[j] = k == b0[j] ? 1.0 : 0.0;
+    }
+}
+
+/* -------------------------------------------------------- the row's memory */
+
+enum { ALIGN = 64 };
+
+typedef struct arena {
+    unsigned char *base;
+    size_t used;
+} arena;
+
+static void *take(arena *a, size_t bytes)
+{
+    void *p = a->base ? a->base + a->used : NULL;
+    a->used += (bytes + ALIGN - 1) / ALIGN * ALIGN;
+    return p;
+}
+
+typedef struct row_ctx {
+    size_t block;
+    double *xb, *yb, *zb;  /* block rows, outputs, representations */
+    void *mscratch;
+    double *z0;            /* the row's representation */
+    size_t *b0;            /* the row's bin (category) per feature */
+    uint32_t *idx;         /* M + 1 */
+    double *val;           /* M + 1 */
+    void *gmem, *fmem;
+    uint32_t *sel;         /* M */
+    double *coef;          /* M */
+    double *wsum, *wsq;    /* M: sums over the runs */
+    uint32_t *count;       /* M */
+} row_ctx;
+
+static void layout(const xpl_lime *l, row_ctx *c, arena *a)
+{
+    size_t P = l->P, D = l->D, M = P, B = c->block;
+    const xpl_model *m = l->model;
+    c->xb = take(a, B * P * sizeof(double));
+    c->yb = take(a, B * D * sizeof(double));
+    c->zb = take(a, B * M * sizeof(double));
+    size_t ms = m->ops->scratch_size ? m->ops->scratch_size(m->state, B) : 0;
+    c->mscratch = ms ? take(a, ms) : NULL;
+    c->z0 = take(a, M * sizeof(double));
+    c->b0 = take(a, M * sizeof(size_t));
+    c->idx = take(a, (M + 1) * sizeof(uint32_t));
+    c->val = take(a, (M + 1) * sizeof(double));
+    c->gmem = take(a, xpl__lime_gram_bytes(M));
+    c->fmem = take(a, xpl__lime_fit_bytes(M));
+    c->sel = take(a, M * sizeof(uint32_t));
+    c->coef = take(a, M * sizeof(double));
+    c->wsum = take(a, M * sizeof(double));
+    c->wsq = take(a, M * sizeof(double));
+    c->count = take(a, M * sizeof(uint32_t));
+}
+
+static int predict(const xpl_lime *l, row_ctx *c, size_t n)
+{
+    const xpl_model *m = l->model;
+    int status = m->ops->predict_batch(m->state, c->mscratch, c->xb, n,
+                                       m->n_features, c->yb);
+    if (status != 0)
+        return m->family == XPL__FAMILY_CUSTOM
+                   ? xpl__error(XPL_EUSER, "model \"%s\": predict_batch "
+                                "returned %d", m->ops->name, status)
+                   : status;
+    if (l->output != XPL_OUTPUT_RAW)
+        xpl__apply_link(m->link, c->yb, n, m->n_outputs);
+    return XPL_OK;
+}
+
+static double explained(const xpl_lime *l, const double *y, int cls)
+{
+    if (l->binary_single)
+        return cls == 1 ? y[0] : 1 - y[0];
+    return y[cls];
+}
+
+/* One run: sample, weigh, select, fit. */
+static int run_once(const xpl_lime *l, row_ctx *c, const double *x,
+                    uint64_t row_index, unsigned run, int cls, double y0,
+                    double *intercept, double *score, double *local)
+{
+    size_t P = l->P, M = P, N = l->opts.num_samples;
+    xpl__lime_rng r;
+    xpl__lime_rng_seed(&r, l->opts.seed, row_index, run);
+    xpl__lime_gram g;
+    xpl__lime_gram_init(&g, c->gmem, M);
+    /* row 0: the row itself, weight 1, response y0 (the shift) */
+    size_t nnz = 0;
+    for (size_t j = 0; j < M; j++)
+        if (c->z0[j] != 0) {
+            c->idx[nnz] = (uint32_t)j;
+            c->val[nnz++] = c->z0[j];
+        }
+    xpl__lime_gram_add(&g, c->idx, c->val, nnz, 0.0, 1.0);
+    for (size_t done = 1; done < N;) {
+        size_t n = N - done < c->block ? N - done : c->block;
+        for (size_t i = 0; i < n; i++)
+            sample_row(l, x, c->b0, &r, c->xb + i * P, c->zb + i * M);
+        int rc = predict(l, c, n);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < n; i++) {
+            const double *z = c->zb + i * M;
+            double d2 = 0;
+            nnz = 0;
+            for (size_t j = 0; j < M; j++) {
+                double dz = z[j] - c->z0[j];
+                d2 += dz * dz;
+                c->idx[nnz] = (uint32_t)j;
+                c->val[nnz] = z[j];
+                nnz += z[j] != 0;
+            }
+            double y = explained(l, c->yb + i * l->D, cls);
+            if (!isfinite(y))
+                return xpl__error(XPL_ENUMERIC, "LIME: the model returned a "
+                                  "non-finite value (%g) for a sample", y);
+            double w = sqrt(exp(-d2 * l->inv_w2));
+            xpl__lime_gram_add(&g, c->idx, c->val, nnz, y - y0, w);
+        }
+        done += n;
+    }
+    xpl__lime_gram_center(&g);
+    size_t k = xpl__lime_select(&g, l->opts.feature_selection,
+                                l->opts.num_features, c->z0, c->fmem, c->sel);
+    double icpt, r2;
+    int rc = xpl__lime_ridge(&g, c->sel, k, 1.0, c->fmem, c->coef, &icpt, &r2);
+    if (rc)
+        return rc;
+    double lp = icpt;
+    for (size_t i = 0; i < k; i++)
+        lp += c->coef[i] * c->z0[c->sel[i]];
+    for (size_t i = 0; i < k; i++) {
+        size_t j = c->sel[i];
+        c->wsum[j] += c->coef[i];
+        c->wsq[j] += c->coef[i] * c->coef[i];
+        c->count[j]++;
+    }
+    *intercept = icpt + y0;
+    *score = r2;
+    *local = lp + y0;
+    return XPL_OK;
+}
+
+static double pop_std(double sum, double sq, double n)
+{
+    double mean = sum / n, v = sq / n - mean * mean;
+    return v > 0 ? sqrt(v) : 0;
+}
+
+int xpl_lime_explain(const xpl_lime *l, xpl_workspace *ws, const double *x,
+                     uint64_t row_index, double *weights,
+                     unsigned char *selected, double *weight_std,
+                     double *selection_frequency, xpl_lime_summary *summary)
+{
+    if (!l || !x || !weights)
+        return xpl__error(XPL_EINVAL, "xpl_lime_explain: NULL argument");
+    size_t P = l->P, M = P, D = l->D;
+    for (size_t j = 0; j < P; j++)
+        if (isnan(x[j]))
+            return xpl__error(XPL_EINVAL, "LIME: feature \"%s\" is missing in "
+                              "the row; LIME needs every value",
+                              l->model->feature_names[j]);
+    row_ctx c;
+    memset(&c, 0, sizeof c);
+    c.block = l->opts.num_samples - 1 < BLOCK_ROWS ? l->opts.num_samples - 1
+                                                   : BLOCK_ROWS;
+    arena a = { NULL, 0 };
+    layout(l, &c, &a);
+    xpl_workspace *tmp = NULL;
+    if (!ws) {
+        int rc = xpl_workspace_new(&tmp);
+        if (rc)
+            return rc;
+        ws = tmp;
+    }
+    a.base = xpl__workspace_scratch(ws, a.used);
+    if (!a.base) {
+        xpl_workspace_free(tmp);
+        return XPL_ENOMEM;
+    }
+    a.used = 0;
+    layout(l, &c, &a);
+
+    for (size_t j = 0; j < M; j++) {
+        const xpl__lime_feature *f = &l->t.f[j];
+        c.b0[j] = xpl__lime_bin_of(&l->t, j, x[j]);
+        c.z0[j] = f->kind == XPL__LIME_ZSCORE ? (x[j] - f->mean) / f->scale
+                                              : 1.0;
+        c.wsum[j] = c.wsq[j] = 0;
+        c.count[j] = 0;
+    }
+    /* The model at the row: the prediction, the class, the shift. */
+    memcpy(c.xb, x, P * sizeof *x);
+    int rc = predict(l, &c, 1);
+    if (rc)
+        goto done;
+    int cls = l->opts.class_index;
+    if (cls == XPL_LIME_AUTO) {
+        cls = l->n_classes == 2 && xpl_model_is_classifier(l->model) ? 1
+                                                                     : 0;
+        if (l->auto_argmax)
+            for (size_t d = 1; d < D; d++)
+                if (c.yb[d] > c.yb[cls])
+                    cls = (int)d;
+    }
+    double y0 = explained(l, c.yb, cls);
+    if (!isfinite(y0)) {
+        rc = xpl__error(XPL_ENUMERIC, "LIME: the model's output for the row "
+                        "is not finite (%g)", y0);
+        goto done;
+    }
+    unsigned R = l->opts.repeats;
+    double s_i = 0, q_i = 0, s_s = 0, q_s = 0, s_l = 0, q_l = 0;
+    for (unsigned run = 0; run < R; run++) {
+        double icpt = 0, score = 0, local = 0;
+        if ((rc = run_once(l, &c, x, row_index, run, cls, y0, &icpt, &score,
+                           &local)))
+            goto done;
+        s_i += icpt;
+        q_i += icpt * icpt;
+        s_s += score;
+        q_s += score * score;
+        s_l += local;
+        q_l += local * local;
+    }
+    size_t n_sel = 0;
+    for (size_t j = 0; j < M; j++) {
+        weights[j] = c.wsum[j] / R;
+        if (c.count[j] == 0)
+            weights[j] = 0;
+        n_sel += c.count[j] > 0;
+        if (selected)
+            selected[j] = c.count[j] > 0;
+        if (weight_std)
+            weight_std[j] = R > 1 ? pop_std(c.wsum[j], c.wsq[j], R) : 0;
+        if (selection_frequency)
+            selection_frequency[j] = (double)c.count[j] / R;
+    }
+    if (summary) {
+        summary->intercept = s_i / R;
+        summary->intercept_std = R > 1 ? pop_std(s_i, q_i, R) : 0;
+        summary->score = s_s / R;
+        summary->score_std = R > 1 ? pop_std(s_s, q_s, R) : 0;
+        summary->local_prediction = s_l / R;
+        summary->local_prediction_std = R > 1 ? pop_std(s_l, q_l, R) : 0;
+        summary->prediction = y0;
+        summary->explained_class = cls;
+        summary->explained_output = (int)l->output;
+        summary->n_selected = n_sel;
+    }
+done:
+    xpl_workspace_free(tmp);
+    return rc;
+}
+
+/* --------------------------------------------------------------- labels */
+
+/* Shortest %g text that reads back as v. */
+static void shortest(double v, char *buf, size_t size)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+int xpl_lime_condition(const xpl_lime *l, const double *x, size_t j,
+                       char *buf, size_t size)
+{
+    if (!l || !x)
+        return xpl__error(XPL_EINVAL, "xpl_lime_condition: NULL argument");
+    if (j >= l->P)
+        return xpl__error(XPL_EINVAL, "xpl_lime_condition: feature %zu is "
+                          "out of range (%zu features)", j, l->P);
+    if (!buf && size > 0)
+        return xpl__error(XPL_EINVAL, "xpl_lime_condition: buf is NULL");
+    const xpl__lime_feature *f = &l->t.f[j];
+    const char *name = l->model->feature_names[j];
+    int dec = l->opts.label_decimals, n;
+    char tmp[1];
+    if (!buf) {
+        buf = tmp;
+        size = 0;
+    }
+    if (f->kind == XPL__LIME_BINS) {
+        if (isnan(x[j]))
+            return xpl__error(XPL_EINVAL, "xpl_lime_condition: feature \"%s\" "
+                              "is missing", name);
+        const double *e = l->t.edges + f->first_edge;
+        size_t b = xpl__lime_bin_of(&l->t, j, x[j]), ne = f->n_bins - 1;
+        if (b == 0)
+            n = snprintf(buf, size, "%s <= %.*f", name, dec, e[0]);
+        else if (b == ne)
+            n = snprintf(buf, size, "%s > %.*f", name, dec, e[ne - 1]);
+        else
+            n = snprintf(buf, size, "%.*f < %s <= %.*f", dec, e[b - 1], name,
+                         dec, e[b]);
+    } else if (f->kind == XPL__LIME_CATEGORY) {
+        char v[40];
+        shortest(x[j], v, sizeof v);
+        n = snprintf(buf, size, "%s=%s", name, v);
+    } else {
+        n = snprintf(buf, size, "%s", name);
+    }
+    if (n < 0)
+        return xpl__error(XPL_EINVAL, "xpl_lime_condition: cannot format the "
+                          "label");
+    return n;
+}

@@ -1,0 +1,490 @@
+/* LIME's weighted fits, all from one centred weighted Gram matrix of the
+ * interpretable columns and the response: the ridge surrogate (scikit-
+ * learn's Ridge with sample_weight), its weighted R^2, and lime's feature
+ * selections (forward, highest weights, LARS-lasso path). Working from the
+ * Gram matrix makes every fit cost O(k^3) instead of O(n k^2), and the
+ * samples never need to be kept. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+#include "core/error.h"
+#include "explainers/lime_internal.h"
+
+/* -------------------------------------------------------------- the Gram */
+
+size_t xpl__lime_gram_bytes(size_t m)
+{
+    return ((m + 1) + (m + 1) * (m + 1)) * sizeof(double);
+}
+
+void xpl__lime_gram_init(xpl__lime_gram *g, void *mem, size_t m)
+{
+    g->m = m;
+    g->W = 0;
+    g->s = mem;
+    g->G = g->s + (m + 1);
+    memset(mem, 0, xpl__lime_gram_bytes(m));
+}
+
+void xpl__lime_gram_add(xpl__lime_gram *g, const uint32_t *idx,
+                        const double *val, size_t nnz, double y, double w)
+{
+    size_t n1 = g->m + 1;
+    double *yc = g->G + g->m; /* column m, row r at yc[r * n1] */
+    for (size_t a = 0; a < nnz; a++) {
+        double wa = w * val[a];
+        double *row = g->G + (size_t)idx[a] * n1;
+        g->s[idx[a]] += wa;
+        for (size_t b = a; b < nnz; b++)
+            row[idx[b]] += wa * val[b];
+        yc[(size_t)idx[a] * n1] += wa * y;
+    }
+    g->s[g->m] += w * y;
+    g->G[g->m * n1 + g->m] += w * y * y;
+    g->W += w;
+}
+
+void xpl__lime_gram_center(xpl__lime_gram *g)
+{
+    size_t n1 = g->m + 1;
+    for (size_t j = 0; j < n1; j++)
+        for (size_t k = j; k < n1; k++) {
+            double c = g->G[j * n1 + k] - g->s[j] * g->s[k] / g->W;
+            g->G[j * n1 + k] = c;
+            g->G[k * n1 + j] = c;
+        }
+    for (size_t j = 0; j < n1; j++)
+        g->s[j] /= g->W;
+}
+
+static double gram_at(const xpl__lime_gram *g, size_t j, size_t k)
+{
+    return g->G[j * (g->m + 1) + k];
+}
+
+/* ----------------------------------------------------------- the solves */
+
+size_t xpl__lime_fit_bytes(size_t m)
+{
+    /* ridge: A (m^2), b, rhs; selection: coefficients, order, LARS's
+     * G_AA (m^2), direction, correlations, beta; the path's counts */
+    return (3 * m * m + 12 * m + 16) * sizeof(double) +
+           (3 * m + 520) * sizeof(uint32_t) + 64;
+}
+
+/* In-place Cholesky factor (lower) of the k x k matrix A; 0 if A is not
+ * numerically positive definite. */
+static int cholesky(double *A, size_t k)
+{
+    for (size_t j = 0; j < k; j++) {
+        double d = A[j * k + j];
+        for (size_t p = 0; p < j; p++)
+            d -= A[j * k + p] * A[j * k + p];
+        if (!(d > 0))
+            return 0;
+        d = sqrt(d);
+        A[j * k + j] = d;
+        for (size_t i = j + 1; i < k; i++) {
+            double s = A[i * k + j];
+            for (size_t p = 0; p < j; p++)
+                s -= A[i * k + p] * A[j * k + p];
+            A[i * k + j] = s / d;
+        }
+    }
+    return 1;
+}
+
+static void cholesky_solve(const double *L, size_t k, double *b)
+{
+    for (size_t i = 0; i < k; i++) {
+        double s = b[i];
+        for (size_t p = 0; p < i; p++)
+            s -= L[i * k + p] * b[p];
+        b[i] = s / L[i * k + i];
+    }
+    for (size_t i = k; i-- > 0;) {
+        double s = b[i];
+        for (size_t p = i + 1; p < k; p++)
+            s -= L[p * k + i] * b[p];
+        b[i] = s / L[i * k + i];
+    }
+}
+
+/* b = A^+ b for a singular symmetric A (only reached with alpha 0 on
+ * collinear columns): eigenvalues below 1e-12 of the largest are dropped,
+ * as an SVD solver drops negligible singular values. This rare path
+ * allocates. */
+static int pseudo_solve(const double *A, size_t k, double *b)
+{
+    gsl_matrix *a = gsl_matrix_alloc(k, k), *v = gsl_matrix_alloc(k, k);
+    gsl_vector *e = gsl_vector_alloc(k);
+    gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(k);
+    double *t = malloc(k * sizeof *t);
+    int rc = XPL_OK;
+    if (!a || !v || !e || !w || !t) {
+        rc = xpl__enomem();
+        goto done;
+    }
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < k; j++)
+            gsl_matrix_set(a, i, j, A[i * k + j]);
+    if (gsl_eigen_symmv(a, e, v, w) != 0) {
+        rc = xpl__error(XPL_ENUMERIC, "LIME: eigen-decomposition failed");
+        goto done;
+    }
+    double lmax = 0;
+    for (size_t i = 0; i < k; i++)
+        if (fabs(gsl_vector_get(e, i)) > lmax)
+            lmax = fabs(gsl_vector_get(e, i));
+    memset(t, 0, k * sizeof *t);
+    for (size_t q = 0; q < k; q++) {
+        double l = gsl_vector_get(e, q);
+        if (!(l > 1e-12 * lmax))
+            continue;
+        double proj = 0;
+        for (size_t i = 0; i < k; i++)
+            proj += gsl_matrix_get(v, i, q) * b[i];
+        for (size_t i = 0; i < k; i++)
+            t[i] += gsl_matrix_get(v, i, q) * proj / l;
+    }
+    memcpy(b, t, k * sizeof *t);
+done:
+    free(t);
+    gsl_eigen_symmv_free(w);
+    gsl_vector_free(e);
+    gsl_matrix_free(v);
+    gsl_matrix_free(a);
+    return rc;
+}
+
+int xpl__lime_ridge(const xpl__lime_gram *g, const uint32_t *cols, size_t k,
+                    double alpha, void *scratch, double *coef,
+                    double *intercept, double *r2)
+{
+    size_t m = g->m;
+    double *A = scratch, *A0 = A + k * k;
+    for (size_t i = 0; i < k; i++) {
+        for (size_t j = 0; j < k; j++)
+            A0[i * k + j] = gram_at(g, cols[i], cols[j]);
+        coef[i] = gram_at(g, cols[i], m);
+    }
+    memcpy(A, A0, k * k * sizeof *A);
+    for (size_t i = 0; i < k; i++)
+        A[i * k + i] += alpha;
+    if (cholesky(A, k)) {
+        cholesky_solve(A, k, coef);
+    } else {
+        for (size_t i = 0; i < k; i++)
+            A0[i * k + i] += alpha;
+        int rc = pseudo_solve(A0, k, coef);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < k; i++)
+            A0[i * k + i] -= alpha;
+    }
+    double icpt = g->s[m];
+    for (size_t i = 0; i < k; i++)
+        icpt -= coef[i] * g->s[cols[i]];
+    if (intercept)
+        *intercept = icpt;
+    if (r2) {
+        /* RSS = yy - 2 b.Xy + b'XXb on the centred (unpenalised) Gram. */
+        double tss = gram_at(g, m, m), rss = tss;
+        for (size_t i = 0; i < k; i++) {
+            double xb = 0;
+            for (size_t j = 0; j < k; j++)
+                xb += A0[i * k + j] * coef[j];
+            rss += coef[i] * (xb - 2 * gram_at(g, cols[i], m));
+        }
+        if (rss < 0)
+            rss = 0;
+        /* scikit-learn's r2_score: a constant response scores 1 when fitted
+         * perfectly, else 0. */
+        *r2 = tss > 0 ? 1 - rss / tss : (rss > 0 ? 0.0 : 1.0);
+    }
+    return XPL_OK;
+}
+
+/* ------------------------------------------------------------ selection */
+
+typedef struct sel_mem {
+    double *fit;      /* ridge scratch: 2 m^2 */
+    double *coef;     /* m */
+    double *score;    /* m */
+    double *GA;       /* m^2 (LARS) */
+    double *dir, *c, *beta, *a; /* m each */
+    uint32_t *cols;   /* m */
+    uint32_t *order;  /* m */
+    uint32_t *nnz;    /* path points (<= 501) */
+    unsigned char *on; /* m (LARS active flags), as uint32 cells */
+} sel_mem;
+
+enum { LARS_MAX_ITER = 500 };
+
+static void sel_layout(sel_mem *s, void *mem, size_t m)
+{
+    double *d = mem;
+    s->fit = d;
+    d += 2 * m * m + 2;
+    s->coef = d;
+    d += m + 1;
+    s->score = d;
+    d += m + 1;
+    s->GA = d;
+    d += m * m + 1;
+    s->dir = d;
+    d += m + 1;
+    s->c = d;
+    d += m + 1;
+    s->beta = d;
+    d += m + 1;
+    s->a = d;
+    d += m + 1;
+    uint32_t *u = (uint32_t *)d;
+    s->cols = u;
+    u += m + 1;
+    s->order = u;
+    u += m + 1;
+    s->nnz = u;
+    u += LARS_MAX_ITER + 2;
+    s->on = (unsigned char *)u;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Greedy forward selection with unpenalised fits; the first of equal
+ * scores wins (lime compares with a strict >). */
+static size_t forward(const xpl__lime_gram *g, size_t k, sel_mem *s,
+                      uint32_t *out)
+{
+    size_t m = g->m, n = 0;
+    memset(s->on, 0, m);
+    for (size_t round = 0; round < k && round < m; round++) {
+        double best_score = -1e8;
+        uint32_t best = 0;
+        memcpy(s->cols, out, n * sizeof *out);
+        for (size_t f = 0; f < m; f++) {
+            if (s->on[f])
+                continue;
+            s->cols[n] = (uint32_t)f;
+            double r2;
+            if (xpl__lime_ridge(g, s->cols, n + 1, 0.0, s->fit, s->coef, NULL,
+                                &r2) != XPL_OK)
+                r2 = -INFINITY;
+            if (r2 > best_score) {
+                best_score = r2;
+                best = (uint32_t)f;
+            }
+        }
+        s->on[best] = 1;
+        out[n++] = best;
+    }
+    return n;
+}
+
+/* The k largest |coef_j z0_j| of a ridge fit (alpha 0.01) on every column;
+ * equal values keep column order (Python's stable sort). */
+static size_t highest_weights(const xpl__lime_gram *g, size_t k,
+                              const double *z0, sel_mem *s, uint32_t *out)
+{
+    size_t m = g->m;
+    for (size_t j = 0; j < m; j++)
+        s->cols[j] = (uint32_t)j;
+    if (xpl__lime_ridge(g, s->cols, m, 0.01, s->fit, s->coef, NULL, NULL) !=
+        XPL_OK)
+        memset(s->coef, 0, m * sizeof *s->coef);
+    for (size_t j = 0; j < m; j++) {
+        s->score[j] = fabs(s->coef[j] * z0[j]);
+        s->order[j] = (uint32_t)j;
+    }
+    /* insertion sort: stable, and m is small next to the sampling */
+    for (size_t i = 1; i < m; i++) {
+        uint32_t v = s->order[i];
+        size_t p = i;
+        while (p > 0 && s->score[s->order[p - 1]] < s->score[v]) {
+            s->order[p] = s->order[p - 1];
+            p--;
+        }
+        s->order[p] = v;
+    }
+    size_t n = k < m ? k : m;
+    memcpy(out, s->order, n * sizeof *out);
+    return n;
+}
+
+static double min_pos_ratio(double num, double den)
+{
+    double r = num / den;
+    return r > 0 ? r : INFINITY;
+}
+
+/*
+ * The LARS-lasso path (Efron et al. 2004) of the centred, weighted problem
+ * given by the Gram: X'X = G[0..m, 0..m], X'y = G[., m]. Points are the
+ * path's knots, point 0 being all zeros. Records the number of non-zero
+ * coefficients of each point in s->nnz and returns the number of points;
+ * if stop_at > 0, stops at that point and leaves its coefficients in
+ * s->beta. Follows scikit-learn's lars_path(method="lasso"): the variable
+ * with the largest absolute correlation enters (the first on ties), a
+ * coefficient that reaches zero leaves, at most 500 iterations.
+ */
+static size_t lars_lasso(const xpl__lime_gram *g, sel_mem *s, size_t stop_at)
+{
+    const double tiny = 1.1754944e-38; /* float's smallest normal, as
+                                          scikit-learn guards divisions */
+    size_t m = g->m, n_act = 0, points = 1;
+    int drop = 0;
+    memset(s->beta, 0, m * sizeof *s->beta);
+    memset(s->on, 0, m);
+    s->nnz[0] = 0;
+    for (size_t iter = 0;; iter++) {
+        for (size_t j = 0; j < m; j++) {
+            double c = gram_at(g, j, m);
+            for (size_t q = 0; q < m; q++)
+                if (s->beta[q] != 0)
+                    c -= gram_at(g, j, q) * s->beta[q];
+            s->c[j] = c;
+        }
+        double C = 0;
+        size_t c_idx = m;
+        for (size_t j = 0; j < m; j++)
+            if (!s->on[j] && fabs(s->c[j]) > C) {
+                C = fabs(s->c[j]);
+                c_idx = j;
+            }
+        if (C <= 0 || iter >= LARS_MAX_ITER || n_act >= m)
+            break;
+        if (!drop) {
+            s->on[c_idx] = 1;
+            s->cols[n_act++] = (uint32_t)c_idx;
+        }
+        drop = 0;
+        /* equiangular direction: G_AA w = sign(c_A), scaled */
+        size_t k = n_act;
+        for (size_t i = 0; i < k; i++) {
+            for (size_t j = 0; j < k; j++)
+                s->GA[i * k + j] = gram_at(g, s->cols[i], s->cols[j]);
+            s->dir[i] = s->c[s->cols[i]] > 0 ? 1.0 : -1.0;
+        }
+        memcpy(s->a, s->dir, k * sizeof *s->a); /* the signs */
+        if (cholesky(s->GA, k)) {
+            cholesky_solve(s->GA, k, s->dir);
+        } else {
+            for (size_t i = 0; i < k; i++)
+                for (size_t j = 0; j < k; j++)
+                    s->GA[i * k + j] = gram_at(g, s->cols[i], s->cols[j]);
+            if (pseudo_solve(s->GA, k, s->dir) != XPL_OK)
+                break;
+        }
+        double sw = 0;
+        for (size_t i = 0; i < k; i++)
+            sw += s->dir[i] * s->a[i];
+        if (!(sw > 0))
+            break;
+        double AA = 1 / sqrt(sw);
+        for (size_t i = 0; i < k; i++)
+            s->dir[i] *= AA;
+        double gamma = C / AA;
+        for (size_t j = 0; j < m; j++) {
+            if (s->on[j])
+                continue;
+            double a = 0;
+            for (size_t i = 0; i < k; i++)
+                a += gram_at(g, j, s->cols[i]) * s->dir[i];
+            double g1 = min_pos_ratio(C - s->c[j], AA - a + tiny);
+            double g2 = min_pos_ratio(C + s->c[j], AA + a + tiny);
+            if (g1 < gamma)
+                gamma = g1;
+            if (g2 < gamma)
+                gamma = g2;
+        }
+        size_t leave = m;
+        for (size_t i = 0; i < k; i++) {
+            double z = min_pos_ratio(-s->beta[s->cols[i]], s->dir[i] + tiny);
+            if (z < gamma) {
+                gamma = z;
+                leave = i;
+            }
+        }
+        for (size_t i = 0; i < k; i++)
+            s->beta[s->cols[i]] += gamma * s->dir[i];
+        if (leave < m) {
+            s->beta[s->cols[leave]] = 0;
+            s->on[s->cols[leave]] = 0;
+            memmove(s->cols + leave, s->cols + leave + 1,
+                    (n_act - leave - 1) * sizeof *s->cols);
+            n_act--;
+            drop = 1;
+        }
+        uint32_t nz = 0;
+        for (size_t j = 0; j < m; j++)
+            nz += s->beta[j] != 0;
+        s->nnz[points++] = nz;
+        if (stop_at && points - 1 == stop_at)
+            break;
+    }
+    return points;
+}
+
+/* lime's choice on the path: from the least regularised point down to
+ * point 1, the first with at most k non-zero coefficients (point 1 if
+ * none); a path of one point selects every column. */
+static size_t lasso_path(const xpl__lime_gram *g, size_t k, sel_mem *s,
+                         uint32_t *out)
+{
+    size_t m = g->m;
+    size_t points = lars_lasso(g, s, 0);
+    if (points <= 1) {
+        for (size_t j = 0; j < m; j++)
+            out[j] = (uint32_t)j;
+        return m;
+    }
+    size_t i = points - 1;
+    while (i > 1 && s->nnz[i] > k)
+        i--;
+    lars_lasso(g, s, i);
+    size_t n = 0;
+    for (size_t j = 0; j < m; j++)
+        if (s->beta[j] != 0)
+            out[n++] = (uint32_t)j;
+    return n;
+}
+
+size_t xpl__lime_select(const xpl__lime_gram *g, xpl_lime_selection method,
+                        size_t k, const double *z0, void *scratch,
+                        uint32_t *out)
+{
+    size_t m = g->m, n;
+    sel_mem s;
+    sel_layout(&s, scratch, m);
+    if (method == XPL_LIME_SELECT_AUTO)
+        method = k <= 6 ? XPL_LIME_SELECT_FORWARD
+                        : XPL_LIME_SELECT_HIGHEST_WEIGHTS;
+    switch (method) {
+    case XPL_LIME_SELECT_FORWARD:
+        n = forward(g, k, &s, out);
+        break;
+    case XPL_LIME_SELECT_HIGHEST_WEIGHTS:
+        n = highest_weights(g, k, z0, &s, out);
+        break;
+    case XPL_LIME_SELECT_LASSO_PATH:
+        n = lasso_path(g, k, &s, out);
+        break;
+    default:
+        for (size_t j = 0; j < m; j++)
+            out[j] = (uint32_t)j;
+        n = m;
+        break;
+    }
+    qsort(out, n, sizeof *out, cmp_u32);
+    return n;
+}

@@ -1,0 +1,84 @@
+/* The standard normal quantile for LIME's samplers: Wichura's algorithm
+ * AS 241 (PPND16, Applied Statistics 37, 1988), accurate to about 1e-16.
+ * GSL's gsl_cdf_ugaussian_Pinv costs several times more per call, and a
+ * row draws num_samples x n_features of them: inlined into the sampling
+ * loop, independent calls overlap. */
+#ifndef XPL_EXPLAINERS_LIME_NORMAL_H
+#define XPL_EXPLAINERS_LIME_NORMAL_H
+
+#include <math.h>
+
+/* Rational functions of degree 7 / 7, coefficients from the constant term
+ * up (the denominators' constant terms are 1). */
+static const double xpl__lime_central_num[8] = {
+    3.3871328727963666080e0, 1.3314166789178437745e+2,
+    1.9715909503065514427e+3, 1.3731693765509461125e+4,
+    4.5921953931549871457e+4, 6.7265770927008700853e+4,
+    3.3430575583588128105e+4, 2.5090809287301226727e+3,
+};
+static const double xpl__lime_central_den[8] = {
+    1.0, 4.2313330701600911252e+1,
+    6.8718700749205790830e+2, 5.3941960214247511077e+3,
+    2.1213794301586595867e+4, 3.9307895800092710610e+4,
+    2.8729085735721942674e+4, 5.2264952788528545610e+3,
+};
+static const double xpl__lime_near_num[8] = {
+    1.42343711074968357734e0, 4.63033784615654529590e0,
+    5.76949722146069140550e0, 3.64784832476320460504e0,
+    1.27045825245236838258e0, 2.41780725177450611770e-1,
+    2.27238449892691845833e-2, 7.74545014278341407640e-4,
+};
+static const double xpl__lime_near_den[8] = {
+    1.0, 2.05319162663775882187e0,
+    1.67638483018380384940e0, 6.89767334985100004550e-1,
+    1.48103976427480074590e-1, 1.51986665636164571966e-2,
+    5.47593808499534494600e-4, 1.05075007164441684324e-9,
+};
+static const double xpl__lime_far_num[8] = {
+    6.65790464350110377720e0, 5.46378491116411436990e0,
+    1.78482653991729133580e0, 2.96560571828504891230e-1,
+    2.65321895265761230930e-2, 1.24266094738807843860e-3,
+    2.71155556874348757815e-5, 2.01033439929228813265e-7,
+};
+static const double xpl__lime_far_den[8] = {
+    1.0, 5.99832206555887937690e-1,
+    1.36929880922735805310e-1, 1.48753612908506148525e-2,
+    7.86869131145613259100e-4, 1.84631831751005468180e-5,
+    1.42151175831644588870e-7, 2.04426310338993978564e-15,
+};
+
+/* num(r) / den(r) by Estrin's scheme: three dependent multiply-adds
+ * instead of Horner's seven, so consecutive draws overlap better. */
+static inline double xpl__lime_poly7(const double *c, double r, double r2,
+                                     double r4)
+{
+    return (c[0] + c[1] * r) + r2 * (c[2] + c[3] * r) +
+           r4 * ((c[4] + c[5] * r) + r2 * (c[6] + c[7] * r));
+}
+
+static inline double xpl__lime_ratio(const double *num, const double *den,
+                                     double r)
+{
+    double r2 = r * r, r4 = r2 * r2;
+    return xpl__lime_poly7(num, r, r2, r4) / xpl__lime_poly7(den, r, r2, r4);
+}
+
+/* +-inf at 0 and 1, NaN outside [0, 1]. */
+static inline double xpl__lime_normal_quantile(double p)
+{
+    double q = p - 0.5;
+    if (fabs(q) <= 0.425)
+        return q * xpl__lime_ratio(xpl__lime_central_num,
+                                   xpl__lime_central_den, 0.180625 - q * q);
+    double r = q < 0 ? p : 1 - p;
+    if (!(r > 0))
+        return q < 0 ? -INFINITY : (r == 0 ? INFINITY : NAN);
+    r = sqrt(-log(r));
+    double v = r <= 5 ? xpl__lime_ratio(xpl__lime_near_num,
+                                        xpl__lime_near_den, r - 1.6)
+                      : xpl__lime_ratio(xpl__lime_far_num, xpl__lime_far_den,
+                                        r - 5);
+    return q < 0 ? -v : v;
+}
+
+#endif

@@ -1,0 +1,408 @@
+/* The interventional plan: which trees get per-leaf background tables, the
+ * tables themselves, and the per-row dispatcher. */
+#include "explainers/tree_interv.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+/* Per-row cost model of the automatic rule, in nanoseconds of the machine
+ * bench/bench_tree_interventional.c was run on (docs/performance.md): only
+ * the ratio matters, and it is a fixed formula of the tree's shape and N,
+ * so the choice is deterministic. A pair walk costs PAIR_NS_PER_LEVEL per
+ * level of the tree's mean leaf depth; an aggregated tree costs its
+ * pattern pass, one row fetch per block and one add per table entry. */
+#define PAIR_NS_PER_LEVEL 15.0
+#define AGG_NS_PER_INNER_NODE 3.0
+#define AGG_NS_PER_BLOCK 8.0
+#define AGG_NS_PER_ADD 1.5
+
+/* ------------------------------------------------------- tree structure */
+
+/* Walks a tree from the root, cutting it into blocks (tree_interv.h) and
+ * measuring them; with set_bit set, also fills the blocks, their features
+ * and every internal node's path bit. */
+struct scan {
+    const xpl__tnode *nodes;
+    const uint32_t *inner; /* per node: internal nodes in its subtree */
+    size_t nv;
+    uint32_t path[XPL__MAX_TREE_DEPTH + 1];
+    /* measured */
+    size_t max_bits, n_blocks, n_feats, adds, tab_doubles;
+    size_t n_leaves, depth_sum;
+    /* block being collected */
+    xpl__interv_block blk;
+    uint32_t bfeat[XPL__MAX_TREE_DEPTH + 1];
+    /* filled when set_bit is not NULL */
+    uint32_t *set_bit, *keep_mask;
+    xpl__interv_block *blocks;
+    size_t n_block;
+    uint32_t *feats;
+    size_t n_feat;
+    size_t tab;
+};
+
+/* Position of feature f on the path of length d (d if absent). */
+static size_t path_pos(const uint32_t *path, size_t d, uint32_t f)
+{
+    size_t k = 0;
+    while (k < d && path[k] != f)
+        k++;
+    return k;
+}
+
+static void set_bits(struct scan *s, uint32_t q, size_t k, size_t d)
+{
+    if (!s->set_bit)
+        return;
+    /* Filled trees are aggregated: their paths are short enough for the
+     * bit to exist. */
+    uint32_t bit = (uint32_t)1 << k;
+    s->set_bit[q] = k == d ? bit : 0;
+    s->keep_mask[q] = ~bit;
+}
+
+/* Inside a block: inner nodes in preorder, new features, leaf depths. */
+static void in_block(struct scan *s, uint32_t q, size_t d, size_t depth)
+{
+    const xpl__tnode *n = &s->nodes[q];
+    if (n->left == q) {
+        s->n_leaves++;
+        s->depth_sum += depth;
+        return;
+    }
+    if (s->blk.n_inner < XPL__INTERV_BLOCK_INNER)
+        s->blk.inner[s->blk.n_inner] = q;
+    s->blk.n_inner++;
+    uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
+    size_t k = path_pos(s->path, d, f), d2 = d;
+    if (k == d) {
+        s->path[d2++] = f;
+        if (path_pos(s->bfeat, s->blk.d, f) == s->blk.d)
+            s->bfeat[s->blk.d++] = f;
+    }
+    set_bits(s, q, k, d);
+    in_block(s, n->left, d2, depth + 1);
+    in_block(s, n->left + 1, d2, depth + 1);
+}
+
+static void scan(struct scan *s, uint32_t q, size_t d, size_t depth)
+{
+    const xpl__tnode *n = &s->nodes[q];
+    if (s->inner[q] <= XPL__INTERV_BLOCK_INNER) {
+        s->blk = (xpl__interv_block){ .node = q, .d_root = (uint32_t)d,
+                                      .d = (uint32_t)d };
+        memcpy(s->bfeat, s->path, d * sizeof *s->bfeat);
+        in_block(s, q, d, depth);
+        size_t bits = d + s->blk.n_inner;
+        if (bits > s->max_bits)
+            s->max_bits = bits;
+        s->n_blocks++;
+        s->n_feats += s->blk.d;
+        s->adds += s->blk.d * s->nv;
+        size_t size = bits <= XPL__INTERV_MAX_TABLE_BITS
+                          ? ((size_t)1 << bits) * s->blk.d * s->nv : 0;
+        s->tab_doubles += size;
+        if (s->set_bit) {
+            s->blk.feat = s->n_feat;
+            s->blk.tab = s->tab;
+            s->blocks[s->n_block++] = s->blk;
+            memcpy(s->feats + s->n_feat, s->bfeat,
+                   s->blk.d * sizeof *s->feats);
+            s->n_feat += s->blk.d;
+            s->tab += size;
+        }
+        return;
+    }
+    uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
+    size_t k = path_pos(s->path, d, f), d2 = d;
+    if (k == d)
+        s->path[d2++] = f;
+    set_bits(s, q, k, d);
+    scan(s, n->left, d2, depth + 1);
+    scan(s, n->left + 1, d2, depth + 1);
+}
+
+/* Internal nodes below each node (children follow their parent). */
+static void count_inner(const xpl__tnode *nodes, size_t n_nodes,
+                        uint32_t *inner)
+{
+    for (size_t q = n_nodes; q-- > 0;)
+        inner[q] = nodes[q].left == q
+                       ? 0 : 1 + inner[nodes[q].left] + inner[nodes[q].left + 1];
+}
+
+/* ----------------------------------------------------------------- plan */
+
+void xpl__interv_plan_free(xpl__interv_plan *plan)
+{
+    free(plan->bg);
+    free(plan->weights);
+    free(plan->out_scale);
+    free(plan->coef);
+    free(plan->aggregated);
+    free(plan->first_block);
+    free(plan->blocks);
+    free(plan->feats);
+    free(plan->tabs);
+    free(plan->set_bit);
+    free(plan->keep_mask);
+    free(plan->steps);
+    free(plan->first_step);
+    memset(plan, 0, sizeof *plan);
+}
+
+/* Copies of the background and the per-output constants. */
+static int plan_basics(xpl__interv_plan *plan, const xpl__ensemble *e,
+                       const double *bg, const double *weights, size_t n_bg)
+{
+    size_t m = e->n_features, max_depth = 0;
+    for (size_t t = 0; t < e->n_trees; t++) {
+        if (e->trees[t].depth > max_depth)
+            max_depth = e->trees[t].depth;
+        if (e->trees[t].n_nodes > plan->max_tree_nodes)
+            plan->max_tree_nodes = e->trees[t].n_nodes;
+    }
+    size_t st = max_depth + 1;
+    plan->n_features = m;
+    plan->n_bg = n_bg;
+    plan->stride = st;
+    plan->bg = xpl__malloc_array(n_bg, m * sizeof *plan->bg);
+    plan->weights = xpl__malloc_array(n_bg, sizeof *plan->weights);
+    plan->out_scale = xpl__malloc_array(e->n_outputs,
+                                        sizeof *plan->out_scale);
+    plan->coef = xpl__malloc_array(st * st, sizeof *plan->coef);
+    plan->aggregated = calloc(e->n_trees ? e->n_trees : 1, 1);
+    plan->first_block = xpl__calloc_array(e->n_trees + 1,
+                                          sizeof *plan->first_block);
+    if (!plan->bg || !plan->weights || !plan->out_scale || !plan->coef ||
+        !plan->aggregated || !plan->first_block)
+        return xpl__enomem();
+    for (size_t i = 0; i < n_bg * m; i++)
+        plan->bg[i] = e->float32_inputs ? (double)(float)bg[i] : bg[i];
+    memcpy(plan->weights, weights, n_bg * sizeof *weights);
+    for (size_t k = 0; k < e->n_outputs; k++)
+        plan->out_scale[k] = e->aggregation == XPL__AGG_MEAN
+                                 ? 1.0 / e->n_feeding[k] : 1.0;
+    /* coef[a][b] = (a-1)! b! / (a+b)! = 1 / ((a+b) C(a+b-1, b)); 0 for
+     * a = 0 (no feature on that side). */
+    for (size_t a = 0; a < st; a++)
+        for (size_t b = 0; b < st; b++) {
+            double binom = 1;
+            for (size_t i = 1; a > 0 && i <= b; i++)
+                binom = binom * (double)(a - 1 + i) / (double)i;
+            plan->coef[a * st + b] = a ? 1.0 / ((double)(a + b) * binom) : 0;
+        }
+    return XPL_OK;
+}
+
+/* May tree t have tables? A reference with a missing value the tree cannot
+ * route must go through the per-pair walk, which reports it exactly where
+ * a pair meets it. */
+static int may_aggregate(const xpl__ensemble *e, const xpl__tree *tree,
+                         const struct scan *s, const unsigned char *bg_nan)
+{
+    if (s->max_bits > XPL__INTERV_MAX_TABLE_BITS)
+        return 0;
+    if (tree->missing_ok)
+        return 1;
+    const xpl__tnode *nodes = e->nodes + tree->first_node;
+    for (size_t q = 0; q < tree->n_nodes; q++)
+        if (nodes[q].left != q &&
+            bg_nan[nodes[q].feature & XPL__TNODE_FEATURE_MASK])
+            return 0;
+    return 1;
+}
+
+/* The automatic rule: tables for tree t if a row costs less with them than
+ * walking the N pairs (module constants above). */
+static int tables_pay(const xpl__tree *tree, const struct scan *s,
+                      size_t n_bg)
+{
+    double levels = (double)s->depth_sum / (double)s->n_leaves;
+    double pair = (double)n_bg * PAIR_NS_PER_LEVEL * levels;
+    double agg = AGG_NS_PER_INNER_NODE * (double)(tree->n_nodes
+                                                  - tree->n_leaves)
+                 + AGG_NS_PER_BLOCK * (double)s->n_blocks
+                 + AGG_NS_PER_ADD * (double)s->adds;
+    return agg < pair;
+}
+
+int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
+                         const double *bg, const double *weights,
+                         size_t n_bg, int mode)
+{
+    memset(plan, 0, sizeof *plan);
+    int rc = plan_basics(plan, e, bg, weights, n_bg);
+    size_t m = e->n_features;
+    unsigned char *bg_nan = rc ? NULL : calloc(m ? m : 1, 1);
+    uint32_t *inner = rc ? NULL : xpl__malloc_array(plan->max_tree_nodes + 1,
+                                                    sizeof *inner);
+    if (!rc && (!bg_nan || !inner))
+        rc = xpl__enomem();
+    if (rc) {
+        free(bg_nan);
+        free(inner);
+        xpl__interv_plan_free(plan);
+        return rc;
+    }
+    for (size_t i = 0; i < n_bg * m; i++)
+        if (isnan(plan->bg[i]))
+            bg_nan[i % m] = 1;
+
+    /* Choose the trees, in order, within the budget. */
+    size_t n_blocks = 0, n_feats = 0, n_tabs = 0;
+    for (size_t t = 0; t < e->n_trees && mode != XPL__INTERV_PAIR; t++) {
+        const xpl__tree *tree = &e->trees[t];
+        struct scan s = { .nodes = e->nodes + tree->first_node,
+                          .inner = inner, .nv = xpl__tree_n_vals(e, tree) };
+        count_inner(s.nodes, tree->n_nodes, inner);
+        scan(&s, 0, 0, 0);
+        if (!may_aggregate(e, tree, &s, bg_nan))
+            continue;
+        size_t bytes = s.tab_doubles * sizeof(double);
+        if ((mode == XPL__INTERV_AUTO && !tables_pay(tree, &s, n_bg)) ||
+            plan->table_bytes + bytes > XPL__INTERV_TABLE_BUDGET)
+            continue;
+        plan->aggregated[t] = 1;
+        plan->n_aggregated++;
+        if (s.n_blocks > plan->max_tree_blocks)
+            plan->max_tree_blocks = s.n_blocks;
+        plan->table_bytes += bytes;
+        n_blocks += s.n_blocks;
+        n_feats += s.n_feats;
+        n_tabs += s.tab_doubles;
+    }
+    free(bg_nan);
+
+    plan->blocks = xpl__malloc_array(n_blocks ? n_blocks : 1,
+                                     sizeof *plan->blocks);
+    plan->feats = xpl__malloc_array(n_feats ? n_feats : 1,
+                                    sizeof *plan->feats);
+    plan->tabs = xpl__calloc_array(n_tabs ? n_tabs : 1, sizeof *plan->tabs);
+    plan->set_bit = xpl__calloc_array(e->n_nodes ? e->n_nodes : 1,
+                                      sizeof *plan->set_bit);
+    plan->keep_mask = xpl__calloc_array(e->n_nodes ? e->n_nodes : 1,
+                                        sizeof *plan->keep_mask);
+    if (!plan->blocks || !plan->feats || !plan->tabs || !plan->set_bit ||
+        !plan->keep_mask) {
+        free(inner);
+        xpl__interv_plan_free(plan);
+        return xpl__enomem();
+    }
+    struct scan fill = {
+        .inner = inner,
+        .blocks = plan->blocks,
+        .feats = plan->feats,
+    };
+    for (size_t t = 0; t < e->n_trees; t++) {
+        const xpl__tree *tree = &e->trees[t];
+        plan->first_block[t] = fill.n_block;
+        if (!plan->aggregated[t])
+            continue;
+        fill.nodes = e->nodes + tree->first_node;
+        fill.nv = xpl__tree_n_vals(e, tree);
+        fill.set_bit = plan->set_bit + tree->first_node;
+        fill.keep_mask = plan->keep_mask + tree->first_node;
+        count_inner(fill.nodes, tree->n_nodes, inner);
+        scan(&fill, 0, 0, 0);
+    }
+    plan->first_block[e->n_trees] = fill.n_block;
+    free(inner);
+
+    size_t n_steps = 0;
+    for (size_t t = 0; t < e->n_trees; t++)
+        if (plan->aggregated[t])
+            n_steps += e->trees[t].n_nodes - e->trees[t].n_leaves;
+    plan->steps = xpl__malloc_array(n_steps + 1, sizeof *plan->steps);
+    plan->first_step = xpl__malloc_array(e->n_trees + 1,
+                                         sizeof *plan->first_step);
+    if (!plan->steps || !plan->first_step) {
+        xpl__interv_plan_free(plan);
+        return xpl__enomem();
+    }
+    n_steps = 0;
+    for (size_t t = 0; t < e->n_trees; t++) {
+        const xpl__tree *tree = &e->trees[t];
+        const xpl__tnode *nodes = e->nodes + tree->first_node;
+        plan->first_step[t] = n_steps;
+        for (size_t q = 0; plan->aggregated[t] && q < tree->n_nodes; q++)
+            if (nodes[q].left != q)
+                plan->steps[n_steps++] = (xpl__interv_step){
+                    .threshold = nodes[q].threshold,
+                    .feature = nodes[q].feature,
+                    .node = (uint32_t)q,
+                    .left = nodes[q].left,
+                    .set = plan->set_bit[tree->first_node + q],
+                    .keep = plan->keep_mask[tree->first_node + q],
+                };
+    }
+    plan->first_step[e->n_trees] = n_steps;
+    for (size_t t = 0; t < e->n_trees && !rc; t++)
+        if (plan->aggregated[t])
+            rc = xpl__interv_agg_build(e, plan, t);
+    if (rc)
+        xpl__interv_plan_free(plan);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ row */
+
+size_t xpl__interv_scratch(const xpl__ensemble *e,
+                           const xpl__interv_plan *plan)
+{
+    /* Rounded x; two sets (this tree's and the next one's) of patterns,
+     * directions and block rows; sides and x's directions for the pair
+     * walk. */
+    return e->n_features * sizeof(double)
+           + 2 * (plan->max_tree_blocks + 1) * sizeof(const double *)
+           + 2 * (2 * plan->max_tree_nodes + 1) * sizeof(uint32_t)
+           + e->n_features + plan->max_tree_nodes;
+}
+
+void xpl__interv_row(const xpl__ensemble *e, const xpl__interv_plan *plan,
+                     void *scratch, const double *x, double *phi)
+{
+    size_t m = e->n_features, k_out = e->n_outputs;
+    size_t nb = plan->max_tree_blocks + 1, nm = 2 * plan->max_tree_nodes + 1;
+    double *xr = scratch;
+    const double **rows[2] = { (const double **)(xr + m), NULL };
+    rows[1] = rows[0] + nb;
+    uint32_t *mask[2] = { (uint32_t *)(rows[1] + nb), NULL };
+    mask[1] = mask[0] + nm;
+    unsigned char *side = (unsigned char *)(mask[1] + nm);
+    for (size_t j = 0; j < m; j++)
+        xr[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
+    memset(phi, 0, k_out * m * sizeof *phi);
+    memset(side, 0, m);
+    /* An aggregated tree is prepared, then added up after the next one is
+     * prepared (pending): its rows arrive meanwhile. */
+    size_t pending = SIZE_MAX;
+    int cur = 0;
+    for (size_t t = 0; t <= e->n_trees; t++) {
+        int agg = 0;
+        if (t < e->n_trees && plan->aggregated[t])
+            agg = !xpl__interv_agg_prepare(e, plan, t, xr, mask[cur],
+                                           rows[cur]);
+        if (pending != SIZE_MAX && (agg || t == e->n_trees)) {
+            xpl__interv_agg_apply(e, plan, pending, rows[!cur], phi);
+            pending = SIZE_MAX;
+        }
+        if (t == e->n_trees)
+            break;
+        if (agg) {
+            pending = t;
+            cur = !cur;
+            continue;
+        }
+        if (xpl__interv_pair_tree(e, plan, t, xr, side, phi)) {
+            uint32_t out = e->trees[t].output;
+            for (size_t k = 0; k < k_out; k++)
+                if (out == XPL__ALL_OUTPUTS || out == k)
+                    for (size_t j = 0; j < m; j++)
+                        phi[k * m + j] = NAN;
+        }
+    }
+}

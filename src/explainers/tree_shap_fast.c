@@ -1,0 +1,538 @@
+/* Path-dependent TreeSHAP by quadrature: every node visited twice per row,
+ * with a handful of multiply-adds per quadrature point, instead of the
+ * O(depth^2) path bookkeeping of Algorithm 2 at every leaf.
+ *
+ * For one leaf l with value v, let U be the distinct features on its path;
+ * for feature i in U, z_i is the product of the cover fractions of the
+ * path's splits on i and o_i (0 or 1) says whether x satisfies all of them.
+ * The leaf's game is v * prod_{i in S} o_i * prod_{i in U\S} z_i, and since
+ * |S|! (n-1-|S|)! / n! = integral_0^1 t^|S| (1-t)^(n-1-|S|) dt,
+ *
+ *   phi_j = v (o_j - z_j) integral_0^1 prod_{i in U, i != j} F_i(t) dt,
+ *   F_i(t) = z_i + t (o_i - z_i).
+ *
+ * The integrand is a polynomial of degree |U| - 1, so a Gauss-Legendre rule
+ * with q >= |U| / 2 points is exact. Writing (o_j - z_j) / F_j as
+ * H(F_j) and P_l(t) = v prod_{i in U} F_i(t), a leaf adds the quadrature
+ * of H(F_j) P_l to phi_j. Along a path a feature's factor changes at each
+ * split on it; H(F_j) telescopes over those splits, so the sum over leaves
+ * becomes a sum over edges: an edge into node c (its parent splitting on j)
+ * adds the quadrature of [H(F_j at c) - H(F_j above)] * S_c(t), where S_c is
+ * the sum of P_l over the leaves below c. The quadrature is linear, so the
+ * telescoped sum is still exact although each term is a rational function.
+ *
+ * Per row: a top-down pass computes every node's path product P (q values)
+ * as the parent's times the ratio of the new to the old factor of the
+ * split's feature, a bottom-up pass sums S and accumulates the edge terms
+ * per feature and quadrature point; the points are weighted once per row.
+ * Since o is 0 or 1 there are three kinds of edge: x satisfied the earlier
+ * splits on j and this one ("hot": F = z + t(1 - z), H = (1 - z) / F), only
+ * the earlier ones ("cold": F = z (1 - t), H = -1 / (1 - t)), or failed an
+ * earlier one (F = z (1 - t) before and after: ratio = the cover fraction,
+ * no term). Everything but 1/F on hot edges is fixed by the tree and
+ * precomputed in the plan. */
+#include "explainers/tree_shap.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* An internal node, in the order of the ensemble's nodes (parents first).
+ * Slots number a tree's internal nodes 0..I-1 in that order, then its
+ * leaves I..I+L-1; P and S live in slot order in the row's scratch. */
+typedef struct frec {
+    double threshold;
+    uint32_t feature;  /* with XPL__TNODE_DEFAULT_LEFT */
+    uint32_t anc;      /* slot of the node just below the nearest split on
+                          the same feature above this one; none: the
+                          sentinel slot (o = 1, 1/F = 1) */
+    uint32_t child[2]; /* slots of the left and right child */
+    double za;         /* z of the feature at anc (1 if none) */
+    double frac[2];    /* cover fractions of the children */
+} frec;
+
+typedef struct ftree {
+    size_t first_rec;   /* into recs[] */
+    size_t n_internal;
+    size_t first_leaf;  /* into leaf_value[] (times nv) */
+    size_t n_leaves;
+    size_t nv;
+    uint32_t output;
+    int missing_ok;
+} ftree;
+
+struct fscratch;
+typedef int (*tree_kernel)(const xpl__tree_shap_fast *, const ftree *,
+                           const struct fscratch *, size_t, int);
+static tree_kernel pick_kernel(size_t q, size_t nv);
+
+struct xpl__tree_shap_fast {
+    size_t q;            /* quadrature points, a multiple of 4 */
+    double *t;           /* q nodes in (0, 1) */
+    double *w;           /* q weights, summing to 1 */
+    double *one_minus_t; /* 1 - t */
+    double *inv_1mt;     /* 1 / (1 - t) */
+    ftree *trees;
+    frec *recs;
+    double *leaf_value;  /* per tree n_leaves * nv, in slot order, times
+                            the output's scale */
+    size_t max_slots;    /* largest tree; also the sentinel slot */
+    size_t max_nv;
+    tree_kernel kernel;  /* tree_row for q, for this CPU */
+};
+
+/* ------------------------------------------------------------ quadrature */
+
+/* Gauss-Legendre nodes and weights for integral_0^1, by Newton's method on
+ * the Legendre polynomial (the standard recurrence). Accurate to a few ulps
+ * for any n used here (n <= 128). */
+static void gauss_legendre(size_t n, double *t, double *w)
+{
+    const double pi = 3.14159265358979323846;
+    for (size_t i = 0; i < n; i++) {
+        double x = cos(pi * ((double)i + 0.75) / ((double)n + 0.5));
+        double dp = 1;
+        for (int it = 0; it < 100; it++) {
+            double p0 = 1, p1 = x;
+            for (size_t k = 2; k <= n; k++) {
+                double p2 = ((double)(2 * k - 1) * x * p1
+                             - (double)(k - 1) * p0) / (double)k;
+                p0 = p1;
+                p1 = p2;
+            }
+            if (n == 1) {
+                p1 = x;
+                p0 = 1;
+            }
+            dp = (double)n * (x * p1 - p0) / (x * x - 1);
+            double dx = p1 / dp;
+            x -= dx;
+            if (fabs(dx) <= 1e-16)
+                break;
+        }
+        /* Recompute the derivative at the converged root. */
+        double p0 = 1, p1 = x;
+        for (size_t k = 2; k <= n; k++) {
+            double p2 = ((double)(2 * k - 1) * x * p1 - (double)(k - 1) * p0)
+                        / (double)k;
+            p0 = p1;
+            p1 = p2;
+        }
+        dp = n == 1 ? 1 : (double)n * (x * p1 - p0) / (x * x - 1);
+        t[i] = 0.5 * (1 - x);
+        w[i] = 1.0 / ((1 - x * x) * dp * dp);
+    }
+}
+
+/* ------------------------------------------------------------------ plan */
+
+void xpl__tree_shap_fast_free(xpl__tree_shap_fast *f)
+{
+    if (!f)
+        return;
+    free(f->t);
+    free(f->w);
+    free(f->one_minus_t);
+    free(f->inv_1mt);
+    free(f->trees);
+    free(f->recs);
+    free(f->leaf_value);
+    free(f);
+}
+
+/* Records of one tree; returns the most distinct features on a path. */
+static size_t build_tree(xpl__tree_shap_fast *f, const xpl__ensemble *e,
+                         const xpl__tree_shap_plan *plan, size_t ti,
+                         ftree *ft, size_t *n_recs, size_t *n_leaf_vals,
+                         uint32_t *slot, uint32_t *parent, uint32_t *distinct,
+                         double *z)
+{
+    const xpl__tree *tree = &e->trees[ti];
+    const xpl__tnode *nodes = e->nodes + tree->first_node;
+    const double *cover = e->cover + tree->first_node;
+    const double *value = plan->node_mean + tree->first_value;
+    const double *scale = plan->out_scale;
+    size_t n = tree->n_nodes, nv = xpl__tree_n_vals(e, tree);
+    uint32_t sentinel = (uint32_t)f->max_slots;
+
+    size_t n_int = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!xpl__tnode_is_leaf(nodes, i))
+            slot[i] = (uint32_t)n_int++;
+    size_t n_leaf = 0;
+    for (size_t i = 0; i < n; i++)
+        if (xpl__tnode_is_leaf(nodes, i))
+            slot[i] = (uint32_t)(n_int + n_leaf++);
+    parent[0] = UINT32_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (!xpl__tnode_is_leaf(nodes, i)) {
+            parent[nodes[i].left] = (uint32_t)i;
+            parent[nodes[i].left + 1] = (uint32_t)i;
+        }
+
+    *ft = (ftree){ .first_rec = *n_recs, .n_internal = n_int,
+                   .first_leaf = *n_leaf_vals, .n_leaves = n_leaf, .nv = nv,
+                   .output = tree->output, .missing_ok = tree->missing_ok };
+    frec *rec = f->recs + *n_recs;
+    double *lv = f->leaf_value + *n_leaf_vals * 1;
+    size_t most = 0;
+    distinct[0] = 0;
+    z[0] = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (xpl__tnode_is_leaf(nodes, i)) {
+            double *dst = lv + (slot[i] - n_int) * nv;
+            for (size_t k = 0; k < nv; k++) {
+                size_t out = nv > 1 ? k : tree->output;
+                dst[k] = value[i * nv + k] * scale[out];
+            }
+            if (distinct[i] > most)
+                most = distinct[i];
+            continue;
+        }
+        uint32_t feat = nodes[i].feature & XPL__TNODE_FEATURE_MASK;
+        /* The nearest split on the same feature above: its child on the
+         * way here is this split's "anc". */
+        uint32_t anc = UINT32_MAX;
+        for (uint32_t c = (uint32_t)i, p = parent[c]; p != UINT32_MAX;
+             c = p, p = parent[c])
+            if ((nodes[p].feature & XPL__TNODE_FEATURE_MASK) == feat) {
+                anc = c;
+                break;
+            }
+        double za = anc == UINT32_MAX ? 1.0 : z[anc];
+        uint32_t l = nodes[i].left, r = l + 1;
+        /* The fractions Algorithm 2 uses: children's covers, 1/2 each when
+         * both are empty. */
+        double rj = cover[l] + cover[r];
+        frec *fr = &rec[slot[i]];
+        *fr = (frec){
+            .threshold = nodes[i].threshold,
+            .feature = nodes[i].feature,
+            .anc = anc == UINT32_MAX ? sentinel : slot[anc],
+            .child = { slot[l], slot[r] },
+            .za = za,
+            .frac = { rj > 0 ? cover[l] / rj : 0.5,
+                      rj > 0 ? cover[r] / rj : 0.5 },
+        };
+        z[l] = za * fr->frac[0];
+        z[r] = za * fr->frac[1];
+        distinct[l] = distinct[r] = distinct[i] + (anc == UINT32_MAX);
+    }
+    *n_recs += n_int;
+    *n_leaf_vals += n_leaf * nv;
+    return most;
+}
+
+int xpl__tree_shap_fast_new(xpl__tree_shap_fast **out, const xpl__ensemble *e,
+                            const xpl__tree_shap_plan *plan)
+{
+    *out = NULL;
+    xpl__tree_shap_fast *f = calloc(1, sizeof *f);
+    if (!f)
+        return xpl__enomem();
+    size_t n_int = 0, n_leaf_vals = 0, largest = 1;
+    f->max_nv = 1;
+    for (size_t t = 0; t < e->n_trees; t++) {
+        const xpl__tree *tree = &e->trees[t];
+        size_t nv = xpl__tree_n_vals(e, tree);
+        n_int += tree->n_nodes - tree->n_leaves;
+        n_leaf_vals += tree->n_leaves * nv;
+        if (tree->n_nodes > largest)
+            largest = tree->n_nodes;
+        if (nv > f->max_nv)
+            f->max_nv = nv;
+    }
+    f->max_slots = largest;
+    f->trees = xpl__malloc_array(e->n_trees, sizeof *f->trees);
+    f->recs = xpl__malloc_array(n_int, sizeof *f->recs);
+    f->leaf_value = xpl__malloc_array(n_leaf_vals, sizeof *f->leaf_value);
+    uint32_t *slot = xpl__malloc_array(largest, 3 * sizeof *slot);
+    double *z = xpl__malloc_array(largest, sizeof *z);
+    if (!f->trees || !f->recs || !f->leaf_value || !slot || !z) {
+        free(slot);
+        free(z);
+        xpl__tree_shap_fast_free(f);
+        return xpl__enomem();
+    }
+    size_t most = 0;
+    n_int = n_leaf_vals = 0;
+    for (size_t t = 0; t < e->n_trees; t++) {
+        size_t u = build_tree(f, e, plan, t, &f->trees[t], &n_int,
+                              &n_leaf_vals, slot, slot + largest,
+                              slot + 2 * largest, z);
+        if (u > most)
+            most = u;
+    }
+    free(slot);
+    free(z);
+
+    /* q points integrate degree 2q - 1 exactly; the integrand has degree
+     * (distinct features on the path) - 1. Whole groups of 4 keep the
+     * inner loops vectorisable. */
+    size_t q = (most + 1) / 2;
+    f->q = q <= 4 ? 4 : (q + 3) / 4 * 4;
+    f->t = xpl__malloc_array(f->q, sizeof *f->t);
+    f->w = xpl__malloc_array(f->q, sizeof *f->w);
+    f->one_minus_t = xpl__malloc_array(f->q, sizeof *f->one_minus_t);
+    f->inv_1mt = xpl__malloc_array(f->q, sizeof *f->inv_1mt);
+    if (!f->t || !f->w || !f->one_minus_t || !f->inv_1mt) {
+        xpl__tree_shap_fast_free(f);
+        return xpl__enomem();
+    }
+    gauss_legendre(f->q, f->t, f->w);
+    for (size_t i = 0; i < f->q; i++) {
+        f->one_minus_t[i] = 1 - f->t[i];
+        f->inv_1mt[i] = 1 / (1 - f->t[i]);
+    }
+    f->kernel = pick_kernel(f->q, f->max_nv);
+    *out = f;
+    return XPL_OK;
+}
+
+size_t xpl__tree_shap_fast_points(const xpl__tree_shap_fast *f)
+{
+    return f->q;
+}
+
+/* ------------------------------------------------------------------- row */
+
+/* Scratch layout (doubles first, 64-byte aligned by the workspace). */
+typedef struct fscratch {
+    double *row;   /* n_features, rounded as the model rounds inputs */
+    double *acc;   /* n_outputs * n_features * q */
+    double *p;     /* (max_slots + 1) * q: P, then S in place */
+    double *inv_f; /* (max_slots + 1) * q: 1/F on hot edges */
+    double *s;     /* max_slots * max_nv * q, for multi-value leaves */
+    uint8_t *o;    /* max_slots + 1 */
+    uint8_t *state;/* max_slots: bit 0 right child hot, bit 1 o above */
+    uint8_t *unknown; /* n_outputs */
+} fscratch;
+
+static size_t round8(size_t n)
+{
+    return (n + 7) / 8 * 8;
+}
+
+static fscratch scratch_layout(const xpl__ensemble *e,
+                               const xpl__tree_shap_fast *f, void *base)
+{
+    size_t q = f->q, slots = f->max_slots + 1;
+    double *d = base;
+    fscratch s;
+    s.row = d;
+    d += round8(e->n_features);
+    s.acc = d;
+    d += round8(e->n_outputs * e->n_features * q);
+    s.p = d;
+    d += round8(slots * q);
+    s.inv_f = d;
+    d += round8(slots * q);
+    s.s = d;
+    d += f->max_nv > 1 ? round8(f->max_slots * f->max_nv * q) : 0;
+    uint8_t *b = (uint8_t *)d;
+    s.o = b;
+    b += slots;
+    s.state = b;
+    b += f->max_slots;
+    s.unknown = b;
+    return s;
+}
+
+size_t xpl__tree_shap_fast_scratch(const xpl__ensemble *e,
+                                   const xpl__tree_shap_fast *f)
+{
+    size_t q = f->q, slots = f->max_slots + 1;
+    size_t doubles = round8(e->n_features)
+                     + round8(e->n_outputs * e->n_features * q)
+                     + 2 * round8(slots * q)
+                     + (f->max_nv > 1 ? round8(f->max_slots * f->max_nv * q)
+                                      : 0);
+    return doubles * sizeof(double) + slots + f->max_slots + e->n_outputs;
+}
+
+/* The kernel works on blocks of 4 quadrature points held in one vector
+ * (GNU C vector extension: two SSE2 registers on baseline x86-64, one AVX
+ * register in the AVX2 clone below). Slots are 32-byte aligned in the
+ * scratch (q is a multiple of 4, the workspace is 64-byte aligned). */
+typedef double vec __attribute__((vector_size(4 * sizeof(double))));
+/* The same, as an lvalue over 4 doubles of an array (any alignment). */
+typedef double uvec __attribute__((vector_size(4 * sizeof(double)),
+                                   aligned(sizeof(double)), may_alias));
+#define V(ptr) (*(uvec *)(void *)(ptr))
+#define CV(ptr) (*(const uvec *)(const void *)(ptr))
+
+/* One tree for one row, q points (a constant when inlined). Returns 1 if a
+ * missing value met a split of a tree that cannot route it. */
+static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
+                                  const ftree *ft, const fscratch *sc,
+                                  size_t n_features, int le, size_t q,
+                                  size_t nv)
+{
+    const frec *rec = f->recs + ft->first_rec;
+    const double *x = sc->row;
+    double *p = sc->p, *inv_f = sc->inv_f;
+    uint8_t *o = sc->o, *state = sc->state;
+    size_t n_int = ft->n_internal;
+    int unknown = 0;
+
+    for (size_t b = 0; b < q; b += 4)
+        V(p + b) = (vec){ 1, 1, 1, 1 };
+    /* Top down: P of both children from the parent's. */
+    for (size_t i = 0; i < n_int; i++) {
+        const frec *r = &rec[i];
+        double xv = x[r->feature & XPL__TNODE_FEATURE_MASK];
+        unsigned right;
+        if (isnan(xv)) {
+            unknown |= !ft->missing_ok;
+            right = !(r->feature & XPL__TNODE_DEFAULT_LEFT);
+        } else {
+            right = le ? xv > r->threshold : xv >= r->threshold;
+        }
+        size_t a = r->anc;
+        if (o[a]) {
+            size_t h = r->child[right], c = r->child[!right];
+            double zh = r->za * r->frac[right], zc = r->za * r->frac[!right];
+            for (size_t b = 0; b < q; b += 4) {
+                vec pa = CV(p + i * q + b) * CV(inv_f + a * q + b);
+                vec fh = zh + CV(f->t + b) * (1 - zh);
+                V(inv_f + h * q + b) = 1 / fh;
+                V(p + h * q + b) = pa * fh;
+                V(p + c * q + b) = pa * (zc * CV(f->one_minus_t + b));
+            }
+            o[h] = 1;
+            o[c] = 0;
+            state[i] = (uint8_t)(2 | right);
+        } else {
+            /* x failed an earlier split on this feature: the factor keeps
+             * its form z (1 - t), only z shrinks by the fraction. */
+            size_t cl = r->child[0], cr = r->child[1];
+            for (size_t b = 0; b < q; b += 4) {
+                vec pi = CV(p + i * q + b);
+                V(p + cl * q + b) = pi * r->frac[0];
+                V(p + cr * q + b) = pi * r->frac[1];
+            }
+            o[cl] = o[cr] = 0;
+            state[i] = (uint8_t)right;
+        }
+    }
+
+    /* Leaves: S = value * P (in place when leaves hold one value). */
+    const double *lv = f->leaf_value + ft->first_leaf;
+    double *s = nv == 1 ? p : sc->s;
+    size_t stride = nv * q; /* S per slot */
+    for (size_t j = 0; j < ft->n_leaves; j++)
+        for (size_t v = 0; v < nv; v++)
+            for (size_t b = 0; b < q; b += 4)
+                V(s + (n_int + j) * stride + v * q + b) =
+                    lv[j * nv + v] * CV(p + (n_int + j) * q + b);
+
+    /* Bottom up: S of the parent, and the edge terms of hot splits. */
+    for (size_t i = n_int; i-- > 0;) {
+        const frec *r = &rec[i];
+        unsigned st = state[i], right = st & 1;
+        size_t h = r->child[right], c = r->child[!right];
+        double one_zh = 1 - r->za * r->frac[right], one_za = 1 - r->za;
+        size_t a = r->anc;
+        size_t feat = r->feature & XPL__TNODE_FEATURE_MASK;
+        for (size_t v = 0; v < nv; v++) {
+            size_t out = nv > 1 ? v : ft->output;
+            double *acc = sc->acc + (out * n_features + feat) * q;
+            for (size_t b = 0; b < q; b += 4) {
+                vec sh = CV(s + h * stride + v * q + b);
+                vec sc_ = CV(s + c * stride + v * q + b);
+                vec si = sh + sc_;
+                V(s + i * stride + v * q + b) = si;
+                if (st & 2)
+                    V(acc + b) += one_zh * CV(inv_f + h * q + b) * sh
+                                  - CV(f->inv_1mt + b) * sc_
+                                  - one_za * CV(inv_f + a * q + b) * si;
+            }
+        }
+    }
+    return unknown;
+}
+
+static int tree_row_q4(const xpl__tree_shap_fast *f, const ftree *ft,
+                       const fscratch *sc, size_t n_features, int le)
+{
+    return tree_row(f, ft, sc, n_features, le, 4, 1);
+}
+
+static int tree_row_any(const xpl__tree_shap_fast *f, const ftree *ft,
+                        const fscratch *sc, size_t n_features, int le)
+{
+    return tree_row(f, ft, sc, n_features, le, f->q, ft->nv);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+/* The same code compiled for AVX2 (one instruction per block of 4 points),
+ * chosen at run time. Floating-point contraction stays off (ISO C mode),
+ * so both clones give the same bits. */
+__attribute__((target("avx2"))) static int
+tree_row_q4_avx2(const xpl__tree_shap_fast *f, const ftree *ft,
+                 const fscratch *sc, size_t n_features, int le)
+{
+    return tree_row(f, ft, sc, n_features, le, 4, 1);
+}
+
+__attribute__((target("avx2"))) static int
+tree_row_any_avx2(const xpl__tree_shap_fast *f, const ftree *ft,
+                  const fscratch *sc, size_t n_features, int le)
+{
+    return tree_row(f, ft, sc, n_features, le, f->q, ft->nv);
+}
+#endif
+
+static tree_kernel pick_kernel(size_t q, size_t nv)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (__builtin_cpu_supports("avx2"))
+        return q == 4 && nv == 1 ? tree_row_q4_avx2 : tree_row_any_avx2;
+#endif
+    return q == 4 && nv == 1 ? tree_row_q4 : tree_row_any;
+}
+
+void xpl__tree_shap_fast_row(const xpl__ensemble *e,
+                             const xpl__tree_shap_fast *f, void *scratch,
+                             const double *x, double *phi)
+{
+    size_t m = e->n_features, k_out = e->n_outputs, q = f->q;
+    fscratch sc = scratch_layout(e, f, scratch);
+    for (size_t j = 0; j < m; j++)
+        sc.row[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
+    memset(sc.acc, 0, k_out * m * q * sizeof *sc.acc);
+    memset(sc.unknown, 0, k_out);
+    /* The sentinel slot: "no earlier split on this feature". */
+    size_t sent = f->max_slots;
+    sc.o[sent] = 1;
+    for (size_t k = 0; k < q; k++)
+        sc.inv_f[sent * q + k] = 1;
+
+    tree_kernel kernel = f->kernel;
+    for (size_t t = 0; t < e->n_trees; t++) {
+        const ftree *ft = &f->trees[t];
+        if (ft->n_internal == 0)
+            continue;
+        if (kernel(f, ft, &sc, m, e->compare_le)) {
+            for (size_t k = 0; k < k_out; k++)
+                if (ft->output == XPL__ALL_OUTPUTS || ft->output == k)
+                    sc.unknown[k] = 1;
+        }
+    }
+    for (size_t k = 0; k < k_out; k++)
+        for (size_t j = 0; j < m; j++) {
+            const double *acc = sc.acc + (k * m + j) * q;
+            double sum = 0;
+            for (size_t i = 0; i < q; i++)
+                sum += f->w[i] * acc[i];
+            phi[k * m + j] = sc.unknown[k] ? NAN : sum;
+        }
+}

@@ -1,0 +1,361 @@
+/* Global importance: running sums per (output, feature) over every row, and
+ * a bounded uniform sample of rows for the beeswarm. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "render/common.h"
+#include "render/csv_util.h"
+#include "render/importance.h"
+#include "render/json_util.h"
+#include "render/number.h"
+#include "render/text_util.h"
+
+/* Values (pairs of floats) kept per output at most: bounds the sample of
+ * wide models, whose rows are large. */
+#define SAMPLE_VALUES ((size_t)1 << 21)
+#define RESERVOIR_SEED 0x5851f42d4c957f2dULL
+
+static uint64_t mix64(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15u;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+int xpl_importance_new(xpl_importance **out, size_t n_features,
+                       size_t n_outputs, const char *const *names)
+{
+    static const char fn[] = "xpl_importance_new";
+    if (!out)
+        return xpl__error(XPL_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if (n_features == 0 || n_outputs == 0 || !names)
+        return xpl__error(XPL_EINVAL, "%s: needs features, outputs and "
+                          "names", fn);
+    if (n_features > XPL_MAX_FEATURES || n_outputs > XPL_MAX_OUTPUTS)
+        return xpl__error(XPL_ELIMIT, "%s: %zu features x %zu outputs is "
+                          "over the limits", fn, n_features, n_outputs);
+    for (size_t j = 0; j < n_features; j++)
+        if (!names[j])
+            return xpl__error(XPL_EINVAL, "%s: name %zu is NULL", fn, j);
+    xpl_importance *m = calloc(1, sizeof *m);
+    if (!m)
+        return xpl__enomem();
+    m->p = n_features;
+    m->d = n_outputs;
+    size_t cells = n_features * n_outputs; /* both limited: no overflow */
+    m->names = calloc(n_features, sizeof *m->names);
+    m->rows = calloc(n_outputs, sizeof *m->rows);
+    m->sum_abs = calloc(cells, sizeof *m->sum_abs);
+    m->sum = calloc(cells, sizeof *m->sum);
+    m->n_finite = calloc(cells, sizeof *m->n_finite);
+    m->kept = calloc(n_outputs, sizeof *m->kept);
+    m->room = calloc(n_outputs, sizeof *m->room);
+    m->value = calloc(n_outputs, sizeof *m->value);
+    m->contrib = calloc(n_outputs, sizeof *m->contrib);
+    int ok = m->names && m->rows && m->sum_abs && m->sum && m->n_finite &&
+             m->kept && m->room && m->value && m->contrib;
+    for (size_t j = 0; ok && j < n_features; j++)
+        ok = (m->names[j] = xpl__strdup(names[j])) != NULL;
+    if (!ok) {
+        xpl_importance_free(m);
+        return xpl__enomem();
+    }
+    m->cap = SAMPLE_VALUES / n_features;
+    if (m->cap > XPL_IMPORTANCE_SAMPLE_ROWS)
+        m->cap = XPL_IMPORTANCE_SAMPLE_ROWS;
+    if (m->cap == 0)
+        m->cap = 1;
+    *out = m;
+    return XPL_OK;
+}
+
+void xpl_importance_free(xpl_importance *imp)
+{
+    if (!imp)
+        return;
+    for (size_t j = 0; imp->names && j < imp->p; j++)
+        free(imp->names[j]);
+    for (size_t k = 0; imp->value && k < imp->d; k++)
+        free(imp->value[k]);
+    for (size_t k = 0; imp->contrib && k < imp->d; k++)
+        free(imp->contrib[k]);
+    free(imp->names);
+    free(imp->rows);
+    free(imp->sum_abs);
+    free(imp->sum);
+    free(imp->n_finite);
+    free(imp->kept);
+    free(imp->room);
+    free(imp->value);
+    free(imp->contrib);
+    free(imp);
+}
+
+/* Make room for `rows` sample rows of output k (grown geometrically). */
+static int sample_reserve(xpl_importance *m, size_t k, size_t rows)
+{
+    if (rows <= m->room[k])
+        return XPL_OK;
+    size_t want = m->room[k] ? m->room[k] * 2 : 64;
+    if (want > m->cap)
+        want = m->cap;
+    float *v = realloc(m->value[k], want * m->p * sizeof *v);
+    if (!v)
+        return xpl__enomem();
+    m->value[k] = v;
+    float *c = realloc(m->contrib[k], want * m->p * sizeof *c);
+    if (!c)
+        return xpl__enomem();
+    m->contrib[k] = c;
+    m->room[k] = want;
+    return XPL_OK;
+}
+
+int xpl_importance_add(xpl_importance *imp, const xpl_explanation *e)
+{
+    static const char fn[] = "xpl_importance_add";
+    if (!imp)
+        return xpl__error(XPL_EINVAL, "%s: accumulator is NULL", fn);
+    int rc = xpl__explanation_check(e, fn);
+    if (rc)
+        return rc;
+    if (e->n_features != imp->p || e->output >= imp->d)
+        return xpl__error(XPL_EINVAL, "%s: explanation of %zu features, "
+                          "output %zu; expected %zu features, outputs < %zu",
+                          fn, e->n_features, e->output, imp->p, imp->d);
+    size_t k = e->output, p = imp->p;
+    /* Reservoir sampling (Vitter's algorithm R) with a hash of the row's
+     * rank as the random draw: the sample depends only on the sequence. */
+    uint64_t seen = imp->rows[k];
+    size_t slot = (size_t)-1;
+    if (seen < imp->cap) {
+        if ((rc = sample_reserve(imp, k, (size_t)seen + 1)))
+            return rc;
+        slot = (size_t)seen;
+        imp->kept[k] = slot + 1;
+    } else {
+        uint64_t r = mix64(RESERVOIR_SEED ^ mix64(seen ^ ((uint64_t)k << 40)));
+        uint64_t pick = r % (seen + 1);
+        if (pick < imp->cap)
+            slot = (size_t)pick;
+    }
+    if (!imp->method[0] && e->method)
+        snprintf(imp->method, sizeof imp->method, "%s", e->method);
+    imp->rows[k]++;
+    double *sa = imp->sum_abs + k * p, *s = imp->sum + k * p;
+    uint64_t *nf = imp->n_finite + k * p;
+    for (size_t j = 0; j < p; j++) {
+        double c = e->contributions[j];
+        if (isfinite(c)) {
+            sa[j] += fabs(c);
+            s[j] += c;
+            nf[j]++;
+        }
+    }
+    if (slot != (size_t)-1)
+        for (size_t j = 0; j < p; j++) {
+            imp->value[k][slot * p + j] = (float)e->values[j];
+            imp->contrib[k][slot * p + j] = (float)e->contributions[j];
+        }
+    return XPL_OK;
+}
+
+uint64_t xpl_importance_n_rows(const xpl_importance *imp, size_t output)
+{
+    return imp && output < imp->d ? imp->rows[output] : 0;
+}
+
+double xpl__imp_mean_abs(const xpl_importance *imp, size_t k, size_t j)
+{
+    uint64_t n = imp->n_finite[k * imp->p + j];
+    return n ? imp->sum_abs[k * imp->p + j] / (double)n : NAN;
+}
+
+static double imp_mean(const xpl_importance *imp, size_t k, size_t j)
+{
+    uint64_t n = imp->n_finite[k * imp->p + j];
+    return n ? imp->sum[k * imp->p + j] / (double)n : NAN;
+}
+
+int xpl_importance_values(const xpl_importance *imp, size_t output,
+                          double *mean_abs, double *mean)
+{
+    if (!imp || output >= imp->d || !mean_abs)
+        return xpl__error(XPL_EINVAL, "xpl_importance_values: bad "
+                          "argument");
+    for (size_t j = 0; j < imp->p; j++) {
+        mean_abs[j] = xpl__imp_mean_abs(imp, output, j);
+        if (mean)
+            mean[j] = imp_mean(imp, output, j);
+    }
+    return XPL_OK;
+}
+
+void xpl__imp_rank(const xpl_importance *imp, size_t k, double *scratch,
+                   size_t *idx)
+{
+    for (size_t j = 0; j < imp->p; j++) {
+        scratch[j] = xpl__imp_mean_abs(imp, k, j);
+        idx[j] = j;
+    }
+    xpl__rank_values(scratch, idx, imp->p);
+}
+
+static const char *method_of(const xpl_importance *imp)
+{
+    return imp->method[0] ? imp->method : "unknown method";
+}
+
+int xpl__imp_any_rows(const xpl_importance *imp, const char *fn)
+{
+    for (size_t k = 0; k < imp->d; k++)
+        if (imp->rows[k])
+            return XPL_OK;
+    return xpl__error(XPL_EINVAL, "%s: no rows were added", fn);
+}
+
+int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
+                               const xpl_render_options *opts)
+{
+    static const char fn[] = "xpl_importance_render_text";
+    int rc;
+    if (!imp)
+        return xpl__error(XPL_EINVAL, "%s: accumulator is NULL", fn);
+    if ((rc = xpl__stream_check(fp, fn)) ||
+        (rc = xpl__options_check(opts, fn)) || (rc = xpl__imp_any_rows(imp, fn)))
+        return rc;
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    if (opts)
+        o = *opts;
+    double *mabs = xpl__malloc_array(imp->p, sizeof *mabs);
+    size_t *idx = xpl__malloc_array(imp->p, sizeof *idx);
+    if (!mabs || !idx) {
+        free(mabs);
+        free(idx);
+        return xpl__enomem();
+    }
+    for (size_t k = 0; k < imp->d; k++) {
+        if (!imp->rows[k])
+            continue;
+        xpl__imp_rank(imp, k, mabs, idx);
+        size_t shown = xpl__n_shown(imp->p, o.top_k);
+        double other = 0, other_mean = 0, top = 0;
+        size_t w = 7;
+        for (size_t r = 0; r < imp->p; r++) {
+            double v = mabs[idx[r]];
+            if (r >= shown) {
+                other += isfinite(v) ? v : 0;
+                double m = imp_mean(imp, k, idx[r]);
+                other_mean += isfinite(m) ? m : 0;
+            } else {
+                size_t nw = xpl__utf8_width(imp->names[idx[r]]);
+                w = nw > w ? nw : w;
+            }
+            if (isfinite(v) && r < shown && v > top)
+                top = v;
+        }
+        top = fmax(top, other);
+        w = w > 40 ? 40 : w < 17 ? 17 : w;
+        if (o.color)
+            fputs("\033[1m", fp);
+        fprintf(fp, "importance");
+        if (imp->d > 1)
+            fprintf(fp, ", output %zu", k);
+        fprintf(fp, " (%s, %llu rows)", method_of(imp),
+                (unsigned long long)imp->rows[k]);
+        if (o.color)
+            fputs("\033[0m", fp);
+        fputs("\n  ", fp);
+        xpl__put_cell(fp, "feature", w, 0);
+        fputs("  mean |contribution|  mean contribution\n", fp);
+        char a[XPL__NUM_SIZE], b[XPL__NUM_SIZE], label[64];
+        for (size_t r = 0; r <= shown && r < imp->p; r++) {
+            double va, vm;
+            const char *name;
+            if (r == shown) {
+                snprintf(label, sizeof label, "other %zu features",
+                         imp->p - shown);
+                name = label;
+                va = other;
+                vm = other_mean;
+            } else {
+                name = imp->names[idx[r]];
+                va = mabs[idx[r]];
+                vm = imp_mean(imp, k, idx[r]);
+            }
+            xpl__fmt_num(a, va, 3, 0);
+            xpl__fmt_num(b, vm, 3, XPL__NUM_PLUS);
+            fputs("  ", fp);
+            xpl__put_cell(fp, name, w, 0);
+            fputs("  ", fp);
+            xpl__put_cell(fp, a, 19, 1);
+            fputs("  ", fp);
+            xpl__put_cell(fp, b, 17, 1);
+            xpl__text_bar(fp, va, 0, top, o.color);
+            fputc('\n', fp);
+        }
+        fputc('\n', fp);
+    }
+    free(mabs);
+    free(idx);
+    return xpl__write_status(fp, fn);
+}
+
+int xpl_importance_render_json(FILE *fp, const xpl_importance *imp)
+{
+    static const char fn[] = "xpl_importance_render_json";
+    int rc;
+    if (!imp)
+        return xpl__error(XPL_EINVAL, "%s: accumulator is NULL", fn);
+    if ((rc = xpl__stream_check(fp, fn)))
+        return rc;
+    for (size_t k = 0; k < imp->d; k++) {
+        if (!imp->rows[k])
+            continue;
+        fprintf(fp, "{\"output\":%zu,\"method\":", k);
+        xpl__json_string(fp, imp->method);
+        fprintf(fp, ",\"rows\":%llu,\"features\":[",
+                (unsigned long long)imp->rows[k]);
+        for (size_t j = 0; j < imp->p; j++) {
+            fputs(j ? ",{\"name\":" : "{\"name\":", fp);
+            xpl__json_string(fp, imp->names[j]);
+            fputs(",\"mean_abs_contribution\":", fp);
+            xpl__json_number(fp, xpl__imp_mean_abs(imp, k, j));
+            fputs(",\"mean_contribution\":", fp);
+            xpl__json_number(fp, imp_mean(imp, k, j));
+            fputc('}', fp);
+        }
+        fputs("]}\n", fp);
+    }
+    return xpl__write_status(fp, fn);
+}
+
+int xpl_importance_render_csv(FILE *fp, const xpl_importance *imp)
+{
+    static const char fn[] = "xpl_importance_render_csv";
+    int rc;
+    if (!imp)
+        return xpl__error(XPL_EINVAL, "%s: accumulator is NULL", fn);
+    if ((rc = xpl__stream_check(fp, fn)))
+        return rc;
+    fputs("output,feature,rows,mean_abs_contribution,mean_contribution\n",
+          fp);
+    for (size_t k = 0; k < imp->d; k++) {
+        if (!imp->rows[k])
+            continue;
+        for (size_t j = 0; j < imp->p; j++) {
+            fprintf(fp, "%zu,", k);
+            xpl__csv_field(fp, imp->names[j]);
+            fprintf(fp, ",%llu,", (unsigned long long)imp->rows[k]);
+            xpl__csv_number(fp, xpl__imp_mean_abs(imp, k, j));
+            fputc(',', fp);
+            xpl__csv_number(fp, imp_mean(imp, k, j));
+            fputc('\n', fp);
+        }
+    }
+    return xpl__write_status(fp, fn);
+}

@@ -1,0 +1,45 @@
+/* The importance accumulator's layout, shared by its text, JSON, CSV and
+ * SVG writers. */
+#ifndef XPL_RENDER_IMPORTANCE_H
+#define XPL_RENDER_IMPORTANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <xplain/render.h>
+
+#include "render/svg_chart.h"
+
+struct xpl_importance {
+    size_t p, d;            /* features, outputs */
+    char **names;           /* p copies */
+    char method[32];        /* of the first explanation added */
+    uint64_t *rows;         /* d: rows added per output */
+    double *sum_abs, *sum;  /* d * p sums of |contribution| and contribution */
+    uint64_t *n_finite;     /* d * p finite contributions */
+    size_t cap;             /* rows kept per output in the sample */
+    size_t *kept, *room;    /* d: rows in the sample, rows allocated */
+    float **value, **contrib; /* d samples, rows x p (NULL until used) */
+};
+
+/* Mean |contribution| of feature j for output k (NaN without data). */
+double xpl__imp_mean_abs(const xpl_importance *imp, size_t k, size_t j);
+
+/* Features of output k ranked by mean |contribution| into idx (p). */
+void xpl__imp_rank(const xpl_importance *imp, size_t k, double *scratch,
+                   size_t *idx);
+
+/* XPL_OK if some output has rows, else XPL_EINVAL naming fn. */
+int xpl__imp_any_rows(const xpl_importance *imp, const char *fn);
+
+/* Chart writers (arg: struct xpl__imp_chart). */
+typedef struct xpl__imp_chart {
+    const xpl_importance *imp;
+    size_t output;
+    const xpl_render_options *opts;
+} xpl__imp_chart;
+
+int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
+                              xpl__chart *info);
+int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id, xpl__chart *info);
+
+#endif

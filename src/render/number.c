@@ -1,0 +1,161 @@
+#include "render/number.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Thresholds of fixed notation: below 0.001 leading zeros crowd out the
+ * digits, from 1e6 on the separators make numbers hard to count. */
+enum { FIXED_MIN_EXP = -3, FIXED_MAX_EXP = 5 };
+
+/* The decimal digits and exponent of v rounded to sig digits, read from
+ * printf's %e output character by character: whatever the locale calls its
+ * decimal point, only the digits and the exponent are used. */
+static int decompose(double v, int sig, char *digits, int *exp10)
+{
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", sig - 1, fabs(v));
+    int n = 0;
+    const char *p = tmp;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[n++] = *p;
+    digits[n] = '\0';
+    int e = 0, neg = 0;
+    if (*p == 'e') {
+        p++;
+        if (*p == '-' || *p == '+')
+            neg = *p++ == '-';
+        for (; *p >= '0' && *p <= '9'; p++)
+            e = e * 10 + (*p - '0');
+    }
+    *exp10 = neg ? -e : e;
+    while (n > 1 && digits[n - 1] == '0')
+        digits[--n] = '\0';
+    return n;
+}
+
+static char *put(char *o, const char *s)
+{
+    size_t len = strlen(s);
+    memcpy(o, s, len);
+    return o + len;
+}
+
+static char *put_minus(char *o, int flags)
+{
+    return put(o, flags & XPL__NUM_MINUS ? "\xe2\x88\x92" : "-");
+}
+
+void xpl__fmt_num(char buf[XPL__NUM_SIZE], double v, int sig, int flags)
+{
+    char *o = buf;
+    if (isnan(v)) {
+        strcpy(buf, "NA");
+        return;
+    }
+    if (sig < 1)
+        sig = 1;
+    if (sig > 17)
+        sig = 17;
+    if (v < 0)
+        o = put_minus(o, flags);
+    else if (v > 0 && (flags & XPL__NUM_PLUS))
+        *o++ = '+';
+    if (isinf(v)) {
+        strcpy(o, "inf");
+        return;
+    }
+    if (v == 0) {
+        strcpy(buf, "0");
+        return;
+    }
+    char d[32];
+    int e, n = decompose(v, sig, d, &e);
+    if (e < FIXED_MIN_EXP || e > FIXED_MAX_EXP) {
+        *o++ = d[0];
+        if (n > 1) {
+            *o++ = '.';
+            o = put(o, d + 1);
+        }
+        *o++ = 'e';
+        if (e < 0) {
+            o = put_minus(o, flags);
+            e = -e;
+        }
+        o += sprintf(o, "%d", e);
+        *o = '\0';
+        return;
+    }
+    if (e < 0) {
+        o = put(o, "0.");
+        for (int k = -1; k > e; k--)
+            *o++ = '0';
+        o = put(o, d);
+        *o = '\0';
+        return;
+    }
+    int int_digits = e + 1;
+    int group = !(flags & XPL__NUM_NOGROUP) && int_digits > 3;
+    for (int k = 0; k < int_digits; k++) {
+        if (group && k > 0 && (int_digits - k) % 3 == 0)
+            *o++ = ',';
+        *o++ = k < n ? d[k] : '0';
+    }
+    if (n > int_digits) {
+        *o++ = '.';
+        o = put(o, d + int_digits);
+    }
+    *o = '\0';
+}
+
+int xpl__tick_digits(double max_abs, double step)
+{
+    if (!(max_abs > 0) || !(step > 0) || !isfinite(max_abs) ||
+        !isfinite(step))
+        return 3;
+    int d = (int)floor(log10(max_abs)) - (int)floor(log10(step) + 1e-9) + 1;
+    return d < 3 ? 3 : d > 17 ? 17 : d;
+}
+
+/* printf's decimal point is the locale's: JSON and CSV need '.'. */
+static void dot_decimal(char *s)
+{
+    for (; *s; s++)
+        if (!(*s >= '0' && *s <= '9') && *s != 'e' && *s != '-' &&
+            *s != '+')
+            *s = '.';
+}
+
+void xpl__fmt_json(char buf[XPL__NUM_SIZE], double v)
+{
+    if (!isfinite(v)) {
+        strcpy(buf, "null");
+        return;
+    }
+    snprintf(buf, XPL__NUM_SIZE, "%.17g", v);
+    dot_decimal(buf);
+}
+
+void xpl__fmt_csv(char buf[XPL__NUM_SIZE], double v)
+{
+    if (!isfinite(v)) {
+        buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, XPL__NUM_SIZE, "%.17g", v);
+    dot_decimal(buf);
+}
+
+void xpl__fmt_coord(char buf[XPL__NUM_SIZE], double v)
+{
+    if (!isfinite(v) || fabs(v) > 1e12)
+        v = 0;
+    long long t = llround(v * 10);
+    const char *sign = t < 0 ? "-" : "";
+    long long a = t < 0 ? -t : t;
+    if (a % 10 == 0)
+        snprintf(buf, XPL__NUM_SIZE, "%s%lld", sign, a / 10);
+    else
+        snprintf(buf, XPL__NUM_SIZE, "%s%lld.%lld", sign, a / 10, a % 10);
+}

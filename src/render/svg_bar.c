@@ -1,0 +1,131 @@
+/* The bar chart of one explanation: the largest contributions first, each
+ * labelled "feature = value" (LIME: its condition), the rest summed. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "render/common.h"
+#include "render/svg.h"
+#include "render/svg_chart.h"
+
+void xpl__row_heading(const xpl_explanation *e, const xpl_render_options *o,
+                      const char *kind, char *heading, size_t hsize,
+                      char *subtitle, size_t ssize)
+{
+    char out[32] = "", a[XPL__NUM_SIZE], b[XPL__NUM_SIZE], c[XPL__NUM_SIZE];
+    if (e->n_outputs > 1)
+        snprintf(out, sizeof out, ", output %zu", e->output);
+    if (o->title)
+        snprintf(heading, hsize, "%s", o->title);
+    else
+        snprintf(heading, hsize, "%s, row %zu%s", kind, e->row, out);
+    /* With a caller's title the subtitle says which row this is. */
+    char where[64] = "";
+    if (o->title)
+        snprintf(where, sizeof where, "row %zu%s \xc2\xb7 ", e->row, out);
+    const char *method = e->method ? e->method : "unknown method";
+    xpl__svg_num(b, e->prediction, 0);
+    if (xpl__is_lime(e)) {
+        xpl__svg_num(a, e->intercept, 0);
+        xpl__svg_num(c, e->local_prediction, 0);
+        char s[XPL__NUM_SIZE];
+        xpl__fmt_num(s, e->score, 3, 0);
+        snprintf(subtitle, ssize, "%s%s \xc2\xb7 intercept %s \xc2\xb7 local "
+                 "prediction %s \xc2\xb7 prediction %s \xc2\xb7 score %s",
+                 where, method, a, c, b, s);
+    } else {
+        xpl__svg_num(a, e->base_value, 0);
+        snprintf(subtitle, ssize, "%s%s \xc2\xb7 base value %s \xc2\xb7 "
+                 "prediction %s", where, method, a, b);
+    }
+}
+
+/* Bars of the shown features (and "other"), values formatted; the caller
+ * frees *out and *other_name. */
+int xpl__row_bars(const xpl_explanation *e, const xpl_render_options *o,
+                  xpl__hbar **out, size_t *n_out, char **other_name)
+{
+    *out = NULL;
+    *other_name = NULL;
+    size_t *idx = xpl__malloc_array(e->n_features + 1, sizeof *idx);
+    xpl__hbar *bars = xpl__calloc_array(e->n_features + 1, sizeof *bars);
+    if (!idx || !bars) {
+        free(idx);
+        free(bars);
+        return xpl__enomem();
+    }
+    size_t count = xpl__rank(e, idx), shown = xpl__n_shown(count, o->top_k);
+    for (size_t k = 0; k < shown; k++) {
+        size_t j = idx[k];
+        const char *cond = xpl__condition(e, j);
+        bars[k].name = cond ? cond : e->names[j];
+        if (!cond)
+            xpl__fmt_num(bars[k].value, e->values[j], 3, XPL__NUM_MINUS);
+        bars[k].length = e->contributions[j];
+    }
+    size_t n = shown;
+    if (shown < count) {
+        double rest = 0;
+        for (size_t k = shown; k < count; k++)
+            rest += e->contributions[idx[k]];
+        *other_name = xpl__strdupf("other %zu features", count - shown);
+        if (!*other_name) {
+            free(idx);
+            free(bars);
+            return xpl__enomem();
+        }
+        bars[n].name = *other_name;
+        bars[n].length = rest;
+        bars[n].other = 1;
+        n++;
+    }
+    free(idx);
+    *out = bars;
+    *n_out = n;
+    return XPL_OK;
+}
+
+int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info)
+{
+    const xpl__row_chart *rc = arg;
+    const xpl_explanation *e = rc->e;
+    xpl__hbar *bars;
+    size_t n;
+    char *other;
+    int st = xpl__row_bars(e, rc->opts, &bars, &n, &other);
+    if (st)
+        return st;
+    char heading[512], subtitle[512];
+    xpl__row_heading(e, rc->opts, "Feature contributions", heading,
+                     sizeof heading, subtitle, sizeof subtitle);
+    int lime = xpl__is_lime(e);
+    xpl__hbar_spec spec = {
+        heading, subtitle,
+        lime ? "LIME weight (effect on the local model's prediction)"
+             : "contribution to the prediction (SHAP value)",
+        bars, n, 0
+    };
+    info->height = xpl__svg_hbars(fp, &spec);
+    info->title = xpl__strdupf("%s", heading);
+    char *desc = NULL;
+    size_t len = 0;
+    FILE *d = open_memstream(&desc, &len);
+    if (d) {
+        fprintf(d, "Bar chart of the feature contributions to row %zu", e->row);
+        if (e->n_outputs > 1)
+            fprintf(d, ", output %zu", e->output);
+        fprintf(d, " (%s), largest first; red bars raise the prediction, "
+                "blue bars lower it. ", subtitle);
+        xpl__hbar_desc(d, bars, n, 1);
+        if (fclose(d) != 0) {
+            free(desc);
+            desc = NULL;
+        }
+    }
+    info->desc = desc;
+    free(bars);
+    free(other);
+    (void)id;
+    return XPL_OK;
+}

@@ -1,0 +1,1202 @@
+/* Renderers: number formatting known answers, JSON / CSV / text / SVG bytes
+ * against golden files (tests/fixtures/render/; XPL_UPDATE_GOLDEN=1
+ * rewrites them), escaping, write errors, and the layout of every chart
+ * kind on edge cases: every text and shape inside the canvas, no two texts
+ * overlapping, no text on a bar or dot.
+ *
+ * `test_render --write-svgs DIR` writes every chart kind and edge case to
+ * DIR instead (for tests/render/check_svg.sh and render_png.sh). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check_helpers.h"
+#include "render/number.h"
+#include "render/svg.h"
+#include <xplain/render.h>
+
+/* ------------------------------------------------------------ fixtures */
+
+enum { MAX_P = 200 };
+
+/* Storage behind one explanation view. */
+struct sample {
+    xpl_explanation e;
+    const char *names[MAX_P];
+    char name_buf[MAX_P][40];
+    double x[MAX_P], phi[MAX_P], se[MAX_P];
+    const char *cond[MAX_P];
+    unsigned char sel[MAX_P];
+    double inter[(4 + 1) * (4 + 1)];
+};
+
+static const char *const base_names[8] = {
+    "mean radius", "worst concave points", "worst texture", "area error",
+    "smoothness", "fractal dimension", "symmetry error", "perimeter",
+};
+
+static void fill(struct sample *s, size_t p)
+{
+    memset(s, 0, sizeof *s);
+    static const double x[8] = { 13.4, 0.0312, 25.5, 1234.5678, 0.1, 0.062,
+                                 -3.5, 87.25 };
+    static const double phi[8] = { -0.0517, 1.52, -0.811, 0.3, -0.13, 0.05,
+                                   0.0021, 0.00001 };
+    for (size_t j = 0; j < p; j++) {
+        if (j < 8) {
+            s->names[j] = base_names[j];
+        } else {
+            snprintf(s->name_buf[j], sizeof s->name_buf[j], "feature %zu", j);
+            s->names[j] = s->name_buf[j];
+        }
+        /* 8 hand-picked values, then a deterministic spread */
+        s->x[j] = j < 8 ? x[j] : (double)((j * 37) % 101) / 7.0;
+        s->phi[j] = j < 8 ? phi[j]
+                          : ((double)((j * 53) % 97) - 48.0) / 977.0;
+        s->se[j] = fabs(s->phi[j]) / 50;
+    }
+    xpl_explanation *e = &s->e;
+    e->row = 3;
+    e->output = 0;
+    e->n_outputs = 1;
+    e->method = "kernel-shap";
+    e->n_features = p;
+    e->names = s->names;
+    e->values = s->x;
+    e->contributions = s->phi;
+    e->std_errors = s->se;
+    e->base_value = 1.3376854002438268;
+    e->prediction = e->base_value;
+    for (size_t j = 0; j < p; j++)
+        e->prediction += s->phi[j];
+    e->intercept = e->score = e->local_prediction = NAN;
+}
+
+static void make_lime(struct sample *s)
+{
+    fill(s, 8);
+    static const char *const conds[8] = {
+        "mean radius <= 13.70", "worst concave points <= 0.10",
+        "worst texture > 29.72", "area error > 45.19",
+        "0.09 < smoothness <= 0.11", "fractal dimension <= 0.06",
+        "symmetry error > -2.00", "perimeter <= 90.00",
+    };
+    static const unsigned char sel[8] = { 1, 1, 1, 0, 1, 0, 1, 0 };
+    for (size_t j = 0; j < 8; j++) {
+        s->cond[j] = conds[j];
+        s->sel[j] = sel[j];
+        if (!sel[j])
+            s->phi[j] = 0;
+    }
+    xpl_explanation *e = &s->e;
+    e->method = "lime";
+    e->std_errors = NULL;
+    e->conditions = s->cond;
+    e->selected = s->sel;
+    e->intercept = e->base_value = 0.4125;
+    e->local_prediction = e->intercept;
+    for (size_t j = 0; j < 8; j++)
+        e->local_prediction += s->phi[j];
+    e->score = 0.8173;
+    e->prediction = 0.9512;
+}
+
+/* Edge cases of the layout, by name. */
+static const char *const cases[] = {
+    "typical", "one", "many", "zero", "negative", "nan", "tiny", "huge",
+    "long", "escape", "lime", "top3", "multiclass",
+};
+enum { N_CASES = sizeof cases / sizeof cases[0] };
+
+static const char long_name[] =
+    "a very long feature name that goes on and on, far past any label "
+    "column that a chart could give it, and then some more";
+/* Markup characters, an invalid byte, a control character and UTF-8. */
+static const char escape_name[] = "<b>&\"x\" \x01 caf\xc3\xa9 \xff \xe4\xb8\xad";
+
+static void make_case(struct sample *s, size_t k, size_t *top_k)
+{
+    const char *c = cases[k];
+    *top_k = 0;
+    if (!strcmp(c, "typical")) {
+        fill(s, 8);
+    } else if (!strcmp(c, "one")) {
+        fill(s, 1);
+    } else if (!strcmp(c, "many")) {
+        fill(s, MAX_P);
+    } else if (!strcmp(c, "zero")) {
+        fill(s, 8);
+        for (size_t j = 0; j < 8; j++)
+            s->phi[j] = s->se[j] = 0;
+        s->e.prediction = s->e.base_value;
+    } else if (!strcmp(c, "negative")) {
+        fill(s, 8);
+        for (size_t j = 0; j < 8; j++)
+            s->phi[j] = -fabs(s->phi[j]) - 0.01;
+    } else if (!strcmp(c, "nan")) {
+        fill(s, 8);
+        s->x[0] = s->x[3] = NAN;
+        s->phi[5] = NAN;
+        s->se[2] = NAN;
+    } else if (!strcmp(c, "tiny")) {
+        fill(s, 8);
+        for (size_t j = 0; j < 8; j++) {
+            s->phi[j] *= 1e-12;
+            s->x[j] *= 1e-9;
+        }
+        s->e.base_value = 1e-13;
+        s->e.prediction = 2e-12;
+    } else if (!strcmp(c, "huge")) {
+        fill(s, 8);
+        for (size_t j = 0; j < 8; j++) {
+            s->phi[j] *= -3.7e11;
+            s->x[j] *= 1e15;
+        }
+        s->e.base_value = 123456789012.0;
+        s->e.prediction = -9.87e11;
+    } else if (!strcmp(c, "long")) {
+        fill(s, 8);
+        s->names[1] = long_name;
+        s->names[2] = long_name + 20;
+    } else if (!strcmp(c, "escape")) {
+        fill(s, 8);
+        s->names[1] = escape_name;
+    } else if (!strcmp(c, "lime")) {
+        make_lime(s);
+    } else if (!strcmp(c, "top3")) {
+        fill(s, 8);
+        *top_k = 3;
+    } else {
+        fill(s, 8);
+        s->e.output = 2;
+        s->e.n_outputs = 3;
+        s->e.method = "tree-shap";
+        s->e.std_errors = NULL;
+    }
+}
+
+/* ------------------------------------------------------------- helpers */
+
+struct mem {
+    char *buf;
+    size_t len;
+    FILE *fp;
+};
+
+static FILE *mem_open(struct mem *m)
+{
+    m->buf = NULL;
+    m->len = 0;
+    m->fp = open_memstream(&m->buf, &m->len);
+    ck_assert_ptr_nonnull(m->fp);
+    return m->fp;
+}
+
+static char *mem_close(struct mem *m)
+{
+    ck_assert_int_eq(fclose(m->fp), 0);
+    return m->buf;
+}
+
+static int update_golden(void)
+{
+    const char *u = getenv("XPL_UPDATE_GOLDEN");
+    return u && *u && strcmp(u, "0") != 0;
+}
+
+/* Compare with tests/fixtures/render/NAME, reporting the first difference
+ * by line. */
+static void golden(const char *name, const char *got)
+{
+    char rel[256];
+    snprintf(rel, sizeof rel, "tests/fixtures/render/%s", name);
+    const char *path = src_path(rel);
+    if (update_golden()) {
+        FILE *f = fopen(path, "wb");
+        ck_assert_msg(f != NULL, "cannot write %s", path);
+        fputs(got, f);
+        ck_assert_int_eq(fclose(f), 0);
+        return;
+    }
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "missing golden file %s (XPL_UPDATE_GOLDEN=1 "
+                  "creates it)", path);
+    struct mem m;
+    FILE *out = mem_open(&m);
+    int c;
+    while ((c = fgetc(f)) != EOF)
+        fputc(c, out);
+    fclose(f);
+    char *want = mem_close(&m);
+    if (strcmp(want, got) != 0) {
+        size_t line = 1, i = 0;
+        while (want[i] && want[i] == got[i]) {
+            line += want[i] == '\n';
+            i++;
+        }
+        ck_abort_msg("%s differs at line %zu: expected \"%.60s\", got "
+                     "\"%.60s\"", name, line, want + i, got + i);
+    }
+    free(want);
+}
+
+static char *render_svg_case(size_t k, xpl_chart chart)
+{
+    struct sample s;
+    size_t top_k;
+    make_case(&s, k, &top_k);
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.top_k = top_k;
+    o.chart = chart;
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    int rc = xpl_render_svg(fp, &s.e, 1, &o);
+    ck_assert_msg(rc == XPL_OK, "%s: %s", cases[k], xpl_last_error());
+    return mem_close(&m);
+}
+
+/* Importance over n synthetic rows of a p-feature, d-output model. */
+static xpl_importance *importance_fixture(size_t p, size_t d, size_t n,
+                                          const char *method)
+{
+    struct sample s;
+    fill(&s, p);
+    xpl_importance *imp;
+    ck_assert_int_eq(xpl_importance_new(&imp, p, d, s.names), XPL_OK);
+    uint64_t state = 42;
+    s.e.method = method;
+    s.e.n_outputs = d;
+    s.e.std_errors = NULL;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++) {
+            for (size_t j = 0; j < p; j++) {
+                state = state * 6364136223846793005u + 1442695040888963407u;
+                double u = (double)(state >> 11) / 9007199254740992.0;
+                s.x[j] = j == 2 && i % 7 == 0 ? NAN : 10 * u;
+                /* the value drives the contribution, as in a real model */
+                s.phi[j] = (u - 0.5) * 0.4 * (double)(p - j) / (double)p +
+                           0.05 * (double)k;
+            }
+            s.e.row = i;
+            s.e.output = k;
+            ck_assert_int_eq(xpl_importance_add(imp, &s.e), XPL_OK);
+        }
+    return imp;
+}
+
+static char *render_importance(const xpl_importance *imp, xpl_chart chart,
+                               size_t top_k)
+{
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.chart = chart;
+    o.top_k = top_k;
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    int rc = xpl_importance_render_svg(fp, imp, &o);
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    return mem_close(&m);
+}
+
+/* ------------------------------------------------------ layout checker */
+
+struct box {
+    double x0, y0, x1, y1;
+    int white; /* text drawn on a shape (inside a waterfall arrow) */
+};
+
+struct layout {
+    double width, height;
+    struct box *texts, *shapes;
+    size_t n_texts, n_shapes, cap_texts, cap_shapes;
+};
+
+static void push(struct box **v, size_t *n, size_t *cap, struct box b)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *v = realloc(*v, *cap * sizeof **v);
+        ck_assert_ptr_nonnull(*v);
+    }
+    (*v)[(*n)++] = b;
+}
+
+/* The value of attribute NAME in the tag starting at `tag` (up to '>'). */
+static int attr(const char *tag, const char *name, char *out, size_t size)
+{
+    const char *end = strchr(tag, '>');
+    size_t klen = strlen(name);
+    for (const char *p = tag; p && p < end; p = strchr(p + 1, ' ')) {
+        if (strncmp(p + 1, name, klen) != 0 || p[1 + klen] != '=' ||
+            p[2 + klen] != '"')
+            continue;
+        p += klen + 3;
+        const char *q = strchr(p, '"');
+        size_t n = (size_t)(q - p) < size - 1 ? (size_t)(q - p) : size - 1;
+        memcpy(out, p, n);
+        out[n] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+static double num_attr(const char *tag, const char *name)
+{
+    char v[64];
+    ck_assert_msg(attr(tag, name, v, sizeof v), "no %s in %.80s", name, tag);
+    return strtod(v, NULL);
+}
+
+static void in_canvas(const struct layout *l, double x, double y,
+                      const char *what)
+{
+    ck_assert_msg(x >= -0.01 && x <= l->width + 0.01 && y >= -0.01 &&
+                  y <= l->height + 0.01, "%s at (%g, %g) is off the %gx%g "
+                  "canvas", what, x, y, l->width, l->height);
+}
+
+/* Character data of a <text> with the five XML entities decoded. */
+static void text_content(const char *p, char *out, size_t size)
+{
+    size_t n = 0;
+    while (*p && *p != '<' && n + 1 < size) {
+        static const struct { const char *ent; char c; } ents[] = {
+            { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+            { "&quot;", '"' }, { "&apos;", '\'' },
+        };
+        int done = 0;
+        for (size_t k = 0; k < 5 && !done; k++)
+            if (!strncmp(p, ents[k].ent, strlen(ents[k].ent))) {
+                out[n++] = ents[k].c;
+                p += strlen(ents[k].ent);
+                done = 1;
+            }
+        if (!done)
+            out[n++] = *p++;
+    }
+    out[n] = '\0';
+}
+
+static void parse_layout(const char *svg, struct layout *l)
+{
+    memset(l, 0, sizeof *l);
+    const char *root = strstr(svg, "<svg ");
+    ck_assert_ptr_nonnull(root);
+    l->width = num_attr(root, "width");
+    l->height = num_attr(root, "height");
+    char vb[64], want[64];
+    ck_assert(attr(root, "viewBox", vb, sizeof vb));
+    snprintf(want, sizeof want, "0 0 %g %g", l->width, l->height);
+    ck_assert_str_eq(vb, want);
+    double stack[16];
+    size_t depth = 0;
+    double dy = 0;
+    for (const char *p = strchr(root + 1, '<'); p; p = strchr(p + 1, '<')) {
+        if (!strncmp(p, "<g", 2) && (p[2] == ' ' || p[2] == '>')) {
+            double t = 0;
+            const char *tr = strstr(p, "transform=\"translate(0,");
+            if (tr && tr < strchr(p, '>'))
+                t = strtod(tr + strlen("transform=\"translate(0,"), NULL);
+            ck_assert_uint_lt(depth, 16);
+            stack[depth++] = t;
+            dy += t;
+        } else if (!strncmp(p, "</g>", 4)) {
+            ck_assert_uint_gt(depth, 0);
+            dy -= stack[--depth];
+        } else if (!strncmp(p, "<text ", 6)) {
+            double x = num_attr(p, "x"), y = num_attr(p, "y") + dy;
+            char v[64], content[1024];
+            in_canvas(l, x, y, "text anchor");
+            if (attr(p, "transform", v, sizeof v))
+                continue; /* rotated legend title: anchor checked only */
+            double px = num_attr(p, "font-size");
+            int bold = attr(p, "font-weight", v, sizeof v);
+            text_content(strchr(p, '>') + 1, content, sizeof content);
+            double w = xpl__text_width(content, strlen(content), px, bold);
+            const char *anchor = attr(p, "text-anchor", v, sizeof v) ? v
+                                                                      : "start";
+            double x0 = !strcmp(anchor, "end") ? x - w
+                        : !strcmp(anchor, "middle") ? x - w / 2 : x;
+            char fillc[16] = "";
+            attr(p, "fill", fillc, sizeof fillc);
+            struct box b = { x0, y - 0.76 * px, x0 + w, y + 0.24 * px,
+                             !strcmp(fillc, "#ffffff") };
+            in_canvas(l, b.x0, b.y0, content);
+            in_canvas(l, b.x1, b.y1, content);
+            push(&l->texts, &l->n_texts, &l->cap_texts, b);
+        } else if (!strncmp(p, "<rect ", 6)) {
+            char fillc[32] = "";
+            attr(p, "fill", fillc, sizeof fillc);
+            double x = num_attr(p, "x"), y = num_attr(p, "y") + dy;
+            double w = num_attr(p, "width"), h = num_attr(p, "height");
+            ck_assert(w >= 0 && h >= 0);
+            in_canvas(l, x, y, "rect");
+            in_canvas(l, x + w, y + h, "rect");
+            if (strcmp(fillc, "#ffffff") != 0) /* not the background */
+                push(&l->shapes, &l->n_shapes, &l->cap_shapes,
+                     (struct box){ x, y, x + w, y + h, 0 });
+        } else if (!strncmp(p, "<circle ", 8)) {
+            double x = num_attr(p, "cx"), y = num_attr(p, "cy") + dy;
+            double r = num_attr(p, "r");
+            in_canvas(l, x - r, y - r, "circle");
+            in_canvas(l, x + r, y + r, "circle");
+            push(&l->shapes, &l->n_shapes, &l->cap_shapes,
+                 (struct box){ x - r, y - r, x + r, y + r, 0 });
+        } else if (!strncmp(p, "<line ", 6)) {
+            in_canvas(l, num_attr(p, "x1"), num_attr(p, "y1") + dy, "line");
+            in_canvas(l, num_attr(p, "x2"), num_attr(p, "y2") + dy, "line");
+        } else if (!strncmp(p, "<polygon ", 9)) {
+            char pts[512];
+            ck_assert(attr(p, "points", pts, sizeof pts));
+            struct box b = { 1e9, 1e9, -1e9, -1e9, 0 };
+            for (char *q = pts; *q;) {
+                char *e1;
+                double x = strtod(q, &e1);
+                double y = strtod(e1 + 1, &q) + dy;
+                in_canvas(l, x, y, "polygon");
+                b.x0 = fmin(b.x0, x);
+                b.x1 = fmax(b.x1, x);
+                b.y0 = fmin(b.y0, y);
+                b.y1 = fmax(b.y1, y);
+                while (*q == ' ')
+                    q++;
+            }
+            push(&l->shapes, &l->n_shapes, &l->cap_shapes, b);
+        }
+    }
+    ck_assert_uint_eq(depth, 0);
+}
+
+static int overlap(const struct box *a, const struct box *b)
+{
+    const double slack = 0.5; /* touching is fine */
+    return a->x0 < b->x1 - slack && b->x0 < a->x1 - slack &&
+           a->y0 < b->y1 - slack && b->y0 < a->y1 - slack;
+}
+
+static int inside(const struct box *t, const struct box *s)
+{
+    return t->x0 >= s->x0 && t->x1 <= s->x1 && t->y0 >= s->y0 - 3 &&
+           t->y1 <= s->y1 + 3;
+}
+
+/* Every text and shape on the canvas, no two texts overlapping, no text on
+ * a bar or dot except white text inside its arrow. */
+static void check_layout(const char *svg, const char *what)
+{
+    struct layout l;
+    parse_layout(svg, &l);
+    ck_assert_msg(l.n_texts > 0, "%s: no text", what);
+    for (size_t i = 0; i < l.n_texts; i++) {
+        const struct box *a = &l.texts[i];
+        for (size_t k = i + 1; k < l.n_texts; k++)
+            ck_assert_msg(!overlap(a, &l.texts[k]), "%s: texts %zu and %zu "
+                          "overlap ([%g,%g]x[%g,%g] and [%g,%g]x[%g,%g])",
+                          what, i, k, a->x0, a->x1, a->y0, a->y1,
+                          l.texts[k].x0, l.texts[k].x1, l.texts[k].y0,
+                          l.texts[k].y1);
+        int on_shape = 0;
+        for (size_t k = 0; k < l.n_shapes; k++) {
+            if (a->white && inside(a, &l.shapes[k])) {
+                on_shape = 1;
+                continue;
+            }
+            ck_assert_msg(!overlap(a, &l.shapes[k]), "%s: text %zu "
+                          "([%g,%g]x[%g,%g]) is on a shape ([%g,%g]x[%g,%g])",
+                          what, i, a->x0, a->x1, a->y0, a->y1,
+                          l.shapes[k].x0, l.shapes[k].x1, l.shapes[k].y0,
+                          l.shapes[k].y1);
+        }
+        ck_assert_msg(!a->white || on_shape, "%s: white text %zu is not "
+                      "inside an arrow", what, i);
+    }
+    free(l.texts);
+    free(l.shapes);
+}
+
+/* ------------------------------------------------------ numbers */
+
+static const struct {
+    double v;
+    int sig, flags;
+    const char *want;
+} numbers[] = {
+    { 0, 3, 0, "0" },
+    { -0.0, 3, XPL__NUM_PLUS, "0" },
+    { 1, 3, 0, "1" },
+    { 1.5, 3, XPL__NUM_PLUS, "+1.5" },
+    { -1.5, 3, XPL__NUM_PLUS, "-1.5" },
+    { 3.14159, 3, 0, "3.14" },
+    { 0.0123456, 3, 0, "0.0123" },
+    { 0.001, 3, 0, "0.001" },
+    { 0.000999, 3, 0, "9.99e-4" },
+    { 0.00099999, 3, 0, "0.001" },   /* rounding crosses into fixed */
+    { 12345, 3, 0, "12,300" },
+    { 1234.5678, 6, 0, "1,234.57" },
+    { 1234.5678, 6, XPL__NUM_NOGROUP, "1234.57" },
+    { 999.96, 3, 0, "1,000" },
+    { 999999.6, 3, 0, "1e6" },       /* rounding crosses into scientific */
+    { 123456, 3, 0, "123,000" },
+    { 1234567, 3, 0, "1.23e6" },
+    { -4.5e-7, 3, 0, "-4.5e-7" },
+    { 6.02214076e23, 3, 0, "6.02e23" },
+    { 1e-300, 3, 0, "1e-300" },
+    { 1.7976931348623157e308, 3, 0, "1.8e308" },
+    { 4.9406564584124654e-324, 3, 0, "4.94e-324" },
+    { 2.5, 1, 0, "3" },              /* %e rounds half to even: 2 or 3 */
+    { 100, 3, 0, "100" },
+    { 0.1, 17, 0, "0.10000000000000001" },
+    { -2.5e-5, 3, XPL__NUM_MINUS, "\xe2\x88\x92" "2.5e\xe2\x88\x92" "5" },
+    { NAN, 3, 0, "NA" },
+    { INFINITY, 3, XPL__NUM_PLUS, "+inf" },
+    { -INFINITY, 3, 0, "-inf" },
+};
+
+START_TEST(number_known_answers)
+{
+    char buf[XPL__NUM_SIZE];
+    xpl__fmt_num(buf, numbers[_i].v, numbers[_i].sig, numbers[_i].flags);
+    if (numbers[_i].v == 2.5 && numbers[_i].sig == 1)
+        ck_assert_msg(!strcmp(buf, "2") || !strcmp(buf, "3"), "%s", buf);
+    else
+        ck_assert_msg(!strcmp(buf, numbers[_i].want), "%.17g at %d: got "
+                      "\"%s\", expected \"%s\"", numbers[_i].v,
+                      numbers[_i].sig, buf, numbers[_i].want);
+}
+END_TEST
+
+START_TEST(number_json_csv_coord)
+{
+    char buf[XPL__NUM_SIZE];
+    xpl__fmt_json(buf, 0.1);
+    ck_assert_str_eq(buf, "0.10000000000000001");
+    xpl__fmt_json(buf, NAN);
+    ck_assert_str_eq(buf, "null");
+    xpl__fmt_json(buf, -INFINITY);
+    ck_assert_str_eq(buf, "null");
+    xpl__fmt_json(buf, 1e300);
+    ck_assert_str_eq(buf, "1.0000000000000001e+300");
+    xpl__fmt_csv(buf, NAN);
+    ck_assert_str_eq(buf, "");
+    xpl__fmt_csv(buf, -2);
+    ck_assert_str_eq(buf, "-2");
+    xpl__fmt_coord(buf, 12.34);
+    ck_assert_str_eq(buf, "12.3");
+    xpl__fmt_coord(buf, 40.04);
+    ck_assert_str_eq(buf, "40");
+    xpl__fmt_coord(buf, -0.04);
+    ck_assert_str_eq(buf, "0");
+    xpl__fmt_coord(buf, -0.5);
+    ck_assert_str_eq(buf, "-0.5");
+    /* every %.17g output reads back to the same double */
+    double v[] = { 1.3376854002438268, -5.627300782964085, 1e-310, 3e200 };
+    for (size_t k = 0; k < 4; k++) {
+        xpl__fmt_json(buf, v[k]);
+        ck_assert(strtod(buf, NULL) == v[k]);
+    }
+}
+END_TEST
+
+START_TEST(nice_ticks_known_answers)
+{
+    double first, step;
+    size_t n = xpl__nice_ticks(-0.811, 1.52, 5, &first, &step);
+    ck_assert_double_eq_tol(step, 0.5, 1e-15);
+    ck_assert_double_eq_tol(first, -0.5, 1e-15);
+    ck_assert_uint_eq(n, 5); /* -0.5 0 0.5 1 1.5 */
+    n = xpl__nice_ticks(0, 1, 6, &first, &step);
+    ck_assert_double_eq_tol(step, 0.2, 1e-15);
+    ck_assert_uint_eq(n, 6);
+    n = xpl__nice_ticks(1000.01, 1000.02, 3, &first, &step);
+    ck_assert_double_eq_tol(step, 0.005, 1e-12);
+    ck_assert_uint_eq(n, 3);
+    /* digits enough to tell those ticks apart */
+    ck_assert_int_eq(xpl__tick_digits(1000.02, 0.005), 7);
+    ck_assert_int_eq(xpl__tick_digits(1.5, 0.5), 3);
+}
+END_TEST
+
+START_TEST(text_width_and_fit)
+{
+    /* digits are all as wide, and 'W' is wider than 'i' */
+    ck_assert_double_eq(xpl__text_width("1", 1, 10, 0),
+                        xpl__text_width("8", 1, 10, 0));
+    ck_assert(xpl__text_width("W", 1, 10, 0) >
+              2 * xpl__text_width("i", 1, 10, 0));
+    ck_assert(xpl__text_width("ab", 2, 12, 1) > xpl__text_width("ab", 2, 12, 0));
+    /* a UTF-8 character counts once, an invalid byte as U+FFFD */
+    double e_acute = xpl__text_width("\xc3\xa9", 2, 10, 0);
+    ck_assert(e_acute > 5 && e_acute < 10);
+    ck_assert(xpl__text_width("\xff", 1, 10, 0) > 10);
+    int cut;
+    ck_assert_uint_eq(xpl__text_fit("short", 1000, 12, 0, &cut), 5);
+    ck_assert_int_eq(cut, 0);
+    /* cut on a character boundary: never inside the 3-byte character */
+    const char *s = "ab\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad";
+    for (double w = 10; w < 60; w += 1) {
+        size_t keep = xpl__text_fit(s, w, 12, 0, &cut);
+        ck_assert_int_eq(cut, 1);
+        ck_assert_msg(keep <= 2 || (keep - 2) % 3 == 0, "cut at %zu", keep);
+        ck_assert(xpl__text_width(s, keep, 12, 0) +
+                      xpl__text_width("\xe2\x80\xa6", 3, 12, 0) <= w ||
+                  keep == 0);
+    }
+}
+END_TEST
+
+START_TEST(xml_escape_is_well_formed)
+{
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    xpl__xml_escape(fp, escape_name, strlen(escape_name));
+    char *out = mem_close(&m);
+    ck_assert_str_eq(out, "&lt;b&gt;&amp;&quot;x&quot; \xef\xbf\xbd caf"
+                          "\xc3\xa9 \xef\xbf\xbd \xe4\xb8\xad");
+    free(out);
+    /* truncated and overlong sequences, surrogates */
+    fp = mem_open(&m);
+    static const char bad[] = "\xe4\xb8|\xc0\xaf|\xed\xa0\x80|";
+    xpl__xml_escape(fp, bad, sizeof bad - 1);
+    out = mem_close(&m);
+    ck_assert_str_eq(out, "\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd|\xef\xbf\xbd|");
+    free(out);
+}
+END_TEST
+
+/* ------------------------------------------------------ JSON and CSV */
+
+START_TEST(json_kernel_shap_schema)
+{
+    /* byte for byte the Kernel SHAP writer's format (docs/kernel-shap.md) */
+    const char *names[] = { "a", "b \"q\"\n" };
+    double x[] = { 13.4, NAN }, phi[] = { -0.0517, 1.25 }, se[] = { 0, 0.5 };
+    xpl_explanation e = { 7, 1, 3, "kernel-shap", 2, names, x, phi, se,
+                          1.3376854002438268, -5.627300782964085, NULL, NULL,
+                          NAN, NAN, NAN, NULL };
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_json(fp, &e), XPL_OK);
+    char *out = mem_close(&m);
+    ck_assert_str_eq(out,
+        "{\"row\":7,\"output\":1,\"method\":\"kernel-shap\",\"base_value\":"
+        "1.3376854002438268,\"prediction\":-5.6273007829640846,\"features\":"
+        "[{\"name\":\"a\",\"value\":13.4,\"contribution\":"
+        "-0.051700000000000003,\"std_error\":0},{\"name\":\"b \\\"q\\\"\\n\","
+        "\"value\":null,\"contribution\":1.25,\"std_error\":0.5}]}\n");
+    free(out);
+    /* exact methods: no std_error key */
+    e.std_errors = NULL;
+    e.method = "tree-shap";
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_json(fp, &e), XPL_OK);
+    out = mem_close(&m);
+    ck_assert_ptr_null(strstr(out, "std_error"));
+    ck_assert_ptr_nonnull(strstr(out, "\"contribution\":1.25}"));
+    free(out);
+}
+END_TEST
+
+START_TEST(json_lime_and_interactions)
+{
+    struct sample s;
+    make_lime(&s);
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_json(fp, &s.e), XPL_OK);
+    char *lime = mem_close(&m);
+
+    fill(&s, 4);
+    s.e.method = "tree-shap";
+    s.e.std_errors = NULL;
+    for (size_t k = 0; k < 25; k++)
+        s.inter[k] = k % 5 == k / 5 ? 0.25 * (double)k : -0.125;
+    s.inter[24] = INFINITY; /* non-finite numbers are null */
+    s.e.interactions = s.inter;
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_json(fp, &s.e), XPL_OK);
+    char *inter = mem_close(&m);
+    ck_assert_ptr_nonnull(strstr(inter, "\"interactions\":[[0,-0.125,-0.125,"
+                                        "-0.125,-0.125],"));
+    ck_assert_ptr_nonnull(strstr(inter, ",-0.125,null]]}\n"));
+
+    size_t len = strlen(lime) + strlen(inter) + 1;
+    char *both = malloc(len);
+    snprintf(both, len, "%s%s", lime, inter);
+    golden("lime_and_interactions.jsonl", both);
+    free(both);
+    free(lime);
+    free(inter);
+}
+END_TEST
+
+START_TEST(csv_quoting_and_cells)
+{
+    const char *names[] = { "plain", "with,comma", "say \"hi\"", "two\nlines",
+                            " padded" };
+    double x[5] = { 0 }, phi[] = { 0.5, -1e-20, NAN, 3, INFINITY };
+    xpl_explanation e = { 2, 0, 1, "tree-shap", 5, names, x, phi, NULL, 0.25,
+                          3.75, NULL, NULL, NAN, NAN, NAN, NULL };
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_csv_header(fp, &e), XPL_OK);
+    ck_assert_int_eq(xpl_render_csv_row(fp, &e), XPL_OK);
+    char *out = mem_close(&m);
+    ck_assert_str_eq(out,
+        "row,output,method,base_value,prediction,plain,\"with,comma\","
+        "\"say \"\"hi\"\"\",\"two\nlines\",\" padded\"\n"
+        "2,0,tree-shap,0.25,3.75,0.5,-9.9999999999999995e-21,,3,\n");
+    free(out);
+}
+END_TEST
+
+/* ------------------------------------------------------------ text */
+
+static char *render_text(const xpl_explanation *e, size_t top_k, int color,
+                         xpl_workspace *ws)
+{
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.top_k = top_k;
+    o.color = color;
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_text(fp, e, &o, ws), XPL_OK);
+    return mem_close(&m);
+}
+
+static void strip_ansi(char *s)
+{
+    char *o = s;
+    for (char *p = s; *p;) {
+        if (*p == '\033') {
+            while (*p && *p != 'm')
+                p++;
+            if (*p)
+                p++;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+}
+
+START_TEST(text_tables_golden)
+{
+    static const char *const which[] = { "typical", "top3", "nan", "lime",
+                                         "multiclass", "zero", "long" };
+    xpl_workspace *ws;
+    ck_assert_int_eq(xpl_workspace_new(&ws), XPL_OK);
+    struct mem all;
+    FILE *fp = mem_open(&all);
+    for (size_t w = 0; w < sizeof which / sizeof which[0]; w++) {
+        size_t k = 0;
+        while (strcmp(cases[k], which[w]))
+            k++;
+        struct sample s;
+        size_t top_k;
+        make_case(&s, k, &top_k);
+        char *plain = render_text(&s.e, top_k, 0, ws);
+        char *color = render_text(&s.e, top_k, 1, NULL);
+        ck_assert_ptr_null(strchr(plain, '\033'));
+        ck_assert_ptr_nonnull(strchr(color, '\033'));
+        /* colour only adds escapes around the same text */
+        strip_ansi(color);
+        ck_assert_str_eq(color, plain);
+        fputs(plain, fp);
+        free(plain);
+        free(color);
+    }
+    char *out = mem_close(&all);
+    golden("tables.txt", out);
+    free(out);
+    xpl_workspace_free(ws);
+}
+END_TEST
+
+START_TEST(text_other_and_single_leftover)
+{
+    struct sample s;
+    fill(&s, 8);
+    char *out = render_text(&s.e, 7, 0, NULL);
+    /* one leftover feature is shown itself */
+    ck_assert_ptr_null(strstr(out, "other"));
+    ck_assert_ptr_nonnull(strstr(out, "perimeter"));
+    free(out);
+    out = render_text(&s.e, 2, 0, NULL);
+    ck_assert_ptr_nonnull(strstr(out, "other 6 features"));
+    /* the rest sums to -0.0517 + 0.3 - 0.13 + 0.05 + 0.0021 + 0.00001 */
+    ck_assert_ptr_nonnull(strstr(out, "+0.17"));
+    ck_assert_ptr_null(strstr(out, "smoothness"));
+    free(out);
+}
+END_TEST
+
+/* ------------------------------------------------------------- SVG */
+
+START_TEST(svg_layout_edge_cases)
+{
+    for (int chart = 0; chart < 2; chart++) {
+        char *svg = render_svg_case((size_t)_i,
+                                    chart ? XPL_CHART_WATERFALL
+                                          : XPL_CHART_BAR);
+        char what[64];
+        snprintf(what, sizeof what, "%s %s", chart ? "waterfall" : "bar",
+                 cases[_i]);
+        check_layout(svg, what);
+        ck_assert_ptr_nonnull(strstr(svg, "<title>"));
+        ck_assert_ptr_nonnull(strstr(svg, "<desc>"));
+        ck_assert_ptr_nonnull(strstr(svg, "version=\"1.1\""));
+        /* deterministic bytes */
+        char *again = render_svg_case((size_t)_i,
+                                      chart ? XPL_CHART_WATERFALL
+                                            : XPL_CHART_BAR);
+        ck_assert_str_eq(svg, again);
+        free(again);
+        free(svg);
+    }
+}
+END_TEST
+
+START_TEST(svg_golden)
+{
+    static const struct {
+        const char *c, *file;
+        xpl_chart chart;
+    } g[] = {
+        { "typical", "bar.svg", XPL_CHART_BAR },
+        { "typical", "waterfall.svg", XPL_CHART_WATERFALL },
+        { "lime", "bar_lime.svg", XPL_CHART_BAR },
+        { "lime", "waterfall_lime.svg", XPL_CHART_WATERFALL },
+        { "escape", "bar_escape.svg", XPL_CHART_BAR },
+    };
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+        size_t k = 0;
+        while (strcmp(cases[k], g[i].c))
+            k++;
+        char *svg = render_svg_case(k, g[i].chart);
+        golden(g[i].file, svg);
+        free(svg);
+    }
+}
+END_TEST
+
+START_TEST(svg_content)
+{
+    char *svg = render_svg_case(0, XPL_CHART_BAR);
+    /* sorted: the largest bar first, labelled feature = value, with its
+     * value; positive red, negative blue; U+2212 minus */
+    const char *a = strstr(svg, "worst concave points = 0.0312");
+    const char *b = strstr(svg, "worst texture = 25.5");
+    const char *c = strstr(svg, "mean radius = 13.4");
+    ck_assert(a && b && c && a < b && b < c);
+    ck_assert_ptr_nonnull(strstr(svg, ">+1.52<"));
+    ck_assert_ptr_nonnull(strstr(svg, ">\xe2\x88\x92" "0.811<"));
+    ck_assert_ptr_nonnull(strstr(svg, "fill=\"#ff0051\""));
+    ck_assert_ptr_nonnull(strstr(svg, "fill=\"#008bfb\""));
+    free(svg);
+    /* top 3 of 8: "other 5 features" */
+    svg = render_svg_case(11, XPL_CHART_BAR);
+    ck_assert_ptr_nonnull(strstr(svg, ">other 5 features<"));
+    free(svg);
+    /* the long name is cut with an ellipsis but keeps its value */
+    svg = render_svg_case(8, XPL_CHART_BAR);
+    ck_assert_ptr_nonnull(strstr(svg, "\xe2\x80\xa6 = 0.0312<"));
+    free(svg);
+    /* a caller's title, and the row in the subtitle */
+    struct sample s;
+    fill(&s, 8);
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.title = "Why <this> & that";
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_svg(fp, &s.e, 1, &o), XPL_OK);
+    svg = mem_close(&m);
+    ck_assert_ptr_nonnull(strstr(svg, "<title>Why &lt;this&gt; &amp; that"
+                                      "</title>"));
+    ck_assert_ptr_nonnull(strstr(svg, ">row 3 \xc2\xb7 kernel-shap"));
+    free(svg);
+}
+END_TEST
+
+START_TEST(svg_several_rows_stack)
+{
+    struct sample s[3];
+    xpl_explanation e[3];
+    for (size_t i = 0; i < 3; i++) {
+        fill(&s[i], 8);
+        s[i].e.row = i;
+        s[i].phi[i] = -2.0 * (double)i;
+        e[i] = s[i].e;
+    }
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.top_k = 4;
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_svg(fp, e, 3, &o), XPL_OK);
+    char *one = mem_close(&m);
+    check_layout(one, "three rows");
+    ck_assert_ptr_nonnull(strstr(one, "Feature contributions, row 2"));
+    ck_assert_ptr_nonnull(strstr(one, "3 charts stacked"));
+    /* the streaming calls give the same document */
+    xpl_svg *doc;
+    ck_assert_int_eq(xpl_render_svg_begin(&doc, &o), XPL_OK);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_int_eq(xpl_render_svg_chart(doc, &e[i]), XPL_OK);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_svg_end(doc, fp), XPL_OK);
+    char *two = mem_close(&m);
+    ck_assert_str_eq(one, two);
+    golden("three_rows.svg", one);
+    xpl_render_svg_free(doc);
+    free(one);
+    free(two);
+}
+END_TEST
+
+/* ------------------------------------------------------ importance */
+
+START_TEST(importance_means)
+{
+    const char *names[] = { "a", "b" };
+    double x[2] = { 1, 2 };
+    double rows[3][2] = { { 1, -2 }, { -3, NAN }, { 0.5, 4 } };
+    xpl_importance *imp;
+    ck_assert_int_eq(xpl_importance_new(&imp, 2, 2, names), XPL_OK);
+    for (size_t i = 0; i < 3; i++) {
+        xpl_explanation e = { i, 1, 2, "linear-shap", 2, names, x, rows[i],
+                              NULL, 0, 0, NULL, NULL, NAN, NAN, NAN, NULL };
+        ck_assert_int_eq(xpl_importance_add(imp, &e), XPL_OK);
+    }
+    ck_assert_uint_eq(xpl_importance_n_rows(imp, 1), 3);
+    ck_assert_uint_eq(xpl_importance_n_rows(imp, 0), 0);
+    double ma[2], mean[2];
+    ck_assert_int_eq(xpl_importance_values(imp, 1, ma, mean), XPL_OK);
+    ck_assert_double_eq_tol(ma[0], 4.5 / 3, 1e-15);
+    ck_assert_double_eq_tol(mean[0], -1.5 / 3, 1e-15);
+    ck_assert_double_eq_tol(ma[1], 3, 1e-15);   /* NaN skipped */
+    ck_assert_double_eq_tol(mean[1], 1, 1e-15);
+    ck_assert_int_eq(xpl_importance_values(imp, 0, ma, NULL), XPL_OK);
+    ck_assert(isnan(ma[0]));
+    /* wrong shapes */
+    xpl_explanation bad = { 0, 2, 2, "x", 2, names, x, rows[0], NULL, 0, 0,
+                            NULL, NULL, NAN, NAN, NAN, NULL };
+    ck_assert_int_eq(xpl_importance_add(imp, &bad), XPL_EINVAL);
+    bad.output = 0;
+    bad.n_features = 1;
+    ck_assert_int_eq(xpl_importance_add(imp, &bad), XPL_EINVAL);
+    /* output 0 has no rows: left out of every format */
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_importance_render_csv(fp, imp), XPL_OK);
+    char *csv = mem_close(&m);
+    ck_assert_str_eq(csv, "output,feature,rows,mean_abs_contribution,"
+                          "mean_contribution\n1,a,3,1.5,-0.5\n1,b,3,3,1\n");
+    free(csv);
+    xpl_importance_free(imp);
+}
+END_TEST
+
+START_TEST(importance_golden)
+{
+    xpl_importance *imp = importance_fixture(8, 2, 300, "kernel-shap");
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.top_k = 5;
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_importance_render_text(fp, imp, &o), XPL_OK);
+    ck_assert_int_eq(xpl_importance_render_json(fp, imp), XPL_OK);
+    ck_assert_int_eq(xpl_importance_render_csv(fp, imp), XPL_OK);
+    char *out = mem_close(&m);
+    golden("importance.txt", out);
+    free(out);
+    char *bar = render_importance(imp, XPL_CHART_BAR, 5);
+    check_layout(bar, "importance bar");
+    golden("importance_bar.svg", bar);
+    free(bar);
+    char *bee = render_importance(imp, XPL_CHART_BEESWARM, 5);
+    check_layout(bee, "beeswarm");
+    golden("beeswarm.svg", bee);
+    free(bee);
+    xpl_importance_free(imp);
+}
+END_TEST
+
+START_TEST(importance_sample_is_bounded_and_deterministic)
+{
+    size_t n = 3 * XPL_IMPORTANCE_SAMPLE_ROWS + 17;
+    xpl_importance *a = importance_fixture(3, 1, n, "tree-shap");
+    xpl_importance *b = importance_fixture(3, 1, n, "tree-shap");
+    ck_assert_uint_eq(xpl_importance_n_rows(a, 0), n);
+    char *sa = render_importance(a, XPL_CHART_BEESWARM, 0);
+    char *sb = render_importance(b, XPL_CHART_BEESWARM, 0);
+    ck_assert_str_eq(sa, sb);
+    /* one dot per sampled row and feature */
+    size_t dots = 0;
+    for (const char *p = sa; (p = strstr(p, "<circle ")); p++)
+        dots++;
+    ck_assert_uint_eq(dots, 3 * XPL_IMPORTANCE_SAMPLE_ROWS);
+    char sub[96];
+    snprintf(sub, sizeof sub, "a sample of %zu of %zu rows",
+             (size_t)XPL_IMPORTANCE_SAMPLE_ROWS, n);
+    ck_assert_ptr_nonnull(strstr(sa, sub));
+    check_layout(sa, "sampled beeswarm");
+    free(sa);
+    free(sb);
+    xpl_importance_free(a);
+    xpl_importance_free(b);
+}
+END_TEST
+
+START_TEST(importance_many_features_layout)
+{
+    xpl_importance *imp = importance_fixture(MAX_P, 1, 50, "lime");
+    char *bar = render_importance(imp, XPL_CHART_BAR, 0);
+    check_layout(bar, "importance bar, 200 features");
+    char *bee = render_importance(imp, XPL_CHART_BEESWARM, 0);
+    check_layout(bee, "beeswarm, 200 features");
+    ck_assert_ptr_nonnull(strstr(bee, "LIME weight"));
+    free(bar);
+    free(bee);
+    xpl_importance_free(imp);
+}
+END_TEST
+
+/* ------------------------------------------------------------ errors */
+
+START_TEST(errors_and_write_failures)
+{
+    struct sample s;
+    fill(&s, 8);
+    ck_assert_int_eq(xpl_render_json(NULL, &s.e), XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_json(stdout, NULL), XPL_EINVAL);
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.version = 99;
+    ck_assert_int_eq(xpl_render_text(stdout, &s.e, &o, NULL), XPL_EINVAL);
+    o = (xpl_render_options)XPL_RENDER_OPTIONS_INIT;
+    o.chart = XPL_CHART_BEESWARM;
+    xpl_svg *doc = (xpl_svg *)&o;
+    ck_assert_int_eq(xpl_render_svg_begin(&doc, &o), XPL_EINVAL);
+    ck_assert_ptr_null(doc);
+    ck_assert_int_eq(xpl_render_svg_begin(&doc, NULL), XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_end(doc, stdout), XPL_EINVAL); /* empty */
+    xpl_render_svg_free(doc);
+    xpl_render_svg_free(NULL);
+    xpl_importance_free(NULL);
+    xpl_importance *imp;
+    ck_assert_int_eq(xpl_importance_new(&imp, 0, 1, s.names), XPL_EINVAL);
+    ck_assert_int_eq(xpl_importance_new(&imp, 8, 1, s.names), XPL_OK);
+    ck_assert_int_eq(xpl_importance_render_svg(stdout, imp, NULL),
+                     XPL_EINVAL); /* no rows */
+    xpl_importance_free(imp);
+    s.names[3] = NULL;
+    ck_assert_int_eq(xpl_render_csv_header(stdout, &s.e), XPL_EINVAL);
+
+    /* a full disk: every writer reports XPL_EIO */
+    fill(&s, 8);
+    FILE *full = fopen("/dev/full", "w");
+    if (!full)
+        return;
+    setvbuf(full, NULL, _IONBF, 0);
+    ck_assert_int_eq(xpl_render_json(full, &s.e), XPL_EIO);
+    clearerr(full);
+    ck_assert_int_eq(xpl_render_text(full, &s.e, NULL, NULL), XPL_EIO);
+    clearerr(full);
+    ck_assert_int_eq(xpl_render_csv_row(full, &s.e), XPL_EIO);
+    clearerr(full);
+    ck_assert_int_eq(xpl_render_svg(full, &s.e, 1, NULL), XPL_EIO);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "write error"));
+    fclose(full);
+}
+END_TEST
+
+/* ------------------------------------------------------- SVG export */
+
+static int write_file(const char *dir, const char *name, const char *data)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fputs(data, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "test_render: cannot write %s: %s\n", path,
+                strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+/* Every chart kind on every edge case, for the xmllint and PNG checks. */
+static const char *export_dir;
+
+START_TEST(write_svgs)
+{
+    const char *dir = export_dir;
+    int bad = 0;
+    char name[128];
+    for (size_t k = 0; k < N_CASES; k++)
+        for (int chart = 0; chart < 2; chart++) {
+            char *svg = render_svg_case(k, chart ? XPL_CHART_WATERFALL
+                                                 : XPL_CHART_BAR);
+            snprintf(name, sizeof name, "%s_%s.svg",
+                     chart ? "waterfall" : "bar", cases[k]);
+            bad |= write_file(dir, name, svg);
+            free(svg);
+        }
+    xpl_importance *imp = importance_fixture(8, 2, 300, "kernel-shap");
+    char *svg = render_importance(imp, XPL_CHART_BAR, 5);
+    bad |= write_file(dir, "importance_bar.svg", svg);
+    free(svg);
+    svg = render_importance(imp, XPL_CHART_BEESWARM, 0);
+    bad |= write_file(dir, "beeswarm.svg", svg);
+    free(svg);
+    xpl_importance_free(imp);
+    imp = importance_fixture(MAX_P, 1, 40, "tree-shap");
+    svg = render_importance(imp, XPL_CHART_BEESWARM, 20);
+    bad |= write_file(dir, "beeswarm_many.svg", svg);
+    free(svg);
+    xpl_importance_free(imp);
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--write-svgs")) {
+        /* through Check, whose assertions need a runner */
+        export_dir = argv[2];
+        Suite *s = suite_create("export");
+        TCase *tc = tcase_create("export");
+        tcase_add_test(tc, write_svgs);
+        suite_add_tcase(s, tc);
+        SRunner *sr = srunner_create(s);
+        srunner_set_fork_status(sr, CK_NOFORK);
+        srunner_run_all(sr, CK_NORMAL);
+        int failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    }
+    Suite *s = suite_create("render");
+    TCase *tc = tcase_create("render");
+    tcase_add_loop_test(tc, number_known_answers, 0,
+                        (int)(sizeof numbers / sizeof numbers[0]));
+    tcase_add_test(tc, number_json_csv_coord);
+    tcase_add_test(tc, nice_ticks_known_answers);
+    tcase_add_test(tc, text_width_and_fit);
+    tcase_add_test(tc, xml_escape_is_well_formed);
+    tcase_add_test(tc, json_kernel_shap_schema);
+    tcase_add_test(tc, json_lime_and_interactions);
+    tcase_add_test(tc, csv_quoting_and_cells);
+    tcase_add_test(tc, text_tables_golden);
+    tcase_add_test(tc, text_other_and_single_leftover);
+    tcase_add_loop_test(tc, svg_layout_edge_cases, 0, N_CASES);
+    tcase_add_test(tc, svg_golden);
+    tcase_add_test(tc, svg_content);
+    tcase_add_test(tc, svg_several_rows_stack);
+    tcase_add_test(tc, importance_means);
+    tcase_add_test(tc, importance_golden);
+    tcase_add_test(tc, importance_sample_is_bounded_and_deterministic);
+    tcase_add_test(tc, importance_many_features_layout);
+    tcase_add_test(tc, errors_and_write_failures);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}

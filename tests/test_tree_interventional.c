@@ -1,0 +1,517 @@
+/* Interventional TreeSHAP: the per-pair walk, the background-aggregated
+ * tables and the automatic mix of the two all equal brute-force Shapley
+ * values of v(S) = sum_b w_b f(x_S, bg_b,notS) (enumerating every
+ * coalition through the model's own predict) and the straightforward
+ * reference walk, on the shipped models and on generated deep trees. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_helpers.h"
+#include "explainers/tree_interv.h"
+#include "explainers/tree_shap.h"
+#include "models/model_internal.h"
+#include <xplain/xplain.h>
+
+static const char *const mode_name[] = { "auto", "pair", "aggregated" };
+
+/* phi of every mode plus the reference walk, n_outputs * n_features each:
+ * out[0..2] by mode, out[3] the reference. */
+static void explain_all(const xpl_model *m, const double *bg,
+                        const double *w, size_t n_bg, const double *x,
+                        double *out[4], size_t n_agg[3])
+{
+    const xpl__ensemble *e = xpl__trees_params(m);
+    ck_assert_ptr_nonnull(e);
+    for (int mode = 0; mode < 3; mode++) {
+        xpl__interv_plan plan;
+        ck_assert_int_eq(xpl__interv_plan_new(&plan, e, bg, w, n_bg, mode),
+                         XPL_OK);
+        void *scratch = malloc(xpl__interv_scratch(e, &plan));
+        xpl__interv_row(e, &plan, scratch, x, out[mode]);
+        if (n_agg)
+            n_agg[mode] = plan.n_aggregated;
+        free(scratch);
+        xpl__interv_plan_free(&plan);
+    }
+    xpl__tree_shap_plan sp;
+    ck_assert_int_eq(xpl__tree_shap_plan_new(&sp, e), XPL_OK);
+    void *scratch = malloc(xpl__tree_shap_interventional_scratch(e, &sp));
+    xpl__tree_shap_interventional_row(e, &sp, scratch, x, bg, w, n_bg,
+                                      out[3]);
+    free(scratch);
+    xpl__tree_shap_plan_free(&sp);
+}
+
+/* Exact Shapley values by enumerating the 2^p coalitions (p <= 14). */
+static void brute_force(const xpl_model *m, const double *bg, const double *w,
+                        size_t n_bg, const double *x, double *phi)
+{
+    size_t p = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
+    ck_assert_uint_le(p, 14);
+    size_t n_sub = (size_t)1 << p;
+    double *rows = malloc(n_sub * n_bg * p * sizeof *rows);
+    double *pred = malloc(n_sub * n_bg * k * sizeof *pred);
+    double *v = calloc(n_sub * k, sizeof *v);
+    for (size_t s = 0; s < n_sub; s++)
+        for (size_t b = 0; b < n_bg; b++)
+            for (size_t j = 0; j < p; j++)
+                rows[(s * n_bg + b) * p + j] = (s >> j & 1) ? x[j]
+                                                            : bg[b * p + j];
+    ck_assert_int_eq(xpl_model_predict(m, NULL, rows, n_sub * n_bg,
+                                       XPL_OUTPUT_RAW, pred), XPL_OK);
+    for (size_t s = 0; s < n_sub; s++)
+        for (size_t b = 0; b < n_bg; b++)
+            for (size_t o = 0; o < k; o++)
+                v[s * k + o] += w[b] * pred[(s * n_bg + b) * k + o];
+    double fact[15] = { 1 };
+    for (int i = 1; i <= 14; i++)
+        fact[i] = fact[i - 1] * i;
+    for (size_t o = 0; o < k; o++)
+        for (size_t j = 0; j < p; j++) {
+            double sum = 0;
+            for (size_t s = 0; s < n_sub; s++) {
+                if (s >> j & 1)
+                    continue;
+                int size = __builtin_popcountl(s);
+                sum += fact[size] * fact[p - (size_t)size - 1] / fact[p]
+                       * (v[(s | (size_t)1 << j) * k + o] - v[s * k + o]);
+            }
+            phi[o * p + j] = sum;
+        }
+    free(v);
+    free(pred);
+    free(rows);
+}
+
+/* Weights summing to 1, unequal. */
+static void make_weights(double *w, size_t n)
+{
+    double total = 0;
+    for (size_t b = 0; b < n; b++)
+        total += w[b] = 1.0 + (double)(b * 7 % 5);
+    for (size_t b = 0; b < n; b++)
+        w[b] /= total;
+}
+
+/* Require each of the four to equal want (NaN where want is NaN). */
+static void require_equal(const char *what, double *got[4], const double *want,
+                          size_t n, double tol)
+{
+    for (int g = 0; g < 4; g++)
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(want[i])) {
+                ck_assert_msg(isnan(got[g][i]), "%s %s [%zu]: %g, not NaN",
+                              what, g < 3 ? mode_name[g] : "reference", i,
+                              got[g][i]);
+                continue;
+            }
+            ck_assert_msg(fabs(got[g][i] - want[i])
+                              <= tol * fmax(1, fabs(want[i])),
+                          "%s %s [%zu]: %.17g vs %.17g", what,
+                          g < 3 ? mode_name[g] : "reference", i, got[g][i],
+                          want[i]);
+        }
+}
+
+/* ---- brute force on the shipped models with at most 14 features ---- */
+
+static const struct {
+    const char *model, *data;
+} small_models[] = {
+    { "diabetes_xgb", "diabetes" },
+    { "diabetes_missing_xgb", "diabetes_missing" },
+    { "diabetes_forest", "diabetes" },
+    { "diabetes_tree", "diabetes" },
+    { "diabetes_gbm", "diabetes" },
+    { "wine_xgb", "wine" },
+    { "wine_forest", "wine" },
+};
+
+START_TEST(equals_brute_force)
+{
+    char model[128], data[128];
+    snprintf(model, sizeof model, "data/models/%s.json",
+             small_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", small_models[_i].data);
+    xpl_model *m = load_model(model);
+    size_t p = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
+    xpl_dataset *x = read_columns(data, xpl_model_feature_names(m), p);
+    const double *rows = xpl_dataset_data(x);
+    size_t n = xpl_dataset_n_rows(x);
+    double *out[4], *want = malloc(k * p * sizeof *want);
+    for (int g = 0; g < 4; g++)
+        out[g] = malloc(k * p * sizeof *out[g]);
+    static const size_t sizes[] = { 1, 4 };
+    for (size_t si = 0; si < 2; si++) {
+        size_t n_bg = sizes[si];
+        double *bg = malloc(n_bg * p * sizeof *bg), w[4];
+        for (size_t b = 0; b < n_bg; b++)
+            memcpy(bg + b * p, rows + (b * 31 + 11) % n * p,
+                   p * sizeof *bg);
+        make_weights(w, n_bg);
+        for (size_t r = 0; r < 2; r++) {
+            const double *xr = rows + (r * 53 + 7 + si) % n * p;
+            brute_force(m, bg, w, n_bg, xr, want);
+            explain_all(m, bg, w, n_bg, xr, out, NULL);
+            char what[160];
+            snprintf(what, sizeof what, "%s N=%zu row %zu",
+                     small_models[_i].model, n_bg, r);
+            require_equal(what, out, want, k * p, 1e-9);
+        }
+        free(bg);
+    }
+    for (int g = 0; g < 4; g++)
+        free(out[g]);
+    free(want);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
+}
+END_TEST
+
+/* ---- the modes agree on every shipped model, 1 to 200 references ---- */
+
+static const struct {
+    const char *model, *data;
+} all_models[] = {
+    { "diabetes_xgb", "diabetes" },
+    { "diabetes_missing_xgb", "diabetes_missing" },
+    { "diabetes_xgb_poisson", "diabetes" },
+    { "breast_cancer_xgb", "breast_cancer" },
+    { "breast_cancer_xgb_logitraw", "breast_cancer" },
+    { "wine_xgb", "wine" },
+    { "wine_xgb_softmax", "wine" },
+    { "diabetes_tree", "diabetes" },
+    { "diabetes_forest", "diabetes" },
+    { "diabetes_gbm", "diabetes" },
+    { "breast_cancer_forest", "breast_cancer" },
+    { "breast_cancer_gbm", "breast_cancer" },
+    { "wine_forest", "wine" },
+    { "wine_extra_trees", "wine" },
+    { "wine_gbm", "wine" },
+};
+
+START_TEST(modes_agree_and_add_up)
+{
+    char model[128], data[128];
+    snprintf(model, sizeof model, "data/models/%s.json", all_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", all_models[_i].data);
+    xpl_model *m = load_model(model);
+    const xpl__ensemble *e = xpl__trees_params(m);
+    size_t p = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
+    xpl_dataset *x = read_columns(data, xpl_model_feature_names(m), p);
+    const double *rows = xpl_dataset_data(x);
+    size_t n = xpl_dataset_n_rows(x);
+    double *out[4];
+    for (int g = 0; g < 4; g++)
+        out[g] = malloc(k * p * sizeof *out[g]);
+    double *fbg = malloc(200 * k * sizeof *fbg), fx[3];
+    static const size_t sizes[] = { 1, 2, 10, 57, 200 };
+    for (size_t si = 0; si < 5; si++) {
+        size_t n_bg = sizes[si];
+        double *bg = malloc(n_bg * p * sizeof *bg), w[200];
+        for (size_t b = 0; b < n_bg; b++)
+            memcpy(bg + b * p, rows + (b * 13 + 3) % n * p, p * sizeof *bg);
+        make_weights(w, n_bg);
+        ck_assert_int_eq(xpl_model_predict(m, NULL, bg, n_bg, XPL_OUTPUT_RAW,
+                                           fbg), XPL_OK);
+        size_t n_agg[3];
+        for (size_t r = 0; r < 3; r++) {
+            const double *xr = rows + (r * 97 + 5 * si + 1) % n * p;
+            explain_all(m, bg, w, n_bg, xr, out, n_agg);
+            char what[160];
+            snprintf(what, sizeof what, "%s N=%zu row %zu",
+                     all_models[_i].model, n_bg, r);
+            require_equal(what, out, out[3], k * p, 1e-9);
+            /* Forced modes really differ: every tree per pair, and every
+             * tree aggregated (shipped trees are shallow). */
+            ck_assert_uint_eq(n_agg[1], 0);
+            ck_assert_uint_eq(n_agg[2], e->n_trees);
+            ck_assert_int_eq(xpl_model_predict(m, NULL, xr, 1,
+                                               XPL_OUTPUT_RAW, fx), XPL_OK);
+            for (size_t o = 0; o < k; o++) {
+                double sum = 0, efx = 0;
+                for (size_t j = 0; j < p; j++)
+                    sum += out[0][o * p + j];
+                for (size_t b = 0; b < n_bg; b++)
+                    efx += w[b] * fbg[b * k + o];
+                ck_assert_msg(fabs(sum - (fx[o] - efx))
+                                  <= 1e-9 * fmax(1, fabs(fx[o])),
+                              "%s: sum %.17g vs %.17g", what, sum,
+                              fx[o] - efx);
+            }
+        }
+        free(bg);
+    }
+    free(fbg);
+    for (int g = 0; g < 4; g++)
+        free(out[g]);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
+}
+END_TEST
+
+/* ---- generated models: deep, unbalanced, many features per path ---- */
+
+static uint64_t lcg(uint64_t *s)
+{
+    *s = *s * 6364136223846793005u + 1442695040888963407u;
+    return *s >> 33;
+}
+
+static double unit(uint64_t *s)
+{
+    return (double)lcg(s) / 2147483648.0;
+}
+
+struct gen {
+    char *buf;
+    size_t len, cap;
+    /* nodes of the tree being built */
+    int feature[4096], left[4096], right[4096], dl[4096];
+    double threshold[4096], value[4096], cover[4096];
+    int n;
+};
+
+static void emit(struct gen *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void emit(struct gen *g, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int k = vsnprintf(g->buf + g->len, g->cap - g->len, fmt, ap);
+        va_end(ap);
+        if ((size_t)k < g->cap - g->len) {
+            g->len += (size_t)k;
+            return;
+        }
+        g->cap = g->cap * 2 + (size_t)k;
+        g->buf = realloc(g->buf, g->cap);
+    }
+}
+
+/* A node splitting on a random feature; spine > 0 grows a caterpillar
+ * (one child a leaf) that deep. */
+static int grow(struct gen *g, uint64_t *s, int depth, int max_depth,
+                int spine, int p)
+{
+    int q = g->n++;
+    g->cover[q] = 1 + (double)(lcg(s) % 100);
+    g->dl[q] = (int)(lcg(s) & 1);
+    int leaf = spine ? depth >= spine
+                     : depth >= max_depth || (depth > 2 && unit(s) < 0.2);
+    /* Past 3000 nodes only leaves: the pending right children (one per
+     * level, at most 40) still fit. */
+    if (leaf || g->n >= 3000) {
+        g->feature[q] = -1;
+        g->left[q] = g->right[q] = -1;
+        g->threshold[q] = 0;
+        g->value[q] = unit(s) * 2 - 1;
+        return q;
+    }
+    g->feature[q] = (int)(lcg(s) % (uint64_t)p);
+    g->threshold[q] = unit(s);
+    g->value[q] = 0;
+    int l, r;
+    if (spine && lcg(s) & 1) {
+        l = grow(g, s, spine, max_depth, spine, p); /* a leaf */
+        r = grow(g, s, depth + 1, max_depth, spine, p);
+    } else if (spine) {
+        r = grow(g, s, spine, max_depth, spine, p);
+        l = grow(g, s, depth + 1, max_depth, spine, p);
+    } else {
+        l = grow(g, s, depth + 1, max_depth, spine, p);
+        r = grow(g, s, depth + 1, max_depth, spine, p);
+    }
+    g->left[q] = l;
+    g->right[q] = r;
+    return q;
+}
+
+static void emit_array_i(struct gen *g, const char *key, const int *a)
+{
+    emit(g, "\"%s\": [", key);
+    for (int i = 0; i < g->n; i++)
+        emit(g, "%s%d", i ? "," : "", a[i]);
+    emit(g, "]");
+}
+
+static void emit_array_d(struct gen *g, const char *key, const double *a)
+{
+    emit(g, "\"%s\": [", key);
+    for (int i = 0; i < g->n; i++)
+        emit(g, "%s%.17g", i ? "," : "", a[i]);
+    emit(g, "]");
+}
+
+/* p features; trees random of depth up to 18 plus one caterpillar of depth
+ * 40; with default directions or without. */
+static xpl_model *generated_model(uint64_t seed, int p, int n_trees,
+                                  int defaults)
+{
+    struct gen *g = calloc(1, sizeof *g);
+    g->cap = 1 << 16;
+    g->buf = malloc(g->cap);
+    emit(g, "{\"type\": \"tree_ensemble\", \"link\": \"identity\", "
+         "\"feature_names\": [");
+    for (int j = 0; j < p; j++)
+        emit(g, "%s\"f%d\"", j ? "," : "", j);
+    emit(g, "], \"n_outputs\": 1, \"aggregation\": \"sum\", "
+         "\"base_score\": [0.5], \"threshold_type\": \"float64\", "
+         "\"comparison\": \"<\", \"trees\": [");
+    uint64_t s = seed;
+    for (int t = 0; t < n_trees; t++) {
+        g->n = 0;
+        grow(g, &s, 0, t % 2 ? 18 : 8, t == 0 ? 40 : 0, p);
+        emit(g, "%s{\"output\": 0, ", t ? "," : "");
+        emit_array_i(g, "feature", g->feature);
+        emit(g, ", ");
+        emit_array_d(g, "threshold", g->threshold);
+        emit(g, ", ");
+        emit_array_i(g, "left", g->left);
+        emit(g, ", ");
+        emit_array_i(g, "right", g->right);
+        if (defaults) {
+            emit(g, ", ");
+            emit_array_i(g, "default_left", g->dl);
+        }
+        emit(g, ", ");
+        emit_array_d(g, "value", g->value);
+        emit(g, ", ");
+        emit_array_d(g, "cover", g->cover);
+        emit(g, "}");
+    }
+    emit(g, "]}");
+    xpl_model *m;
+    int rc = xpl_model_load_buffer(&m, g->buf, g->len, "generated");
+    ck_assert_msg(rc == XPL_OK, "generated model: %s", xpl_last_error());
+    free(g->buf);
+    free(g);
+    return m;
+}
+
+START_TEST(generated_deep_trees)
+{
+    enum { P = 14, N_BG = 3 };
+    int defaults = _i;
+    xpl_model *m = generated_model(12345 + (uint64_t)_i, P, 6, defaults);
+    const xpl__ensemble *e = xpl__trees_params(m);
+    ck_assert_uint_ge(e->trees[0].depth, 40);
+    uint64_t s = 99;
+    double bg[N_BG * P], w[N_BG], x[P];
+    for (int i = 0; i < N_BG * P; i++)
+        bg[i] = defaults && i % 11 == 3 ? NAN : unit(&s);
+    make_weights(w, N_BG);
+    double *out[4], want[P];
+    for (int g = 0; g < 4; g++)
+        out[g] = malloc(P * sizeof *out[g]);
+    for (int r = 0; r < 3; r++) {
+        for (int j = 0; j < P; j++)
+            x[j] = defaults && (j + r) % 6 == 0 ? NAN : unit(&s);
+        size_t n_agg[3];
+        brute_force(m, bg, w, N_BG, x, want);
+        explain_all(m, bg, w, N_BG, x, out, n_agg);
+        char what[96];
+        snprintf(what, sizeof what, "generated (defaults %d) row %d",
+                 defaults, r);
+        require_equal(what, out, want, P, 1e-9);
+        /* Some paths carry more features than a table allows. */
+        ck_assert_uint_lt(n_agg[2], e->n_trees);
+        ck_assert_uint_gt(n_agg[2], 0);
+    }
+    for (int g = 0; g < 4; g++)
+        free(out[g]);
+    xpl_model_free(m);
+}
+END_TEST
+
+/* ---- missing values where a tree has no default direction ---- */
+
+START_TEST(missing_without_default_directions)
+{
+    xpl_model *m = load_model("data/models/diabetes_forest.json");
+    const xpl__ensemble *e = xpl__trees_params(m);
+    size_t p = 10;
+    xpl_dataset *x = read_columns("data/diabetes.csv",
+                                  xpl_model_feature_names(m), p);
+    const double *rows = xpl_dataset_data(x);
+    double bg[20 * 10], w[20], xr[10];
+    memcpy(bg, rows + 40 * p, sizeof bg);
+    make_weights(w, 20);
+    double *out[4];
+    for (int g = 0; g < 4; g++)
+        out[g] = malloc(p * sizeof *out[g]);
+    size_t n_agg[3];
+
+    /* A missing value in x: every tree that splits on it is unknown. */
+    memcpy(xr, rows + 3 * p, sizeof xr);
+    xr[2] = NAN; /* bmi: split on by every tree */
+    explain_all(m, bg, w, 20, xr, out, n_agg);
+    for (int g = 0; g < 4; g++)
+        for (size_t j = 0; j < p; j++)
+            ck_assert(isnan(out[g][j]));
+
+    /* A missing value in a reference: the trees splitting on that feature
+     * stay per pair, the others keep tables; same values as the reference
+     * walk (NaN wherever a pair meets the missing value). */
+    bg[5 * p + 3] = NAN;
+    memcpy(xr, rows + 3 * p, sizeof xr);
+    explain_all(m, bg, w, 20, xr, out, n_agg);
+    ck_assert_uint_lt(n_agg[2], e->n_trees);
+    require_equal("forest, missing reference", out, out[3], p, 1e-9);
+    for (int g = 0; g < 4; g++)
+        free(out[g]);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
+}
+END_TEST
+
+/* ---- the automatic rule: deterministic, and it follows N ---- */
+
+START_TEST(automatic_rule)
+{
+    xpl_model *m = load_model("data/models/breast_cancer_xgb.json");
+    const xpl__ensemble *e = xpl__trees_params(m);
+    size_t p = xpl_model_n_features(m);
+    xpl_dataset *x = read_columns("data/breast_cancer.csv",
+                                  xpl_model_feature_names(m), p);
+    double w[200];
+    make_weights(w, 200);
+    xpl__interv_plan a, b;
+    ck_assert_int_eq(xpl__interv_plan_new(&a, e, xpl_dataset_data(x), w, 1,
+                                          XPL__INTERV_AUTO), XPL_OK);
+    ck_assert_uint_eq(a.n_aggregated, 0);
+    xpl__interv_plan_free(&a);
+    make_weights(w, 200);
+    ck_assert_int_eq(xpl__interv_plan_new(&a, e, xpl_dataset_data(x), w, 200,
+                                          XPL__INTERV_AUTO), XPL_OK);
+    ck_assert_int_eq(xpl__interv_plan_new(&b, e, xpl_dataset_data(x), w, 200,
+                                          XPL__INTERV_AUTO), XPL_OK);
+    ck_assert_uint_eq(a.n_aggregated, e->n_trees);
+    ck_assert_uint_eq(a.table_bytes, b.table_bytes);
+    ck_assert(memcmp(a.tabs, b.tabs, a.table_bytes) == 0);
+    xpl__interv_plan_free(&a);
+    xpl__interv_plan_free(&b);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("tree_interventional");
+    TCase *tc = tcase_create("interventional");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, equals_brute_force, 0,
+                        (int)(sizeof small_models / sizeof small_models[0]));
+    tcase_add_loop_test(tc, modes_agree_and_add_up, 0,
+                        (int)(sizeof all_models / sizeof all_models[0]));
+    tcase_add_loop_test(tc, generated_deep_trees, 0, 2);
+    tcase_add_test(tc, missing_without_default_directions);
+    tcase_add_test(tc, automatic_rule);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
