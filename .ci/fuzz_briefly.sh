@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 n=0
 failed=0
 for exe in "$build"/tests/fuzz/fuzz_*; do
-    [ -x "$exe" ] || continue
+    [ -f "$exe" ] && [ -x "$exe" ] || continue
     name=$(basename "$exe")
     kind=${name#fuzz_}
     n=$((n + 1))

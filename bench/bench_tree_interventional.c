@@ -243,9 +243,26 @@ int main(int argc, char **argv)
         size_t adds = 0, n_blk = me[2].plan.first_block[e->n_trees];
         for (size_t b = 0; b < n_blk; b++)
             adds += me[2].plan.blocks[b].d;
-        printf("  per tree: %.1f blocks, %.1f table entries added per row\n",
+        double visits = 0;
+        unsigned char *side = calloc(m, 1);
+        double *xr = malloc(m * sizeof *xr);
+        for (size_t r = 0; r < pair_rows; r++) {
+            for (size_t j = 0; j < m; j++)
+                xr[j] = e->float32_inputs ? (double)(float)x[r * m + j]
+                                          : x[r * m + j];
+            for (size_t b = 0; b < n_bg; b++)
+                for (size_t t = 0; t < e->n_trees; t++)
+                    visits += (double)xpl__interv_pair_visits(
+                        e, t, xr, me[1].plan.bg + b * m, side);
+        }
+        free(xr);
+        free(side);
+        printf("  per tree: %.1f blocks, %.1f table entries added per row; "
+               "%.1f nodes visited per pair walk\n",
                (double)n_blk / (double)e->n_trees,
-               (double)adds / (double)e->n_trees);
+               (double)adds / (double)e->n_trees,
+               visits / ((double)pair_rows * (double)n_bg
+                         * (double)e->n_trees));
         printf("  tables: %.1f MiB (aggregated), auto aggregates %zu of %zu "
                "trees (%.1f MiB); max relative difference %.3g\n",
                (double)me[2].plan.table_bytes / 1048576.0,

@@ -52,7 +52,10 @@ machine="$(getconf _NPROCESSORS_ONLN) CPUs, ${cpu:-unknown CPU}, load average be
 echo "machine: $machine" >&2
 [ -f "$DATA_DIR/models.txt" ] && cat "$DATA_DIR/models.txt" >&2
 
-# ONLY=tree_shap skips the prediction benchmark.
+# Value of key=... in a result line.
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# ONLY=tree_shap runs the path-dependent TreeSHAP benchmark alone.
 if [ "${ONLY:-}" != tree_shap ]; then
 rows_file=()
 results=()
@@ -69,8 +72,6 @@ for f in $MODELS; do
     rows_file+=("$f")
 done
 
-# Value of key=... in a result line.
-field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 echo
 echo "Machine: $machine; one thread; $REPEAT repetitions per engine, alternating."
@@ -91,8 +92,7 @@ fi
 # ---- Path-dependent TreeSHAP: xplain vs XGBoost's pred_contribs, one thread
 # (bench_tree_shap; docs/tree-shap.md). TS_ROWS_R1 / TS_ROWS_R2 rows per
 # repetition (XGBoost needs ~0.5 ms / ~25-70 ms per row), TS_REPEAT
-# repetitions. ONLY=predict skips it.
-[ "${ONLY:-}" = predict ] && exit 0
+# repetitions.
 TS_REPEAT=${TS_REPEAT:-5}
 ts_models=("r1_100x6.json:${TS_ROWS_R1:-200}" "r2_1000x8.json:${TS_ROWS_R2:-20}")
 ts_results=()
@@ -110,7 +110,6 @@ for spec in "${ts_models[@]}"; do
     ts_results+=("$(echo "$out" | grep '^result ')")
 done
 
-tsfield() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 echo
 echo "Path-dependent TreeSHAP. Machine: $machine; one thread; $TS_REPEAT repetitions per engine, alternating."
 echo
@@ -119,12 +118,38 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for i in "${!ts_results[@]}"; do
     r=${ts_results[$i]}
     spec=${ts_models[$i]}
-    x=$(tsfield "$r" xgboost_us)
+    x=$(field "$r" xgboost_us)
     printf '| %s | %s | %.1f / %.1f | %s | %s | %.1f | %s | %s |\n' \
-        "$(basename "${spec%%:*}" .json)" "$(tsfield "$r" rows)" \
-        "$(tsfield "$r" xplain_us)" "$(tsfield "$r" xplain_median_us)" \
-        "$([ "$x" = nan ] && echo "n/a" || printf '%.1f / %.1f' "$x" "$(tsfield "$r" xgboost_median_us)")" \
-        "$([ "$x" = nan ] && echo "n/a" || printf '%.1f / %.1f' "$(tsfield "$r" ratio)" "$(tsfield "$r" ratio_median)")" \
-        "$(tsfield "$r" reference_us)" \
-        "$(tsfield "$r" vs_xgboost)" "$(tsfield "$r" vs_reference)"
+        "$(basename "${spec%%:*}" .json)" "$(field "$r" rows)" \
+        "$(field "$r" xplain_us)" "$(field "$r" xplain_median_us)" \
+        "$([ "$x" = nan ] && echo "n/a" || printf '%.1f / %.1f' "$x" "$(field "$r" xgboost_median_us)")" \
+        "$([ "$x" = nan ] && echo "n/a" || printf '%.1f / %.1f' "$(field "$r" ratio)" "$(field "$r" ratio_median)")" \
+        "$(field "$r" reference_us)" \
+        "$(field "$r" vs_xgboost)" "$(field "$r" vs_reference)"
+done
+[ "${ONLY:-}" = tree_shap ] && exit 0
+
+# LIME: the library's overhead per row (sampling, kernel, selection, fit)
+# without the model's time, one thread (docs/lime.md).
+ninja -C "$BUILD_DIR" bench/bench_lime >&2
+echo
+timeout 600 "${PIN[@]}" "$BUILD_DIR/bench/bench_lime" --repeat "$REPEAT" --root . | grep -v '^result '
+
+# Interventional TreeSHAP: per-pair walk vs background-aggregated tables on
+# r1_100x6 (depth 6), background 10/100/1000 rows, one thread, CPU time
+# (docs/tree-shap-interventional.md).
+ninja -C "$BUILD_DIR" bench/bench_tree_interventional >&2
+echo
+echo "Interventional TreeSHAP, r1_100x6, thread CPU time, $REPEAT repetitions (best):"
+echo
+echo "| background rows | reference walk ns/tree/pair | per-pair walk ns/tree/pair | aggregated µs/row | auto µs/row | auto ns/tree/pair | tables MiB | build ms | max rel diff |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+timeout 900 "${PIN[@]}" "$BUILD_DIR/bench/bench_tree_interventional" \
+    "$DATA_DIR/r1_100x6.json" "$DATA_DIR/rows.csv" --bg 10,100,1000 \
+    --repeat "$REPEAT" | tee /dev/stderr | grep '^result ' | while read -r r; do
+    printf '| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %s | %s | %s |\n' \
+        "$(field "$r" n_bg)" "$(field "$r" ref_ns)" "$(field "$r" pair_ns)" \
+        "$(field "$r" agg_us)" "$(field "$r" auto_us)" \
+        "$(echo "$(field "$r" auto_us) $(field "$r" n_bg) $(field "$r" trees)" | awk '{printf "%.2f", $1 * 1000 / ($2 * $3)}')" \
+        "$(field "$r" table_mib)" "$(field "$r" agg_build_ms)" "$(field "$r" max_diff)"
 done

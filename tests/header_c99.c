@@ -1,5 +1,7 @@
 /* The public headers are strict C99: compiling this file is the test. */
 #include <xplain/adapter.h>
+#include <xplain/lime.h>
+#include <xplain/render.h>
 #include <xplain/xplain.h>
 
 int main(void)

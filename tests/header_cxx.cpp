@@ -1,5 +1,7 @@
 // The public headers compile as C++ with C linkage: compiling is the test.
 #include <xplain/adapter.h>
+#include <xplain/lime.h>
+#include <xplain/render.h>
 #include <xplain/xplain.h>
 
 int main()

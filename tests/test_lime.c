@@ -275,6 +275,29 @@ START_TEST(constant_response)
     for (size_t j = 0; j < M; j++)
         ck_assert(coef[j] == 0);
     ck_assert(icpt == 0 && r2 == 1.0);
+
+    /* a constant column next to a varying response: the unpenalised fit
+     * is singular (pseudo-inverse) and explains nothing more than without
+     * it, so forward selection takes the informative columns */
+    for (size_t i = 0; i < N; i++) {
+        z[i * M + 0] = 1;
+        z[i * M + 1] = (double)(i % 2);
+        z[i * M + 2] = (double)(i / 2 % 2);
+        z[i * M + 3] = (double)(i / 4 % 2);
+        y[i] = 2 * z[i * M + 1] - z[i * M + 2] + 0.01 * (double)(i % 3);
+    }
+    gram_of(&g, gm, z, N, M, y, w, y[0]);
+    uint32_t pair[2] = { 0, 1 }, one[1] = { 1 };
+    double r2_pair, r2_one;
+    ck_assert_int_eq(xpl__lime_ridge(&g, pair, 2, 0.0, fm, coef, &icpt,
+                                     &r2_pair), XPL_OK);
+    ck_assert(coef[0] == coef[0] && fabs(coef[0]) < 1e-6);
+    ck_assert_int_eq(xpl__lime_ridge(&g, one, 1, 0.0, fm, coef, &icpt,
+                                     &r2_one), XPL_OK);
+    ck_assert(fabs(r2_pair - r2_one) < 1e-9);
+    size_t n = xpl__lime_select(&g, XPL_LIME_SELECT_FORWARD, 2, z, fm, out);
+    ck_assert_uint_eq(n, 2);
+    ck_assert(out[0] == 1 && out[1] == 2);
     free(gm);
     free(fm);
 }
@@ -483,6 +506,38 @@ START_TEST(discretizer_ties_and_labels)
 }
 END_TEST
 
+/* Row weights count as repeated rows in the bins' frequencies, means and
+ * standard deviations (a k-means background). */
+START_TEST(weighted_training_rows)
+{
+    const char *names[1] = { "v" };
+    double x[6] = { 1, 2, 3, 4, 5, 6 }, wts[6] = { 3, 1, 1, 1, 1, 2 };
+    xpl_dataset *d;
+    ck_assert(xpl_dataset_new(&d, 6, 1, x, names, wts) == XPL_OK);
+    double coef[1] = { 1 };
+    recorder r = { 1, coef, NULL, 0, 0 };
+    xpl_model *m = recorder_model(&r, 1, names);
+    xpl__lime_train t;
+    ck_assert_int_eq(xpl__lime_train_build(&t, m, d, NULL, XPL_LIME_QUARTILE),
+                     XPL_OK);
+    /* boundaries: the unweighted percentiles of 1..6; the bins as if the
+     * rows were repeated: 1, 1, 1, 2 | 3 | 4 | 5, 6, 6 */
+    ck_assert_uint_eq(t.f[0].n_bins, 4);
+    ck_assert(t.edges[0] == 2.25 && t.edges[1] == 3.5 && t.edges[2] == 4.75);
+    double want_freq[4] = { 4.0 / 9, 1.0 / 9, 1.0 / 9, 3.0 / 9 };
+    double want_mean[4] = { 5.0 / 4, 3, 4, 17.0 / 3 };
+    for (size_t b = 0; b < 4; b++) {
+        ck_assert(fabs(t.bins[b].freq - want_freq[b]) < 1e-15);
+        ck_assert(fabs(t.bins[b].mean - want_mean[b]) < 1e-14);
+    }
+    /* bin 0 holds 1, 1, 1, 2: population std sqrt(3) / 4 */
+    ck_assert(fabs(t.bins[0].std - (sqrt(3.0) / 4 + 1e-11)) < 1e-14);
+    xpl__lime_train_free(&t);
+    xpl_model_free(m);
+    xpl_dataset_free(d);
+}
+END_TEST
+
 /* ---------------------------------------------------------- sampling */
 
 /* AS 241 against GSL's quantile, centre and both tails. */
@@ -615,9 +670,12 @@ START_TEST(sampling_statistics)
             if (f->kind != XPL__LIME_BINS || cnt < 50)
                 continue;
             double mean = sum / cnt, var = sq / cnt - mean * mean;
-            if (bb->lo == bb->hi) {
-                /* the degenerate bin feeds its value (lime fed 0) */
-                ck_assert(mean == bb->lo && var < 1e-20);
+            if (bb->point) {
+                /* a degenerate bin feeds its value (lime fed 0), as does a
+                 * bin whose training values are all equal */
+                ck_assert(mean == bb->value && var < 1e-20);
+                ck_assert(bb->lo == bb->hi ? bb->value == bb->lo
+                                           : bb->value == bb->mean);
                 continue;
             }
             double tm, tv;
@@ -1349,6 +1407,7 @@ int main(void)
     t = tcase_create("discretizer");
     tcase_add_test(t, discretizer_equals_numpy);
     tcase_add_test(t, discretizer_ties_and_labels);
+    tcase_add_test(t, weighted_training_rows);
     suite_add_tcase(s, t);
     t = tcase_create("sampling");
     tcase_set_timeout(t, 300);

@@ -22,4 +22,6 @@ for pair in diabetes:diabetes_linear breast_cancer:breast_cancer_logistic wine:w
         --background "$root/data/$data.csv" --background-size 100 --seed 0 \
         --stats "$root/data/$data.csv"
 done
+# LIME reference fixtures (an independent numpy implementation; ~3 min)
+/usr/bin/python3 "$root/tools/lime_reference.py" --out-dir "$root/tests/fixtures/lime"
 echo "regenerated data/ and tests/fixtures/"

@@ -120,6 +120,9 @@ typedef struct xpl_lime_options {
 
 /** Largest accepted num_samples (XPL_ELIMIT beyond). */
 #define XPL_LIME_MAX_SAMPLES ((size_t)1 << 26)
+/** Models with more features are rejected with XPL_ELIMIT: the surrogate
+ *  works on an n_features^2 matrix. */
+#define XPL_LIME_MAX_FEATURES ((size_t)4096)
 /** Largest accepted repeats (XPL_ELIMIT beyond). */
 #define XPL_LIME_MAX_REPEATS 10000u
 
@@ -153,8 +156,9 @@ typedef struct xpl_lime_options {
  *         label_decimals out of range; no training data given or embedded;
  *         a feature with no observed or an infinite training value;
  *         categorical features without training rows), XPL_ESHAPE
- *         (training columns are not the model's features), XPL_ELIMIT,
- *         XPL_ENOMEM.
+ *         (training columns are not the model's features), XPL_ELIMIT
+ *         (num_samples, repeats, or more than XPL_LIME_MAX_FEATURES
+ *         features), XPL_ENOMEM.
  */
 XPL_API int xpl_lime_new(xpl_lime **out, const xpl_model *m,
                          const xpl_dataset *training,

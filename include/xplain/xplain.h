@@ -217,6 +217,11 @@ XPL_API int xpl_csv_reader_read(xpl_csv_reader *r, double *out,
 /** Physical line (1-based) on which the most recently delivered row ended. */
 XPL_API uint64_t xpl_csv_reader_line(const xpl_csv_reader *r);
 
+/** Bytes read from the file so far (ahead of the rows delivered by at most
+ *  one internal block of 64 KiB or so): with the file's size, a progress
+ *  estimate. 0 for NULL. */
+XPL_API uint64_t xpl_csv_reader_bytes(const xpl_csv_reader *r);
+
 /* ------------------------------------------------------ feature statistics */
 
 /** Per-feature training statistics: counts, mean, standard deviation,
@@ -563,7 +568,10 @@ XPL_API int xpl_kernel_shap_explain(const xpl_kernel_shap *ks,
  *    and shap's TreeExplainer(feature_perturbation="tree_path_dependent");
  *  - interventional (with a background): the Shapley values of
  *    v(S) = sum_b w_b f(x_S, b_notS), the same game Kernel SHAP estimates,
- *    computed exactly.
+ *    computed exactly. Building summarises the background per tree in
+ *    tables (at most 256 MiB in all) wherever that is cheaper than walking
+ *    every (row, background row) pair, so a row's cost mostly does not grow
+ *    with the background's size (docs/tree-shap-interventional.md).
  *
  * Contributions sum to the raw prediction minus the base value. Immutable
  * once built; share it between threads, one xpl_workspace each.

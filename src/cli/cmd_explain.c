@@ -94,8 +94,9 @@ static const char usage_options[] =
     "                       (default), aligned tables, CSV, or SVG charts;\n"
     "                       by default -o's extension (.svg, .csv, .txt)\n"
     "                       decides\n"
-    "  --top K              text and SVG: the K largest features, the rest\n"
-    "                       summed (default 0: all)\n"
+    "  --top K              the K largest features, the rest summed\n"
+    "                       (default: all in text, 10 in SVG charts, 20 in\n"
+    "                       importance charts; 0: all)\n"
     "  --chart bar|waterfall  SVG chart (default bar)\n"
     "  -o, --output FILE    write to FILE (atomically) instead of standard\n"
     "                       output; with --format svg, a path ending in '/'\n"
@@ -475,6 +476,7 @@ static int sink_finish(struct sink *s, int status)
 
 struct progress {
     int on;
+    uint64_t total_bytes; /* size of a regular input file, else 0 */
     struct timespec start, last;
 };
 
@@ -485,9 +487,11 @@ static double seconds_between(const struct timespec *a,
            (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
 }
 
-/* Rows done and the rate, redrawn at most 4 times a second, only on a
- * terminal: piped or logged stderr stays clean. */
-static void progress_update(struct progress *p, size_t rows, int last)
+/* Rows done, the rate and, for a file of known size, the time left from
+ * the share of bytes read; redrawn at most 4 times a second and only on a
+ * terminal, so piped or logged stderr stays clean. */
+static void progress_update(struct progress *p, size_t rows, uint64_t bytes,
+                            int last)
 {
     if (!p->on)
         return;
@@ -499,6 +503,9 @@ static void progress_update(struct progress *p, size_t rows, int last)
     double t = seconds_between(&p->start, &now);
     fprintf(stderr, "\r\033[Kexplain: %zu rows, %.1f rows/s, %.1f s", rows,
             t > 0 ? (double)rows / t : 0.0, t);
+    if (!last && p->total_bytes && bytes > 0 && bytes < p->total_bytes)
+        fprintf(stderr, ", about %.0f s left",
+                t * (double)(p->total_bytes - bytes) / (double)bytes);
     if (last)
         fputc('\n', stderr);
 }
@@ -586,11 +593,16 @@ static int run(int argc, char **argv, int importance)
             status = cli_library_error(rc);
             goto done;
         }
+    /* sink_finish releases whatever a failed sink_open got */
+    sink_open_done = 1;
     if ((status = sink_open(&sink, &a, &ex)))
         goto done;
-    sink_open_done = 1;
 
     struct progress prog = { .on = !a.quiet && isatty(STDERR_FILENO) };
+    struct stat in_st;
+    if (strcmp(a.rows_path, "-") != 0 && stat(a.rows_path, &in_st) == 0 &&
+        S_ISREG(in_st.st_mode))
+        prog.total_bytes = (uint64_t)in_st.st_size;
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
     prog.last = prog.start;
     size_t first_row = 0;
@@ -619,9 +631,9 @@ static int run(int argc, char **argv, int importance)
         if (status != EXIT_OK)
             break;
         first_row += n;
-        progress_update(&prog, first_row, 0);
+        progress_update(&prog, first_row, xpl_csv_reader_bytes(reader), 0);
     }
-    progress_update(&prog, first_row, 1);
+    progress_update(&prog, first_row, xpl_csv_reader_bytes(reader), 1);
     if (status == EXIT_OK && first_row == 0 && importance) {
         fprintf(stderr, "explain: %s: no data rows\n", a.rows_path);
         status = EXIT_INPUT;

@@ -123,8 +123,14 @@ int cmd_predict(int argc, char **argv)
         status = cli_library_error(rc);
         goto done;
     }
-    x = malloc(sizeof *x * BATCH_ROWS * n_features);
-    y = malloc(sizeof *y * BATCH_ROWS * n_outputs);
+    /* A batch holds about 2^20 values (8 MiB) at most: the widest models
+     * (XPL_MAX_FEATURES inputs, XPL_MAX_OUTPUTS outputs) are read a row
+     * or two at a time rather than allocating gigabytes. */
+    size_t width = n_features + n_outputs, batch_rows = BATCH_ROWS;
+    if (width > ((size_t)1 << 20) / BATCH_ROWS)
+        batch_rows = ((size_t)1 << 20) / width + 1;
+    x = malloc(sizeof *x * batch_rows * n_features);
+    y = malloc(sizeof *y * batch_rows * n_outputs);
     if (!x || !y) {
         fputs("explain: out of memory\n", stderr);
         status = EXIT_INTERNAL;
@@ -134,7 +140,7 @@ int cmd_predict(int argc, char **argv)
         goto done;
     for (;;) {
         size_t n;
-        if ((rc = xpl_csv_reader_read(reader, x, BATCH_ROWS, &n)) ||
+        if ((rc = xpl_csv_reader_read(reader, x, batch_rows, &n)) ||
             (rc = xpl_model_predict(model, ws, x, n, kind, y))) {
             status = cli_library_error(rc);
             break;

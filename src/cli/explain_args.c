@@ -325,7 +325,7 @@ static int parse_one(int c, struct explain_args *a,
 /* Checks that need every option: what the method reads, what the output
  * can hold. */
 static int check_combination(struct explain_args *a, int size_given,
-                             int format_given, int chart_given)
+                             int format_given, int chart_given, int top_given)
 {
     const char *cmd = a->importance ? "importance" : NULL;
     if (size_given && !a->background_path)
@@ -354,6 +354,10 @@ static int check_combination(struct explain_args *a, int size_given,
         else if (ends_with(a->out_path, ".txt"))
             a->format = FORMAT_TEXT;
     }
+    /* charts show what fits, as shap's plots do: 10 features per row,
+     * 20 for the global ones (beeswarm like shap's summary plot) */
+    if (!top_given && a->format == FORMAT_SVG)
+        a->render.top_k = a->importance ? 20 : 10;
     if (a->interactions && a->format != FORMAT_JSON)
         return cli_usage_error(cmd, "--interactions needs --format json");
     if (chart_given && a->format != FORMAT_SVG)
@@ -378,13 +382,16 @@ int explain_parse_args(int argc, char **argv, struct explain_args *a,
     a->render = (xpl_render_options)XPL_RENDER_OPTIONS_INIT;
     a->ks = (xpl_kernel_shap_options)XPL_KERNEL_SHAP_OPTIONS_INIT;
     a->lime = (xpl_lime_options)XPL_LIME_OPTIONS_INIT;
-    int size_given = 0, format_given = 0, chart_given = 0, c, rc;
+    int size_given = 0, format_given = 0, chart_given = 0, top_given = 0;
+    int c, rc;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qh", options, NULL)) != -1)
         if ((rc = parse_one(c, a, usage, &size_given, &format_given,
                             &chart_given, argv)))
             return rc;
+        else if (c == O_TOP)
+            top_given = 1;
     const char *cmd = importance ? "importance" : NULL;
     if (argc - optind != 2)
         return cli_usage_error(cmd, "expected MODEL and %s, got %d "
@@ -393,5 +400,6 @@ int explain_parse_args(int argc, char **argv, struct explain_args *a,
                                argc - optind, argc - optind == 1 ? "" : "s");
     a->model_path = argv[optind];
     a->rows_path = argv[optind + 1];
-    return check_combination(a, size_given, format_given, chart_given);
+    return check_combination(a, size_given, format_given, chart_given,
+                             top_given);
 }

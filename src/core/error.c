@@ -9,12 +9,37 @@
  * other's errors, and no lock is needed. */
 static _Thread_local char last_error[1024];
 
+/* A message is one line: control bytes that come from the input (a
+ * feature or JSON key named "a\nb") are shown as \xNN. */
+static void set_message(const char *text)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f) {
+            if (o + 1 >= sizeof last_error)
+                break;
+            last_error[o++] = (char)*p;
+            continue;
+        }
+        if (o + 4 >= sizeof last_error)
+            break;
+        last_error[o++] = '\\';
+        last_error[o++] = 'x';
+        last_error[o++] = hex[*p >> 4];
+        last_error[o++] = hex[*p & 15];
+    }
+    last_error[o] = '\0';
+}
+
 int xpl__error(int code, const char *fmt, ...)
 {
+    char text[sizeof last_error];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    set_message(text);
     return code;
 }
 

@@ -58,6 +58,7 @@ struct xpl_csv_reader {
     int at_eof;   /* read() returned 0 */
     int finished; /* csv_fini done: no more rows */
 
+    uint64_t bytes_read; /* from the file so far (progress reports) */
     uint64_t line;       /* physical line of the next byte fed to libcsv */
     int pending_cr;      /* last byte fed was CR: a LF next is the same line end */
     int in_quote;        /* a quoted field was open at the end of a line */
@@ -597,6 +598,7 @@ static void refill(xpl_csv_reader *r)
             break;
         }
         len += (size_t)got;
+        r->bytes_read += (uint64_t)got;
         if (r->started)
             break; /* return what is there: streaming input need not wait */
         if (len >= 3)
@@ -885,6 +887,11 @@ const char *xpl_csv_reader_col_name(const xpl_csv_reader *r, size_t i)
 uint64_t xpl_csv_reader_line(const xpl_csv_reader *r)
 {
     return r ? r->last_row_line : 0;
+}
+
+uint64_t xpl_csv_reader_bytes(const xpl_csv_reader *r)
+{
+    return r ? r->bytes_read : 0;
 }
 
 int xpl_csv_reader_read(xpl_csv_reader *r, double *out, size_t max_rows,

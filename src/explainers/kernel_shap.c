@@ -28,6 +28,7 @@ struct xpl_kernel_shap {
     double *base;             /* n_outputs: link(fnull) */
     unsigned char *col_const; /* every background row has col_value[j] */
     double *col_value;
+    double row_cost;          /* xpl__model_row_cost: node steps per row */
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -199,6 +200,7 @@ int xpl_kernel_shap_new(xpl_kernel_shap **out, const xpl_model *m,
     ks->n_features = P;
     ks->n_outputs = D;
     ks->n_bg = N;
+    ks->row_cost = xpl__model_row_cost(m);
     ks->bg = xpl__malloc_array(N, P * sizeof(double));
     ks->bg_w = xpl__malloc_array(N, sizeof(double));
     ks->fnull = xpl__calloc_array(D, sizeof(double));
@@ -266,6 +268,39 @@ const double *xpl_kernel_shap_base_values(const xpl_kernel_shap *ks)
     return ks ? ks->base : NULL;
 }
 
+/* ------------------------------------------------- the adjustment's size */
+
+/* The regression adjustment is sized against the model evaluations that it
+ * accompanies, from the model's structure and never from timing, so that a
+ * seed gives the same numbers on every machine. Per coalition, the
+ * evaluations cost N c model node steps (c = xpl__model_row_cost) and the
+ * surrogate about SUR_STEPS0 + SUR_STEPS1 M steps per tree and output
+ * (fitting on one fold and predicting the other; calibrated on the
+ * reference machine). The surrogate gets at most SUR_SHARE of the
+ * evaluation cost:
+ *
+ *     T = min(50, floor(SUR_SHARE N c / (D (SUR_STEPS0 + SUR_STEPS1 M))))
+ *
+ * trees per fold and output, and none (plain leverage sampling) when
+ * T < SUR_MIN_TREES. User adapters have c = +inf: the full 50 trees. */
+#define SUR_SHARE 0.04
+#define SUR_STEPS0 8.0
+#define SUR_STEPS1 0.5
+#define SUR_MIN_TREES 8
+
+static size_t surrogate_trees(const xpl_kernel_shap *ks, size_t M)
+{
+    const char *force = getenv("XPLK_T"); /* TODO(K): experiment, remove */
+    if (force)
+        return (size_t)atoi(force);
+    double per_tree = (double)ks->n_outputs * (SUR_STEPS0 + SUR_STEPS1 *
+                                               (double)M);
+    double t = SUR_SHARE * (double)ks->n_bg * ks->row_cost / per_tree;
+    if (!(t < XPL__KS_SUR_TREES))
+        return XPL__KS_SUR_TREES;
+    return t >= SUR_MIN_TREES ? (size_t)t : 0;
+}
+
 /* -------------------------------------------------------- the row's memory */
 
 enum { ALIGN = 64 };
@@ -296,6 +331,11 @@ typedef struct row_ctx {
     /* blocks */
     size_t block_coal;    /* coalitions per predict call */
     double *xb, *yb;      /* block rows and outputs */
+    uint64_t *slot_mask;  /* block_coal masks: each slot's coalition */
+    size_t slots_valid;   /* slots [0, slots_valid) hold their coalition */
+    double **y_of;        /* block_coal: where each slot's value goes */
+    uint32_t *ix, *ib;    /* M: features to set to x / to the background */
+    double *xv;           /* M: x's values of ix */
     void *mscratch;       /* the adapter's scratch */
     /* coalition values */
     double *y;            /* n_coal * D: link(E f(x_S, b)) - base */
@@ -321,12 +361,13 @@ typedef struct row_ctx {
     int32_t *map;         /* M: player -> regression index, or -1 */
     uint32_t *active;     /* M */
     size_t n_evaluated;   /* coalitions evaluated */
+    size_t sur_trees;     /* trees of the adjustment (surrogate_trees) */
 } row_ctx;
 
 static int use_surrogate(const row_ctx *c)
 {
     return c->ks->opts.sampler == XPL_KS_SAMPLER_XPLAIN &&
-           c->ks->opts.l1_reg == XPL_L1_NONE;
+           c->ks->opts.l1_reg == XPL_L1_NONE && c->sur_trees > 0;
 }
 
 static void layout(row_ctx *c, arena *a, int exact, size_t n_coal)
@@ -343,6 +384,12 @@ static void layout(row_ctx *c, arena *a, int exact, size_t n_coal)
         rows = 1;
     c->xb = take(a, rows * P * sizeof(double));
     c->yb = take(a, rows * D * sizeof(double));
+    c->slot_mask = take(a, c->block_coal * xpl__mask_words(M) *
+                               sizeof(uint64_t));
+    c->y_of = take(a, c->block_coal * sizeof(double *));
+    c->ix = take(a, M * sizeof(uint32_t));
+    c->ib = take(a, M * sizeof(uint32_t));
+    c->xv = take(a, M * sizeof(double));
     size_t ms = m->ops->scratch_size ? m->ops->scratch_size(m->state, rows) : 0;
     c->mscratch = ms ? take(a, ms) : NULL;
     c->y = take(a, n_coal * D * sizeof(double));
@@ -386,65 +433,109 @@ static void layout(row_ctx *c, arena *a, int exact, size_t n_coal)
 
 /* ------------------------------------------------------ coalition values */
 
-/* The N synthetic rows of coalition `mask` (over the players) at dst:
- * x's values on the coalition's features, background row b's elsewhere.
- * Starts from whichever side needs fewer overwrites. */
-static void fill_rows(const row_ctx *c, const uint64_t *mask, size_t words,
-                      double *dst)
+/* The N synthetic rows of block slot k hold coalition slot_mask[k]: x's
+ * values on the coalition's features, background row b's elsewhere. A slot
+ * keeps its rows from one block to the next, so moving it to coalition
+ * `mask` rewrites either only the players whose membership changed or,
+ * when more of them changed, every row from whichever side (x or the
+ * background) needs fewer overwrites. The rows are the same either way:
+ * only the work differs. The players to set to x go to c->ix (their values
+ * to c->xv), those to set to the background to c->ib. */
+static void fill_slot(row_ctx *c, size_t k, const uint64_t *mask,
+                      size_t words)
 {
     const xpl_kernel_shap *ks = c->ks;
-    size_t P = c->P, M = c->M;
-    size_t k = xpl__mask_count(mask, words);
-    int from_x = 2 * k > M;
-    for (size_t b = 0; b < c->N; b++) {
-        double *row = dst + b * P;
-        const double *bgr = ks->bg + b * P;
-        memcpy(row, from_x ? c->x : bgr, P * sizeof *row);
-        for (size_t i = 0; i < words; i++) {
-            uint64_t bits = from_x ? ~mask[i] : mask[i];
-            if (i == words - 1 && (M & 63))
-                bits &= ((uint64_t)1 << (M & 63)) - 1;
-            while (bits) {
-                size_t j = c->vary[i * 64 + (size_t)__builtin_ctzll(bits)];
-                bits &= bits - 1;
-                row[j] = from_x ? bgr[j] : c->x[j];
+    size_t P = c->P, M = c->M, N = c->N;
+    uint64_t *old = c->slot_mask + k * words;
+    size_t in = xpl__mask_count(mask, words);
+    size_t side = 2 * in > M ? M - in : in;
+    size_t changed = SIZE_MAX;
+    if (k < c->slots_valid) {
+        changed = 0;
+        for (size_t i = 0; i < words; i++)
+            changed += (size_t)__builtin_popcountll(old[i] ^ mask[i]);
+    }
+    /* a row copy costs about as much as P / 4 scattered writes */
+    int delta = changed <= side + P / 4;
+    int from_x = !delta && 2 * in > M;
+    size_t nx = 0, nb = 0;
+    for (size_t i = 0; i < words; i++) {
+        uint64_t bits = delta ? old[i] ^ mask[i] : from_x ? ~mask[i] : mask[i];
+        if (i == words - 1 && (M & 63))
+            bits &= ((uint64_t)1 << (M & 63)) - 1;
+        while (bits) {
+            size_t t = (size_t)__builtin_ctzll(bits);
+            uint32_t j = c->vary[i * 64 + t];
+            bits &= bits - 1;
+            if (mask[i] >> t & 1) {
+                c->ix[nx] = j;
+                c->xv[nx++] = c->x[j];
+            } else {
+                c->ib[nb++] = j;
             }
         }
+        old[i] = mask[i];
+    }
+    /* column by column: few columns change, and each runs over N rows */
+    double *dst = c->xb + k * N * P;
+    if (!delta)
+        for (size_t b = 0; b < N; b++)
+            memcpy(dst + b * P, from_x ? c->x : ks->bg + b * P,
+                   P * sizeof *dst);
+    for (size_t t = 0; t < nx; t++) {
+        double v = c->xv[t], *col = dst + c->ix[t];
+        for (size_t b = 0; b < N; b++)
+            col[b * P] = v;
+    }
+    for (size_t t = 0; t < nb; t++) {
+        double *col = dst + c->ib[t];
+        const double *src = ks->bg + c->ib[t];
+        for (size_t b = 0; b < N; b++)
+            col[b * P] = src[b * P];
     }
 }
 
-/* Evaluate coalitions [c0, c1) into c->y (row c of D values). With masks
- * NULL, coalition c is the integer mask c (exact mode, M <= 62). */
-static int evaluate(row_ctx *c, const uint64_t *masks, size_t words,
-                    size_t c0, size_t c1)
+/* Predict the first nb slots and store each slot's value, link(E_b f) -
+ * base, at y_of[k] (D values each). */
+static int predict_slots(row_ctx *c, size_t nb, double *const *y_of)
 {
     const xpl_kernel_shap *ks = c->ks;
     size_t N = c->N, D = c->D;
-    xpl_link link = ks->opts.link;
+    int rc = predict(ks, c->mscratch, c->xb, nb * N, c->yb);
+    if (rc)
+        return rc;
+    if (nb > c->slots_valid)
+        c->slots_valid = nb;
+    for (size_t k = 0; k < nb; k++) {
+        const double *out = c->yb + k * N * D;
+        double *y = y_of[k];
+        for (size_t d = 0; d < D; d++) {
+            double s = 0;
+            for (size_t b = 0; b < N; b++)
+                s += ks->bg_w[b] * out[b * D + d];
+            y[d] = apply_link(ks->opts.link, s) - ks->base[d];
+            if (!isfinite(y[d]))
+                return xpl__error(XPL_ENUMERIC, "Kernel SHAP: the model's "
+                                  "expected output %zu for a coalition is "
+                                  "not finite (%g)", d, s);
+        }
+    }
+    return XPL_OK;
+}
+
+/* Evaluate the plan's coalitions [c0, c1) into c->y (row c of D values). */
+static int evaluate(row_ctx *c, const uint64_t *masks, size_t words,
+                    size_t c0, size_t c1)
+{
     while (c0 < c1) {
         size_t nb = c1 - c0 < c->block_coal ? c1 - c0 : c->block_coal;
         for (size_t k = 0; k < nb; k++) {
-            uint64_t one = (uint64_t)(c0 + k);
-            const uint64_t *mask = masks ? masks + (c0 + k) * words : &one;
-            fill_rows(c, mask, masks ? words : 1, c->xb + k * N * c->P);
+            fill_slot(c, k, masks + (c0 + k) * words, words);
+            c->y_of[k] = c->y + (c0 + k) * c->D;
         }
-        int rc = predict(ks, c->mscratch, c->xb, nb * N, c->yb);
+        int rc = predict_slots(c, nb, c->y_of);
         if (rc)
             return rc;
-        for (size_t k = 0; k < nb; k++) {
-            const double *out = c->yb + k * N * D;
-            double *y = c->y + (c0 + k) * D;
-            for (size_t d = 0; d < D; d++) {
-                double s = 0;
-                for (size_t b = 0; b < N; b++)
-                    s += ks->bg_w[b] * out[b * D + d];
-                y[d] = apply_link(link, s) - ks->base[d];
-                if (!isfinite(y[d]))
-                    return xpl__error(XPL_ENUMERIC, "Kernel SHAP: the model's "
-                                      "expected output %zu for a coalition "
-                                      "is not finite (%g)", d, s);
-            }
-        }
         c0 += nb;
     }
     return XPL_OK;
@@ -452,13 +543,40 @@ static int evaluate(row_ctx *c, const uint64_t *masks, size_t words,
 
 /* ------------------------------------------------------------ exact mode */
 
+/* Every proper coalition into c->y[mask * D], in Gray-code order within
+ * each block slot: slot k walks positions [k L, (k + 1) L) of the sequence
+ * gray(1), gray(2), ... (the full coalition left out), so from one block to
+ * the next its rows change in one player (two across the full coalition),
+ * and each model row costs a single write. */
+static int evaluate_all(row_ctx *c)
+{
+    size_t M = c->M, total = ((size_t)1 << M) - 2;
+    size_t full = total + 1, full_at = 0; /* gray(full_at) = full */
+    for (size_t v = full; v; v >>= 1)
+        full_at ^= v;
+    size_t run = (total + c->block_coal - 1) / c->block_coal;
+    for (size_t i = 0; i < run; i++) {
+        size_t nb = 0;
+        for (size_t p = i; p < total; p += run, nb++) {
+            size_t g = p + 1 + (p + 1 >= full_at);
+            uint64_t mask = (uint64_t)(g ^ g >> 1);
+            fill_slot(c, nb, &mask, 1);
+            c->y_of[nb] = c->y + mask * c->D;
+        }
+        int rc = predict_slots(c, nb, c->y_of);
+        if (rc)
+            return rc;
+    }
+    return XPL_OK;
+}
+
 /* All 2^M - 2 proper coalitions, then the Shapley formula
  * phi_j = sum_{S not containing j} |S|! (M-|S|-1)! / M! (v(S+j) - v(S)). */
 static int explain_exact(row_ctx *c)
 {
     size_t M = c->M, D = c->D;
     size_t full = ((size_t)1 << M) - 1;
-    int rc = evaluate(c, NULL, 1, 1, full);
+    int rc = evaluate_all(c);
     if (rc)
         return rc;
     for (size_t d = 0; d < D; d++) {
@@ -576,7 +694,8 @@ static int adjusted_output(row_ctx *c, size_t n_units, size_t d, double *phi,
         double g0, g1;
         int rc = xpl__ks_surrogate_fit(&c->sur, &c->lists, p->masks,
                                        p->words, M, own->w, c->r, own->n_coal,
-                                       1, est + 3 * M, &g0, &g1);
+                                       1, c->sur_trees, est + 3 * M, &g0,
+                                       &g1);
         if (rc)
             return rc;
         xpl__ks_surrogate_predict(&c->sur, p->masks, p->words, other->n_coal,
@@ -765,6 +884,7 @@ int xpl_kernel_shap_explain(const xpl_kernel_shap *ks, xpl_workspace *ws,
                           "features; at most %zu are supported", M,
                           XPL_KERNEL_SHAP_MAX_PLAYERS);
     c.M = M;
+    c.sur_trees = surrogate_trees(ks, M);
 
     /* Mode and number of coalitions. */
     size_t budget = ks->opts.nsamples ? ks->opts.nsamples : 2 * M + 2048;

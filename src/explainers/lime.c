@@ -26,8 +26,12 @@ struct xpl_lime {
     int binary_single;       /* one probability p stands for (1 - p, p) */
     int auto_argmax;         /* auto class = the row's predicted class */
     double inv_w2;           /* 1 / kernel_width^2 */
+    double *wtab;            /* binary: the kernel weight of a sample
+                                with d features out of the row's bins */
+    int binary;              /* every feature's representation is 0/1 */
     xpl__lime_train t;
     xpl__lime_zig zig;
+    xpl__lime_qtable qt;
 };
 
 /* --------------------------------------------------------- construction */
@@ -35,6 +39,9 @@ struct xpl_lime {
 static int check_options(const xpl_lime_options *o, const xpl_model *m)
 {
     size_t P = m->n_features;
+    if (P > XPL_LIME_MAX_FEATURES)
+        return xpl__error(XPL_ELIMIT, "LIME: the model has %zu features; at "
+                          "most %zu are supported", P, XPL_LIME_MAX_FEATURES);
     if (o->version != XPL_LIME_OPTIONS_VERSION)
         return xpl__error(XPL_EINVAL, "LIME options: version %u is not "
                           "supported (expected %u: initialise with "
@@ -108,6 +115,7 @@ void xpl_lime_free(xpl_lime *lime)
     if (!lime)
         return;
     xpl__lime_train_free(&lime->t);
+    free(lime->wtab);
     free(lime->categorical);
     free(lime);
 }
@@ -172,12 +180,23 @@ int xpl_lime_new(xpl_lime **out, const xpl_model *m,
         l->opts.kernel_width = 0.75 * sqrt((double)P);
     l->inv_w2 = 1 / (l->opts.kernel_width * l->opts.kernel_width);
     xpl__lime_zig_init(&l->zig);
+    xpl__lime_qtable_init(&l->qt);
     rc = xpl__lime_train_build(&l->t, m, training, is_cat, opts->discretizer);
     free(is_cat);
     if (rc) {
         xpl_lime_free(l);
         return rc;
     }
+    l->binary = 1;
+    for (size_t j = 0; j < P; j++)
+        l->binary &= l->t.f[j].kind != XPL__LIME_ZSCORE;
+    l->wtab = xpl__malloc_array(P + 1, sizeof *l->wtab);
+    if (!l->wtab) {
+        xpl_lime_free(l);
+        return xpl__enomem();
+    }
+    for (size_t d = 0; d <= P; d++)
+        l->wtab[d] = sqrt(exp(-(double)d * l->inv_w2));
     *out = l;
     return XPL_OK;
 }
@@ -193,69 +212,6 @@ const xpl_lime_options *xpl_lime_options_used(const xpl_lime *lime)
 }
 
 /* ------------------------------------------------------------ sampling */
-
-/* Below this probability of the truncation interval, rejection from the
- * normal would loop too long: invert the distribution function instead. */
-#define REJECT_MIN_MASS 0.25
-/* Rejections before falling back to inversion (never reached in
- * practice: the mass is at least REJECT_MIN_MASS). */
-enum { MAX_REJECTIONS = 200 };
-
-/* A value of bin b: a normal with the bin's mean and standard deviation,
- * truncated to the bin, by rejection of ziggurat normals, or, for a bin
- * with little mass inside its range, by inverting the distribution
- * function at the uniform u that selected the bin (rescaled within the
- * bin's share). */
-static double bin_value(const xpl_lime *l, const xpl__lime_bin *b, double u,
-                        xpl__lime_rng *r)
-{
-    double z = NAN;
-    if (b->pw >= REJECT_MIN_MASS) {
-        for (int t = 0; t < MAX_REJECTIONS; t++) {
-            double g = xpl__lime_gauss(&l->zig, r);
-            if (g >= b->za && g <= b->zb) {
-                z = g;
-                break;
-            }
-        }
-    }
-    if (isnan(z)) {
-        double p = b->p0 + u * b->slope;
-        z = xpl__lime_normal_quantile(p < 0 ? 0 : (p > 1 ? 1 : p));
-    }
-    double v = b->mean + b->std * z;
-    return v < b->lo ? b->lo : (v > b->hi ? b->hi : v);
-}
-
-/* One sample: every feature's value (xrow) and representation (zrow).
- * A bin (category) is drawn by training frequency, then a value inside
- * it. Rows are written whole, so that a block stays in cache. */
-static void sample_row(const xpl_lime *l, const double *x, const size_t *b0,
-                       xpl__lime_rng *r, double *xrow, double *zrow)
-{
-    size_t P = l->P;
-    int around = l->opts.sample_around_instance;
-    for (size_t j = 0; j < P; j++) {
-        const xpl__lime_feature *f = &l->t.f[j];
-        if (f->kind == XPL__LIME_ZSCORE) {
-            double v = around ? x[j] : f->mean;
-            if (f->noise > 0)
-                v += f->noise * xpl__lime_gauss(&l->zig, r);
-            xrow[j] = v;
-            zrow[j] = (v - f->mean) / f->scale;
-            continue;
-        }
-        double u = xpl__lime_open(xpl__lime_next(r));
-        const xpl__lime_bin *bins = l->t.bins + f->first;
-        /* branch-free: the draw's bin is unpredictable by design */
-        size_t k = 0;
-        for (size_t q = 0; q + 1 < f->n_bins; q++)
-            k += u >= bins[q].cum;
-        const xpl__lime_bin *b = &bins[k];
-        xrow[j] = b->lo == b->hi ? b->lo : bin_value(l, b, u, r);
-        zrow[j] = k == b0[j] ? 1.0 : 0.0;
-    }
-}
 
 /* -------------------------------------------------------- the row's memory */
 
@@ -275,8 +231,18 @@ static void *take(arena *a, size_t bytes)
 
 typedef struct row_ctx {
     size_t block;
-    double *xb, *yb, *zb;  /* block rows, outputs, representations */
+    size_t zstride;        /* M + 1: a representation, then the response */
+    double *xb, *yb;       /* block rows (row-major), outputs */
     void *mscratch;
+    /* not binary: dense representations with the response (block x
+     * zstride), squared distances, kernel weights */
+    double *zb, *d2, *wv;
+    /* binary: each sample's columns in the row's bin, and their count */
+    uint32_t *sidx, *cnt;
+    /* one column of bins: bin, probability, standard normal value, and
+     * the samples whose probability is in a tail */
+    uint32_t *kb, *tail;
+    double *pb, *zv;
     double *z0;            /* the row's representation */
     size_t *b0;            /* the row's bin (category) per feature */
     uint32_t *idx;         /* M + 1 */
@@ -292,9 +258,21 @@ static void layout(const xpl_lime *l, row_ctx *c, arena *a)
 {
     size_t P = l->P, D = l->D, M = P, B = c->block;
     const xpl_model *m = l->model;
+    c->zstride = M + 1;
     c->xb = take(a, B * P * sizeof(double));
     c->yb = take(a, B * D * sizeof(double));
-    c->zb = take(a, B * M * sizeof(double));
+    if (l->binary) {
+        c->sidx = take(a, B * M * sizeof(uint32_t));
+        c->cnt = take(a, B * sizeof(uint32_t));
+    } else {
+        c->zb = take(a, B * c->zstride * sizeof(double));
+        c->d2 = take(a, B * sizeof(double));
+        c->wv = take(a, B * sizeof(double));
+    }
+    c->kb = take(a, B * sizeof(uint32_t));
+    c->tail = take(a, B * sizeof(uint32_t));
+    c->pb = take(a, B * sizeof(double));
+    c->zv = take(a, B * sizeof(double));
     size_t ms = m->ops->scratch_size ? m->ops->scratch_size(m->state, B) : 0;
     c->mscratch = ms ? take(a, ms) : NULL;
     c->z0 = take(a, M * sizeof(double));
@@ -308,6 +286,105 @@ static void layout(const xpl_lime *l, row_ctx *c, arena *a)
     c->wsum = take(a, M * sizeof(double));
     c->wsq = take(a, M * sizeof(double));
     c->count = take(a, M * sizeof(uint32_t));
+}
+
+/* Samples are drawn a column (feature) at a time over a block of rows:
+ * each loop then runs with one feature's parameters, its branches are
+ * predictable, and the distances and representations are built as the
+ * values are drawn. The stream of (seed, row, run) is consumed in the
+ * order block, feature, sample. */
+
+/* A continuous feature without bins: N(centre, noise) (no noise for a
+ * constant column), its z-score and its part of the squared distance. */
+static void sample_zscore(const xpl_lime *l, row_ctx *c, size_t j,
+                          const double *x, xpl__lime_rng *r, size_t n)
+{
+    const xpl__lime_feature *f = &l->t.f[j];
+    size_t P = l->P, S = c->zstride;
+    double centre = l->opts.sample_around_instance ? x[j] : f->mean;
+    double mean = f->mean, scale = f->scale, noise = f->noise,
+           z0 = c->z0[j];
+    double *xc = c->xb + j, *zc = c->zb + j, *d2 = c->d2;
+    for (size_t i = 0; i < n; i++) {
+        double v = centre;
+        if (noise > 0)
+            v += noise * xpl__lime_gauss(&l->zig, r);
+        double z = (v - mean) / scale, dz = z - z0;
+        xc[i * P] = v;
+        zc[i * S] = z;
+        d2[i] += dz * dz;
+    }
+}
+
+/* A discretized or categorical feature. One uniform u per sample picks
+ * the bin by inverting the cumulative frequencies, and its position
+ * within the bin's share, rescaled to [Phi(a), Phi(b)], gives the value
+ * by inverting the normal distribution function: an exact draw from the
+ * truncated normal without rejection. The normal quantile's central
+ * rational function is branch-free; the tails (|p - 1/2| > 0.425, a few
+ * percent of the draws) are collected and finished in a second loop so
+ * that the first one never mispredicts. */
+static void sample_bins(const xpl_lime *l, row_ctx *c, size_t j,
+                        xpl__lime_rng *r, size_t n)
+{
+    const xpl__lime_feature *f = &l->t.f[j];
+    const xpl__lime_bin *bins = l->t.bins + f->first;
+    size_t P = l->P, nb = f->n_bins, kx = c->b0[j];
+    uint32_t *k = c->kb;
+    double *z = c->zv;
+    for (size_t i = 0; i < n; i++) {
+        double u = xpl__lime_open(xpl__lime_next(r));
+        size_t kk = 0;
+        for (size_t q = 0; q + 1 < nb; q++)
+            kk += u >= bins[q].cum;
+        const xpl__lime_bin *b = &bins[kk];
+        double p = b->pa + (u - b->c0) * b->slope;
+        /* rounding must not reach 0 or 1, where the quantile is infinite */
+        p = p < 0x1p-1074 ? 0x1p-1074 : (p > 1 - 0x1p-53 ? 1 - 0x1p-53 : p);
+        k[i] = (uint32_t)kk;
+        z[i] = xpl__lime_quantile_fast(&l->qt, p);
+    }
+    double *xc = c->xb + j;
+    if (l->binary) {
+        size_t M = P;
+        uint32_t *cnt = c->cnt, *idx = c->sidx;
+        for (size_t i = 0; i < n; i++) {
+            const xpl__lime_bin *b = &bins[k[i]];
+            double v = b->mean + b->std * z[i];
+            v = v < b->lo ? b->lo : (v > b->hi ? b->hi : v);
+            xc[i * P] = b->point ? b->value : v;
+            idx[i * M + cnt[i]] = (uint32_t)j;
+            cnt[i] += k[i] == kx;
+        }
+    } else {
+        size_t S = c->zstride;
+        double *zc = c->zb + j, *d2 = c->d2;
+        for (size_t i = 0; i < n; i++) {
+            const xpl__lime_bin *b = &bins[k[i]];
+            double v = b->mean + b->std * z[i];
+            v = v < b->lo ? b->lo : (v > b->hi ? b->hi : v);
+            xc[i * P] = b->point ? b->value : v;
+            int hit = k[i] == kx;
+            zc[i * S] = hit;
+            d2[i] += !hit;
+        }
+    }
+}
+
+/* n samples: values (row-major, for the model) and representations. */
+static void sample_block(const xpl_lime *l, row_ctx *c, const double *x,
+                         xpl__lime_rng *r, size_t n)
+{
+    if (l->binary)
+        memset(c->cnt, 0, n * sizeof *c->cnt);
+    else
+        memset(c->d2, 0, n * sizeof *c->d2);
+    for (size_t j = 0; j < l->P; j++) {
+        if (l->t.f[j].kind == XPL__LIME_ZSCORE)
+            sample_zscore(l, c, j, x, r, n);
+        else
+            sample_bins(l, c, j, r, n);
+    }
 }
 
 static int predict(const xpl_lime *l, row_ctx *c, size_t n)
@@ -352,29 +429,26 @@ static int run_once(const xpl_lime *l, row_ctx *c, const double *x,
     xpl__lime_gram_add(&g, c->idx, c->val, nnz, 0.0, 1.0);
     for (size_t done = 1; done < N;) {
         size_t n = N - done < c->block ? N - done : c->block;
-        for (size_t i = 0; i < n; i++)
-            sample_row(l, x, c->b0, &r, c->xb + i * P, c->zb + i * M);
+        sample_block(l, c, x, &r, n);
         int rc = predict(l, c, n);
         if (rc)
             return rc;
         for (size_t i = 0; i < n; i++) {
-            const double *z = c->zb + i * M;
-            double d2 = 0;
-            nnz = 0;
-            for (size_t j = 0; j < M; j++) {
-                double dz = z[j] - c->z0[j];
-                d2 += dz * dz;
-                c->idx[nnz] = (uint32_t)j;
-                c->val[nnz] = z[j];
-                nnz += z[j] != 0;
-            }
             double y = explained(l, c->yb + i * l->D, cls);
             if (!isfinite(y))
                 return xpl__error(XPL_ENUMERIC, "LIME: the model returned a "
                                   "non-finite value (%g) for a sample", y);
-            double w = sqrt(exp(-d2 * l->inv_w2));
-            xpl__lime_gram_add(&g, c->idx, c->val, nnz, y - y0, w);
+            if (l->binary) {
+                /* the row is all ones: d^2 counts the zeros */
+                xpl__lime_gram_add_binary(&g, c->sidx + i * M, c->cnt[i],
+                                          y - y0, l->wtab[M - c->cnt[i]]);
+            } else {
+                c->zb[i * c->zstride + M] = y - y0;
+                c->wv[i] = sqrt(exp(-c->d2[i] * l->inv_w2));
+            }
         }
+        if (!l->binary)
+            xpl__lime_gram_add_dense(&g, c->zb, n, c->zstride, c->wv);
         done += n;
     }
     xpl__lime_gram_center(&g);

@@ -49,6 +49,60 @@ void xpl__lime_gram_add(xpl__lime_gram *g, const uint32_t *idx,
     g->W += w;
 }
 
+void xpl__lime_gram_add_binary(xpl__lime_gram *g, const uint32_t *idx,
+                               size_t nnz, double y, double w)
+{
+    size_t n1 = g->m + 1;
+    double wy = w * y;
+    for (size_t a = 0; a < nnz; a++) {
+        double *row = g->G + (size_t)idx[a] * n1;
+        g->s[idx[a]] += w;
+        for (size_t b = a; b < nnz; b++)
+            row[idx[b]] += w;
+        row[g->m] += wy;
+    }
+    g->s[g->m] += wy;
+    g->G[g->m * n1 + g->m] += wy * y;
+    g->W += w;
+}
+
+/* The samples four at a time: each element of G is loaded and stored once
+ * per four samples, and the inner loop runs over contiguous memory with
+ * independent elements (no reduction), so the compiler can vectorise it
+ * without reassociating sums. */
+void xpl__lime_gram_add_dense(xpl__lime_gram *g, const double *z, size_t n,
+                              size_t stride, const double *w)
+{
+    size_t n1 = g->m + 1, i = 0;
+    double *restrict G = g->G, *restrict s = g->s;
+    for (; i + 4 <= n; i += 4) {
+        const double *restrict z0 = z + i * stride, *restrict z1 = z0 + stride,
+                     *restrict z2 = z1 + stride, *restrict z3 = z2 + stride;
+        double w0 = w[i], w1 = w[i + 1], w2 = w[i + 2], w3 = w[i + 3];
+        for (size_t a = 0; a < n1; a++) {
+            double a0 = w0 * z0[a], a1 = w1 * z1[a], a2 = w2 * z2[a],
+                   a3 = w3 * z3[a];
+            double *restrict row = G + a * n1;
+            s[a] += ((a0 + a1) + a2) + a3;
+            for (size_t b = a; b < n1; b++)
+                row[b] += ((a0 * z0[b] + a1 * z1[b]) + a2 * z2[b]) +
+                          a3 * z3[b];
+        }
+        g->W += ((w0 + w1) + w2) + w3;
+    }
+    for (; i < n; i++) {
+        const double *zi = z + i * stride;
+        for (size_t a = 0; a < n1; a++) {
+            double wa = w[i] * zi[a];
+            double *row = G + a * n1;
+            s[a] += wa;
+            for (size_t b = a; b < n1; b++)
+                row[b] += wa * zi[b];
+        }
+        g->W += w[i];
+    }
+}
+
 void xpl__lime_gram_center(xpl__lime_gram *g)
 {
     size_t n1 = g->m + 1;

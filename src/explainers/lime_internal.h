@@ -26,9 +26,16 @@ typedef struct xpl__lime_bin {
                           first bin) to boundary (training max for the
                           last); categories: lo = hi = the value */
     double pa, pw;     /* Phi(a) and Phi(b) - Phi(a) of the truncation */
-    double p0, slope;  /* a uniform u that selects this bin maps to the
-                          probability p0 + u slope in [pa, pa + pw] */
+    double c0, slope;  /* a uniform u that selects this bin (c0 <= u <
+                          cum: c0 is the previous bin's cum) maps to the
+                          probability pa + (u - c0) slope in [pa, pa + pw]:
+                          one uniform draws both the bin and the value */
     double za, zb;     /* the truncation in standard units */
+    int point;         /* every value of the bin is `value`: a category, a
+                          bin of zero width, or one whose training values
+                          are all equal (lime's truncated normal would
+                          spread them by 1e-11) */
+    double value;
 } xpl__lime_bin;
 
 typedef struct xpl__lime_feature {
@@ -86,6 +93,13 @@ void xpl__lime_gram_init(xpl__lime_gram *g, void *mem, size_t m);
  * response y (already shifted by the caller) and weight w. */
 void xpl__lime_gram_add(xpl__lime_gram *g, const uint32_t *idx,
                         const double *val, size_t nnz, double y, double w);
+/* The same for a sample whose non-zero columns are all 1. */
+void xpl__lime_gram_add_binary(xpl__lime_gram *g, const uint32_t *idx,
+                               size_t nnz, double y, double w);
+/* Add n dense samples: row i of z (stride `stride` >= m + 1) holds the m
+ * columns and the shifted response in column m; w[i] its weight. */
+void xpl__lime_gram_add_dense(xpl__lime_gram *g, const double *z, size_t n,
+                              size_t stride, const double *w);
 void xpl__lime_gram_center(xpl__lime_gram *g);
 
 /* A fit on a subset of the columns. */

@@ -75,6 +75,8 @@ static void finish_bins(xpl__lime_bin *b, size_t n)
     for (size_t i = last; i < n; i++)
         b[i].cum = 1.0;
     for (size_t i = 0; i < n; i++) {
+        b[i].point = b[i].lo == b[i].hi || b[i].std <= BIN_STD_EPS;
+        b[i].value = b[i].lo == b[i].hi ? b[i].lo : b[i].mean;
         double a = (b[i].lo - b[i].mean) / b[i].std;
         double z = (b[i].hi - b[i].mean) / b[i].std;
         b[i].za = a;
@@ -83,7 +85,7 @@ static void finish_bins(xpl__lime_bin *b, size_t n)
         b[i].pw = gsl_cdf_ugaussian_P(z) - b[i].pa;
         double prev = i ? b[i - 1].cum : 0;
         b[i].slope = b[i].freq > 0 ? b[i].pw / b[i].freq : 0;
-        b[i].p0 = b[i].pa - prev * b[i].slope;
+        b[i].c0 = prev;
     }
 }
 

@@ -1,5 +1,6 @@
 #include "explainers/surrogate.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -201,7 +202,7 @@ static void grow_tree(xpl__ks_surrogate *s, size_t t, const uint64_t *masks,
                 }
             }
             if (best == m) {
-                val[nd] = tw > 0 ? XPL__KS_SUR_RATE * tg / tw : 0.0;
+                val[nd] = tw > 0 ? s->rate * tg / tw : 0.0;
                 continue;
             }
             feat[nd] = (int32_t)best;
@@ -226,8 +227,8 @@ static void grow_tree(xpl__ks_surrogate *s, size_t t, const uint64_t *masks,
             end[right] = end[nd];
             exists[left] = exists[right] = 1;
             if (last) {
-                val[left] = XPL__KS_SUR_RATE * (tg - bg) / (tw - bw);
-                val[right] = XPL__KS_SUR_RATE * bg / bw;
+                val[left] = s->rate * (tg - bg) / (tw - bw);
+                val[right] = s->rate * bg / bw;
             } else {
                 open[left] = open[right] = 1;
                 direct[end[right] - start[right] <= end[left] - start[left]
@@ -311,11 +312,20 @@ static void tree_shapley(const int32_t *feat, const double *val, double *phi)
     }
 }
 
+double xpl__ks_surrogate_rate(size_t n_trees)
+{
+    double rate = 1 - pow(0.8, 50.0 / (double)n_trees);
+    return rate < 0.5 ? rate : 0.5;
+}
+
 int xpl__ks_surrogate_fit(xpl__ks_surrogate *s, const xpl__ks_lists *lists,
                           const uint64_t *masks, size_t words, size_t m,
                           const double *w, const double *r, size_t n_coal,
-                          int paired, double *phi, double *g0, double *g1)
+                          int paired, size_t n_trees, double *phi, double *g0,
+                          double *g1)
 {
+    if (n_trees > XPL__KS_SUR_TREES)
+        n_trees = XPL__KS_SUR_TREES;
     s->m = m;
     s->lists = lists;
     size_t n = 0;
@@ -353,7 +363,8 @@ int xpl__ks_surrogate_fit(xpl__ks_surrogate *s, const xpl__ks_lists *lists,
 
     memset(phi, 0, m * sizeof *phi);
     s->f0 = tw > 0 ? tg / tw : 0;
-    s->n_trees = n > 0 ? XPL__KS_SUR_TREES : 0;
+    s->n_trees = n > 0 ? n_trees : 0;
+    s->rate = n_trees ? xpl__ks_surrogate_rate(n_trees) : 0;
     for (size_t i = 0; i < n; i++)
         s->F[i] = s->f0;
     for (size_t t = 0; t < s->n_trees; t++) {

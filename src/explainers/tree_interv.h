@@ -5,8 +5,10 @@
  *  - per pair: every (row, reference) pair walks the tree once, branching
  *    where the two part ways (tree_interv_pair.c); O(N x visited nodes);
  *  - aggregated: for each leaf, the background is summarised at build time
- *    by which of the leaf's path conditions each reference meets; a row then
- *    costs one table row per leaf (tree_interv_agg.c), whatever N is. */
+ *    by which of the leaf's path conditions each reference meets, and
+ *    leaves are merged into small blocks; a row then costs a pass over the
+ *    nodes above the blocks and one table row per block
+ *    (tree_interv_agg.c), whatever N is. */
 #ifndef XPL_EXPLAINERS_TREE_INTERV_H
 #define XPL_EXPLAINERS_TREE_INTERV_H
 
@@ -16,8 +18,8 @@
 #include "models/trees.h"
 
 /* Most index bits a block table may have (features on the path to the
- * block's root plus its internal nodes): 2^bits rows of up to bits + ...
- * doubles each. */
+ * block's root plus its inner nodes): 2^bits rows of at most bits doubles
+ * per output. */
 #define XPL__INTERV_MAX_TABLE_BITS 13
 /* Most internal nodes in one block. */
 #define XPL__INTERV_BLOCK_INNER 3
@@ -45,14 +47,17 @@ typedef struct xpl__interv_block {
     uint32_t n_inner;
     uint32_t inner[XPL__INTERV_BLOCK_INNER]; /* preorder; bit i: x goes
                                                 right at inner[i] */
+    uint32_t inner_feature[XPL__INTERV_BLOCK_INNER]; /* their splits, with */
+    double inner_threshold[XPL__INTERV_BLOCK_INNER]; /* default direction */
     uint32_t d_root;
     uint32_t d;
     size_t feat;
     size_t tab;
 } xpl__interv_block;
 
-/* An internal node of an aggregated tree, for the pattern pass over x:
- * everything it needs in one place and no leaves in between. */
+/* An internal node of an aggregated tree above its blocks, for the pattern
+ * pass over x: everything it needs in one place, in preorder, nothing else
+ * in between. */
 typedef struct xpl__interv_step {
     double threshold;
     uint32_t feature; /* with XPL__TNODE_DEFAULT_LEFT */
@@ -60,7 +65,7 @@ typedef struct xpl__interv_step {
     uint32_t left;
     uint32_t set;     /* set_bit of the node */
     uint32_t keep;    /* keep_mask of the node */
-    uint32_t pad;
+    uint32_t pad;     /* 32 bytes a step */
 } xpl__interv_step;
 
 typedef struct xpl__interv_plan {
@@ -79,10 +84,12 @@ typedef struct xpl__interv_plan {
     uint32_t *feats;
     double *tabs;
     uint32_t *set_bit;     /* per node of an aggregated tree: the path bit
-                              of its feature if first met here, else 0 */
-    uint32_t *keep_mask;   /* per node: all bits but its feature's */
+                              of its feature if first met here, else 0
+                              (while building; NULL after) */
+    uint32_t *keep_mask;   /* per node: all bits but its feature's (idem) */
     xpl__interv_step *steps;
     size_t *first_step;    /* per tree: index in steps[] (aggregated) */
+    size_t n_steps;
     size_t n_aggregated;   /* trees */
     size_t table_bytes;
 } xpl__interv_plan;
@@ -109,16 +116,21 @@ void xpl__interv_row(const xpl__ensemble *e, const xpl__interv_plan *plan,
 
 /* Add tree t's per-pair contributions over the whole background to phi
  * (x already rounded); returns 1 if a missing value met a split without
- * default direction. side is n_features zero bytes, left zero, followed by
- * max_tree_nodes bytes of scratch. */
+ * default direction. side is n_features zero bytes, left zero. */
 int xpl__interv_pair_tree(const xpl__ensemble *e,
                           const xpl__interv_plan *plan, size_t t,
                           const double *x, unsigned char *side, double *phi);
 
+/* Nodes the per-pair walk of tree t visits for x and the reference r
+ * (rounded), side as above. */
+size_t xpl__interv_pair_visits(const xpl__ensemble *e, size_t t,
+                               const double *x, const double *r,
+                               unsigned char *side);
+
 /* Aggregated tree t in two steps, so that the table rows of one tree are
  * fetched from memory while the previous tree is added up. prepare finds
  * x's row of every block of the tree (rows: max_tree_blocks pointers;
- * mask: 2 * max_tree_nodes words) and prefetches them; it returns 1,
+ * mask: max_tree_nodes words) and prefetches them; it returns 1,
  * leaving them unset, if x has a missing value the tree cannot route (use
  * the per-pair walk instead). apply adds them to phi. */
 int xpl__interv_agg_prepare(const xpl__ensemble *e,
@@ -130,7 +142,7 @@ void xpl__interv_agg_apply(const xpl__ensemble *e,
                            const double *const *rows, double *phi);
 
 /* Fill the tables of aggregated tree t, whose blocks, features and
- * set_bit/keep_mask are in place (at build time). */
+ * set_bit/keep_mask are in place (at build time); XPL_ENOMEM. */
 int xpl__interv_agg_build(const xpl__ensemble *e, xpl__interv_plan *plan,
                           size_t t);
 

@@ -28,44 +28,12 @@
 
 #include "core/error.h"
 
-/* Pattern of every node of aggregated tree t for the row v (bit k set iff
- * v meets every condition the path to the node puts on its k-th feature)
- * and v's direction at every internal node (1: right). Returns 1 if a
- * missing value meets a split of a tree without default directions. */
-static int patterns(const xpl__ensemble *e, const xpl__interv_plan *plan,
-                    size_t t, const double *v, uint32_t *mask,
-                    uint32_t *dir)
+static inline uint32_t goes_right(uint32_t feature, double threshold,
+                                  double v, int le)
 {
-    const xpl__interv_step *st = plan->steps + plan->first_step[t];
-    const xpl__interv_step *end = plan->steps + plan->first_step[t + 1];
-    int le = e->compare_le, missing_ok = e->trees[t].missing_ok;
-    mask[0] = 0;
-    for (; st < end; st++) {
-        double xv = v[st->feature & XPL__TNODE_FEATURE_MASK];
-        uint32_t right;
-        if (isnan(xv)) {
-            if (!missing_ok)
-                return 1;
-            right = !(st->feature & XPL__TNODE_DEFAULT_LEFT);
-        } else {
-            right = (uint32_t)(le ? xv > st->threshold : xv >= st->threshold);
-        }
-        uint32_t q = st->node, hot = st->left + right;
-        uint32_t cold = st->left + !right;
-        dir[q] = right;
-        mask[hot] = mask[q] | st->set;
-        mask[cold] = mask[q] & st->keep;
-    }
-    return 0;
-}
-
-static inline size_t block_index(const xpl__interv_block *b,
-                                 const uint32_t *mask, const uint32_t *dir)
-{
-    size_t idx = mask[b->node];
-    for (uint32_t i = 0; i < b->n_inner; i++)
-        idx |= (size_t)dir[b->inner[i]] << (b->d_root + i);
-    return idx;
+    if (isnan(v))
+        return !(feature & XPL__TNODE_DEFAULT_LEFT);
+    return (uint32_t)(le ? v > threshold : v >= threshold);
 }
 
 int xpl__interv_agg_prepare(const xpl__ensemble *e,
@@ -74,15 +42,36 @@ int xpl__interv_agg_prepare(const xpl__ensemble *e,
                             const double **rows)
 {
     const xpl__tree *tree = &e->trees[t];
-    uint32_t *dir = mask + plan->max_tree_nodes;
-    if (patterns(e, plan, t, x, mask, dir))
-        return 1;
+    int le = e->compare_le, missing_ok = tree->missing_ok;
+    /* x's pattern at the blocks' roots: bit k set iff x meets every
+     * condition the path puts on its k-th feature. */
+    const xpl__interv_step *st = plan->steps + plan->first_step[t];
+    const xpl__interv_step *end = plan->steps + plan->first_step[t + 1];
+    mask[0] = 0;
+    for (; st < end; st++) {
+        double xv = x[st->feature & XPL__TNODE_FEATURE_MASK];
+        if (!missing_ok && isnan(xv))
+            return 1;
+        uint32_t right = goes_right(st->feature, st->threshold, xv, le);
+        uint32_t q = st->node;
+        mask[st->left + right] = mask[q] | st->set;
+        mask[st->left + !right] = mask[q] & st->keep;
+    }
+    /* Row of each block: that pattern and x's ways at its inner nodes. */
     size_t nv = xpl__tree_n_vals(e, tree);
     const xpl__interv_block *b = plan->blocks + plan->first_block[t];
     size_t n = plan->first_block[t + 1] - plan->first_block[t];
     for (size_t i = 0; i < n; i++) {
-        rows[i] = plan->tabs + b[i].tab + block_index(&b[i], mask, dir)
-                                              * b[i].d * nv;
+        size_t idx = mask[b[i].node];
+        for (uint32_t j = 0; j < b[i].n_inner; j++) {
+            uint32_t f = b[i].inner_feature[j];
+            double xv = x[f & XPL__TNODE_FEATURE_MASK];
+            if (!missing_ok && isnan(xv))
+                return 1;
+            idx |= (size_t)goes_right(f, b[i].inner_threshold[j], xv, le)
+                   << (b[i].d_root + j);
+        }
+        rows[i] = plan->tabs + b[i].tab + idx * b[i].d * nv;
         __builtin_prefetch(rows[i]);
     }
     return 0;
@@ -110,6 +99,28 @@ void xpl__interv_agg_apply(const xpl__ensemble *e,
 }
 
 /* ---------------------------------------------------------------- build */
+
+/* Pattern of every node of aggregated tree t for the reference v (the
+ * plan keeps trees that cannot route a reference per pair). */
+static void patterns_all(const xpl__ensemble *e, const xpl__interv_plan *plan,
+                         size_t t, const double *v, uint32_t *mask)
+{
+    const xpl__tree *tree = &e->trees[t];
+    const xpl__tnode *nodes = e->nodes + tree->first_node;
+    const uint32_t *set = plan->set_bit + tree->first_node;
+    const uint32_t *keep = plan->keep_mask + tree->first_node;
+    mask[0] = 0;
+    for (size_t q = 0; q < tree->n_nodes; q++) {
+        const xpl__tnode *n = &nodes[q];
+        if (n->left == q)
+            continue;
+        uint32_t right = goes_right(n->feature, n->threshold,
+                                    v[n->feature & XPL__TNODE_FEATURE_MASK],
+                                    e->compare_le);
+        mask[n->left + right] = mask[q] | set[q];
+        mask[n->left + !right] = mask[q] & keep[q];
+    }
+}
 
 /* A leaf of a block, at build time. */
 struct bleaf {
@@ -218,7 +229,7 @@ int xpl__interv_agg_build(const xpl__ensemble *e, xpl__interv_plan *plan,
     struct bleaf *leaves = xpl__malloc_array(
         nb * ((size_t)1 << XPL__INTERV_BLOCK_INNER) + 1, sizeof *leaves);
     size_t *first = xpl__malloc_array(nb + 1, sizeof *first);
-    uint32_t *mask = xpl__malloc_array(2 * plan->max_tree_nodes + 1,
+    uint32_t *mask = xpl__malloc_array(plan->max_tree_nodes + 1,
                                        sizeof *mask);
     if (!leaves || !first || !mask) {
         free(leaves);
@@ -258,11 +269,9 @@ int xpl__interv_agg_build(const xpl__ensemble *e, xpl__interv_plan *plan,
         free(mask);
         return xpl__enomem();
     }
-    /* H of every leaf: each reference's pattern there. The plan keeps trees
-     * that cannot route a reference per pair, so patterns() succeeds. */
+    /* H of every leaf: each reference's pattern there. */
     for (size_t r = 0; r < plan->n_bg; r++) {
-        (void)patterns(e, plan, t, plan->bg + r * m, mask,
-                       mask + plan->max_tree_nodes);
+        patterns_all(e, plan, t, plan->bg + r * m, mask);
         for (size_t l = 0; l < w.n_out; l++)
             hist[leaves[l].hist + mask[leaves[l].node]] += plan->weights[r];
     }

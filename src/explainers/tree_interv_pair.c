@@ -15,8 +15,6 @@ struct pwalk {
     const xpl__tnode *nodes;
     const double *values;  /* nv per node */
     const double *x, *r;
-    const unsigned char *xdir; /* per node: bit 0 x goes right, bit 1 x is
-                                  missing there */
     const double *coef;
     size_t stride;
     unsigned char *side;   /* per feature: 0 free, 1 x's side, 2 ref's */
@@ -52,11 +50,10 @@ static struct sums walk1(struct pwalk *w, uint32_t q, size_t a, size_t b)
                                   v * w->coef[b * w->stride + a] };
         }
         f = n->feature & XPL__TNODE_FEATURE_MASK;
-        unsigned xd = w->xdir[q];
-        double rv = w->r[f];
-        if (!w->missing_ok && ((xd & 2) || isnan(rv)))
+        double xv = w->x[f], rv = w->r[f];
+        if (!w->missing_ok && (isnan(xv) || isnan(rv)))
             w->unknown = 1;
-        xs = n->left + (xd & 1);
+        xs = child(n, xv, w->le);
         rs = child(n, rv, w->le);
         if (xs == rs) {
             q = xs;
@@ -132,20 +129,10 @@ int xpl__interv_pair_tree(const xpl__ensemble *e,
 {
     const xpl__tree *tree = &e->trees[t];
     size_t m = e->n_features, nv = xpl__tree_n_vals(e, tree);
-    const xpl__tnode *nodes = e->nodes + tree->first_node;
-    /* x's way at every node, once for all the references. */
-    unsigned char *xdir = side + m;
-    for (size_t q = 0; q < tree->n_nodes; q++) {
-        double xv = x[nodes[q].feature & XPL__TNODE_FEATURE_MASK];
-        xdir[q] = (unsigned char)((child(&nodes[q], xv, e->compare_le)
-                                   - nodes[q].left)
-                                  | (unsigned)isnan(xv) << 1);
-    }
     struct pwalk w = {
-        .nodes = nodes,
+        .nodes = e->nodes + tree->first_node,
         .values = e->values + tree->first_value,
         .x = x,
-        .xdir = xdir,
         .coef = plan->coef,
         .stride = plan->stride,
         .side = side,
@@ -178,4 +165,41 @@ int xpl__interv_pair_tree(const xpl__ensemble *e,
         walkn(&wn, 0);
     }
     return wn.base.unknown;
+}
+
+/* Nodes the walk of one pair visits (for the automatic rule). */
+static size_t count_visits(const xpl__tnode *nodes, uint32_t q,
+                           const double *x, const double *r, int le,
+                           unsigned char *side)
+{
+    size_t visits = 1;
+    for (;;) {
+        const xpl__tnode *n = &nodes[q];
+        if (n->left == q)
+            return visits;
+        uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
+        uint32_t xs = child(n, x[f], le), rs = child(n, r[f], le);
+        if (xs != rs && !side[f])
+            break;
+        q = xs == rs || side[f] == 1 ? xs : rs;
+        visits++;
+    }
+    const xpl__tnode *n = &nodes[q];
+    uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
+    uint32_t xs = child(n, x[f], le), rs = child(n, r[f], le);
+    side[f] = 1;
+    visits += count_visits(nodes, xs, x, r, le, side);
+    side[f] = 2;
+    visits += count_visits(nodes, rs, x, r, le, side);
+    side[f] = 0;
+    return visits;
+}
+
+size_t xpl__interv_pair_visits(const xpl__ensemble *e, size_t t,
+                               const double *x, const double *r,
+                               unsigned char *side)
+{
+    const xpl__tree *tree = &e->trees[t];
+    return count_visits(e->nodes + tree->first_node, 0, x, r,
+                        e->compare_le, side);
 }

@@ -1,23 +1,41 @@
 /* The interventional plan: which trees get per-leaf background tables, the
  * tables themselves, and the per-row dispatcher. */
+/* madvise(MADV_HUGEPAGE) where the C library has it (alloc_tables). */
+#define _DEFAULT_SOURCE 1
+
 #include "explainers/tree_interv.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
 #include "core/error.h"
 
 /* Per-row cost model of the automatic rule, in nanoseconds of the machine
  * bench/bench_tree_interventional.c was run on (docs/performance.md): only
- * the ratio matters, and it is a fixed formula of the tree's shape and N,
- * so the choice is deterministic. A pair walk costs PAIR_NS_PER_LEVEL per
- * level of the tree's mean leaf depth; an aggregated tree costs its
- * pattern pass, one row fetch per block and one add per table entry. */
-#define PAIR_NS_PER_LEVEL 15.0
-#define AGG_NS_PER_INNER_NODE 3.0
+ * the ratios matter, and it is a fixed formula of the trees, the
+ * background and N, so the choice is deterministic.
+ *  - Per pair: PAIR_NS_PER_VISIT per node a pair walk visits (counted on
+ *    PAIR_SAMPLES pairs of background rows), times N; when the ensemble's
+ *    nodes do not stay in cache (more than CACHED_NODE_BYTES),
+ *    PAIR_NS_PER_FAR_VISIT instead, plus PAIR_NS_PER_FAR_NODE per node of
+ *    the tree to bring it in for the row.
+ *  - Aggregated: AGG_NS_PER_STEP per node above the blocks, one row fetch
+ *    per block (AGG_NS_PER_BLOCK from cache, AGG_NS_PER_FAR_BLOCK from
+ *    memory when all tables together exceed CACHED_TABLE_BYTES), and
+ *    AGG_NS_PER_ADD per table entry added. */
+#define PAIR_NS_PER_VISIT 8.0
+#define PAIR_NS_PER_FAR_VISIT 16.0
+#define PAIR_NS_PER_FAR_NODE 7.0
+#define PAIR_SAMPLES 16
+#define AGG_NS_PER_STEP 3.0
 #define AGG_NS_PER_BLOCK 8.0
+#define AGG_NS_PER_FAR_BLOCK 100.0
 #define AGG_NS_PER_ADD 1.5
+#define CACHED_NODE_BYTES ((size_t)1 << 20)
+#define CACHED_TABLE_BYTES ((size_t)8 << 20)
 
 /* ------------------------------------------------------- tree structure */
 
@@ -30,13 +48,15 @@ struct scan {
     size_t nv;
     uint32_t path[XPL__MAX_TREE_DEPTH + 1];
     /* measured */
-    size_t max_bits, n_blocks, n_feats, adds, tab_doubles;
+    size_t max_bits, n_blocks, n_feats, adds, tab_doubles, n_above;
     size_t n_leaves, depth_sum;
     /* block being collected */
     xpl__interv_block blk;
     uint32_t bfeat[XPL__MAX_TREE_DEPTH + 1];
     /* filled when set_bit is not NULL */
     uint32_t *set_bit, *keep_mask;
+    xpl__interv_step *steps;
+    size_t n_step;
     xpl__interv_block *blocks;
     size_t n_block;
     uint32_t *feats;
@@ -73,8 +93,11 @@ static void in_block(struct scan *s, uint32_t q, size_t d, size_t depth)
         s->depth_sum += depth;
         return;
     }
-    if (s->blk.n_inner < XPL__INTERV_BLOCK_INNER)
+    if (s->blk.n_inner < XPL__INTERV_BLOCK_INNER) {
         s->blk.inner[s->blk.n_inner] = q;
+        s->blk.inner_feature[s->blk.n_inner] = n->feature;
+        s->blk.inner_threshold[s->blk.n_inner] = n->threshold;
+    }
     s->blk.n_inner++;
     uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
     size_t k = path_pos(s->path, d, f), d2 = d;
@@ -121,6 +144,16 @@ static void scan(struct scan *s, uint32_t q, size_t d, size_t depth)
     if (k == d)
         s->path[d2++] = f;
     set_bits(s, q, k, d);
+    s->n_above++;
+    if (s->set_bit)
+        s->steps[s->n_step++] = (xpl__interv_step){
+            .threshold = n->threshold,
+            .feature = n->feature,
+            .node = q,
+            .left = n->left,
+            .set = s->set_bit[q],
+            .keep = s->keep_mask[q],
+        };
     scan(s, n->left, d2, depth + 1);
     scan(s, n->left + 1, d2, depth + 1);
 }
@@ -152,6 +185,29 @@ void xpl__interv_plan_free(xpl__interv_plan *plan)
     free(plan->steps);
     free(plan->first_step);
     memset(plan, 0, sizeof *plan);
+}
+
+/* Zeroed table memory. Large tables are read at random, one row per block:
+ * ask for huge pages where the system has them, so that the rows do not
+ * also cost a TLB miss each. */
+static double *alloc_tables(size_t n)
+{
+    size_t bytes = (n ? n : 1) * sizeof(double);
+    if (bytes / sizeof(double) != (n ? n : 1))
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    enum { HUGE = 2 << 20 };
+    if (bytes >= HUGE) {
+        void *p = NULL;
+        size_t rounded = (bytes + HUGE - 1) / HUGE * HUGE;
+        if (rounded >= bytes && posix_memalign(&p, HUGE, rounded) == 0) {
+            (void)madvise(p, rounded, MADV_HUGEPAGE);
+            memset(p, 0, rounded);
+            return p;
+        }
+    }
+#endif
+    return calloc(1, bytes);
 }
 
 /* Copies of the background and the per-output constants. */
@@ -216,18 +272,32 @@ static int may_aggregate(const xpl__ensemble *e, const xpl__tree *tree,
     return 1;
 }
 
-/* The automatic rule: tables for tree t if a row costs less with them than
- * walking the N pairs (module constants above). */
-static int tables_pay(const xpl__tree *tree, const struct scan *s,
-                      size_t n_bg)
+/* The automatic rule: tables for a tree if a row costs less with them
+ * than walking the N pairs (module constants above). */
+static int tables_pay(const struct scan *s, double visits, size_t n_bg,
+                      int far_nodes, size_t n_nodes, double block_ns)
 {
-    double levels = (double)s->depth_sum / (double)s->n_leaves;
-    double pair = (double)n_bg * PAIR_NS_PER_LEVEL * levels;
-    double agg = AGG_NS_PER_INNER_NODE * (double)(tree->n_nodes
-                                                  - tree->n_leaves)
-                 + AGG_NS_PER_BLOCK * (double)s->n_blocks
+    double pair = far_nodes ? (double)n_bg * PAIR_NS_PER_FAR_VISIT * visits
+                                  + PAIR_NS_PER_FAR_NODE * (double)n_nodes
+                            : (double)n_bg * PAIR_NS_PER_VISIT * visits;
+    double agg = AGG_NS_PER_STEP * (double)s->n_above
+                 + block_ns * (double)s->n_blocks
                  + AGG_NS_PER_ADD * (double)s->adds;
     return agg < pair;
+}
+
+/* Mean nodes a pair walk of tree t visits, over pairs of background rows
+ * (a row with itself when there is one). */
+static double pair_visits(const xpl__ensemble *e, const xpl__interv_plan *p,
+                          size_t t, unsigned char *side)
+{
+    size_t m = e->n_features, n = p->n_bg < PAIR_SAMPLES ? p->n_bg
+                                                          : PAIR_SAMPLES;
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += (double)xpl__interv_pair_visits(
+            e, t, p->bg + i * m, p->bg + (i + 1) % p->n_bg * m, side);
+    return total / (double)n;
 }
 
 int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
@@ -237,7 +307,9 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
     memset(plan, 0, sizeof *plan);
     int rc = plan_basics(plan, e, bg, weights, n_bg);
     size_t m = e->n_features;
-    unsigned char *bg_nan = rc ? NULL : calloc(m ? m : 1, 1);
+    /* Per feature: missing somewhere in the background; then the sides of
+     * the pair walks that estimate costs. */
+    unsigned char *bg_nan = rc ? NULL : calloc(2 * m + 1, 1);
     uint32_t *inner = rc ? NULL : xpl__malloc_array(plan->max_tree_nodes + 1,
                                                     sizeof *inner);
     if (!rc && (!bg_nan || !inner))
@@ -252,8 +324,23 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
         if (isnan(plan->bg[i]))
             bg_nan[i % m] = 1;
 
+    /* Tables for every tree that may have them: do they fit in cache? */
+    size_t eligible = 0;
+    for (size_t t = 0; t < e->n_trees && mode == XPL__INTERV_AUTO; t++) {
+        const xpl__tree *tree = &e->trees[t];
+        struct scan s = { .nodes = e->nodes + tree->first_node,
+                          .inner = inner, .nv = xpl__tree_n_vals(e, tree) };
+        count_inner(s.nodes, tree->n_nodes, inner);
+        scan(&s, 0, 0, 0);
+        if (may_aggregate(e, tree, &s, bg_nan))
+            eligible += s.tab_doubles * sizeof(double);
+    }
+    double block_ns = eligible <= CACHED_TABLE_BYTES ? AGG_NS_PER_BLOCK
+                                                     : AGG_NS_PER_FAR_BLOCK;
+    int far_nodes = e->n_nodes * sizeof(xpl__tnode) > CACHED_NODE_BYTES;
+
     /* Choose the trees, in order, within the budget. */
-    size_t n_blocks = 0, n_feats = 0, n_tabs = 0;
+    size_t n_blocks = 0, n_feats = 0, n_tabs = 0, n_steps = 0;
     for (size_t t = 0; t < e->n_trees && mode != XPL__INTERV_PAIR; t++) {
         const xpl__tree *tree = &e->trees[t];
         struct scan s = { .nodes = e->nodes + tree->first_node,
@@ -263,8 +350,10 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
         if (!may_aggregate(e, tree, &s, bg_nan))
             continue;
         size_t bytes = s.tab_doubles * sizeof(double);
-        if ((mode == XPL__INTERV_AUTO && !tables_pay(tree, &s, n_bg)) ||
-            plan->table_bytes + bytes > XPL__INTERV_TABLE_BUDGET)
+        if (plan->table_bytes + bytes > XPL__INTERV_TABLE_BUDGET ||
+            (mode == XPL__INTERV_AUTO &&
+             !tables_pay(&s, pair_visits(e, plan, t, bg_nan + m), n_bg,
+                         far_nodes, tree->n_nodes, block_ns)))
             continue;
         plan->aggregated[t] = 1;
         plan->n_aggregated++;
@@ -272,6 +361,7 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
             plan->max_tree_blocks = s.n_blocks;
         plan->table_bytes += bytes;
         n_blocks += s.n_blocks;
+        n_steps += s.n_above;
         n_feats += s.n_feats;
         n_tabs += s.tab_doubles;
     }
@@ -281,25 +371,30 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
                                      sizeof *plan->blocks);
     plan->feats = xpl__malloc_array(n_feats ? n_feats : 1,
                                     sizeof *plan->feats);
-    plan->tabs = xpl__calloc_array(n_tabs ? n_tabs : 1, sizeof *plan->tabs);
+    plan->tabs = alloc_tables(n_tabs);
     plan->set_bit = xpl__calloc_array(e->n_nodes ? e->n_nodes : 1,
                                       sizeof *plan->set_bit);
     plan->keep_mask = xpl__calloc_array(e->n_nodes ? e->n_nodes : 1,
                                         sizeof *plan->keep_mask);
+    plan->steps = xpl__malloc_array(n_steps + 1, sizeof *plan->steps);
+    plan->first_step = xpl__calloc_array(e->n_trees + 1,
+                                         sizeof *plan->first_step);
     if (!plan->blocks || !plan->feats || !plan->tabs || !plan->set_bit ||
-        !plan->keep_mask) {
+        !plan->keep_mask || !plan->steps || !plan->first_step) {
         free(inner);
         xpl__interv_plan_free(plan);
         return xpl__enomem();
     }
     struct scan fill = {
         .inner = inner,
+        .steps = plan->steps,
         .blocks = plan->blocks,
         .feats = plan->feats,
     };
     for (size_t t = 0; t < e->n_trees; t++) {
         const xpl__tree *tree = &e->trees[t];
         plan->first_block[t] = fill.n_block;
+        plan->first_step[t] = fill.n_step;
         if (!plan->aggregated[t])
             continue;
         fill.nodes = e->nodes + tree->first_node;
@@ -310,42 +405,22 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
         scan(&fill, 0, 0, 0);
     }
     plan->first_block[e->n_trees] = fill.n_block;
+    plan->first_step[e->n_trees] = fill.n_step;
+    plan->n_steps = fill.n_step;
     free(inner);
 
-    size_t n_steps = 0;
-    for (size_t t = 0; t < e->n_trees; t++)
-        if (plan->aggregated[t])
-            n_steps += e->trees[t].n_nodes - e->trees[t].n_leaves;
-    plan->steps = xpl__malloc_array(n_steps + 1, sizeof *plan->steps);
-    plan->first_step = xpl__malloc_array(e->n_trees + 1,
-                                         sizeof *plan->first_step);
-    if (!plan->steps || !plan->first_step) {
-        xpl__interv_plan_free(plan);
-        return xpl__enomem();
-    }
-    n_steps = 0;
-    for (size_t t = 0; t < e->n_trees; t++) {
-        const xpl__tree *tree = &e->trees[t];
-        const xpl__tnode *nodes = e->nodes + tree->first_node;
-        plan->first_step[t] = n_steps;
-        for (size_t q = 0; plan->aggregated[t] && q < tree->n_nodes; q++)
-            if (nodes[q].left != q)
-                plan->steps[n_steps++] = (xpl__interv_step){
-                    .threshold = nodes[q].threshold,
-                    .feature = nodes[q].feature,
-                    .node = (uint32_t)q,
-                    .left = nodes[q].left,
-                    .set = plan->set_bit[tree->first_node + q],
-                    .keep = plan->keep_mask[tree->first_node + q],
-                };
-    }
-    plan->first_step[e->n_trees] = n_steps;
     for (size_t t = 0; t < e->n_trees && !rc; t++)
         if (plan->aggregated[t])
             rc = xpl__interv_agg_build(e, plan, t);
-    if (rc)
+    if (rc) {
         xpl__interv_plan_free(plan);
-    return rc;
+        return rc;
+    }
+    /* Rows only need the steps and blocks. */
+    free(plan->set_bit);
+    free(plan->keep_mask);
+    plan->set_bit = plan->keep_mask = NULL;
+    return XPL_OK;
 }
 
 /* ------------------------------------------------------------------ row */
@@ -353,20 +428,19 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
 size_t xpl__interv_scratch(const xpl__ensemble *e,
                            const xpl__interv_plan *plan)
 {
-    /* Rounded x; two sets (this tree's and the next one's) of patterns,
-     * directions and block rows; sides and x's directions for the pair
-     * walk. */
+    /* Rounded x; two sets (this tree's and the next one's) of patterns
+     * and block rows; sides for the pair walk. */
     return e->n_features * sizeof(double)
            + 2 * (plan->max_tree_blocks + 1) * sizeof(const double *)
-           + 2 * (2 * plan->max_tree_nodes + 1) * sizeof(uint32_t)
-           + e->n_features + plan->max_tree_nodes;
+           + 2 * (plan->max_tree_nodes + 1) * sizeof(uint32_t)
+           + e->n_features;
 }
 
 void xpl__interv_row(const xpl__ensemble *e, const xpl__interv_plan *plan,
                      void *scratch, const double *x, double *phi)
 {
     size_t m = e->n_features, k_out = e->n_outputs;
-    size_t nb = plan->max_tree_blocks + 1, nm = 2 * plan->max_tree_nodes + 1;
+    size_t nb = plan->max_tree_blocks + 1, nm = plan->max_tree_nodes + 1;
     double *xr = scratch;
     const double **rows[2] = { (const double **)(xr + m), NULL };
     rows[1] = rows[0] + nb;

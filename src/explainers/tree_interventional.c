@@ -1,5 +1,8 @@
-/* Interventional TreeSHAP: one tree walk per (row, reference) pair,
- * branching only where x and the reference part ways. */
+/* Interventional TreeSHAP, the straightforward way: one recursive walk per
+ * (row, reference) pair, branching where x and the reference part ways,
+ * every leaf reached crediting each feature on its path (the algorithm of
+ * shap's TreeExplainer). Explainers use the faster plan of tree_interv.h;
+ * this stays as the reference it is tested and benchmarked against. */
 #include "explainers/tree_shap.h"
 
 #include <math.h>

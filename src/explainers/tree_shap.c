@@ -103,7 +103,7 @@ size_t xpl__tree_shap_scratch(const xpl__ensemble *e,
     size_t d = plan->max_depth + 2;
     size_t ref = (d * (d + 1) / 2) * sizeof(xpl__path_elem)
                  + e->n_features * sizeof(double);
-    size_t fast = xpl__tree_shap_fast_scratch(e, plan->fast);
+    size_t fast = plan->fast ? xpl__tree_shap_fast_scratch(e, plan->fast) : 0;
     return ref > fast ? ref : fast;
 }
 
@@ -224,5 +224,8 @@ void xpl__tree_shap_row_reference(const xpl__ensemble *e,
 void xpl__tree_shap_row(const xpl__ensemble *e, const xpl__tree_shap_plan *plan,
                         void *scratch, const double *x, double *phi)
 {
-    xpl__tree_shap_fast_row(e, plan->fast, scratch, x, phi);
+    if (plan->fast)
+        xpl__tree_shap_fast_row(e, plan->fast, scratch, x, phi);
+    else
+        xpl__tree_shap_row_reference(e, plan, scratch, x, phi);
 }

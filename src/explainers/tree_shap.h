@@ -47,8 +47,10 @@ void xpl__tree_shap_row_reference(const xpl__ensemble *e,
                                   void *scratch, const double *x, double *phi);
 
 /* The fast path's tables (built by xpl__tree_shap_plan_new from the plan's
- * node means and scales), its scratch, its row, and its number of
- * quadrature points (exact for the ensemble's paths). */
+ * node means and scales; left NULL by compilers without GNU C vector
+ * types, and xpl__tree_shap_row then runs the reference), its scratch, its
+ * row, and its number of quadrature points (exact for the ensemble's
+ * paths; 0 for NULL). */
 int xpl__tree_shap_fast_new(xpl__tree_shap_fast **out, const xpl__ensemble *e,
                             const xpl__tree_shap_plan *plan);
 void xpl__tree_shap_fast_free(xpl__tree_shap_fast *f);

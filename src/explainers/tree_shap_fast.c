@@ -56,7 +56,8 @@ typedef struct frec {
                           sentinel slot (o = 1, 1/F = 1) */
     uint32_t child[2]; /* slots of the left and right child */
     double za;         /* z of the feature at anc (1 if none) */
-    double frac[2];    /* cover fractions of the children */
+    double frac;       /* cover fraction of the left child (1 - frac: the
+                          right one's), as Algorithm 2 computes it */
 } frec;
 
 typedef struct ftree {
@@ -219,11 +220,10 @@ static size_t build_tree(xpl__tree_shap_fast *f, const xpl__ensemble *e,
             .anc = anc == UINT32_MAX ? sentinel : slot[anc],
             .child = { slot[l], slot[r] },
             .za = za,
-            .frac = { rj > 0 ? cover[l] / rj : 0.5,
-                      rj > 0 ? cover[r] / rj : 0.5 },
+            .frac = rj > 0 ? cover[l] / rj : 0.5,
         };
-        z[l] = za * fr->frac[0];
-        z[r] = za * fr->frac[1];
+        z[l] = za * fr->frac;
+        z[r] = za * (1 - fr->frac);
         distinct[l] = distinct[r] = distinct[i] + (anc == UINT32_MAX);
     }
     *n_recs += n_int;
@@ -293,13 +293,17 @@ int xpl__tree_shap_fast_new(xpl__tree_shap_fast **out, const xpl__ensemble *e,
         f->inv_1mt[i] = 1 / (1 - f->t[i]);
     }
     f->kernel = pick_kernel(f->q, f->max_nv);
+    if (!f->kernel) {
+        xpl__tree_shap_fast_free(f);
+        return XPL_OK;
+    }
     *out = f;
     return XPL_OK;
 }
 
 size_t xpl__tree_shap_fast_points(const xpl__tree_shap_fast *f)
 {
-    return f->q;
+    return f ? f->q : 0;
 }
 
 /* ------------------------------------------------------------------- row */
@@ -358,6 +362,7 @@ size_t xpl__tree_shap_fast_scratch(const xpl__ensemble *e,
     return doubles * sizeof(double) + slots + f->max_slots + e->n_outputs;
 }
 
+#if defined(__GNUC__)
 /* The kernel works on blocks of 4 quadrature points held in one vector
  * (GNU C vector extension: two SSE2 registers on baseline x86-64, one AVX
  * register in the AVX2 clone below). Slots are 32-byte aligned in the
@@ -367,45 +372,84 @@ typedef double vec __attribute__((vector_size(4 * sizeof(double))));
 typedef double uvec __attribute__((vector_size(4 * sizeof(double)),
                                    aligned(sizeof(double)), may_alias));
 #define V(ptr) (*(uvec *)(void *)(ptr))
-#define CV(ptr) (*(const uvec *)(const void *)(ptr))
+#define CV(ptr) ((vec)*(const uvec *)(const void *)(ptr))
 
-/* One tree for one row, q points (a constant when inlined). Returns 1 if a
- * missing value met a split of a tree that cannot route it. */
+/* One tree for one row, q points and nv values per leaf (constants when
+ * inlined). Returns 1 if a missing value met a split of a tree that cannot
+ * route it. Everything read in the loops is first copied to locals: the
+ * vector stores may alias anything, and would force reloads.
+ *
+ * With one value per leaf, a leaf's slot receives S = value * P directly,
+ * and a split whose children are both leaves is finished on the way down:
+ * for a leaf child the edge term needs no 1/F, since S_h / F_h = v_h P_i /
+ * F_a and S_c / (1 - t) = v_c z_c P_i / F_a. In depth-limited boosted trees
+ * about half the splits are of that kind. */
 static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
                                   const ftree *ft, const fscratch *sc,
                                   size_t n_features, int le, size_t q,
                                   size_t nv)
 {
     const frec *rec = f->recs + ft->first_rec;
-    const double *x = sc->row;
-    double *p = sc->p, *inv_f = sc->inv_f;
+    const double *x = sc->row, *t = f->t, *omt = f->one_minus_t;
+    const double *i1mt = f->inv_1mt, *lv = f->leaf_value + ft->first_leaf;
+    double *p = sc->p, *inv_f = sc->inv_f, *acc0 = sc->acc;
+    double *s = nv == 1 ? p : sc->s;
     uint8_t *o = sc->o, *state = sc->state;
-    size_t n_int = ft->n_internal;
+    size_t n_int = ft->n_internal, n_leaves = ft->n_leaves;
+    size_t stride = nv * q; /* S per slot */
+    size_t out0 = ft->output;
+    int missing_ok = ft->missing_ok;
     int unknown = 0;
+    /* With q = 4, the quadrature's constants stay in registers. */
+    vec t4 = CV(t), omt4 = CV(omt), i1mt4 = CV(i1mt);
+#define T(b) (q == 4 ? t4 : CV(t + (b)))
+#define OMT(b) (q == 4 ? omt4 : CV(omt + (b)))
+#define I1MT(b) (q == 4 ? i1mt4 : CV(i1mt + (b)))
+    /* Leaf values fold into P for single-value leaves; 1 elsewhere. */
+#define MUL(slot) (nv == 1 && (slot) >= n_int ? lv[(slot) - n_int] : 1.0)
 
     for (size_t b = 0; b < q; b += 4)
         V(p + b) = (vec){ 1, 1, 1, 1 };
     /* Top down: P of both children from the parent's. */
     for (size_t i = 0; i < n_int; i++) {
         const frec *r = &rec[i];
-        double xv = x[r->feature & XPL__TNODE_FEATURE_MASK];
+        size_t feat = r->feature & XPL__TNODE_FEATURE_MASK;
+        double xv = x[feat];
         unsigned right;
         if (isnan(xv)) {
-            unknown |= !ft->missing_ok;
+            unknown |= !missing_ok;
             right = !(r->feature & XPL__TNODE_DEFAULT_LEFT);
         } else {
             right = le ? xv > r->threshold : xv >= r->threshold;
         }
         size_t a = r->anc;
+        size_t h = r->child[right], c = r->child[!right];
+        int leaves = nv == 1 && h >= n_int && c >= n_int;
         if (o[a]) {
-            size_t h = r->child[right], c = r->child[!right];
-            double zh = r->za * r->frac[right], zc = r->za * r->frac[!right];
+            double fh_ = right ? 1 - r->frac : r->frac;
+            double zh = r->za * fh_, zc = r->za * (right ? r->frac : 1 - r->frac);
+            if (leaves) {
+                double vh = lv[h - n_int], vc = lv[c - n_int];
+                double gain = (1 - zh) * vh - zc * vc, one_za = 1 - r->za;
+                double *acc = acc0 + (out0 * n_features + feat) * q;
+                for (size_t b = 0; b < q; b += 4) {
+                    vec ia = CV(inv_f + a * q + b);
+                    vec pa = CV(p + i * q + b) * ia;
+                    vec si = pa * (vh * (zh + T(b) * (1 - zh))
+                                   + (vc * zc) * OMT(b));
+                    V(s + i * q + b) = si;
+                    V(acc + b) += pa * gain - one_za * ia * si;
+                }
+                state[i] = 4;
+                continue;
+            }
+            double mh = MUL(h), mc = MUL(c);
             for (size_t b = 0; b < q; b += 4) {
                 vec pa = CV(p + i * q + b) * CV(inv_f + a * q + b);
-                vec fh = zh + CV(f->t + b) * (1 - zh);
+                vec fh = zh + T(b) * (1 - zh);
                 V(inv_f + h * q + b) = 1 / fh;
-                V(p + h * q + b) = pa * fh;
-                V(p + c * q + b) = pa * (zc * CV(f->one_minus_t + b));
+                V(p + h * q + b) = pa * (mh * fh);
+                V(p + c * q + b) = pa * ((mc * zc) * OMT(b));
             }
             o[h] = 1;
             o[c] = 0;
@@ -414,56 +458,76 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
             /* x failed an earlier split on this feature: the factor keeps
              * its form z (1 - t), only z shrinks by the fraction. */
             size_t cl = r->child[0], cr = r->child[1];
+            double ml = MUL(cl) * r->frac, mr = MUL(cr) * (1 - r->frac);
+            if (leaves) {
+                for (size_t b = 0; b < q; b += 4)
+                    V(s + i * q + b) = CV(p + i * q + b) * (ml + mr);
+                state[i] = 4;
+                continue;
+            }
             for (size_t b = 0; b < q; b += 4) {
                 vec pi = CV(p + i * q + b);
-                V(p + cl * q + b) = pi * r->frac[0];
-                V(p + cr * q + b) = pi * r->frac[1];
+                V(p + cl * q + b) = pi * ml;
+                V(p + cr * q + b) = pi * mr;
             }
             o[cl] = o[cr] = 0;
             state[i] = (uint8_t)right;
         }
     }
 
-    /* Leaves: S = value * P (in place when leaves hold one value). */
-    const double *lv = f->leaf_value + ft->first_leaf;
-    double *s = nv == 1 ? p : sc->s;
-    size_t stride = nv * q; /* S per slot */
-    for (size_t j = 0; j < ft->n_leaves; j++)
-        for (size_t v = 0; v < nv; v++)
-            for (size_t b = 0; b < q; b += 4)
-                V(s + (n_int + j) * stride + v * q + b) =
-                    lv[j * nv + v] * CV(p + (n_int + j) * q + b);
+    /* Vector leaves: S = value * P. */
+    if (nv > 1)
+        for (size_t j = 0; j < n_leaves; j++)
+            for (size_t v = 0; v < nv; v++)
+                for (size_t b = 0; b < q; b += 4)
+                    V(s + (n_int + j) * stride + v * q + b) =
+                        lv[j * nv + v] * CV(p + (n_int + j) * q + b);
 
     /* Bottom up: S of the parent, and the edge terms of hot splits. */
     for (size_t i = n_int; i-- > 0;) {
+        unsigned st = state[i];
+        if (st & 4)
+            continue;
         const frec *r = &rec[i];
-        unsigned st = state[i], right = st & 1;
+        unsigned right = st & 1;
         size_t h = r->child[right], c = r->child[!right];
-        double one_zh = 1 - r->za * r->frac[right], one_za = 1 - r->za;
+        if (!(st & 2)) {
+            for (size_t k = 0; k < stride; k += 4)
+                V(s + i * stride + k) = CV(s + h * stride + k)
+                                        + CV(s + c * stride + k);
+            continue;
+        }
+        double one_zh = 1 - r->za * (right ? 1 - r->frac : r->frac);
+        double one_za = 1 - r->za;
         size_t a = r->anc;
         size_t feat = r->feature & XPL__TNODE_FEATURE_MASK;
         for (size_t v = 0; v < nv; v++) {
-            size_t out = nv > 1 ? v : ft->output;
-            double *acc = sc->acc + (out * n_features + feat) * q;
+            size_t out = nv > 1 ? v : out0;
+            double *acc = acc0 + (out * n_features + feat) * q;
             for (size_t b = 0; b < q; b += 4) {
                 vec sh = CV(s + h * stride + v * q + b);
                 vec sc_ = CV(s + c * stride + v * q + b);
                 vec si = sh + sc_;
                 V(s + i * stride + v * q + b) = si;
-                if (st & 2)
-                    V(acc + b) += one_zh * CV(inv_f + h * q + b) * sh
-                                  - CV(f->inv_1mt + b) * sc_
-                                  - one_za * CV(inv_f + a * q + b) * si;
+                V(acc + b) += one_zh * CV(inv_f + h * q + b) * sh
+                              - I1MT(b) * sc_
+                              - one_za * CV(inv_f + a * q + b) * si;
             }
         }
     }
+#undef T
+#undef OMT
+#undef I1MT
+#undef MUL
     return unknown;
 }
 
 static int tree_row_q4(const xpl__tree_shap_fast *f, const ftree *ft,
                        const fscratch *sc, size_t n_features, int le)
 {
-    return tree_row(f, ft, sc, n_features, le, 4, 1);
+    /* The comparison as a constant too, in the common case. */
+    return le ? tree_row(f, ft, sc, n_features, 1, 4, 1)
+              : tree_row(f, ft, sc, n_features, 0, 4, 1);
 }
 
 static int tree_row_any(const xpl__tree_shap_fast *f, const ftree *ft,
@@ -480,7 +544,9 @@ __attribute__((target("avx2"))) static int
 tree_row_q4_avx2(const xpl__tree_shap_fast *f, const ftree *ft,
                  const fscratch *sc, size_t n_features, int le)
 {
-    return tree_row(f, ft, sc, n_features, le, 4, 1);
+    /* The comparison as a constant too, in the common case. */
+    return le ? tree_row(f, ft, sc, n_features, 1, 4, 1)
+              : tree_row(f, ft, sc, n_features, 0, 4, 1);
 }
 
 __attribute__((target("avx2"))) static int
@@ -499,6 +565,16 @@ static tree_kernel pick_kernel(size_t q, size_t nv)
 #endif
     return q == 4 && nv == 1 ? tree_row_q4 : tree_row_any;
 }
+#else
+/* Without GNU C vector types there is no fast kernel: the plan is not
+ * built and xpl__tree_shap_row runs Algorithm 2. */
+static tree_kernel pick_kernel(size_t q, size_t nv)
+{
+    (void)q;
+    (void)nv;
+    return NULL;
+}
+#endif
 
 void xpl__tree_shap_fast_row(const xpl__ensemble *e,
                              const xpl__tree_shap_fast *f, void *scratch,

@@ -297,10 +297,14 @@ static int read_tree_ensemble(xpl_model **out, json_t *root,
     int rc = get_key(c, root, "n_outputs", &n_outputs);
     if (rc)
         return rc;
-    if (!json_is_integer(n_outputs) || json_integer_value(n_outputs) < 1 ||
-        (uint64_t)json_integer_value(n_outputs) > XPL_MAX_OUTPUTS)
+    if (!json_is_integer(n_outputs) || json_integer_value(n_outputs) < 1)
         return xpl__error(XPL_EFORMAT, "%s: n_outputs: expected an integer "
                           "from 1 to %zu", c->name, XPL_MAX_OUTPUTS);
+    if ((uint64_t)json_integer_value(n_outputs) > XPL_MAX_OUTPUTS)
+        return xpl__error(XPL_ELIMIT, "%s: n_outputs: %lld outputs: more "
+                          "than the limit %zu", c->name,
+                          (long long)json_integer_value(n_outputs),
+                          XPL_MAX_OUTPUTS);
     spec.n_outputs = (size_t)json_integer_value(n_outputs);
     if ((rc = read_choice(c, root, "aggregation", aggregations,
                           &spec.aggregation)) ||

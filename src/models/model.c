@@ -9,6 +9,8 @@
 #include "data/dataset_internal.h"
 #include "data/stats_internal.h"
 #include "models/model_internal.h"
+#include "models/linear.h"
+#include "models/trees.h"
 
 static void free_strings(char **s, size_t n)
 {
@@ -88,6 +90,22 @@ int xpl__check_model_shape(size_t n_features, size_t n_outputs, xpl_link link)
     if (link == XPL_LINK_SOFTMAX && n_outputs < 2)
         return xpl__error(XPL_EINVAL, "softmax link needs at least 2 outputs");
     return XPL_OK;
+}
+
+double xpl__model_row_cost(const xpl_model *m)
+{
+    const xpl__ensemble *e = xpl__trees_params(m);
+    if (e) {
+        double steps = e->float32_inputs ? (double)e->n_features / 8 : 0;
+        for (size_t t = 0; t < e->n_trees; t++)
+            steps += (double)e->trees[t].depth +
+                     (double)xpl__tree_n_vals(e, &e->trees[t]);
+        return steps;
+    }
+    const xpl__linear *l = xpl__linear_params(m);
+    if (l)
+        return (double)(l->n_features * l->n_outputs) / 4;
+    return INFINITY;
 }
 
 int xpl__model_new(xpl_model **out, const xpl_adapter *ops, void *state,

@@ -49,4 +49,14 @@ int xpl__model_add_property(xpl_model *m, const char *key, const char *fmt, ...)
 /* Apply the link to n_rows * n_outputs raw values in place (probabilities). */
 void xpl__apply_link(xpl_link link, double *v, size_t n_rows, size_t n_outputs);
 
+/* A deterministic estimate of the work of predicting one row, in tree node
+ * steps (one step of one row down one tree; about 2 ns on the reference
+ * machine), read from the model's structure alone: for tree ensembles the
+ * sum over trees of depth + leaf values added, plus P / 8 for rounding the
+ * inputs to float32; for linear models P D / 4 (multiply-adds run about
+ * four to a step). Explainers use it to size optional work against the
+ * cost of the model evaluations; it is a floor, so cheap models are not
+ * overcharged. User adapters: +inf (unknown, assumed expensive). */
+double xpl__model_row_cost(const xpl_model *m);
+
 #endif

@@ -1,5 +1,6 @@
 /* Global importance: running sums per (output, feature) over every row, and
  * a bounded uniform sample of rows for the beeswarm. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,17 @@ static uint64_t mix64(uint64_t z)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
     return z ^ (z >> 31);
+}
+
+/* Doubles beyond float's range become infinities (a plain conversion of
+ * such a value is undefined behaviour). */
+static float to_float(double v)
+{
+    if (v > FLT_MAX)
+        return INFINITY;
+    if (v < -FLT_MAX)
+        return -INFINITY;
+    return (float)v;
 }
 
 int xpl_importance_new(xpl_importance **out, size_t n_features,
@@ -158,8 +170,8 @@ int xpl_importance_add(xpl_importance *imp, const xpl_explanation *e)
     }
     if (slot != (size_t)-1)
         for (size_t j = 0; j < p; j++) {
-            imp->value[k][slot * p + j] = (float)e->values[j];
-            imp->contrib[k][slot * p + j] = (float)e->contributions[j];
+            imp->value[k][slot * p + j] = to_float(e->values[j]);
+            imp->contrib[k][slot * p + j] = to_float(e->contributions[j]);
         }
     return XPL_OK;
 }

@@ -174,8 +174,9 @@ int xpl_render_svg_end(const xpl_svg *svg, FILE *fp)
     xpl__svg_coord(fp, h);
     fputs("\" viewBox=\"0 0 720 ", fp);
     xpl__svg_coord(fp, h);
+    /* text widths are estimated for these fonts (render/svg.c) */
     fputs("\" font-family=\"Helvetica, Arial, 'Liberation Sans', "
-          "sans-serif\">\n<title>", fp);
+          "'DejaVu Sans', sans-serif\">\n<title>", fp);
     const char *title = svg->title ? svg->title : svg->first_title;
     if (svg->n > 1 && !svg->title)
         title = "Feature contributions";

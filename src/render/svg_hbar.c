@@ -8,7 +8,7 @@
 #include "render/svg.h"
 #include "render/svg_chart.h"
 
-enum { MIN_PAD = 2 }; /* half of the widest tick label, with room */
+enum { MIN_PAD = 28 }; /* half of the widest tick label, with room */
 
 static double value_width(const char *s)
 {
@@ -44,7 +44,7 @@ double xpl__svg_hbars(FILE *fp, const xpl__hbar_spec *s)
         bar_text(buf, s, v);
         double w = value_width(buf) + 6;
         if (v < 0) {
-            (void)0;
+            pad_l = fmax(pad_l, w);
         } else {
             pad_r = fmax(pad_r, w);
         }
@@ -96,7 +96,7 @@ double xpl__svg_hbars(FILE *fp, const xpl__hbar_spec *s)
         snprintf(attrs, sizeof attrs,
                  "font-size=\"11\" text-anchor=\"%s\" fill=\"%s\"",
                  left ? "end" : "start",
-                 isfinite(v) ? fill : XPL__SVG_MUTED);
+                 isfinite(v) && v != 0 ? fill : XPL__SVG_MUTED);
         xpl__svg_text(fp, left ? xv - 4 : xv + 4, yc + 4, attrs, buf, 0,
                       XPL__SVG_VALUE_PX, 0);
     }

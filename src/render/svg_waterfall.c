@@ -160,7 +160,7 @@ int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
             snprintf(attrs, sizeof attrs,
                      "font-size=\"11\" text-anchor=\"%s\" fill=\"%s\"",
                      left ? "end" : "start",
-                     isfinite(v) ? fill : XPL__SVG_MUTED);
+                     isfinite(v) && v != 0 ? fill : XPL__SVG_MUTED);
             xpl__svg_text(fp, left ? xe - 4 : xe + 4, yc + 4, attrs, buf, 0,
                           XPL__SVG_VALUE_PX, 0);
         }

@@ -8,6 +8,9 @@
 
 #include "fuzz.h"
 
+/* Largest explanation (doubles) the harness allocates for one row. */
+#define OUT_VALUES ((size_t)1 << 20)
+
 void fuzz_fail(const char *fmt, ...)
 {
     va_list ap;
@@ -91,7 +94,13 @@ static void tree_shap(const xpl_model *m, const double *x, size_t n_rows)
 {
     size_t nf = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
     const xpl_dataset *bg = xpl_model_background(m);
-    double *phi = malloc((nf + 1) * (nf + 1) * k * sizeof *phi);
+    /* A few bytes of XGBoost JSON can declare 2^20 features and 2^16
+     * classes: the harness keeps its own buffers small. */
+    if (nf * k > OUT_VALUES)
+        return;
+    int interactions = (nf + 1) * (nf + 1) * k <= OUT_VALUES;
+    double *phi = malloc((interactions ? (nf + 1) * (nf + 1) : nf) * k
+                         * sizeof *phi);
     double *pred = malloc(k * sizeof *pred);
     if (!phi || !pred)
         fuzz_fail("out of memory");
@@ -105,7 +114,7 @@ static void tree_shap(const xpl_model *m, const double *x, size_t n_rows)
         for (size_t i = 0; i < n_rows; i++) {
             if (xpl_tree_shap_explain(ts, NULL, x + i * nf, phi, pred))
                 fuzz_fail("tree shap failed: %s", xpl_last_error());
-            if (!interventional && nf <= 64 &&
+            if (!interventional && interactions &&
                 xpl_tree_shap_interactions(ts, NULL, x + i * nf, phi, pred))
                 fuzz_fail("tree shap interactions failed: %s",
                           xpl_last_error());
@@ -119,6 +128,8 @@ static void tree_shap(const xpl_model *m, const double *x, size_t n_rows)
 static void linear_shap(const xpl_model *m, const double *x, size_t n_rows)
 {
     size_t nf = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
+    if (nf * k > OUT_VALUES)
+        return;
     xpl_linear_shap *ls = NULL;
     if (xpl_linear_shap_new(&ls, m, NULL) != XPL_OK)
         return; /* not linear, or nothing to take means from */

@@ -1,6 +1,8 @@
 /* main() for builds without libFuzzer: run the harness once on each file
  * named on the command line, or on standard input if none is (AFL++ runs
  * `fuzz_x @@`). A crash or abort is the failure; exit 0 otherwise. */
+/* realpath is an XSI function in glibc's headers. */
+#define _XOPEN_SOURCE 700
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -44,11 +46,22 @@ static int run_file(const char *path)
 
 int main(int argc, char **argv)
 {
-    LLVMFuzzerInitialize(&argc, &argv);
-    if (argc < 2)
-        return run_file(NULL);
-    int status = 0;
+    /* Names are resolved first: a harness may change directory (the CLI
+     * harness works in a scratch folder). */
+    char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    if (!paths)
+        return 1;
     for (int i = 1; i < argc; i++)
-        status |= run_file(argv[i]);
+        if (!(paths[i] = realpath(argv[i], NULL))) {
+            perror(argv[i]);
+            return 1;
+        }
+    LLVMFuzzerInitialize(&argc, &argv);
+    int status = argc < 2 ? run_file(NULL) : 0;
+    for (int i = 1; i < argc; i++) {
+        status |= run_file(paths[i]);
+        free(paths[i]);
+    }
+    free(paths);
     return status;
 }
