@@ -272,20 +272,29 @@ const double *xpl_kernel_shap_base_values(const xpl_kernel_shap *ks)
 
 /* The regression adjustment is sized against the model evaluations that it
  * accompanies, from the model's structure and never from timing, so that a
- * seed gives the same numbers on every machine. Per coalition, the
- * evaluations cost N c model node steps (c = xpl__model_row_cost) and the
- * surrogate about SUR_STEPS0 + SUR_STEPS1 M steps per tree and output
- * (fitting on one fold and predicting the other; calibrated on the
- * reference machine). The surrogate gets at most SUR_SHARE of the
- * evaluation cost:
+ * seed gives the same numbers on every machine. Costs are counted in model
+ * node steps (c = xpl__model_row_cost per model row; a step is about 2 ns
+ * on the reference machine), per coalition:
  *
- *     T = min(50, floor(SUR_SHARE N c / (D (SUR_STEPS0 + SUR_STEPS1 M))))
+ *   - the evaluations: N c;
+ *   - the rest of the sampled mode: about P / 4 per model row to build the
+ *     synthetic rows and M^2 / 8 for the regressions, N P / 4 + M^2 / 8;
+ *   - the surrogate: about SUR_STEPS0 + SUR_STEPS1 M per tree and output
+ *     (fitting on one fold and predicting the other).
  *
- * trees per fold and output, and none (plain leverage sampling) when
- * T < SUR_MIN_TREES. User adapters have c = +inf: the full 50 trees. */
-#define SUR_SHARE 0.04
+ * All the library's work may take OVERHEAD_SHARE of the evaluations'; the
+ * surrogate gets what the rest leaves:
+ *
+ *   T = floor((OVERHEAD_SHARE N c - N P / 4 - M^2 / 8)
+ *             / (D (SUR_STEPS0 + SUR_STEPS1 M)))
+ *
+ * trees per fold and output, at most 50, and no adjustment (plain leverage
+ * sampling) below SUR_MIN_TREES, where it would gain little. The constants
+ * were measured on the reference machine (docs/kernel-shap.md). User
+ * adapters have c = +inf: the full 50 trees. */
+#define OVERHEAD_SHARE 0.07
 #define SUR_STEPS0 8.0
-#define SUR_STEPS1 0.5
+#define SUR_STEPS1 0.4
 #define SUR_MIN_TREES 8
 
 static size_t surrogate_trees(const xpl_kernel_shap *ks, size_t M)
@@ -293,9 +302,10 @@ static size_t surrogate_trees(const xpl_kernel_shap *ks, size_t M)
     const char *force = getenv("XPLK_T"); /* TODO(K): experiment, remove */
     if (force)
         return (size_t)atoi(force);
-    double per_tree = (double)ks->n_outputs * (SUR_STEPS0 + SUR_STEPS1 *
-                                               (double)M);
-    double t = SUR_SHARE * (double)ks->n_bg * ks->row_cost / per_tree;
+    double N = (double)ks->n_bg, P = (double)ks->n_features;
+    double m = (double)M;
+    double left = OVERHEAD_SHARE * N * ks->row_cost - N * P / 4 - m * m / 8;
+    double t = left / ((double)ks->n_outputs * (SUR_STEPS0 + SUR_STEPS1 * m));
     if (!(t < XPL__KS_SUR_TREES))
         return XPL__KS_SUR_TREES;
     return t >= SUR_MIN_TREES ? (size_t)t : 0;

@@ -16,6 +16,14 @@
 /* Sampled rows per predict call. */
 enum { BLOCK_ROWS = 256 };
 
+/* What sampling reads of a bin, in one cache line. A point bin gets a
+ * harmless probability (1/4) and std 0, so that it yields its value
+ * without a branch. */
+typedef struct draw_bin {
+    double cum, c0, pa, slope; /* bin and probability: see xpl__lime_bin */
+    double mean, std, lo, hi;  /* value = clamp(mean + std z, lo, hi) */
+} draw_bin;
+
 struct xpl_lime {
     const xpl_model *model;
     xpl_lime_options opts;   /* defaults resolved; categorical is ours */
@@ -30,6 +38,8 @@ struct xpl_lime {
                                 with d features out of the row's bins */
     int binary;              /* every feature's representation is 0/1 */
     xpl__lime_train t;
+    draw_bin *draw;          /* parallel to t.bins */
+    unsigned char *all_point;/* per feature: every bin is a point */
     xpl__lime_zig zig;
     xpl__lime_qtable qt;
 };
@@ -116,6 +126,8 @@ void xpl_lime_free(xpl_lime *lime)
         return;
     xpl__lime_train_free(&lime->t);
     free(lime->wtab);
+    free(lime->draw);
+    free(lime->all_point);
     free(lime->categorical);
     free(lime);
 }
@@ -197,6 +209,43 @@ int xpl_lime_new(xpl_lime **out, const xpl_model *m,
     }
     for (size_t d = 0; d <= P; d++)
         l->wtab[d] = sqrt(exp(-(double)d * l->inv_w2));
+    size_t nbins = 0;
+    for (size_t j = 0; j < P; j++)
+        if (l->t.f[j].kind != XPL__LIME_ZSCORE &&
+            l->t.f[j].first + l->t.f[j].n_bins > nbins)
+            nbins = l->t.f[j].first + l->t.f[j].n_bins;
+    l->draw = xpl__malloc_array(nbins + 1, sizeof *l->draw);
+    l->all_point = xpl__calloc_array(P, 1);
+    if (!l->draw || !l->all_point) {
+        xpl_lime_free(l);
+        return xpl__enomem();
+    }
+    for (size_t j = 0; j < P; j++) {
+        const xpl__lime_feature *f = &l->t.f[j];
+        if (f->kind == XPL__LIME_ZSCORE)
+            continue;
+        l->all_point[j] = 1;
+        for (size_t q = f->first; q < f->first + f->n_bins; q++) {
+            const xpl__lime_bin *b = &l->t.bins[q];
+            draw_bin *d = &l->draw[q];
+            d->cum = b->cum;
+            d->c0 = b->c0;
+            if (b->point) {
+                d->pa = 0.25;
+                d->slope = 0;
+                d->mean = d->lo = d->hi = b->value;
+                d->std = 0;
+            } else {
+                d->pa = b->pa;
+                d->slope = b->slope;
+                d->mean = b->mean;
+                d->std = b->std;
+                d->lo = b->lo;
+                d->hi = b->hi;
+            }
+            l->all_point[j] &= b->point != 0;
+        }
+    }
     *out = l;
     return XPL_OK;
 }
@@ -328,31 +377,44 @@ static void sample_bins(const xpl_lime *l, row_ctx *c, size_t j,
                         xpl__lime_rng *r, size_t n)
 {
     const xpl__lime_feature *f = &l->t.f[j];
-    const xpl__lime_bin *bins = l->t.bins + f->first;
+    const draw_bin *bins = l->draw + f->first;
     size_t P = l->P, nb = f->n_bins, kx = c->b0[j];
-    uint32_t *k = c->kb;
-    double *z = c->zv;
-    for (size_t i = 0; i < n; i++) {
-        double u = xpl__lime_open(xpl__lime_next(r));
-        size_t kk = 0;
-        for (size_t q = 0; q + 1 < nb; q++)
-            kk += u >= bins[q].cum;
-        const xpl__lime_bin *b = &bins[kk];
-        double p = b->pa + (u - b->c0) * b->slope;
-        /* rounding must not reach 0 or 1, where the quantile is infinite */
-        p = p < 0x1p-1074 ? 0x1p-1074 : (p > 1 - 0x1p-53 ? 1 - 0x1p-53 : p);
-        k[i] = (uint32_t)kk;
-        z[i] = xpl__lime_quantile_fast(&l->qt, p);
-    }
+    xpl__lime_rng rr = *r; /* in registers: the stores below cannot alias */
     double *xc = c->xb + j;
+    /* quartiles (at most 4 bins): three compares, unrolled; cum is 1 from
+     * the last bin that occurs on, so a missing bin is never chosen */
+    double c1 = nb > 1 ? bins[0].cum : 2, c2 = nb > 2 ? bins[1].cum : 2,
+           c3 = nb > 3 ? bins[2].cum : 2;
+    int few = nb <= 4, point = l->all_point[j];
+    for (size_t i = 0; i < n; i++) {
+        double u = xpl__lime_open52(xpl__lime_next(&rr));
+        size_t kk;
+        if (few) {
+            kk = (size_t)(u >= c1) + (size_t)(u >= c2) + (size_t)(u >= c3);
+        } else {
+            kk = 0;
+            for (size_t q = 0; q + 1 < nb; q++)
+                kk += u >= bins[q].cum;
+        }
+        const draw_bin *b = &bins[kk];
+        double v = b->mean;
+        if (!point) {
+            /* p in [Phi(a), Phi(b)]; 0 or 1 by rounding gives an infinite
+             * quantile, which the clamp turns into the bin's end */
+            double pr = b->pa + (u - b->c0) * b->slope;
+            v += b->std * xpl__lime_quantile_fast(&l->qt, pr);
+            v = v < b->lo ? b->lo : v;
+            v = v > b->hi ? b->hi : v;
+        }
+        xc[i * P] = v;
+        c->kb[i] = (uint32_t)kk;
+    }
+    *r = rr;
+    uint32_t *k = c->kb;
     if (l->binary) {
         size_t M = P;
         uint32_t *cnt = c->cnt, *idx = c->sidx;
         for (size_t i = 0; i < n; i++) {
-            const xpl__lime_bin *b = &bins[k[i]];
-            double v = b->mean + b->std * z[i];
-            v = v < b->lo ? b->lo : (v > b->hi ? b->hi : v);
-            xc[i * P] = b->point ? b->value : v;
             idx[i * M + cnt[i]] = (uint32_t)j;
             cnt[i] += k[i] == kx;
         }
@@ -360,10 +422,6 @@ static void sample_bins(const xpl_lime *l, row_ctx *c, size_t j,
         size_t S = c->zstride;
         double *zc = c->zb + j, *d2 = c->d2;
         for (size_t i = 0; i < n; i++) {
-            const xpl__lime_bin *b = &bins[k[i]];
-            double v = b->mean + b->std * z[i];
-            v = v < b->lo ? b->lo : (v > b->hi ? b->hi : v);
-            xc[i * P] = b->point ? b->value : v;
             int hit = k[i] == kx;
             zc[i * S] = hit;
             d2[i] += !hit;

@@ -160,11 +160,16 @@ static inline void xpl__lime_qtable_init(xpl__lime_qtable *t)
 static inline double xpl__lime_quantile_fast(const xpl__lime_qtable *t,
                                              double p)
 {
+    /* pp = min(p, 1 - p) and the sign of the result, selected with bit
+     * masks: p > 1/2 is a coin toss, and a branch would mispredict half
+     * of the time */
     double pq = 1 - p; /* exact for p >= 1/2 */
-    double pp = pq < p ? pq : p;
-    /* the sign of the result, without a branch (p > 1/2 is a coin toss) */
-    uint64_t sign = (uint64_t)(pq < p) << 63, bits;
-    memcpy(&bits, &pp, sizeof bits);
+    uint64_t pb, qb;
+    memcpy(&pb, &p, sizeof pb);
+    memcpy(&qb, &pq, sizeof qb);
+    uint64_t upper = (uint64_t)0 - (uint64_t)(pq < p);
+    uint64_t bits = (pb & ~upper) | (qb & upper);
+    uint64_t sign = upper << 63;
     /* 1021 is the biased exponent of [1/4, 1/2) */
     int64_t o = 1021 - (int64_t)(bits >> 52);
     if (o < 0 || o >= XPL__QT_OCTAVES)

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The hot path must inline even where the compiler's heuristics would not
  * (a call per draw costs as much as the draw). */
@@ -66,6 +67,17 @@ XPL__LIME_HOT uint64_t xpl__lime_next(xpl__lime_rng *r)
 XPL__LIME_HOT double xpl__lime_open(uint64_t bits)
 {
     return ((double)(bits >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* Uniform in (0, 1) from the top 52 bits, without an integer conversion:
+ * m in [1, 2) from the bits, then m - (1 - 2^-53) = (2k + 1) 2^-53,
+ * exact, never 0 or 1. */
+XPL__LIME_HOT double xpl__lime_open52(uint64_t bits)
+{
+    uint64_t one = (bits >> 12) | 0x3ff0000000000000u;
+    double m;
+    memcpy(&m, &one, sizeof m);
+    return m - (1 - 0x1.0p-53);
 }
 
 /* ------------------------------------------------------------ ziggurat */
