@@ -299,9 +299,6 @@ const double *xpl_kernel_shap_base_values(const xpl_kernel_shap *ks)
 
 static size_t surrogate_trees(const xpl_kernel_shap *ks, size_t M)
 {
-    const char *force = getenv("XPLK_T"); /* TODO(K): experiment, remove */
-    if (force)
-        return (size_t)atoi(force);
     double N = (double)ks->n_bg, P = (double)ks->n_features;
     double m = (double)M;
     double left = OVERHEAD_SHARE * N * ks->row_cost - N * P / 4 - m * m / 8;

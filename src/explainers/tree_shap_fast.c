@@ -56,8 +56,9 @@ typedef struct frec {
                           sentinel slot (o = 1, 1/F = 1) */
     uint32_t child[2]; /* slots of the left and right child */
     double za;         /* z of the feature at anc (1 if none) */
-    double frac;       /* cover fraction of the left child (1 - frac: the
-                          right one's), as Algorithm 2 computes it */
+    double frac[2];    /* cover fractions of the left and the right child
+                          (f, 1 - f), as Algorithm 2 computes them; both
+                          stored, so that x's side is one load */
 } frec;
 
 typedef struct ftree {
@@ -220,10 +221,11 @@ static size_t build_tree(xpl__tree_shap_fast *f, const xpl__ensemble *e,
             .anc = anc == UINT32_MAX ? sentinel : slot[anc],
             .child = { slot[l], slot[r] },
             .za = za,
-            .frac = rj > 0 ? cover[l] / rj : 0.5,
         };
-        z[l] = za * fr->frac;
-        z[r] = za * (1 - fr->frac);
+        fr->frac[0] = rj > 0 ? cover[l] / rj : 0.5;
+        fr->frac[1] = 1 - fr->frac[0];
+        z[l] = za * fr->frac[0];
+        z[r] = za * fr->frac[1];
         distinct[l] = distinct[r] = distinct[i] + (anc == UINT32_MAX);
     }
     *n_recs += n_int;
@@ -308,6 +310,16 @@ size_t xpl__tree_shap_fast_points(const xpl__tree_shap_fast *f)
 
 /* ------------------------------------------------------------------- row */
 
+/* A split that the bottom-up pass must finish, with what it needs, noted
+ * on the way down: the pass then reads this list in reverse (children
+ * before parents) and never the plan, and skips the splits finished on
+ * the way down. hot = 0: S only; hot = 1: S and the edge term. */
+struct up {
+    uint32_t i, h, c, a; /* the split's slot, x's child, the other, anc */
+    uint32_t feat, hot;
+    double one_zh, one_za;
+};
+
 /* Scratch layout (doubles first, 64-byte aligned by the workspace). */
 typedef struct fscratch {
     double *row;   /* n_features, rounded as the model rounds inputs */
@@ -315,8 +327,8 @@ typedef struct fscratch {
     double *p;     /* (max_slots + 1) * q: P, then S in place */
     double *inv_f; /* (max_slots + 1) * q: 1/F on hot edges */
     double *s;     /* max_slots * max_nv * q, for multi-value leaves */
+    struct up *up; /* max_slots: the splits left for the bottom-up pass */
     uint8_t *o;    /* max_slots + 1 */
-    uint8_t *state;/* max_slots: bit 0 right child hot, bit 1 o above */
     uint8_t *unknown; /* n_outputs */
 } fscratch;
 
@@ -341,11 +353,10 @@ static fscratch scratch_layout(const xpl__ensemble *e,
     d += round8(slots * q);
     s.s = d;
     d += f->max_nv > 1 ? round8(f->max_slots * f->max_nv * q) : 0;
-    uint8_t *b = (uint8_t *)d;
+    s.up = (struct up *)d;
+    uint8_t *b = (uint8_t *)(s.up + f->max_slots);
     s.o = b;
     b += slots;
-    s.state = b;
-    b += f->max_slots;
     s.unknown = b;
     return s;
 }
@@ -359,7 +370,8 @@ size_t xpl__tree_shap_fast_scratch(const xpl__ensemble *e,
                      + 2 * round8(slots * q)
                      + (f->max_nv > 1 ? round8(f->max_slots * f->max_nv * q)
                                       : 0);
-    return doubles * sizeof(double) + slots + f->max_slots + e->n_outputs;
+    return doubles * sizeof(double) + f->max_slots * sizeof(struct up)
+           + slots + e->n_outputs;
 }
 
 #if defined(__GNUC__)
@@ -394,7 +406,8 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
     const double *i1mt = f->inv_1mt, *lv = f->leaf_value + ft->first_leaf;
     double *p = sc->p, *inv_f = sc->inv_f, *acc0 = sc->acc;
     double *s = nv == 1 ? p : sc->s;
-    uint8_t *o = sc->o, *state = sc->state;
+    uint8_t *o = sc->o;
+    struct up *up = sc->up, *top = up;
     size_t n_int = ft->n_internal, n_leaves = ft->n_leaves;
     size_t stride = nv * q; /* S per slot */
     size_t out0 = ft->output;
@@ -423,11 +436,10 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
             right = le ? xv > r->threshold : xv >= r->threshold;
         }
         size_t a = r->anc;
-        size_t h = r->child[right], c = r->child[!right];
+        size_t h = r->child[right], c = r->child[right ^ 1];
         int leaves = nv == 1 && h >= n_int && c >= n_int;
         if (o[a]) {
-            double fh_ = right ? 1 - r->frac : r->frac;
-            double zh = r->za * fh_, zc = r->za * (right ? r->frac : 1 - r->frac);
+            double zh = r->za * r->frac[right], zc = r->za * r->frac[right ^ 1];
             if (leaves) {
                 double vh = lv[h - n_int], vc = lv[c - n_int];
                 double gain = (1 - zh) * vh - zc * vc, one_za = 1 - r->za;
@@ -440,7 +452,6 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
                     V(s + i * q + b) = si;
                     V(acc + b) += pa * gain - one_za * ia * si;
                 }
-                state[i] = 4;
                 continue;
             }
             double mh = MUL(h), mc = MUL(c);
@@ -453,16 +464,17 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
             }
             o[h] = 1;
             o[c] = 0;
-            state[i] = (uint8_t)(2 | right);
+            *top++ = (struct up){ (uint32_t)i, (uint32_t)h, (uint32_t)c,
+                                  (uint32_t)a, (uint32_t)feat, 1, 1 - zh,
+                                  1 - r->za };
         } else {
             /* x failed an earlier split on this feature: the factor keeps
              * its form z (1 - t), only z shrinks by the fraction. */
             size_t cl = r->child[0], cr = r->child[1];
-            double ml = MUL(cl) * r->frac, mr = MUL(cr) * (1 - r->frac);
+            double ml = MUL(cl) * r->frac[0], mr = MUL(cr) * r->frac[1];
             if (leaves) {
                 for (size_t b = 0; b < q; b += 4)
                     V(s + i * q + b) = CV(p + i * q + b) * (ml + mr);
-                state[i] = 4;
                 continue;
             }
             for (size_t b = 0; b < q; b += 4) {
@@ -471,7 +483,8 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
                 V(p + cr * q + b) = pi * mr;
             }
             o[cl] = o[cr] = 0;
-            state[i] = (uint8_t)right;
+            *top++ = (struct up){ (uint32_t)i, (uint32_t)cl, (uint32_t)cr,
+                                  0, 0, 0, 0, 0 };
         }
     }
 
@@ -484,23 +497,16 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
                         lv[j * nv + v] * CV(p + (n_int + j) * q + b);
 
     /* Bottom up: S of the parent, and the edge terms of hot splits. */
-    for (size_t i = n_int; i-- > 0;) {
-        unsigned st = state[i];
-        if (st & 4)
-            continue;
-        const frec *r = &rec[i];
-        unsigned right = st & 1;
-        size_t h = r->child[right], c = r->child[!right];
-        if (!(st & 2)) {
+    while (top-- > up) {
+        size_t i = top->i, h = top->h, c = top->c;
+        if (!top->hot) {
             for (size_t k = 0; k < stride; k += 4)
                 V(s + i * stride + k) = CV(s + h * stride + k)
                                         + CV(s + c * stride + k);
             continue;
         }
-        double one_zh = 1 - r->za * (right ? 1 - r->frac : r->frac);
-        double one_za = 1 - r->za;
-        size_t a = r->anc;
-        size_t feat = r->feature & XPL__TNODE_FEATURE_MASK;
+        double one_zh = top->one_zh, one_za = top->one_za;
+        size_t a = top->a, feat = top->feat;
         for (size_t v = 0; v < nv; v++) {
             size_t out = nv > 1 ? v : out0;
             double *acc = acc0 + (out * n_features + feat) * q;
