@@ -57,12 +57,18 @@ typedef struct frec {
     uint32_t child[2]; /* slots of the left and right child */
     double za;         /* z of the feature at anc (1 if none) */
     double frac[2];    /* cover fractions of the left and the right child
-                          (f, 1 - f), as Algorithm 2 computes them; both
-                          stored, so that x's side is one load */
+                          (f, 1 - f), as Algorithm 2 computes them */
+    double mul[2];     /* per child: its value if it is a leaf of a
+                          single-value tree (folded into P), else 1 */
 } frec;
+/* Both children's numbers are stored and x's side is picked by indexing
+ * with the comparison: a conditional there compiles to a branch that
+ * mispredicts half of the time. 64 bytes: one cache line. */
 
 typedef struct ftree {
     size_t first_rec;   /* into recs[] */
+    size_t n_mixed;     /* internal nodes with an internal child: slots
+                           0 .. n_mixed-1; the splits of two leaves follow */
     size_t n_internal;
     size_t first_leaf;  /* into leaf_value[] (times nv) */
     size_t n_leaves;
@@ -165,10 +171,25 @@ static size_t build_tree(xpl__tree_shap_fast *f, const xpl__ensemble *e,
     size_t n = tree->n_nodes, nv = xpl__tree_n_vals(e, tree);
     uint32_t sentinel = (uint32_t)f->max_slots;
 
+    /* Slots: first the splits with an internal child, then the splits of
+     * two leaves, each group in breadth-first order. Parents still come
+     * before children, and the kernel runs the two groups as two loops
+     * without a test per node. */
     size_t n_int = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            if (xpl__tnode_is_leaf(nodes, i))
+                continue;
+            int two_leaves = xpl__tnode_is_leaf(nodes, nodes[i].left) &&
+                             xpl__tnode_is_leaf(nodes, nodes[i].left + 1);
+            if (two_leaves == pass)
+                slot[i] = (uint32_t)n_int++;
+        }
+    size_t n_mixed = 0;
     for (size_t i = 0; i < n; i++)
-        if (!xpl__tnode_is_leaf(nodes, i))
-            slot[i] = (uint32_t)n_int++;
+        n_mixed += !xpl__tnode_is_leaf(nodes, i) &&
+                   !(xpl__tnode_is_leaf(nodes, nodes[i].left) &&
+                     xpl__tnode_is_leaf(nodes, nodes[i].left + 1));
     size_t n_leaf = 0;
     for (size_t i = 0; i < n; i++)
         if (xpl__tnode_is_leaf(nodes, i))
@@ -180,7 +201,8 @@ static size_t build_tree(xpl__tree_shap_fast *f, const xpl__ensemble *e,
             parent[nodes[i].left + 1] = (uint32_t)i;
         }
 
-    *ft = (ftree){ .first_rec = *n_recs, .n_internal = n_int,
+    *ft = (ftree){ .first_rec = *n_recs, .n_mixed = n_mixed,
+                   .n_internal = n_int,
                    .first_leaf = *n_leaf_vals, .n_leaves = n_leaf, .nv = nv,
                    .output = tree->output, .missing_ok = tree->missing_ok };
     frec *rec = f->recs + *n_recs;
@@ -224,6 +246,12 @@ static size_t build_tree(xpl__tree_shap_fast *f, const xpl__ensemble *e,
         };
         fr->frac[0] = rj > 0 ? cover[l] / rj : 0.5;
         fr->frac[1] = 1 - fr->frac[0];
+        for (int k = 0; k < 2; k++) {
+            uint32_t ch = l + (uint32_t)k;
+            fr->mul[k] = nv == 1 && xpl__tnode_is_leaf(nodes, ch)
+                             ? value[ch] * scale[tree->output]
+                             : 1.0;
+        }
         z[l] = za * fr->frac[0];
         z[r] = za * fr->frac[1];
         distinct[l] = distinct[r] = distinct[i] + (anc == UINT32_MAX);
@@ -386,6 +414,20 @@ typedef double uvec __attribute__((vector_size(4 * sizeof(double)),
 #define V(ptr) (*(uvec *)(void *)(ptr))
 #define CV(ptr) ((vec)*(const uvec *)(const void *)(ptr))
 
+/* Which child x takes at a split: 1 for the right one. A missing value
+ * follows the default direction, and marks the tree's output unknown if
+ * the tree has none. */
+static ALWAYS_INLINE unsigned route(const frec *r, const double *x, int le,
+                                    int missing_ok, int *unknown)
+{
+    double xv = x[r->feature & XPL__TNODE_FEATURE_MASK];
+    if (isnan(xv)) {
+        *unknown |= !missing_ok;
+        return !(r->feature & XPL__TNODE_DEFAULT_LEFT);
+    }
+    return le ? xv > r->threshold : xv >= r->threshold;
+}
+
 /* One tree for one row, q points and nv values per leaf (constants when
  * inlined). Returns 1 if a missing value met a split of a tree that cannot
  * route it. Everything read in the loops is first copied to locals: the
@@ -418,43 +460,21 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
 #define T(b) (q == 4 ? t4 : CV(t + (b)))
 #define OMT(b) (q == 4 ? omt4 : CV(omt + (b)))
 #define I1MT(b) (q == 4 ? i1mt4 : CV(i1mt + (b)))
-    /* Leaf values fold into P for single-value leaves; 1 elsewhere. */
-#define MUL(slot) (nv == 1 && (slot) >= n_int ? lv[(slot) - n_int] : 1.0)
 
     for (size_t b = 0; b < q; b += 4)
         V(p + b) = (vec){ 1, 1, 1, 1 };
-    /* Top down: P of both children from the parent's. */
-    for (size_t i = 0; i < n_int; i++) {
+    /* Top down: P of both children from the parent's; first the splits
+     * with an internal child (all of them for vector leaves, which are
+     * finished below). */
+    size_t n_mixed = nv == 1 ? ft->n_mixed : n_int;
+    for (size_t i = 0; i < n_mixed; i++) {
         const frec *r = &rec[i];
-        size_t feat = r->feature & XPL__TNODE_FEATURE_MASK;
-        double xv = x[feat];
-        unsigned right;
-        if (isnan(xv)) {
-            unknown |= !missing_ok;
-            right = !(r->feature & XPL__TNODE_DEFAULT_LEFT);
-        } else {
-            right = le ? xv > r->threshold : xv >= r->threshold;
-        }
-        size_t a = r->anc;
+        unsigned right = route(r, x, le, missing_ok, &unknown);
+        size_t a = r->anc, feat = r->feature & XPL__TNODE_FEATURE_MASK;
         size_t h = r->child[right], c = r->child[right ^ 1];
-        int leaves = nv == 1 && h >= n_int && c >= n_int;
+        double mh = r->mul[right], mc = r->mul[right ^ 1];
         if (o[a]) {
             double zh = r->za * r->frac[right], zc = r->za * r->frac[right ^ 1];
-            if (leaves) {
-                double vh = lv[h - n_int], vc = lv[c - n_int];
-                double gain = (1 - zh) * vh - zc * vc, one_za = 1 - r->za;
-                double *acc = acc0 + (out0 * n_features + feat) * q;
-                for (size_t b = 0; b < q; b += 4) {
-                    vec ia = CV(inv_f + a * q + b);
-                    vec pa = CV(p + i * q + b) * ia;
-                    vec si = pa * (vh * (zh + T(b) * (1 - zh))
-                                   + (vc * zc) * OMT(b));
-                    V(s + i * q + b) = si;
-                    V(acc + b) += pa * gain - one_za * ia * si;
-                }
-                continue;
-            }
-            double mh = MUL(h), mc = MUL(c);
             for (size_t b = 0; b < q; b += 4) {
                 vec pa = CV(p + i * q + b) * CV(inv_f + a * q + b);
                 vec fh = zh + T(b) * (1 - zh);
@@ -470,13 +490,8 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
         } else {
             /* x failed an earlier split on this feature: the factor keeps
              * its form z (1 - t), only z shrinks by the fraction. */
+            double ml = r->mul[0] * r->frac[0], mr = r->mul[1] * r->frac[1];
             size_t cl = r->child[0], cr = r->child[1];
-            double ml = MUL(cl) * r->frac[0], mr = MUL(cr) * r->frac[1];
-            if (leaves) {
-                for (size_t b = 0; b < q; b += 4)
-                    V(s + i * q + b) = CV(p + i * q + b) * (ml + mr);
-                continue;
-            }
             for (size_t b = 0; b < q; b += 4) {
                 vec pi = CV(p + i * q + b);
                 V(p + cl * q + b) = pi * ml;
@@ -485,6 +500,30 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
             o[cl] = o[cr] = 0;
             *top++ = (struct up){ (uint32_t)i, (uint32_t)cl, (uint32_t)cr,
                                   0, 0, 0, 0, 0 };
+        }
+    }
+    /* Then the splits of two single-value leaves, finished here. */
+    for (size_t i = n_mixed; i < n_int; i++) {
+        const frec *r = &rec[i];
+        unsigned right = route(r, x, le, missing_ok, &unknown);
+        size_t a = r->anc, feat = r->feature & XPL__TNODE_FEATURE_MASK;
+        if (o[a]) {
+            double zh = r->za * r->frac[right], zc = r->za * r->frac[right ^ 1];
+            double vh = r->mul[right], vc = r->mul[right ^ 1];
+            double gain = (1 - zh) * vh - zc * vc, one_za = 1 - r->za;
+            double *acc = acc0 + (out0 * n_features + feat) * q;
+            for (size_t b = 0; b < q; b += 4) {
+                vec ia = CV(inv_f + a * q + b);
+                vec pa = CV(p + i * q + b) * ia;
+                vec si = pa * (vh * (zh + T(b) * (1 - zh))
+                               + (vc * zc) * OMT(b));
+                V(s + i * q + b) = si;
+                V(acc + b) += pa * gain - one_za * ia * si;
+            }
+        } else {
+            double m = r->mul[0] * r->frac[0] + r->mul[1] * r->frac[1];
+            for (size_t b = 0; b < q; b += 4)
+                V(s + i * q + b) = CV(p + i * q + b) * m;
         }
     }
 
@@ -524,7 +563,6 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
 #undef T
 #undef OMT
 #undef I1MT
-#undef MUL
     return unknown;
 }
 
