@@ -15,7 +15,10 @@ VG_STATUS=99
 head -6 data/breast_cancer.csv >"$tmp/bc5.csv"
 head -6 data/diabetes.csv >"$tmp/d5.csv"
 head -21 data/breast_cancer.csv >"$tmp/bc20.csv"
+head -4 data/wine.csv >"$tmp/w3.csv"
 printf 'age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n1,2,3,4,5,6,7,8,9,10\n1,2,x,4,5,6,7,8,9,10\n' >"$tmp/bad.csv"
+printf 'age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n1,2,3,4,5,6,7,8,9,10\n1,2,NA,4,5,6,7,8,9,10\n' >"$tmp/na.csv"
+head -1 data/diabetes.csv >"$tmp/header.csv"
 
 # check NAME EXPECTED_STATUS ARGS...
 check() {
@@ -55,6 +58,27 @@ check "explain default method, xgboost" 0 "$m/breast_cancer_xgb.bin" "$tmp/bc5.c
 check "explain tree shap, text to a file" 0 --method tree-shap "$m/breast_cancer_xgb.bin" "$tmp/bc5.csv" \
     --format text -o "$tmp/e.txt" -q
 check "explain lime, linear" 0 --method lime "$m/diabetes_linear.bin" "$tmp/d5.csv" --num-samples 200 -q
+mkdir "$tmp/svgdir"
+check "explain svg, one file per row (-o dir/)" 0 "$m/breast_cancer_xgb.bin" "$tmp/bc5.csv" \
+    --format svg -o "$tmp/svgdir/" -q
+check "explain svg, one document (-o x.svg)" 0 "$m/breast_cancer_xgb.bin" "$tmp/bc5.csv" \
+    -o "$tmp/all.svg" -q
+check "explain svg waterfall, multi-output" 0 "$m/wine_xgb.json" "$tmp/w3.csv" \
+    --chart waterfall --top 5 -o "$tmp/w.svg" -q
+check "explain svg waterfall, lime" 0 --method lime "$m/diabetes_linear.bin" "$tmp/d5.csv" \
+    --num-samples 200 --format svg --chart waterfall -q
+check "importance csv" 0 importance "$m/breast_cancer_xgb.bin" "$tmp/bc20.csv" --format csv -q
+check "importance beeswarm svg" 0 importance "$m/breast_cancer_xgb.bin" "$tmp/bc20.csv" \
+    --chart beeswarm -o "$tmp/bee.svg" -q
+check "importance text, kernel shap, 2 threads" 0 importance --method kernel-shap \
+    "$m/diabetes_linear.bin" "$tmp/d5.csv" --nsamples 32 --threads 2 -q
+check "explain lime text, repeats" 0 --method lime "$m/breast_cancer_xgb.bin" "$tmp/bc5.csv" \
+    --num-samples 200 --repeats 2 --format text -q
+check "explain --interactions" 0 --interactions "$m/breast_cancer_xgb.bin" "$tmp/bc5.csv" -q
+check "explain linear shap: missing value (row error path)" 2 "$m/diabetes_linear.bin" "$tmp/na.csv" -q
+check "explain svg: header only (error path)" 2 "$m/diabetes_linear.bin" "$tmp/header.csv" --format svg -q
+check "explain: --interactions on a linear model (usage error)" 1 --interactions \
+    "$m/diabetes_linear.bin" "$tmp/d5.csv" -q
 check "predict: bad cell (error path)" 2 predict "$m/diabetes_linear.bin" "$tmp/bad.csv"
 check "explain: bad cell (error path)" 2 --method kernel-shap "$m/diabetes_linear.bin" "$tmp/bad.csv" --nsamples 32 -q
 check "info: not a model (error path)" 2 info "$tmp/bad.csv"

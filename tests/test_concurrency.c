@@ -1,15 +1,17 @@
-/* Thread safety of shared explainers: 8 threads share one loaded model and
- * one explainer, take rows of the shipped data from a common counter (so
- * which thread explains which row, and in which order, changes from run to
- * run) and must reproduce the single-threaded results bit for bit. Built
- * to run under ThreadSanitizer too (.ci/run), where a data race fails the
- * program even if the numbers happen to agree. */
+/* Thread safety of shared explainers (Kernel SHAP, TreeSHAP, linear SHAP,
+ * LIME): 8 threads share one loaded model and one explainer, take rows of
+ * the shipped data from a common counter (so which thread explains which
+ * row, and in which order, changes from run to run) and must reproduce
+ * the single-threaded results bit for bit. Built to run under
+ * ThreadSanitizer too (.ci/run), where a data race fails the program even
+ * if the numbers happen to agree. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_helpers.h"
+#include <xplain/lime.h>
 #include <xplain/xplain.h>
 
 enum { N_THREADS = 8 };
@@ -41,6 +43,42 @@ static int ts_explain(const void *expl, xpl_workspace *ws, const double *x,
 {
     (void)row;
     return xpl_tree_shap_explain(expl, ws, x, out, out + k * m);
+}
+
+static int ls_explain(const void *expl, xpl_workspace *ws, const double *x,
+                      size_t row, size_t m, size_t k, double *out)
+{
+    (void)ws;
+    (void)row;
+    return xpl_linear_shap_explain(expl, x, out, out + k * m);
+}
+
+/* LIME: weights, their standard deviations, selection frequencies, the
+ * selection flags and the summary, all as doubles. */
+enum { LIME_SUMMARY = 9 };
+
+static int lime_explain(const void *expl, xpl_workspace *ws, const double *x,
+                        size_t row, size_t m, size_t k, double *out)
+{
+    (void)k;
+    unsigned char sel[64];
+    xpl_lime_summary s;
+    if (m > sizeof sel)
+        return XPL_EINVAL; /* lime_shared checks the model's width */
+    int rc = xpl_lime_explain(expl, ws, x, row, out, sel, out + m,
+                              out + 2 * m, &s);
+    if (rc)
+        return rc;
+    for (size_t j = 0; j < m; j++)
+        out[3 * m + j] = sel[j];
+    double *o = out + 4 * m;
+    const double sum[LIME_SUMMARY] = {
+        s.intercept, s.intercept_std, s.score, s.score_std,
+        s.local_prediction, s.local_prediction_std, s.prediction,
+        (double)s.explained_class, (double)s.n_selected,
+    };
+    memcpy(o, sum, sizeof sum);
+    return rc;
 }
 
 struct shared {
@@ -178,6 +216,57 @@ START_TEST(tree_shap_shared)
 }
 END_TEST
 
+START_TEST(linear_shap_shared)
+{
+    /* _i = 0: one output (diabetes); 1: three (wine, softmax margins) */
+    const char *mp = _i ? "data/models/wine_logistic.bin"
+                        : "data/models/diabetes_linear.bin";
+    const char *dp = _i ? "data/wine.csv" : "data/diabetes.csv";
+    xpl_model *m = load_model(mp);
+    size_t nf = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
+    xpl_dataset *x = read_columns(dp, xpl_model_feature_names(m), nf);
+    xpl_linear_shap *ls = NULL;
+    ck_assert_msg(xpl_linear_shap_new(&ls, m, NULL) == XPL_OK, "%s",
+                  xpl_last_error());
+    struct method method = { _i ? "linear shap, 3 outputs" : "linear shap",
+                             k * nf + k, ls_explain, ls };
+    check_method(&method, x, xpl_dataset_n_rows(x), k);
+    xpl_linear_shap_free(ls);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
+}
+END_TEST
+
+START_TEST(lime_shared)
+{
+    xpl_model *m = load_model(model_path);
+    size_t nf = xpl_model_n_features(m);
+    ck_assert(nf <= 64);
+    xpl_dataset *x = read_columns(data_path, xpl_model_feature_names(m), nf);
+    xpl_lime_options o = XPL_LIME_OPTIONS_INIT;
+    /* small budgets keep it quick under ThreadSanitizer; _i = 1 runs
+     * repeats (std and frequencies) without discretizing, sampling around
+     * the row */
+    o.num_samples = 300;
+    o.seed = 11;
+    if (_i) {
+        o.discretizer = XPL_LIME_NONE;
+        o.sample_around_instance = 1;
+        o.repeats = 3;
+        o.num_features = 5;
+    }
+    xpl_lime *l = NULL;
+    ck_assert_msg(xpl_lime_new(&l, m, NULL, &o) == XPL_OK, "%s",
+                  xpl_last_error());
+    struct method method = { _i ? "lime, repeats, no discretizer" : "lime",
+                             4 * nf + LIME_SUMMARY, lime_explain, l };
+    check_method(&method, x, 32, 1);
+    xpl_lime_free(l);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
+}
+END_TEST
+
 START_TEST(predict_shared)
 {
     check_threads_match(model_path, data_path, XPL_OUTPUT_PROBABILITY, 3);
@@ -192,6 +281,8 @@ int main(void)
     tcase_add_loop_test(tc, kernel_shap_shared, XPL_KS_SAMPLER_XPLAIN,
                         XPL_KS_SAMPLER_LEVERAGE + 1);
     tcase_add_loop_test(tc, tree_shap_shared, 0, 2);
+    tcase_add_loop_test(tc, linear_shap_shared, 0, 2);
+    tcase_add_loop_test(tc, lime_shared, 0, 2);
     tcase_add_test(tc, predict_shared);
     suite_add_tcase(s, tc);
     return run_suite(s);

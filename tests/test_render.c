@@ -16,6 +16,7 @@
 #include "check_helpers.h"
 #include "render/number.h"
 #include "render/svg.h"
+#include "render/text_util.h"
 #include <xplain/render.h>
 
 /* ------------------------------------------------------------ fixtures */
@@ -303,6 +304,33 @@ static char *render_importance(const xpl_importance *imp, xpl_chart chart,
     int rc = xpl_importance_render_svg(fp, imp, &o);
     ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
     return mem_close(&m);
+}
+
+/* Importance over 12 rows shaped like edge case k: the case's row with
+ * its contributions and values scaled by 0.5 to 1.875 (signs, zeros, NaNs
+ * and names kept), for the case's output. */
+static xpl_importance *importance_case(size_t k)
+{
+    struct sample s;
+    size_t top_k;
+    make_case(&s, k, &top_k);
+    size_t p = s.e.n_features;
+    xpl_importance *imp;
+    ck_assert_int_eq(xpl_importance_new(&imp, p, s.e.n_outputs, s.names),
+                     XPL_OK);
+    double phi0[MAX_P], x0[MAX_P];
+    memcpy(phi0, s.phi, sizeof phi0);
+    memcpy(x0, s.x, sizeof x0);
+    for (size_t i = 0; i < 12; i++) {
+        double f = 0.5 + (double)i / 8;
+        for (size_t j = 0; j < p; j++) {
+            s.phi[j] = phi0[j] * f;
+            s.x[j] = x0[j] * f;
+        }
+        s.e.row = i;
+        ck_assert_int_eq(xpl_importance_add(imp, &s.e), XPL_OK);
+    }
+    return imp;
 }
 
 /* ------------------------------------------------------ layout checker */
@@ -846,6 +874,150 @@ START_TEST(text_other_and_single_leftover)
 }
 END_TEST
 
+/* Control bytes and wide characters in names. */
+static const char ctl_name[] = "evil\033[31mred\033[0m";
+static const char nl_name[] = "two\nlines\r\tand\x7f";
+static const char c1_name[] = "c1 \xc2\x9b" "31m csi";
+static const char wide_name[] = "\xe4\xb8\xad\xe6\x96\x87\xe5\x90\x8d"; /* 3 wide */
+static const char narrow_name[] = "abcdef";                          /* 6 cols */
+static const char combining_name[] = "cafe\xcc\x81";                /* 4 cols */
+
+START_TEST(text_term_width_and_cells)
+{
+    ck_assert_uint_eq(xpl__term_width("abc"), 3);
+    ck_assert_uint_eq(xpl__term_width(wide_name), 6);
+    ck_assert_uint_eq(xpl__term_width(combining_name), 4);
+    ck_assert_uint_eq(xpl__term_width("\xef\xbc\xa1"), 2);   /* fullwidth A */
+    ck_assert_uint_eq(xpl__term_width("\xf0\x9f\x98\x80"), 2); /* emoji */
+    ck_assert_uint_eq(xpl__term_width("a\x01"), 5);          /* a \x01 */
+    ck_assert_uint_eq(xpl__term_width("\x7f"), 4);
+    ck_assert_uint_eq(xpl__term_width("\xc2\x9b"), 8);       /* C1: 2 bytes */
+    ck_assert_uint_eq(xpl__term_width("\xff" "a"), 5);       /* invalid */
+    ck_assert_uint_eq(xpl__term_width("\xe4\xb8"), 8);       /* cut short */
+    ck_assert_uint_eq(xpl__term_width("\xc0\xaf"), 8);       /* overlong */
+    ck_assert_uint_eq(xpl__term_width("\xed\xa0\x80"), 12);  /* surrogate */
+    static const struct {
+        const char *s;
+        size_t width;
+        int right;
+        const char *want;
+    } cells[] = {
+        { "ab", 4, 0, "ab  " },
+        { "ab", 4, 1, "  ab" },
+        { "\033[1m", 10, 0, "\\x1b[1m   " },
+        { "a\nb", 6, 1, "a\\x0ab" },
+        { "x\xc2\x9by", 10, 0, "x\\xc2\\x9by" },
+        { "\xe4\xb8\xad" "ab", 6, 1, "  \xe4\xb8\xad" "ab" },
+        /* cut to whole characters: a wide one that does not fit goes, and
+         * the cell is padded back to its width */
+        { "\xe4\xb8\xad\xe6\x96\x87\xe5\x90\x8d", 5, 0, "\xe4\xb8\xad..." },
+        { "\xe4\xb8\xad\xe6\x96\x87\xe5\x90\x8d", 6, 0, "\xe4\xb8\xad\xe6\x96\x87\xe5\x90\x8d" },
+        { "\xe4\xb8\xad\xe6\x96\x87\xe5\x90\x8d\xe5\xad\x97", 6, 0,
+          "\xe4\xb8\xad... " },
+        { "\xe4\xb8\xad\xe6\x96\x87\xe5\x90\x8d\xe5\xad\x97", 6, 1,
+          " \xe4\xb8\xad..." },
+        { "abcdefgh", 6, 0, "abc..." },
+        /* an escape is never split */
+        { "ab\033cdefgh", 8, 0, "ab...   " },
+        { "ab\033cdefgh", 10, 0, "ab\\x1bc..." },
+        /* a combining mark stays with its letter */
+        { "abce\xcc\x81xyzw", 7, 0, "abce\xcc\x81..." },
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        struct mem m;
+        FILE *fp = mem_open(&m);
+        xpl__put_cell(fp, cells[i].s, cells[i].width, cells[i].right);
+        char *got = mem_close(&m);
+        ck_assert_msg(strcmp(got, cells[i].want) == 0, "cell %zu: \"%s\", "
+                      "expected \"%s\"", i, got, cells[i].want);
+        ck_assert_uint_eq(xpl__term_width(got), cells[i].width);
+        free(got);
+    }
+}
+END_TEST
+
+/* Lines that make up the feature rows of a table: no raw control byte but
+ * the line ends, and all `cols` columns wide up to the first `stop`
+ * character (or the end). Returns the number of lines checked. */
+static size_t check_rows(char *out, const char *first, const char *last,
+                         char stop, size_t *cols)
+{
+    for (const unsigned char *p = (const unsigned char *)out; *p; p++)
+        ck_assert_msg(*p == '\n' || (*p >= 0x20 && *p != 0x7f),
+                      "raw control byte 0x%02x in \"%s\"", *p, out);
+    char *a = strstr(out, first);
+    ck_assert_ptr_nonnull(a);
+    a = strchr(a, '\n') + 1;
+    char *b = strstr(a, last);
+    ck_assert_ptr_nonnull(b);
+    size_t lines = 0;
+    while (a < b) {
+        char *nl = strchr(a, '\n');
+        *nl = '\0';
+        char *cut = stop ? strchr(a, stop) : NULL;
+        if (cut)
+            *cut = '\0';
+        size_t w = xpl__term_width(a);
+        if (!*cols)
+            *cols = w;
+        ck_assert_msg(w == *cols, "line \"%s\" is %zu columns, not %zu", a, w,
+                      *cols);
+        if (cut)
+            *cut = stop;
+        *nl = '\n';
+        a = nl + 1;
+        lines++;
+    }
+    return lines;
+}
+
+START_TEST(text_escapes_controls_and_aligns_wide)
+{
+    struct sample s;
+    size_t top_k, zero = 0;
+    while (strcmp(cases[zero], "zero"))
+        zero++;
+    /* all contributions 0: no bars, so every row line is as wide */
+    make_case(&s, zero, &top_k);
+    s.names[0] = ctl_name;
+    s.names[1] = nl_name;
+    s.names[2] = c1_name;
+    s.names[3] = wide_name;
+    s.names[4] = narrow_name;
+    s.names[5] = combining_name;
+    s.names[6] = long_name;
+    for (int color = 0; color < 2; color++) {
+        char *out = render_text(&s.e, 0, color, NULL);
+        if (color)
+            strip_ansi(out);
+        ck_assert_ptr_nonnull(strstr(out, "evil\\x1b[31mred\\x1b[0m"));
+        ck_assert_ptr_nonnull(strstr(out, "two\\x0alines\\x0d\\x09and\\x7f"));
+        ck_assert_ptr_nonnull(strstr(out, "c1 \\xc2\\x9b31m csi"));
+        size_t cols = 0;
+        /* the header line, then the 8 features */
+        ck_assert_uint_eq(check_rows(out, "(kernel-shap", "  base value", 0,
+                                     &cols), 9);
+        free(out);
+    }
+    /* importance: the same names, the columns before the bars aligned */
+    xpl_importance *imp;
+    ck_assert_int_eq(xpl_importance_new(&imp, 8, 1, s.names), XPL_OK);
+    for (size_t j = 0; j < 8; j++)
+        s.phi[j] = 0.1 * (double)(j + 1);
+    ck_assert_int_eq(xpl_importance_add(imp, &s.e), XPL_OK);
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_importance_render_text(fp, imp, NULL), XPL_OK);
+    char *out = mem_close(&m);
+    ck_assert_ptr_nonnull(strstr(out, "evil\\x1b[31mred\\x1b[0m"));
+    ck_assert_ptr_nonnull(strstr(out, "two\\x0alines"));
+    size_t cols = 0;
+    ck_assert_uint_eq(check_rows(out, "mean contribution", "\n\n", '|', &cols), 8);
+    free(out);
+    xpl_importance_free(imp);
+}
+END_TEST
+
 /* ------------------------------------------------------------- SVG */
 
 START_TEST(svg_layout_edge_cases)
@@ -1076,6 +1248,37 @@ START_TEST(importance_many_features_layout)
 }
 END_TEST
 
+/* The per-row edge cases (all zero, negative only, NaN, tiny, huge, long
+ * names, ...) as importance bar charts and beeswarms. */
+START_TEST(importance_layout_edge_cases)
+{
+    xpl_importance *imp = importance_case((size_t)_i);
+    for (int chart = 0; chart < 2; chart++) {
+        xpl_chart c = chart ? XPL_CHART_BEESWARM : XPL_CHART_BAR;
+        char *svg = render_importance(imp, c, 0);
+        char what[64];
+        snprintf(what, sizeof what, "importance %s %s",
+                 chart ? "beeswarm" : "bar", cases[_i]);
+        check_layout(svg, what);
+        ck_assert_ptr_nonnull(strstr(svg, "<title>"));
+        ck_assert_ptr_nonnull(strstr(svg, "version=\"1.1\""));
+        ck_assert_ptr_null(strstr(svg, "nan"));
+        ck_assert_ptr_null(strstr(svg, "inf"));
+        char *again = render_importance(imp, c, 0);
+        ck_assert_str_eq(svg, again);
+        free(again);
+        free(svg);
+        /* with --top 3 as well: the "other" row */
+        svg = render_importance(imp, c, 3);
+        snprintf(what, sizeof what, "importance %s %s top 3",
+                 chart ? "beeswarm" : "bar", cases[_i]);
+        check_layout(svg, what);
+        free(svg);
+    }
+    xpl_importance_free(imp);
+}
+END_TEST
+
 /* ------------------------------------------------------------ errors */
 
 START_TEST(errors_and_write_failures)
@@ -1164,6 +1367,18 @@ START_TEST(write_svgs)
     bad |= write_file(dir, "beeswarm.svg", svg);
     free(svg);
     xpl_importance_free(imp);
+    for (size_t k = 0; k < N_CASES; k++) {
+        imp = importance_case(k);
+        for (int chart = 0; chart < 2; chart++) {
+            svg = render_importance(imp, chart ? XPL_CHART_BEESWARM
+                                               : XPL_CHART_BAR, 0);
+            snprintf(name, sizeof name, "importance_%s_%s.svg",
+                     chart ? "beeswarm" : "bar", cases[k]);
+            bad |= write_file(dir, name, svg);
+            free(svg);
+        }
+        xpl_importance_free(imp);
+    }
     imp = importance_fixture(MAX_P, 1, 40, "tree-shap");
     svg = render_importance(imp, XPL_CHART_BEESWARM, 20);
     bad |= write_file(dir, "beeswarm_many.svg", svg);
@@ -1202,6 +1417,8 @@ int main(int argc, char **argv)
     tcase_add_test(tc, csv_quoting_and_cells);
     tcase_add_test(tc, text_tables_golden);
     tcase_add_test(tc, text_other_and_single_leftover);
+    tcase_add_test(tc, text_term_width_and_cells);
+    tcase_add_test(tc, text_escapes_controls_and_aligns_wide);
     tcase_add_loop_test(tc, svg_layout_edge_cases, 0, N_CASES);
     tcase_add_test(tc, svg_golden);
     tcase_add_test(tc, svg_content);
@@ -1210,6 +1427,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, importance_golden);
     tcase_add_test(tc, importance_sample_is_bounded_and_deterministic);
     tcase_add_test(tc, importance_many_features_layout);
+    tcase_add_loop_test(tc, importance_layout_edge_cases, 0, N_CASES);
     tcase_add_test(tc, errors_and_write_failures);
     suite_add_tcase(s, tc);
     return run_suite(s);

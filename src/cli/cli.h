@@ -14,6 +14,22 @@ enum cli_exit {
     EXIT_INTERNAL = 3  /* out of memory, failing callback, bug */
 };
 
+/* Print "explain: " + formatted message + newline to stderr, after
+ * clearing the progress line if one is showing. Every error and note goes
+ * through here (or cli_usage_error / cli_library_error), so a message never
+ * lands glued to the end of the progress line. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* The progress line: cli_progress_shown(1) after drawing one without its
+ * newline; cli_progress_clear() erases it (if shown) so the next message
+ * starts at the beginning of an empty line. */
+void cli_progress_shown(int shown);
+void cli_progress_clear(void);
+
 /* Print "explain: " + formatted message to stderr; returns EXIT_USAGE after
  * adding a hint pointing at `explain CMD --help`. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -57,7 +57,11 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
         switch (c) {
-        case 'o': a->out_path = optarg; break;
+        case 'o':
+            if (!optarg[0])
+                return cli_usage_error("convert", "-o needs a file name");
+            a->out_path = optarg;
+            break;
         case 'b': a->background_path = optarg; break;
         case 's': a->stats_path = optarg; break;
         case 'H': a->has_header = 0; break;

@@ -149,7 +149,7 @@ static int load_background(xpl_dataset **out, const xpl_model *m,
     if (rc)
         return cli_library_error(rc);
     if (xpl_dataset_n_rows(all) == 0) {
-        fprintf(stderr, "explain: %s: no data rows\n", a->background_path);
+        cli_error("%s: no data rows", a->background_path);
         xpl_dataset_free(all);
         return EXIT_INPUT;
     }
@@ -221,8 +221,8 @@ static void *work(void *arg)
             break;
         const double *x = b->x + i * P;
         b->rc[i] = explainer_row(b->ex, b->ws[w->id], x, row_key(x, P),
-                                 b->res, i);
-        if (b->rc[i])
+                                 b->res, i, b->msg[i], sizeof b->msg[i]);
+        if (b->rc[i] && !b->msg[i][0])
             snprintf(b->msg[i], sizeof b->msg[i], "%s", xpl_last_error());
     }
     return NULL;
@@ -271,7 +271,7 @@ struct sink {
 static int render_error(int rc)
 {
     if (rc == XPL_EIO) {
-        fputs("explain: write error on the output\n", stderr);
+        cli_error("write error on the output");
         return EXIT_INPUT;
     }
     return cli_library_error(rc);
@@ -286,7 +286,7 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e)
                            e->row, e->output)
                 : snprintf(path, sizeof path, "%srow-%zu.svg", dir, e->row);
     if (n < 0 || (size_t)n >= sizeof path) {
-        fprintf(stderr, "explain: %s: path too long\n", dir);
+        cli_error("%s: path too long", dir);
         return EXIT_INPUT;
     }
     cli_output o;
@@ -422,8 +422,8 @@ static int sink_open(struct sink *s, const struct explain_args *a,
         size_t n = a->out_path ? strlen(a->out_path) : 0;
         s->svg_dir = n && a->out_path[n - 1] == '/';
         if (s->svg_dir && !is_directory(a->out_path)) {
-            fprintf(stderr, "explain: %s: not a directory (a path ending in "
-                            "'/' takes one SVG file per row)\n", a->out_path);
+            cli_error("%s: not a directory (a path ending in '/' takes one "
+                      "SVG file per row)", a->out_path);
             return EXIT_INPUT;
         }
         if (!s->svg_dir)
@@ -508,6 +508,8 @@ static void progress_update(struct progress *p, size_t rows, uint64_t bytes,
                 t * (double)(p->total_bytes - bytes) / (double)bytes);
     if (last)
         fputc('\n', stderr);
+    /* an error printed now first erases the unfinished line */
+    cli_progress_shown(!last);
 }
 
 /* ----------------------------------------------------------------- main */
@@ -538,6 +540,7 @@ static int run(int argc, char **argv, int importance)
     xpl_workspace **ws = NULL;
     double *x = NULL;
     int *rcs = NULL;
+    uint64_t *lines = NULL; /* the line each row of the batch ended on */
     char (*msgs)[256] = NULL;
     int rc;
 
@@ -581,10 +584,11 @@ static int run(int argc, char **argv, int importance)
     ws = calloc(a.threads, sizeof *ws);
     x = malloc(sizeof *x * batch_rows * P);
     rcs = malloc(sizeof *rcs * batch_rows);
+    lines = malloc(sizeof *lines * batch_rows);
     msgs = malloc(sizeof *msgs * batch_rows);
-    if (!ws || !x || !rcs || !msgs ||
+    if (!ws || !x || !rcs || !lines || !msgs ||
         results_alloc(&res, &ex, batch_rows)) {
-        fputs("explain: out of memory\n", stderr);
+        cli_error("out of memory");
         status = EXIT_INTERNAL;
         goto done;
     }
@@ -606,21 +610,34 @@ static int run(int argc, char **argv, int importance)
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
     prog.last = prog.start;
     size_t first_row = 0;
+    const char *rows_name = strcmp(a.rows_path, "-") == 0 ? "<stdin>"
+                                                           : a.rows_path;
+    int rows_on_tty = prog.on && !importance && sink.out.fp == stdout &&
+                      isatty(STDOUT_FILENO);
     for (;;) {
-        size_t n;
-        if ((rc = xpl_csv_reader_read(reader, x, batch_rows, &n))) {
-            status = cli_library_error(rc);
+        /* row by row, to know each row's line for its error message; the
+         * reader keeps an error for the next call, so the rows before a
+         * bad one are explained and written first */
+        size_t n = 0, got = 1;
+        while (n < batch_rows && got &&
+               !xpl_csv_reader_read(reader, x + n * P, 1, &got) && got)
+            lines[n++] = xpl_csv_reader_line(reader);
+        if (n == 0) {
+            if ((rc = xpl_csv_reader_read(reader, x, 1, &got)))
+                status = cli_library_error(rc);
             break;
         }
-        if (n == 0)
-            break;
         struct batch b = { &ex, ws, x, n, &res, rcs, msgs, 0 };
         run_batch(&b, a.threads);
+        /* rows written to the terminal that shows the progress line start
+         * on a line of their own; the line is redrawn after them */
+        if (rows_on_tty)
+            cli_progress_clear();
         for (size_t i = 0; i < n && status == EXIT_OK; i++) {
             if (rcs[i]) {
-                fprintf(stderr, "explain: %s: row %zu: %s\n", a.rows_path,
-                        first_row + i, msgs[i][0] ? msgs[i]
-                                                  : xpl_strerror(rcs[i]));
+                cli_error("%s:%llu: row %zu: %s", rows_name,
+                          (unsigned long long)lines[i], first_row + i,
+                          msgs[i][0] ? msgs[i] : xpl_strerror(rcs[i]));
                 status = rcs[i] == XPL_ENOMEM || rcs[i] == XPL_EUSER
                              ? EXIT_INTERNAL
                              : EXIT_INPUT;
@@ -628,14 +645,23 @@ static int run(int argc, char **argv, int importance)
             }
             status = emit_row(&sink, &ex, &res, x + i * P, i, first_row + i);
         }
+        if (rows_on_tty)
+            fflush(stdout); /* before the progress line; errors stick */
         if (status != EXIT_OK)
             break;
         first_row += n;
         progress_update(&prog, first_row, xpl_csv_reader_bytes(reader), 0);
     }
-    progress_update(&prog, first_row, xpl_csv_reader_bytes(reader), 1);
-    if (status == EXIT_OK && first_row == 0 && importance) {
-        fprintf(stderr, "explain: %s: no data rows\n", a.rows_path);
+    /* the final count on success; after an error, the message has taken
+     * the progress line's place */
+    if (status == EXIT_OK)
+        progress_update(&prog, first_row, xpl_csv_reader_bytes(reader), 1);
+    /* nothing to chart: an SVG document needs a chart, so no rows is an
+     * error (as for importance) rather than an empty or broken document;
+     * JSON Lines, CSV and text simply have no lines */
+    if (status == EXIT_OK && first_row == 0 &&
+        (importance || a.format == FORMAT_SVG)) {
+        cli_error("%s: no data rows", rows_name);
         status = EXIT_INPUT;
     }
     status = sink_finish(&sink, status);
@@ -649,6 +675,7 @@ done:
     free(ws);
     free(x);
     free(rcs);
+    free(lines);
     free(msgs);
     results_free(&res);
     xpl_csv_reader_free(reader);

@@ -74,6 +74,9 @@ int cmd_predict(int argc, char **argv)
             csv.delimiter = optarg[0];
             break;
         case 'o':
+            if (!optarg[0])
+                return cli_usage_error("predict", "-o needs a file name "
+                                       "('-' for standard output)");
             out_path = optarg;
             break;
         case 'h':

@@ -10,9 +10,36 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A progress line is on standard error, without its newline. */
+static int progress_shown;
+
+void cli_progress_shown(int shown)
+{
+    progress_shown = shown;
+}
+
+void cli_progress_clear(void)
+{
+    if (progress_shown)
+        fputs("\r\033[K", stderr);
+    progress_shown = 0;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    cli_progress_clear();
+    fputs("explain: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
+    cli_progress_clear();
     fputs("explain: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -27,7 +54,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_library_error(int rc)
 {
     const char *msg = xpl_last_error();
-    fprintf(stderr, "explain: %s\n", msg[0] ? msg : xpl_strerror(rc));
+    cli_error("%s", msg[0] ? msg : xpl_strerror(rc));
     switch (rc) {
     case XPL_ENOMEM:
     case XPL_EUSER:
@@ -66,8 +93,8 @@ static int open_direct(cli_output *o, const char *path)
 {
     o->fp = fopen(path, "w");
     if (!o->fp) {
-        fprintf(stderr, "explain: %s: cannot open for writing: %s\n", path,
-                strerror(errno));
+        cli_error("%s: cannot open for writing: %s", path,
+                  strerror(errno));
         cli_output_abort(o);
         return EXIT_INPUT;
     }
@@ -85,14 +112,14 @@ int cli_output_open(cli_output *o, const char *path)
     struct stat st;
     int exists = stat(path, &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "explain: %s: cannot write: Is a directory\n", path);
+        cli_error("%s: cannot write: Is a directory", path);
         return EXIT_INPUT;
     }
     /* Not a regular file: a rename would put a regular file in place of the
      * device node (as root, /dev/null or /dev/full itself). */
     if (exists && !S_ISREG(st.st_mode)) {
         if (!(o->target = strdup(path))) {
-            fputs("explain: out of memory\n", stderr);
+            cli_error("out of memory");
             return EXIT_INTERNAL;
         }
         return open_direct(o, path);
@@ -111,7 +138,7 @@ int cli_output_open(cli_output *o, const char *path)
     if (!o->target || !o->tmp) {
         free(resolved);
         cli_output_abort(o);
-        fputs("explain: out of memory\n", stderr);
+        cli_error("out of memory");
         return EXIT_INTERNAL;
     }
     memcpy(o->target, real, n + 1);
@@ -120,8 +147,8 @@ int cli_output_open(cli_output *o, const char *path)
     free(resolved);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
-        fprintf(stderr, "explain: %s: cannot create output file: %s\n", path,
-                strerror(errno));
+        cli_error("%s: cannot create output file: %s", path,
+                  strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
         cli_output_abort(o);
@@ -138,7 +165,7 @@ int cli_output_open(cli_output *o, const char *path)
         mode = 0666 & ~mask;
     }
     if (fchmod(fd, mode) != 0) {
-        fprintf(stderr, "explain: %s: %s\n", path, strerror(errno));
+        cli_error("%s: %s", path, strerror(errno));
         close(fd);
         cli_output_abort(o);
         return EXIT_INPUT;
@@ -146,7 +173,7 @@ int cli_output_open(cli_output *o, const char *path)
     o->fp = fdopen(fd, "w");
     if (!o->fp) {
         close(fd);
-        fprintf(stderr, "explain: %s: %s\n", path, strerror(errno));
+        cli_error("%s: %s", path, strerror(errno));
         cli_output_abort(o);
         return EXIT_INTERNAL;
     }
@@ -157,8 +184,8 @@ int cli_output_commit(cli_output *o)
 {
     if (!o->target) {
         if (fflush(stdout) != 0 || ferror(stdout)) {
-            fprintf(stderr, "explain: write error on standard output: %s\n",
-                    strerror(errno));
+            cli_error("write error on standard output: %s",
+                      strerror(errno));
             return EXIT_INPUT;
         }
         return EXIT_OK;
@@ -182,8 +209,8 @@ int cli_output_commit(cli_output *o)
         saved = errno;
     }
     if (failed) {
-        fprintf(stderr, "explain: %s: cannot write: %s\n", o->target,
-                saved ? strerror(saved) : "write error");
+        cli_error("%s: cannot write: %s", o->target,
+                  saved ? strerror(saved) : "write error");
         cli_output_abort(o);
         return EXIT_INPUT;
     }

@@ -134,9 +134,11 @@ static int parse_one(int c, struct explain_args *a,
         *size_given = 1;
         break;
     case O_NSAMPLES:
-        if (cli_parse_size(optarg, &n) || n == 1)
+        if (cli_parse_size(optarg, &n) || n == 1 ||
+            n > XPL_KERNEL_SHAP_MAX_SAMPLES)
             return cli_usage_error(NULL, "--nsamples must be 0 (auto) or an "
-                                   "integer >= 2, not '%s'", optarg);
+                                   "integer from 2 to %zu, not '%s'",
+                                   XPL_KERNEL_SHAP_MAX_SAMPLES, optarg);
         a->ks.nsamples = n;
         a->kernel_only = "--nsamples";
         break;
@@ -249,9 +251,10 @@ static int parse_one(int c, struct explain_args *a,
     case 'q': a->quiet = 1; break;
     case O_INTERACTIONS: a->interactions = 1; break;
     case O_NUM_SAMPLES:
-        if (cli_parse_size(optarg, &n) || n < 2)
+        if (cli_parse_size(optarg, &n) || n < 2 || n > XPL_LIME_MAX_SAMPLES)
             return cli_usage_error(NULL, "--num-samples must be an integer "
-                                   ">= 2, not '%s'", optarg);
+                                   "from 2 to %zu, not '%s'",
+                                   XPL_LIME_MAX_SAMPLES, optarg);
         a->lime.num_samples = n;
         a->lime_only = "--num-samples";
         break;
@@ -307,7 +310,13 @@ static int parse_one(int c, struct explain_args *a,
         a->lime.sample_around_instance = 1;
         a->lime_only = "--sample-around-instance";
         break;
-    case 'o': a->out_path = optarg; break;
+    case 'o':
+        if (!optarg[0])
+            return cli_usage_error(a->importance ? "importance" : NULL,
+                                   "-o needs a file name ('-' for standard "
+                                   "output)");
+        a->out_path = optarg;
+        break;
     case 'h':
         for (; *usage; usage++)
             fputs(*usage, stdout);

@@ -1,5 +1,6 @@
 #include "explain_methods.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static int categorical_indices(const xpl_model *m, const char *list,
     size_t P = xpl_model_n_features(m), n = 0;
     size_t *idx = malloc(sizeof *idx * P);
     if (!idx) {
-        fputs("explain: out of memory\n", stderr);
+        cli_error("out of memory");
         return EXIT_INTERNAL;
     }
     const char *p = list;
@@ -75,10 +76,10 @@ static enum explain_method resolve(const xpl_model *m, const xpl_dataset *bg,
     if (exact && margins && !a->kernel_only)
         return (enum explain_method)exact;
     if (exact && !a->quiet)
-        fprintf(stderr, "explain: note: exact SHAP explains raw margins; "
-                        "%s, so Kernel SHAP runs\n",
-                a->kernel_only ? "a Kernel SHAP option was given"
-                               : "another output or link was asked for");
+        cli_error("note: exact SHAP explains raw margins; %s, so Kernel "
+                  "SHAP runs",
+                  a->kernel_only ? "a Kernel SHAP option was given"
+                                 : "another output or link was asked for");
     return METHOD_KERNEL_SHAP;
 }
 
@@ -90,6 +91,18 @@ int explainer_open(struct explainer *ex, const xpl_model *m,
     ex->model = m;
     ex->P = xpl_model_n_features(m);
     ex->D = xpl_model_n_outputs(m);
+    /* interaction values are TreeSHAP's: never silently dropped (with
+     * --method tree-shap, other outputs are refused below) */
+    if (a->interactions && strcmp(xpl_model_kind(m), "tree_ensemble") != 0)
+        return cli_usage_error(cmd, "--interactions needs a tree model; %s "
+                               "is a %s model", a->model_path,
+                               xpl_model_kind(m));
+    if (a->interactions && a->method == METHOD_SHAP &&
+        (a->ks.model_output != XPL_OUTPUT_RAW ||
+         a->ks.link != XPL_LINK_IDENTITY || a->kernel_only))
+        return cli_usage_error(cmd, "--interactions needs TreeSHAP, which "
+                               "explains raw margins: drop --model-output "
+                               "and the Kernel SHAP options");
     ex->method = a->method == METHOD_SHAP ? resolve(m, bg, a) : a->method;
     int raw = a->ks.model_output == XPL_OUTPUT_RAW;
     const xpl_dataset *any_bg = bg ? bg : xpl_model_background(m);
@@ -215,11 +228,35 @@ int results_alloc(struct results *r, const struct explainer *ex, size_t rows)
     return XPL_OK;
 }
 
+/* Linear SHAP gives a missing or infinite input a NaN or infinite
+ * contribution and prediction, which the library documents; the CLI fails
+ * the row instead, as Kernel SHAP and LIME do. */
+static int linear_row_check(const struct explainer *ex, const double *x,
+                            char *msg, size_t msg_size)
+{
+    for (size_t j = 0; j < ex->P; j++) {
+        if (isfinite(x[j]))
+            continue;
+        const char *name = xpl_model_feature_name(ex->model, j);
+        if (isnan(x[j]))
+            snprintf(msg, msg_size, "linear SHAP: feature \"%.100s\" is "
+                     "missing; linear models need every value", name);
+        else
+            snprintf(msg, msg_size, "linear SHAP: feature \"%.100s\" is "
+                     "%s; linear models need finite values", name,
+                     x[j] > 0 ? "inf" : "-inf");
+        return XPL_ENUMERIC;
+    }
+    return XPL_OK;
+}
+
 int explainer_row(const struct explainer *ex, xpl_workspace *ws,
-                  const double *x, uint64_t key, struct results *r, size_t i)
+                  const double *x, uint64_t key, struct results *r, size_t i,
+                  char *msg, size_t msg_size)
 {
     size_t P = ex->P, D = ex->D;
     double *contrib = r->contrib + i * D * P, *pred = r->pred + i * D;
+    msg[0] = '\0';
     switch (ex->method) {
     case METHOD_KERNEL_SHAP:
         return xpl_kernel_shap_explain(ex->ks, ws, x, key, contrib,
@@ -240,8 +277,10 @@ int explainer_row(const struct explainer *ex, xpl_workspace *ws,
             return rc;
         }
         return xpl_tree_shap_explain(ex->ts, ws, x, contrib, pred);
-    case METHOD_LINEAR_SHAP:
-        return xpl_linear_shap_explain(ex->ls, x, contrib, pred);
+    case METHOD_LINEAR_SHAP: {
+        int rc = linear_row_check(ex, x, msg, msg_size);
+        return rc ? rc : xpl_linear_shap_explain(ex->ls, x, contrib, pred);
+    }
     case METHOD_LIME: {
         /* LIME explains one output per row: slot 0 holds it */
         xpl_lime_summary *s = r->summary + i;

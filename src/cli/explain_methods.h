@@ -43,8 +43,11 @@ size_t explainer_batch_rows(const struct explainer *ex, size_t max);
 int results_alloc(struct results *r, const struct explainer *ex, size_t rows);
 void results_free(struct results *r);
 
-/* Explain x into slot i of r. key seeds the sampling methods. */
+/* Explain x into slot i of r. key seeds the sampling methods. On failure
+ * the message is in msg (msg_size bytes) when the CLI itself rejected the
+ * row, else msg is "" and xpl_last_error() has it. */
 int explainer_row(const struct explainer *ex, xpl_workspace *ws,
-                  const double *x, uint64_t key, struct results *r, size_t i);
+                  const double *x, uint64_t key, struct results *r, size_t i,
+                  char *msg, size_t msg_size);
 
 #endif

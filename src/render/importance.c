@@ -264,7 +264,7 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
                 double m = imp_mean(imp, k, idx[r]);
                 other_mean += isfinite(m) ? m : 0;
             } else {
-                size_t nw = xpl__utf8_width(imp->names[idx[r]]);
+                size_t nw = xpl__term_width(imp->names[idx[r]]);
                 w = nw > w ? nw : w;
             }
             if (isfinite(v) && r < shown && v > top)

@@ -2,6 +2,7 @@
  * each, then the totals. Colour is only ANSI escapes around otherwise
  * identical text, so stripping them gives the plain output. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,40 +23,183 @@ enum {
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
 
-size_t xpl__utf8_width(const char *s)
+/* East Asian wide and fullwidth code points (2 terminal columns): the main
+ * blocks of Unicode's EastAsianWidth W and F classes, enough for CJK names,
+ * Hangul, fullwidth forms and the common emoji. */
+static const struct { uint32_t lo, hi; } wide[] = {
+    { 0x1100, 0x115f },   /* Hangul Jamo initials */
+    { 0x231a, 0x231b },   { 0x2329, 0x232a }, { 0x23e9, 0x23ec },
+    { 0x23f0, 0x23f0 },   { 0x23f3, 0x23f3 }, { 0x25fd, 0x25fe },
+    { 0x2614, 0x2615 },   { 0x2648, 0x2653 }, { 0x267f, 0x267f },
+    { 0x2693, 0x2693 },   { 0x26a1, 0x26a1 }, { 0x26aa, 0x26ab },
+    { 0x26bd, 0x26be },   { 0x26c4, 0x26c5 }, { 0x26ce, 0x26ce },
+    { 0x26d4, 0x26d4 },   { 0x26ea, 0x26ea }, { 0x26f2, 0x26f3 },
+    { 0x26f5, 0x26f5 },   { 0x26fa, 0x26fa }, { 0x26fd, 0x26fd },
+    { 0x2705, 0x2705 },   { 0x270a, 0x270b }, { 0x2728, 0x2728 },
+    { 0x274c, 0x274c },   { 0x274e, 0x274e }, { 0x2753, 0x2755 },
+    { 0x2757, 0x2757 },   { 0x2795, 0x2797 }, { 0x27b0, 0x27b0 },
+    { 0x27bf, 0x27bf },   { 0x2b1b, 0x2b1c }, { 0x2b50, 0x2b50 },
+    { 0x2b55, 0x2b55 },
+    { 0x2e80, 0x303e },   /* CJK radicals, punctuation */
+    { 0x3041, 0x33ff },   /* kana, bopomofo, CJK compatibility */
+    { 0x3400, 0x4dbf },   /* CJK extension A */
+    { 0x4e00, 0x9fff },   /* CJK unified ideographs */
+    { 0xa000, 0xa4cf },   /* Yi */
+    { 0xa960, 0xa97f },   /* Hangul Jamo extended A */
+    { 0xac00, 0xd7a3 },   /* Hangul syllables */
+    { 0xf900, 0xfaff },   /* CJK compatibility ideographs */
+    { 0xfe10, 0xfe19 },   { 0xfe30, 0xfe6f }, /* vertical and small forms */
+    { 0xff00, 0xff60 },   { 0xffe0, 0xffe6 }, /* fullwidth forms */
+    { 0x16fe0, 0x16fe4 }, { 0x17000, 0x18cff }, /* Tangut */
+    { 0x1b000, 0x1b2ff }, /* kana supplement and extensions */
+    { 0x1f004, 0x1f004 }, { 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e },
+    { 0x1f191, 0x1f19a }, { 0x1f200, 0x1f251 },
+    { 0x1f300, 0x1f320 }, { 0x1f32d, 0x1f335 }, { 0x1f337, 0x1f37c },
+    { 0x1f37e, 0x1f393 }, { 0x1f3a0, 0x1f3ca }, { 0x1f3cf, 0x1f3d3 },
+    { 0x1f3e0, 0x1f3f0 }, { 0x1f3f4, 0x1f3f4 }, { 0x1f3f8, 0x1f43e },
+    { 0x1f440, 0x1f440 }, { 0x1f442, 0x1f4fc }, { 0x1f4ff, 0x1f53d },
+    { 0x1f54b, 0x1f54e }, { 0x1f550, 0x1f567 }, { 0x1f57a, 0x1f57a },
+    { 0x1f595, 0x1f596 }, { 0x1f5a4, 0x1f5a4 }, { 0x1f5fb, 0x1f64f },
+    { 0x1f680, 0x1f6c5 }, { 0x1f6cc, 0x1f6cc }, { 0x1f6d0, 0x1f6d2 },
+    { 0x1f6d5, 0x1f6d7 }, { 0x1f6eb, 0x1f6ec }, { 0x1f6f4, 0x1f6fc },
+    { 0x1f7e0, 0x1f7eb }, { 0x1f90c, 0x1f93a }, { 0x1f93c, 0x1f945 },
+    { 0x1f947, 0x1f9ff }, { 0x1fa70, 0x1faff },
+    { 0x20000, 0x2fffd }, /* CJK extensions B to F */
+    { 0x30000, 0x3fffd }, /* CJK extension G and later */
+};
+
+static int is_wide(uint32_t c)
+{
+    size_t lo = 0, hi = sizeof wide / sizeof wide[0];
+    if (c < wide[0].lo)
+        return 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c > wide[mid].hi)
+            lo = mid + 1;
+        else if (c < wide[mid].lo)
+            hi = mid;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+/* Combining marks take no column of their own. */
+static int is_combining(uint32_t c)
+{
+    return (c >= 0x0300 && c <= 0x036f) || (c >= 0x1ab0 && c <= 0x1aff) ||
+           (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x20d0 && c <= 0x20ff) ||
+           (c >= 0xfe20 && c <= 0xfe2f) || c == 0x200b || c == 0x200d ||
+           (c >= 0xfe00 && c <= 0xfe0f);
+}
+
+/* One unit of a cell: a valid, printable UTF-8 character (len bytes, cols
+ * columns), or a byte shown as \xNN (escape set, 4 columns): a C0 control,
+ * DEL, a byte of a C1 control (U+0080 to U+009F, which terminals may obey)
+ * or of invalid UTF-8. A name can then never move the cursor or send an
+ * escape sequence, and a newline cannot break the table. */
+struct unit {
+    size_t len, cols;
+    int escape;
+};
+
+static struct unit next_unit(const unsigned char *p)
+{
+    struct unit u = { 1, 4, 1 };
+    unsigned c = p[0];
+    if (c < 0x80) {
+        if (c >= 0x20 && c != 0x7f) {
+            u.cols = 1;
+            u.escape = 0;
+        }
+        return u;
+    }
+    size_t n = c >= 0xf0 && c <= 0xf4   ? 4
+               : c >= 0xe0 && c <= 0xef ? 3
+               : c >= 0xc2 && c <= 0xdf ? 2
+                                        : 0;
+    if (!n)
+        return u;
+    uint32_t cp = c & (0x7fu >> n);
+    for (size_t k = 1; k < n; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return u;
+        cp = cp << 6 | (p[k] & 0x3fu);
+    }
+    /* overlong forms, surrogates and code points past U+10FFFF */
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return u;
+    if (cp >= 0x80 && cp <= 0x9f)
+        return u; /* C1 control: its bytes escaped one by one */
+    u.len = n;
+    u.escape = 0;
+    u.cols = is_combining(cp) ? 0 : is_wide(cp) ? 2 : 1;
+    return u;
+}
+
+static void put_unit(FILE *fp, const char *p, struct unit u)
+{
+    if (u.escape)
+        fprintf(fp, "\\x%02x", (unsigned)*(const unsigned char *)p);
+    else
+        fwrite(p, 1, u.len, fp);
+}
+
+size_t xpl__term_width(const char *s)
 {
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += (*p & 0xc0) != 0x80;
+    for (const char *p = s; *p;) {
+        struct unit u = next_unit((const unsigned char *)p);
+        n += u.cols;
+        p += u.len;
+    }
     return n;
+}
+
+static void pad(FILE *fp, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        fputc(' ', fp);
 }
 
 void xpl__put_cell(FILE *fp, const char *s, size_t width, int right)
 {
-    size_t w = xpl__utf8_width(s);
+    size_t w = xpl__term_width(s);
+    const char *end = NULL; /* cut here, then "..." */
     if (w > width && width >= 3) {
-        /* cut at a character boundary, keeping room for "..." */
+        /* whole units only, keeping room for "..." */
         size_t keep = width - 3, seen = 0;
         const char *p = s;
         while (*p) {
-            if ((*(const unsigned char *)p & 0xc0) != 0x80) {
-                if (seen == keep)
-                    break;
-                seen++;
-            }
-            p++;
+            struct unit u = next_unit((const unsigned char *)p);
+            if (seen + u.cols > keep)
+                break;
+            seen += u.cols;
+            p += u.len;
         }
-        fwrite(s, 1, (size_t)(p - s), fp);
-        fputs("...", fp);
-        return;
+        /* combining marks belong to the character before the cut */
+        while (*p) {
+            struct unit u = next_unit((const unsigned char *)p);
+            if (u.cols)
+                break;
+            p += u.len;
+        }
+        end = p;
+        w = seen + 3;
     }
-    if (right)
-        for (size_t k = w; k < width; k++)
-            fputc(' ', fp);
-    fputs(s, fp);
-    if (!right)
-        for (size_t k = w; k < width; k++)
-            fputc(' ', fp);
+    if (right && w < width)
+        pad(fp, width - w);
+    for (const char *p = s; *p && (!end || p < end);) {
+        struct unit u = next_unit((const unsigned char *)p);
+        put_unit(fp, p, u);
+        p += u.len;
+    }
+    if (end)
+        fputs("...", fp);
+    if (!right && w < width)
+        pad(fp, width - w);
 }
 
 void xpl__text_bar(FILE *fp, double c, double neg, double pos, int color)
@@ -109,7 +253,7 @@ struct table {
 
 static void widen(size_t *w, const char *s)
 {
-    size_t n = xpl__utf8_width(s);
+    size_t n = xpl__term_width(s);
     if (n > *w)
         *w = n;
 }

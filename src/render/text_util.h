@@ -5,11 +5,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Characters (UTF-8 code points) in s. */
-size_t xpl__utf8_width(const char *s);
+/* Terminal columns that xpl__put_cell takes for s: 1 per character, 2 for
+ * an East Asian wide or fullwidth one, 0 for a combining mark, and 4 for
+ * each byte it writes as \xNN (C0 controls, DEL, C1 controls, invalid
+ * UTF-8). */
+size_t xpl__term_width(const char *s);
 
-/* s padded to `width` characters (right-aligned if `right`), or cut to
- * width - 3 characters plus "..." if longer. */
+/* s padded to `width` columns (right-aligned if `right`), or cut to at most
+ * width - 3 columns of whole characters plus "..." (and padded) if longer.
+ * Bytes a terminal could act on are written as \xNN. */
 void xpl__put_cell(FILE *fp, const char *s, size_t width, int right);
 
 /* Two spaces and a bar for c on an axis whose left side holds `neg`

@@ -158,6 +158,98 @@ usage "explain: --threads 0" "$lin" "$d5" --threads 0 -o "$tmp/new"
 usage "explain: unknown --method" --method magic "$lin" "$d5" -o "$tmp/target"
 usage "explain: unknown --format" "$lin" "$d5" --format xml -o "$tmp/target"
 usage "unknown command" frobnicate
+# Limits: checked while parsing, with the maximum in the message.
+usage "explain: --nsamples above the maximum" "$lin" "$d5" --method kernel-shap \
+    --nsamples 2000000000 -o "$tmp/target" && err_has "1073741824" &&
+    ok "--nsamples: the message names the maximum" || not_ok "--nsamples: the message names the maximum"
+usage "explain: --num-samples above the maximum" "$lin" "$d5" --method lime \
+    --num-samples 100000000 -o "$tmp/target" && err_has "67108864" &&
+    ok "--num-samples: the message names the maximum" || not_ok "--num-samples: the message names the maximum"
+usage "explain: --repeats above the maximum" "$lin" "$d5" --method lime \
+    --repeats 20000 -o "$tmp/target" && err_has "10000" &&
+    ok "--repeats: the message names the maximum" || not_ok "--repeats: the message names the maximum"
+usage "importance: --nsamples above the maximum" importance "$lin" "$d5" \
+    --method kernel-shap --nsamples 1073741825 -o "$tmp/target"
+usage "explain: -o ''" "$lin" "$d5" -q -o ""
+usage "importance: -o ''" importance "$lin" "$d5" -q -o ""
+usage "predict: -o ''" predict "$lin" "$d5" -o ""
+usage "convert: -o ''" convert "$lin" -o ""
+usage "explain: --interactions with a linear model" "$lin" "$d5" --interactions -o "$tmp/target" &&
+    err_has "needs a tree model" && ok "--interactions: the message asks for a tree model" ||
+    not_ok "--interactions: the message asks for a tree model"
+usage "explain: --interactions with --model-output probability" "$xgb" "$tmp/bc5.csv" \
+    --interactions --model-output probability -o "$tmp/target" &&
+    [ "$(wc -l <"$tmp/err")" -eq 2 ] && err_has "needs TreeSHAP" &&
+    ok "--interactions with probabilities: the message, no note before it" ||
+    not_ok "--interactions with probabilities: the message, no note before it"
+
+# ------------------------------------------------ header only, SVG
+# JSON Lines, CSV and text have nothing to write; an SVG document needs a
+# chart, so it is an error like importance's.
+printf '%s\n' "$(head -1 "$d5")" >"$tmp/header_only.csv"
+for fmt in json csv text; do
+    run 0 "$lin" "$tmp/header_only.csv" -q --format $fmt && no_stdout && [ ! -s "$tmp/err" ] &&
+        ok "explain: header only, --format $fmt: no output" ||
+        not_ok "explain: header only, --format $fmt: no output"
+done
+bad_input "explain: header only, --format svg" "$tmp/header_only.csv" \
+    "$lin" "$tmp/header_only.csv" -q --format svg && err_has "header_only.csv: no data rows" &&
+    ok "explain: header only, --format svg says 'no data rows'" ||
+    not_ok "explain: header only, --format svg says 'no data rows'"
+reset_target
+run 2 "$lin" "$tmp/header_only.csv" -q --format svg -o "$tmp/target" && untouched &&
+    ok "explain: header only, SVG leaves -o untouched" || not_ok "explain: header only, SVG leaves -o untouched"
+mkdir "$tmp/svgdir"
+bad_input "explain: header only, SVG to a directory" "$tmp/header_only.csv" \
+    "$lin" "$tmp/header_only.csv" -q -o "$tmp/svgdir/"
+
+# ------------------------------------------------------- row errors
+# A row the explainer refuses: "FILE:LINE: row N: ..." with the 1-based
+# line in the file and the 0-based row of the outputs. Linear SHAP refuses
+# missing and infinite values as Kernel SHAP and LIME do.
+row2=$(sed -n 3p "$d5")
+na_row=$(echo "$row" | awk -F, 'BEGIN { OFS = "," } { $3 = "NA"; print }')
+inf_row=$(echo "$row" | awk -F, 'BEGIN { OFS = "," } { $4 = "-inf"; print }')
+printf '%s\n' "$hdr" "$row" "$na_row" "$row2" >"$tmp/na_row.csv"
+printf '%s\n' "$hdr" "$row" "$row2" "$inf_row" >"$tmp/inf_row.csv"
+for method in "" "--method linear-shap"; do
+    # shellcheck disable=SC2086
+    run 2 "$lin" "$tmp/na_row.csv" -q $method && one_error "$tmp/na_row.csv" &&
+        err_has "na_row.csv:3: row 1: linear SHAP: feature \"bmi\" is missing" &&
+        [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+        ok "explain ${method:-(default)}: a missing value fails its row (line 3, row 1)" ||
+        not_ok "explain ${method:-(default)}: a missing value fails its row (line 3, row 1)"
+done
+run 2 "$lin" "$tmp/inf_row.csv" -q --method linear-shap && one_error "$tmp/inf_row.csv" &&
+    err_has "inf_row.csv:4: row 2: linear SHAP: feature \"bp\" is -inf" &&
+    [ "$(wc -l <"$tmp/out")" -eq 2 ] &&
+    ok "explain linear-shap: an infinite value fails its row (line 4, row 2)" ||
+    not_ok "explain linear-shap: an infinite value fails its row (line 4, row 2)"
+run 2 "$lin" "$tmp/na_row.csv" -q --method lime --num-samples 100 && one_error "$tmp/na_row.csv" &&
+    err_has "na_row.csv:3: row 1: LIME: " &&
+    ok "explain lime: a missing value fails its row (line 3, row 1)" ||
+    not_ok "explain lime: a missing value fails its row (line 3, row 1)"
+run 2 "$lin" "$tmp/na_row.csv" $ksopts && one_error "$tmp/na_row.csv" &&
+    err_has "na_row.csv:3: row 1: Kernel SHAP: " &&
+    ok "explain kernel-shap: a missing value fails its row (line 3, row 1)" ||
+    not_ok "explain kernel-shap: a missing value fails its row (line 3, row 1)"
+run 2 importance "$lin" "$tmp/na_row.csv" -q && one_error "$tmp/na_row.csv" &&
+    err_has "na_row.csv:3: row 1: linear SHAP" && no_stdout &&
+    ok "importance: a missing value fails (line 3, row 1)" ||
+    not_ok "importance: a missing value fails (line 3, row 1)"
+# Midway through a batch, after a blank line and a quoted line break: the
+# line is the file's, not the row's index plus 2.
+# (The quoted cell is in "target", a column the model does not read.)
+awk -F, 'BEGIN { OFS = "," } NR == 2 { $11 = "\"5\n9\"" } NR == 302 { $3 = "NA" } { print }
+         NR == 100 { print "" }' "$data/diabetes.csv" >"$tmp/midway_na.csv"
+run 2 "$lin" "$tmp/midway_na.csv" -q && one_error "$tmp/midway_na.csv" &&
+    err_has "midway_na.csv:304: row 300: linear SHAP: feature \"bmi\" is missing" &&
+    [ "$(wc -l <"$tmp/out")" -eq 300 ] &&
+    ok "explain: a row failing midway names its line (304) and row (300)" ||
+    not_ok "explain: a row failing midway names its line (304) and row (300)"
+run 2 "$lin" - -q <"$tmp/na_row.csv" && err_has "^explain: <stdin>:3: row 1: " &&
+    ok "explain: a failing row on standard input is named <stdin>" ||
+    not_ok "explain: a failing row on standard input is named <stdin>"
 
 # --------------------------------------------- failing midway, streaming
 # 300 good rows, then a bad cell on line 302 (row 300, 0-based).
