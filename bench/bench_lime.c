@@ -2,7 +2,7 @@
  * selection, fit) without the model's own time, one thread.
  *
  *   bench_lime [--rows N] [--repeat N] [--samples N] [--features N]
- *              [--root DIR]
+ *              [--only C] [--root DIR]
  *
  * A synthetic training set (1000 rows, --features columns, default 30) and
  * a wrapped model whose predict (a linear score through tanh) times itself
@@ -11,7 +11,8 @@
  * explains --rows rows (20) --repeat times (5); the best and median of the
  * per-row overhead are printed, for the default discretizer (quartile),
  * decile and none, with auto selection (highest weights at K = 10) and
- * forward selection at K = 5. With --root DIR (the source tree), also the
+ * forward selection at K = 5 (--only C: configuration C alone, 0-4, for
+ * profiling). With --root DIR (the source tree), also the
  * wall-clock milliseconds per row of default LIME on
  * data/models/breast_cancer_xgb.bin, model included.
  */
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
 {
     size_t rows = 20, repeat = 5, samples = 5000, P = 30;
     const char *root = NULL;
+    long only = -1;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && strcmp(argv[i], "--rows") == 0)
             rows = strtoul(argv[++i], NULL, 10);
@@ -89,11 +91,14 @@ int main(int argc, char **argv)
             samples = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && strcmp(argv[i], "--features") == 0)
             P = strtoul(argv[++i], NULL, 10);
+        else if (i + 1 < argc && strcmp(argv[i], "--only") == 0)
+            only = strtol(argv[++i], NULL, 10);
         else if (i + 1 < argc && strcmp(argv[i], "--root") == 0)
             root = argv[++i];
         else {
             fprintf(stderr, "usage: bench_lime [--rows N] [--repeat N] "
-                            "[--samples N] [--features N] [--root DIR]\n");
+                            "[--samples N] [--features N] [--only C] "
+                            "[--root DIR]\n");
             return 1;
         }
     }
@@ -157,6 +162,8 @@ int main(int argc, char **argv)
     printf("| configuration | overhead ms/row (best / median) | model ms/row "
            "|\n|---|---:|---:|\n");
     for (size_t c = 0; c < sizeof configs / sizeof configs[0]; c++) {
+        if (only >= 0 && (size_t)only != c)
+            continue;
         xpl_lime_options o = XPL_LIME_OPTIONS_INIT;
         o.num_samples = samples;
         o.discretizer = configs[c].disc;

@@ -71,6 +71,33 @@ void xpl__lime_train_free(xpl__lime_train *t);
  * training data never had it. */
 size_t xpl__lime_bin_of(const xpl__lime_train *t, size_t j, double v);
 
+/* ------------------------------------------------------------ bit sets */
+
+/* The index of the lowest set bit of b != 0, and the number of set bits. */
+static inline unsigned xpl__lime_ctz64(uint64_t b)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(b);
+#else
+    unsigned k = 0;
+    for (; !(b & 1); b >>= 1)
+        k++;
+    return k;
+#endif
+}
+
+static inline unsigned xpl__lime_popcount64(uint64_t b)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_popcountll(b);
+#else
+    unsigned k = 0;
+    for (; b; b &= b - 1)
+        k++;
+    return k;
+#endif
+}
+
 /* ----------------------------------------------------------------- fits */
 
 /*
@@ -96,6 +123,10 @@ void xpl__lime_gram_add(xpl__lime_gram *g, const uint32_t *idx,
 /* The same for a sample whose non-zero columns are all 1. */
 void xpl__lime_gram_add_binary(xpl__lime_gram *g, const uint32_t *idx,
                                size_t nnz, double y, double w);
+/* Add n samples of at most 64 columns (m <= 64), all 1 where bit j of
+ * bits[i] is set, with responses y[i] and weights w[i]. */
+void xpl__lime_gram_add_bits(xpl__lime_gram *g, const uint64_t *bits,
+                             const double *y, const double *w, size_t n);
 /* Add n dense samples: row i of z (stride `stride` >= m + 1) holds the m
  * columns and the shifted response in column m; w[i] its weight. */
 void xpl__lime_gram_add_dense(xpl__lime_gram *g, const double *z, size_t n,
@@ -127,5 +158,18 @@ int xpl__lime_ridge(const xpl__lime_gram *g, const uint32_t *cols, size_t k,
 size_t xpl__lime_select(const xpl__lime_gram *g, xpl_lime_selection method,
                         size_t k, const double *z0, void *scratch,
                         uint32_t *out);
+
+/* ------------------------------------------------------------- builds */
+
+/* The sampler is compiled for baseline x86-64 and, where the compiler
+ * can, for AVX2 and AVX-512VL; xpl_lime_new picks the best this CPU runs.
+ * All give the same bits. For tests: run `build` instead; 0 if this CPU
+ * or compiler lacks it. */
+enum {
+    XPL__LIME_BUILD_BASE = 0,
+    XPL__LIME_BUILD_AVX2 = 1,
+    XPL__LIME_BUILD_AVX512 = 2
+};
+int xpl__lime_use_build(xpl_lime *l, int build);
 
 #endif

@@ -2,7 +2,12 @@
  * (seed, row, run) through splitmix64, uniforms, and standard normals by
  * Marsaglia and Tsang's ziggurat (Doornik's 128-layer variant with double
  * tables), whose fast path costs one 64-bit draw. Everything is inline:
- * the sampler draws num_samples x n_features numbers per row. */
+ * the sampler draws num_samples x n_features numbers per row.
+ *
+ * The sampler itself runs four of these streams side by side (lime_vec.h,
+ * seeded from xpl__lime_rng_seed) and takes its normals from
+ * xpl__lime_gauss52 (four lanes at a time; truncated normals come from
+ * the quantile instead, lime_normal.h). */
 #ifndef XPL_EXPLAINERS_LIME_RANDOM_H
 #define XPL_EXPLAINERS_LIME_RANDOM_H
 
@@ -139,6 +144,26 @@ XPL__LIME_HOT double xpl__lime_gauss(const xpl__lime_zig *z,
         int i = (int)(bits & (XPL__ZIG_LAYERS - 1));
         /* u uniform in (-1, 1) from the top 53 bits */
         double u = 2 * xpl__lime_open(bits) - 1;
+        if (fabs(u) < z->ratio[i])
+            return u * z->x[i];
+        int accept;
+        double x = xpl__lime_zig_slow(z, r, i, u, &accept);
+        if (accept)
+            return x;
+    }
+}
+
+/* The same ziggurat with the uniform from the top 52 bits (as
+ * xpl__lime_open52) rather than 53: no integer conversion, which vector
+ * code lacks (lime_vec.h runs its fast path on 4 lanes and this on a lane
+ * that rejects). u = 2 open52 - 1 is exact. */
+XPL__LIME_HOT double xpl__lime_gauss52(const xpl__lime_zig *z,
+                                       xpl__lime_rng *r)
+{
+    for (;;) {
+        uint64_t bits = xpl__lime_next(r);
+        int i = (int)(bits & (XPL__ZIG_LAYERS - 1));
+        double u = 2 * xpl__lime_open52(bits) - 1;
         if (fabs(u) < z->ratio[i])
             return u * z->x[i];
         int accept;
