@@ -391,7 +391,14 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
     size_t node_at = 0, value_at = 0;
     for (size_t t = 0; t < s->n_trees; t++) {
         xpl__tree *tree = &e->trees[t];
-        tree->output = s->trees[t].output;
+        /* With one output, a tree for "all" outputs is the tree for
+         * output 0 (the same single value per node): store it so, since
+         * explainers index outputs by tree->output when a tree has one
+         * value per node. */
+        tree->output = s->trees[t].output == XPL__ALL_OUTPUTS &&
+                               s->n_outputs == 1
+                           ? 0
+                           : s->trees[t].output;
         tree->first_node = node_at;
         tree->first_value = value_at;
         if ((rc = build_tree(e, &s->trees[t], t, order, new_index, depth,
