@@ -25,13 +25,32 @@ void cli_progress_clear(void)
     progress_shown = 0;
 }
 
+/* A message on one line: names from files (features, paths) may hold
+ * control bytes, which would break the line or reach the terminal as
+ * escape sequences, so they are written as \xNN. */
+static void put_message(const char *fmt, va_list ap)
+{
+    char buf[2048];
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    if (n < 0)
+        n = 0;
+    size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+    fputs("explain: ", stderr);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c < 0x20 || c == 0x7f)
+            fprintf(stderr, "\\x%02x", c);
+        else
+            fputc(c, stderr);
+    }
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     cli_progress_clear();
-    fputs("explain: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_message(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
@@ -40,9 +59,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     cli_progress_clear();
-    fputs("explain: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_message(fmt, ap);
     va_end(ap);
     if (cmd)
         fprintf(stderr, "\nTry 'explain %s --help'.\n", cmd);

@@ -284,5 +284,18 @@ run 2 predict "$lin" "$tmp/midway.csv" -o "$tmp/target" && untouched &&
 run 2 "$lin" "$tmp/midway.csv" -q -o "$tmp/new" && not_created &&
     ok "explain: failing midway creates no -o file" || not_ok "explain: failing midway creates no -o file"
 
+# Names from files and arguments reach error messages: control bytes in
+# them are escaped, so the message stays one line and sends no terminal
+# escape sequence.
+run 1 --method lime --categorical "$(printf 'x\033[31my')" "$lin" "$root/data/diabetes.csv" &&
+    [ "$(wc -l <"$tmp/err")" -le 2 ] && err_has 'x\\x1b\[31my' &&
+    ! grep -q "$(printf '\033')" "$tmp/err" &&
+    ok "an ESC in a name is escaped in the message" ||
+    not_ok "an ESC in a name is escaped in the message"
+run 2 -o "$(printf '%s/no-such-dir/a\nb' "$tmp")" "$lin" "$root/data/diabetes.csv" &&
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && err_has 'a\\x0ab' &&
+    ok "a newline in a path is escaped in the message" ||
+    not_ok "a newline in a path is escaped in the message"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
