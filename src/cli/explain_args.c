@@ -104,6 +104,8 @@ static int parse_one(int c, struct explain_args *a,
                      int *size_given, int *format_given, int *chart_given,
                      char **argv)
 {
+    /* the hint names the subcommand whose --help lists the option */
+    const char *cmd = a->importance ? "importance" : NULL;
     size_t n;
     uint64_t u;
     double d;
@@ -111,7 +113,7 @@ static int parse_one(int c, struct explain_args *a,
     switch (c) {
     case O_METHOD:
         if ((i = pick(optarg, method_names)) < 0)
-            return cli_usage_error(NULL, "--method must be 'shap', "
+            return cli_usage_error(cmd, "--method must be 'shap', "
                                    "'kernel-shap', 'tree-shap', "
                                    "'linear-shap' or 'lime', not '%s'",
                                    optarg);
@@ -121,14 +123,14 @@ static int parse_one(int c, struct explain_args *a,
     case O_BG_SIZE:
         if (cli_parse_size(optarg, &a->background_size) ||
             a->background_size == 0)
-            return cli_usage_error(NULL, "--background-size must be a "
+            return cli_usage_error(cmd, "--background-size must be a "
                                    "positive integer, not '%s'", optarg);
         *size_given = 1;
         break;
     case O_BG_METHOD:
         if ((i = pick(optarg, (const char *const[]){ "sample", "kmeans",
                                                      NULL })) < 0)
-            return cli_usage_error(NULL, "--background-method must be "
+            return cli_usage_error(cmd, "--background-method must be "
                                    "'sample' or 'kmeans', not '%s'", optarg);
         a->kmeans = i;
         *size_given = 1;
@@ -136,7 +138,7 @@ static int parse_one(int c, struct explain_args *a,
     case O_NSAMPLES:
         if (cli_parse_size(optarg, &n) || n == 1 ||
             n > XPL_KERNEL_SHAP_MAX_SAMPLES)
-            return cli_usage_error(NULL, "--nsamples must be 0 (auto) or an "
+            return cli_usage_error(cmd, "--nsamples must be 0 (auto) or an "
                                    "integer from 2 to %zu, not '%s'",
                                    XPL_KERNEL_SHAP_MAX_SAMPLES, optarg);
         a->ks.nsamples = n;
@@ -145,7 +147,7 @@ static int parse_one(int c, struct explain_args *a,
     case O_SAMPLER:
         if ((i = pick(optarg, (const char *const[]){ "xplain", "shap",
                                                      "leverage", NULL })) < 0)
-            return cli_usage_error(NULL, "--sampler must be 'xplain', "
+            return cli_usage_error(cmd, "--sampler must be 'xplain', "
                                    "'shap' or 'leverage', not '%s'", optarg);
         a->ks.sampler = i == 0   ? XPL_KS_SAMPLER_XPLAIN
                         : i == 1 ? XPL_KS_SAMPLER_SHAP
@@ -154,27 +156,27 @@ static int parse_one(int c, struct explain_args *a,
         break;
     case O_TOL:
         if (parse_double(optarg, &d) || d < 0)
-            return cli_usage_error(NULL, "--tolerance must be a number >= 0, "
+            return cli_usage_error(cmd, "--tolerance must be a number >= 0, "
                                    "not '%s'", optarg);
         a->ks.tolerance = d;
         a->kernel_only = "--tolerance";
         break;
     case O_SEED:
         if (cli_parse_u64(optarg, &u))
-            return cli_usage_error(NULL, "--seed must be a non-negative "
+            return cli_usage_error(cmd, "--seed must be a non-negative "
                                    "integer, not '%s'", optarg);
         a->ks.seed = u;
         a->lime.seed = u;
         break;
     case O_THREADS:
         if (cli_parse_size(optarg, &n) || n == 0 || n > 1024)
-            return cli_usage_error(NULL, "--threads must be an integer from 1 "
+            return cli_usage_error(cmd, "--threads must be an integer from 1 "
                                    "to 1024, not '%s'", optarg);
         a->threads = n;
         break;
     case O_CLASS:
         if (cli_parse_size(optarg, &n) || n > 65535)
-            return cli_usage_error(NULL, "--class must be a non-negative "
+            return cli_usage_error(cmd, "--class must be a non-negative "
                                    "integer (the 0-based output), not '%s'",
                                    optarg);
         a->class_index = (long)n;
@@ -182,7 +184,7 @@ static int parse_one(int c, struct explain_args *a,
     case O_OUTPUT_KIND:
         if ((i = pick(optarg, (const char *const[]){ "raw", "probability",
                                                      "response", NULL })) < 0)
-            return cli_usage_error(NULL, "--model-output must be 'raw', "
+            return cli_usage_error(cmd, "--model-output must be 'raw', "
                                    "'probability' or 'response', not '%s'",
                                    optarg);
         a->ks.model_output = i == 0   ? XPL_OUTPUT_RAW
@@ -194,7 +196,7 @@ static int parse_one(int c, struct explain_args *a,
     case O_LINK:
         if ((i = pick(optarg, (const char *const[]){ "identity", "logit",
                                                      NULL })) < 0)
-            return cli_usage_error(NULL, "--link must be 'identity' or "
+            return cli_usage_error(cmd, "--link must be 'identity' or "
                                    "'logit', not '%s'", optarg);
         a->ks.link = i ? XPL_LINK_LOGIT : XPL_LINK_IDENTITY;
         a->kernel_only = "--link";
@@ -211,7 +213,7 @@ static int parse_one(int c, struct explain_args *a,
             a->ks.l1_reg = XPL_L1_TOP_K;
             a->ks.l1_top_k = n;
         } else {
-            return cli_usage_error(NULL, "--l1 must be 'none', 'aic', 'bic' "
+            return cli_usage_error(cmd, "--l1 must be 'none', 'aic', 'bic' "
                                    "or 'top:K' with K >= 1, not '%s'",
                                    optarg);
         }
@@ -219,7 +221,7 @@ static int parse_one(int c, struct explain_args *a,
         break;
     case O_FORMAT:
         if ((i = pick(optarg, format_names)) < 0)
-            return cli_usage_error(NULL, "--format must be 'json', 'text', "
+            return cli_usage_error(cmd, "--format must be 'json', 'text', "
                                    "'csv' or 'svg', not '%s'", optarg);
         a->format = (enum explain_format)i;
         *format_given = 1;
@@ -227,13 +229,13 @@ static int parse_one(int c, struct explain_args *a,
     case O_NO_HEADER: a->has_header = 0; break;
     case O_DELIM:
         if (strlen(optarg) != 1)
-            return cli_usage_error(NULL, "--delimiter takes one character, "
+            return cli_usage_error(cmd, "--delimiter takes one character, "
                                    "not '%s'", optarg);
         a->delimiter = optarg[0];
         break;
     case O_TOP:
         if (cli_parse_size(optarg, &n))
-            return cli_usage_error(NULL, "--top must be a non-negative "
+            return cli_usage_error(cmd, "--top must be a non-negative "
                                    "integer (0 shows every feature), not "
                                    "'%s'", optarg);
         a->render.top_k = n;
@@ -241,7 +243,7 @@ static int parse_one(int c, struct explain_args *a,
     case O_CHART:
         if ((i = pick(optarg, (const char *const[]){ "bar", "waterfall",
                                                      "beeswarm", NULL })) < 0)
-            return cli_usage_error(NULL, "--chart must be 'bar', 'waterfall' "
+            return cli_usage_error(cmd, "--chart must be 'bar', 'waterfall' "
                                    "or 'beeswarm', not '%s'", optarg);
         a->render.chart = i == 0   ? XPL_CHART_BAR
                           : i == 1 ? XPL_CHART_WATERFALL
@@ -252,7 +254,7 @@ static int parse_one(int c, struct explain_args *a,
     case O_INTERACTIONS: a->interactions = 1; break;
     case O_NUM_SAMPLES:
         if (cli_parse_size(optarg, &n) || n < 2 || n > XPL_LIME_MAX_SAMPLES)
-            return cli_usage_error(NULL, "--num-samples must be an integer "
+            return cli_usage_error(cmd, "--num-samples must be an integer "
                                    "from 2 to %zu, not '%s'",
                                    XPL_LIME_MAX_SAMPLES, optarg);
         a->lime.num_samples = n;
@@ -260,7 +262,7 @@ static int parse_one(int c, struct explain_args *a,
         break;
     case O_NUM_FEATURES:
         if (cli_parse_size(optarg, &n) || n == 0)
-            return cli_usage_error(NULL, "--num-features must be a positive "
+            return cli_usage_error(cmd, "--num-features must be a positive "
                                    "integer, not '%s'", optarg);
         a->lime.num_features = n;
         a->lime_only = "--num-features";
@@ -268,7 +270,7 @@ static int parse_one(int c, struct explain_args *a,
     case O_DISCRETIZER:
         if ((i = pick(optarg, (const char *const[]){ "quartile", "decile",
                                                      "none", NULL })) < 0)
-            return cli_usage_error(NULL, "--discretizer must be 'quartile', "
+            return cli_usage_error(cmd, "--discretizer must be 'quartile', "
                                    "'decile' or 'none', not '%s'", optarg);
         a->lime.discretizer = i == 0   ? XPL_LIME_QUARTILE
                               : i == 1 ? XPL_LIME_DECILE
@@ -277,7 +279,7 @@ static int parse_one(int c, struct explain_args *a,
         break;
     case O_KERNEL_WIDTH:
         if (parse_double(optarg, &d) || !(d > 0))
-            return cli_usage_error(NULL, "--kernel-width must be a number "
+            return cli_usage_error(cmd, "--kernel-width must be a number "
                                    "> 0, not '%s'", optarg);
         a->lime.kernel_width = d;
         a->lime_only = "--kernel-width";
@@ -286,7 +288,7 @@ static int parse_one(int c, struct explain_args *a,
         if ((i = pick(optarg, (const char *const[]){
                  "auto", "forward", "highest-weights", "lasso-path", "none",
                  NULL })) < 0)
-            return cli_usage_error(NULL, "--feature-selection must be "
+            return cli_usage_error(cmd, "--feature-selection must be "
                                    "'auto', 'forward', 'highest-weights', "
                                    "'lasso-path' or 'none', not '%s'",
                                    optarg);
@@ -300,7 +302,7 @@ static int parse_one(int c, struct explain_args *a,
     case O_REPEATS:
         if (cli_parse_size(optarg, &n) || n == 0 ||
             n > XPL_LIME_MAX_REPEATS)
-            return cli_usage_error(NULL, "--repeats must be an integer from "
+            return cli_usage_error(cmd, "--repeats must be an integer from "
                                    "1 to %u, not '%s'", XPL_LIME_MAX_REPEATS,
                                    optarg);
         a->lime.repeats = (unsigned)n;

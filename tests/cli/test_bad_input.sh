@@ -296,6 +296,10 @@ run 2 -o "$(printf '%s/no-such-dir/a\nb' "$tmp")" "$lin" "$root/data/diabetes.cs
     [ "$(wc -l <"$tmp/err")" -eq 1 ] && err_has 'a\\x0ab' &&
     ok "a newline in a path is escaped in the message" ||
     not_ok "a newline in a path is escaped in the message"
+run 1 importance "$lin" "$root/data/diabetes.csv" --top x &&
+    err_has "Try 'explain importance --help'" &&
+    ok "importance: a bad option value hints at importance's --help" ||
+    not_ok "importance: a bad option value hints at importance's --help"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
