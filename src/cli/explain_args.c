@@ -231,6 +231,11 @@ static int parse_one(int c, struct explain_args *a,
         if (strlen(optarg) != 1)
             return cli_usage_error(cmd, "--delimiter takes one character, "
                                    "not '%s'", optarg);
+        /* what the CSV reader would refuse is a usage error, as in
+         * predict */
+        if (strchr("\"\r\n", optarg[0]))
+            return cli_usage_error(cmd, "--delimiter cannot be a quote or a "
+                                   "line end");
         a->delimiter = optarg[0];
         break;
     case O_TOP:

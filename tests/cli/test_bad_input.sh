@@ -300,6 +300,10 @@ run 1 importance "$lin" "$root/data/diabetes.csv" --top x &&
     err_has "Try 'explain importance --help'" &&
     ok "importance: a bad option value hints at importance's --help" ||
     not_ok "importance: a bad option value hints at importance's --help"
+run 1 "$lin" "$root/data/diabetes.csv" --delimiter '"' &&
+    err_has "cannot be a quote" &&
+    ok "explain: a quote as --delimiter is a usage error" ||
+    not_ok "explain: a quote as --delimiter is a usage error"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
