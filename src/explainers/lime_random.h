@@ -135,15 +135,20 @@ static inline double xpl__lime_zig_slow(const xpl__lime_zig *z,
     return x;
 }
 
-/* A standard normal. */
-XPL__LIME_HOT double xpl__lime_gauss(const xpl__lime_zig *z,
-                                     xpl__lime_rng *r)
+/* A standard normal. The uniform u in (-1, 1) comes from the top 53 bits
+ * (open52 = 0) or, as xpl__lime_open52, the top 52 (open52 = 1): no
+ * integer conversion, which vector code lacks (lime_vec.h runs its fast
+ * path on 4 lanes and this on a lane that rejects); u = 2 open52 - 1 is
+ * exact. open52 is a constant at every call, so each variant inlines
+ * without the test. */
+XPL__LIME_HOT double xpl__lime_zig_gauss(const xpl__lime_zig *z,
+                                         xpl__lime_rng *r, int open52)
 {
     for (;;) {
         uint64_t bits = xpl__lime_next(r);
         int i = (int)(bits & (XPL__ZIG_LAYERS - 1));
-        /* u uniform in (-1, 1) from the top 53 bits */
-        double u = 2 * xpl__lime_open(bits) - 1;
+        double u = 2 * (open52 ? xpl__lime_open52(bits)
+                               : xpl__lime_open(bits)) - 1;
         if (fabs(u) < z->ratio[i])
             return u * z->x[i];
         int accept;
@@ -153,24 +158,16 @@ XPL__LIME_HOT double xpl__lime_gauss(const xpl__lime_zig *z,
     }
 }
 
-/* The same ziggurat with the uniform from the top 52 bits (as
- * xpl__lime_open52) rather than 53: no integer conversion, which vector
- * code lacks (lime_vec.h runs its fast path on 4 lanes and this on a lane
- * that rejects). u = 2 open52 - 1 is exact. */
+XPL__LIME_HOT double xpl__lime_gauss(const xpl__lime_zig *z,
+                                     xpl__lime_rng *r)
+{
+    return xpl__lime_zig_gauss(z, r, 0);
+}
+
 XPL__LIME_HOT double xpl__lime_gauss52(const xpl__lime_zig *z,
                                        xpl__lime_rng *r)
 {
-    for (;;) {
-        uint64_t bits = xpl__lime_next(r);
-        int i = (int)(bits & (XPL__ZIG_LAYERS - 1));
-        double u = 2 * xpl__lime_open52(bits) - 1;
-        if (fabs(u) < z->ratio[i])
-            return u * z->x[i];
-        int accept;
-        double x = xpl__lime_zig_slow(z, r, i, u, &accept);
-        if (accept)
-            return x;
-    }
+    return xpl__lime_zig_gauss(z, r, 1);
 }
 
 #endif

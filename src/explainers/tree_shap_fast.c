@@ -70,7 +70,7 @@ typedef struct ftree {
     size_t n_mixed;     /* internal nodes with an internal child: slots
                            0 .. n_mixed-1; the splits of two leaves follow */
     size_t n_internal;
-    size_t first_leaf;  /* into leaf_value[] (times nv) */
+    size_t first_leaf;  /* into leaf_value[] (vector leaves only) */
     size_t n_leaves;
     size_t nv;
     uint32_t output;
@@ -90,8 +90,9 @@ struct xpl__tree_shap_fast {
     double *inv_1mt;     /* 1 / (1 - t) */
     ftree *trees;
     frec *recs;
-    double *leaf_value;  /* per tree n_leaves * nv, in slot order, times
-                            the output's scale */
+    double *leaf_value;  /* per tree with vector leaves n_leaves * nv, in
+                            slot order, times the output's scale (single
+                            values live in the parents' records) */
     size_t max_slots;    /* largest tree; also the sentinel slot */
     size_t max_nv;
     tree_kernel kernel;  /* tree_row for q, for this CPU */
@@ -206,17 +207,16 @@ static size_t build_tree(xpl__tree_shap_fast *f, const xpl__ensemble *e,
                    .first_leaf = *n_leaf_vals, .n_leaves = n_leaf, .nv = nv,
                    .output = tree->output, .missing_ok = tree->missing_ok };
     frec *rec = f->recs + *n_recs;
-    double *lv = f->leaf_value + *n_leaf_vals * 1;
+    double *lv = f->leaf_value + *n_leaf_vals;
+    size_t n_vals = nv > 1 ? nv : 0; /* stored per leaf here */
     size_t most = 0;
     distinct[0] = 0;
     z[0] = 1;
     for (size_t i = 0; i < n; i++) {
         if (xpl__tnode_is_leaf(nodes, i)) {
-            double *dst = lv + (slot[i] - n_int) * nv;
-            for (size_t k = 0; k < nv; k++) {
-                size_t out = nv > 1 ? k : tree->output;
-                dst[k] = value[i * nv + k] * scale[out];
-            }
+            double *dst = lv + (slot[i] - n_int) * n_vals;
+            for (size_t k = 0; k < n_vals; k++)
+                dst[k] = value[i * nv + k] * scale[k];
             if (distinct[i] > most)
                 most = distinct[i];
             continue;
@@ -257,7 +257,7 @@ static size_t build_tree(xpl__tree_shap_fast *f, const xpl__ensemble *e,
         distinct[l] = distinct[r] = distinct[i] + (anc == UINT32_MAX);
     }
     *n_recs += n_int;
-    *n_leaf_vals += n_leaf * nv;
+    *n_leaf_vals += n_leaf * n_vals;
     return most;
 }
 
@@ -274,7 +274,7 @@ int xpl__tree_shap_fast_new(xpl__tree_shap_fast **out, const xpl__ensemble *e,
         const xpl__tree *tree = &e->trees[t];
         size_t nv = xpl__tree_n_vals(e, tree);
         n_int += tree->n_nodes - tree->n_leaves;
-        n_leaf_vals += tree->n_leaves * nv;
+        n_leaf_vals += nv > 1 ? tree->n_leaves * nv : 0;
         if (tree->n_nodes > largest)
             largest = tree->n_nodes;
         if (nv > f->max_nv)
