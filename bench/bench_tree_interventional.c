@@ -31,8 +31,8 @@
 #include <time.h>
 #include <xplain/xplain.h>
 
-#include "explainers/tree_interv.h"
-#include "explainers/tree_shap.h"
+#include "explainers/tree_shap/tree_interv.h"
+#include "explainers/tree_shap/tree_shap.h"
 
 enum { MAX_SIZES = 16, MAX_REPEAT = 1000 };
 

@@ -41,7 +41,7 @@
 #include <time.h>
 #include <xplain/xplain.h>
 
-#include "explainers/tree_shap.h"
+#include "explainers/tree_shap/tree_shap.h"
 #include "models/model_internal.h"
 
 #ifdef HAVE_XGBOOST

@@ -16,9 +16,9 @@
 #include <gsl/gsl_errno.h>
 
 #include "check_helpers.h"
-#include "explainers/lime_internal.h"
-#include "explainers/lime_normal.h"
-#include "explainers/lime_random.h"
+#include "explainers/lime/lime_internal.h"
+#include "explainers/lime/lime_normal.h"
+#include "explainers/lime/lime_random.h"
 #include "models/linear.h"
 #include <xplain/adapter.h>
 #include <xplain/lime.h>

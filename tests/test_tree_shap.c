@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check_helpers.h"
-#include "explainers/tree_shap.h"
+#include "explainers/tree_shap/tree_shap.h"
 #include "models/model_internal.h"
 #include <xplain/xplain.h>
 

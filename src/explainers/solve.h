@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "explainers/coalitions.h"
+#include "explainers/kernel_shap/coalitions.h"
 
 /*
  * The problem, for m players, coalitions z_c (0/1 vectors), weights w_c,

@@ -7,8 +7,8 @@
 #include "core/error.h"
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
-#include "explainers/tree_interv.h"
-#include "explainers/tree_shap.h"
+#include "explainers/tree_shap/tree_interv.h"
+#include "explainers/tree_shap/tree_shap.h"
 #include "models/model_internal.h"
 
 struct xpl_tree_shap {

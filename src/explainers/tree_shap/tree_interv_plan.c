@@ -3,7 +3,7 @@
 /* madvise(MADV_HUGEPAGE) where the C library has it (alloc_tables). */
 #define _DEFAULT_SOURCE 1
 
-#include "explainers/tree_interv.h"
+#include "explainers/tree_shap/tree_interv.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -8,9 +8,9 @@
 #include "core/error.h"
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
-#include "explainers/coalitions.h"
+#include "explainers/kernel_shap/coalitions.h"
 #include "explainers/solve.h"
-#include "explainers/surrogate.h"
+#include "explainers/kernel_shap/surrogate.h"
 #include "models/model_internal.h"
 
 /* Model rows per block: one predict call each; small enough to stay in

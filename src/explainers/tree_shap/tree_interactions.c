@@ -3,13 +3,13 @@
  * the Algorithm-2 recursion is run with i held present and with i held
  * absent; half the difference of feature j's value between the two is the
  * interaction phi_ij. */
-#include "explainers/tree_shap.h"
+#include "explainers/tree_shap/tree_shap.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "explainers/tree_path.h"
+#include "explainers/tree_shap/tree_path.h"
 
 /* What the recursion adds to at a leaf. */
 struct cwalk {

@@ -13,7 +13,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "core/error.h"
-#include "explainers/lime_internal.h"
+#include "explainers/lime/lime_internal.h"
 
 
 /* -------------------------------------------------------------- the Gram */

@@ -6,7 +6,7 @@
  * -v a! (b-1)! / (a+b)!. Instead of visiting the features at every leaf,
  * the walk returns the sums of those two weights over the leaves below, so
  * a feature is credited once, where it was assigned. */
-#include "explainers/tree_interv.h"
+#include "explainers/tree_shap/tree_interv.h"
 
 #include <math.h>
 #include <string.h>

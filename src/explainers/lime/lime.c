@@ -15,10 +15,10 @@
 
 #include "core/error.h"
 #include "core/workspace.h"
-#include "explainers/lime_internal.h"
-#include "explainers/lime_normal.h"
-#include "explainers/lime_random.h"
-#include "explainers/lime_vec.h"
+#include "explainers/lime/lime_internal.h"
+#include "explainers/lime/lime_normal.h"
+#include "explainers/lime/lime_random.h"
+#include "explainers/lime/lime_vec.h"
 #include "models/model_internal.h"
 
 /* Sampled rows per predict call. */

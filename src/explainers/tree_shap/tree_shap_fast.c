@@ -31,7 +31,7 @@
  * earlier one (F = z (1 - t) before and after: ratio = the cover fraction,
  * no term). Everything but 1/F on hot edges is fixed by the tree and
  * precomputed in the plan. */
-#include "explainers/tree_shap.h"
+#include "explainers/tree_shap/tree_shap.h"
 
 #include <math.h>
 #include <stdlib.h>

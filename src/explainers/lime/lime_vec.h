@@ -21,8 +21,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "explainers/lime_normal.h"
-#include "explainers/lime_random.h"
+#include "explainers/lime/lime_normal.h"
+#include "explainers/lime/lime_random.h"
 
 enum { XPL__LIME_LANES = 4 };
 

@@ -20,7 +20,7 @@
  * and x's direction at its few inner nodes, so their rows, times the leaf
  * values, add up to one row of the block's table. A row of x then costs a
  * pass over the tree's nodes and one table row per block. */
-#include "explainers/tree_interv.h"
+#include "explainers/tree_shap/tree_interv.h"
 
 #include <math.h>
 #include <stdlib.h>

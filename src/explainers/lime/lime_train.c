@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "data/dataset_internal.h"
 #include "data/stats_internal.h"
-#include "explainers/lime_internal.h"
+#include "explainers/lime/lime_internal.h"
 #include "models/model_internal.h"
 
 /* lime adds this to every bin's standard deviation. */

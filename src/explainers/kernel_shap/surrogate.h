@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "explainers/coalitions.h"
+#include "explainers/kernel_shap/coalitions.h"
 
 /* At most this many trees, the depth and the smallest leaf (coalitions).
  * Depth 4 reaches interactions of order 3 and 4; pairs of complementary

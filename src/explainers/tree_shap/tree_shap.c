@@ -1,11 +1,11 @@
-#include "explainers/tree_shap.h"
+#include "explainers/tree_shap/tree_shap.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
-#include "explainers/tree_path.h"
+#include "explainers/tree_shap/tree_path.h"
 
 /* ------------------------------------------------------------------- plan */
 

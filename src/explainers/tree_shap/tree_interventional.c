@@ -3,7 +3,7 @@
  * every leaf reached crediting each feature on its path (the algorithm of
  * shap's TreeExplainer). Explainers use the faster plan of tree_interv.h;
  * this stays as the reference it is tested and benchmarked against. */
-#include "explainers/tree_shap.h"
+#include "explainers/tree_shap/tree_shap.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "explainers/coalitions.h"
+#include "explainers/kernel_shap/coalitions.h"
 
 #include <math.h>
 #include <string.h>

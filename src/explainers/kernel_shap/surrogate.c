@@ -1,4 +1,4 @@
-#include "explainers/surrogate.h"
+#include "explainers/kernel_shap/surrogate.h"
 
 #include <math.h>
 #include <string.h>
