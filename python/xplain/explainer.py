@@ -1,0 +1,6 @@
+class Explainer:
+    pass
+
+
+class Explanation:
+    pass
