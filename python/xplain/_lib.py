@@ -244,3 +244,48 @@ def names_array(names):
 
 def version():
     return lib.xpl_version().decode()
+
+
+# explainers (xplain.h, lime.h)
+_declare("xpl_kernel_shap_new", c_int, P(P(KernelShap)), P(Model), P(Dataset),
+         P(KernelShapOptions))
+_declare("xpl_kernel_shap_free", None, P(KernelShap))
+_declare("xpl_kernel_shap_base_values", c_double_p, P(KernelShap))
+_declare("xpl_kernel_shap_explain", c_int, P(KernelShap), P(Workspace),
+         c_double_p, c_uint64, c_double_p, c_double_p, c_double_p,
+         P(c_size_t))
+_declare("xpl_tree_shap_new", c_int, P(P(TreeShap)), P(Model), P(Dataset))
+_declare("xpl_tree_shap_free", None, P(TreeShap))
+_declare("xpl_tree_shap_base_values", c_double_p, P(TreeShap))
+_declare("xpl_tree_shap_explain", c_int, P(TreeShap), P(Workspace),
+         c_double_p, c_double_p, c_double_p)
+_declare("xpl_tree_shap_interactions", c_int, P(TreeShap), P(Workspace),
+         c_double_p, c_double_p, c_double_p)
+_declare("xpl_linear_shap_new", c_int, P(P(LinearShap)), P(Model),
+         P(Dataset))
+_declare("xpl_linear_shap_free", None, P(LinearShap))
+_declare("xpl_linear_shap_base_values", c_double_p, P(LinearShap))
+_declare("xpl_linear_shap_explain", c_int, P(LinearShap), c_double_p,
+         c_double_p, c_double_p)
+_declare("xpl_lime_new", c_int, P(P(Lime)), P(Model), P(Dataset),
+         P(LimeOptions))
+_declare("xpl_lime_free", None, P(Lime))
+_declare("xpl_lime_explain", c_int, P(Lime), P(Workspace), c_double_p,
+         c_uint64, c_double_p, P(c_ubyte), c_double_p, c_double_p,
+         P(LimeSummary))
+_declare("xpl_lime_condition", c_int, P(Lime), c_double_p, c_size_t,
+         ctypes.c_char_p, c_size_t)
+_declare("xpl_lime_options_used", P(LimeOptions), P(Lime))
+
+# rendering (render.h)
+_declare("xpl_render_svg_begin", c_int, P(P(Svg)), P(RenderOptions))
+_declare("xpl_render_svg_chart", c_int, P(Svg), P(ExplanationView))
+_declare("xpl_render_svg_end", c_int, P(Svg), c_void_p)
+_declare("xpl_render_svg_free", None, P(Svg))
+_declare("xpl_importance_new", c_int, P(P(Importance)), c_size_t, c_size_t,
+         c_char_pp)
+_declare("xpl_importance_free", None, P(Importance))
+_declare("xpl_importance_add", c_int, P(Importance), P(ExplanationView))
+_declare("xpl_importance_render_svg", c_int, P(Importance), c_void_p,
+         P(RenderOptions))
+_declare("xpl_model_stats", c_void_p, P(Model))
