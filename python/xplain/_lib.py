@@ -286,6 +286,7 @@ _declare("xpl_importance_new", c_int, P(P(Importance)), c_size_t, c_size_t,
          c_char_pp)
 _declare("xpl_importance_free", None, P(Importance))
 _declare("xpl_importance_add", c_int, P(Importance), P(ExplanationView))
-_declare("xpl_importance_render_svg", c_int, P(Importance), c_void_p,
+_declare("xpl_importance_render_svg", c_int, c_void_p, P(Importance),
          P(RenderOptions))
 _declare("xpl_model_stats", c_void_p, P(Model))
+_declare("xpl_model_serialize", c_int, P(Model), P(c_void_p), P(c_size_t))

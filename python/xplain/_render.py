@@ -85,6 +85,8 @@ def plot(e, kind, path, output, rows, top_k, title):
         raise errors.InvalidArgumentError(
             "kind must be one of %s, not %r"
             % (", ".join(PER_ROW + GLOBAL), kind))
+    if top_k is None:   # the CLI's defaults
+        top_k = 10 if kind in PER_ROW else 20
     vs = _Views(e, output)
     chart = {"bar": 0, "waterfall": 1, "importance": 0, "beeswarm": 2}[kind]
     opts = _lib.RenderOptions(1, int(top_k), 0, chart,
@@ -111,15 +113,18 @@ def plot(e, kind, path, output, rows, top_k, title):
         finally:
             lib.xpl_render_svg_free(svg)
         return text
+    # every output, one chart each, as `explain importance`
+    per_output = [vs] + [_Views(e, d) for d in range(vs.D) if d != output]
     imp = ctypes.POINTER(_lib.Importance)()
     _lib.check(lib.xpl_importance_new(ctypes.byref(imp), vs.P, vs.D,
                                       vs.names))
     try:
         for i in rows:
-            v = vs.view(i)
-            _lib.check(lib.xpl_importance_add(imp, ctypes.byref(v)))
+            for w in sorted(per_output, key=lambda w: w.output):
+                _lib.check(lib.xpl_importance_add(imp, ctypes.byref(
+                    w.view(i))))
         return _emit(path, lambda fp: lib.xpl_importance_render_svg(
-            imp, fp, ctypes.byref(opts)))
+            fp, imp, ctypes.byref(opts)))
     finally:
         lib.xpl_importance_free(imp)
 

@@ -482,14 +482,16 @@ class Explanation:
         return pd.DataFrame(cols, index=self.index)
 
     # ----------------------------------------------------------- charts
-    def plot(self, kind="bar", path=None, output=0, rows=None, top_k=0,
+    def plot(self, kind="bar", path=None, output=0, rows=None, top_k=None,
              title=None):
         """Write xplain's SVG chart; returns the SVG text.
 
         kind: "bar" or "waterfall" (one chart per row, stacked: `rows`
         selects them, default all), "importance" (mean |contribution| over
-        all rows) or "beeswarm" (shap's summary plot). output: which model
-        output to chart. top_k: features shown (0: all). path: the file to
+        all rows) or "beeswarm" (shap's summary plot; both chart every
+        output, as `explain importance`). output: which model output to
+        chart per row. top_k: features shown, the rest summed (None: the
+        CLI's 10 per row, 20 for importance; 0: all). path: the file to
         write, or None."""
         from . import _render
         return _render.plot(self, kind, path, output, rows, top_k, title)

@@ -138,6 +138,22 @@ class Model:
         self._call(_lib.lib.xpl_model_save, self.handle,
                    os.fsencode(os.fspath(path)))
 
+    def to_bytes(self):
+        """The model (with its embedded background) as model.bin bytes;
+        load_model(bytes) reads them back. UnsupportedError for a wrapped
+        Python callable."""
+        p, n = ctypes.c_void_p(), ctypes.c_size_t()
+        self._call(_lib.lib.xpl_model_serialize, self.handle,
+                   ctypes.byref(p), ctypes.byref(n))
+        try:
+            return ctypes.string_at(p, n.value)
+        finally:
+            _lib.lib.xpl_free(p)
+
+    def __reduce__(self):
+        # pickling (Dask, multiprocessing) goes through model.bin bytes
+        return (load_model, (self.to_bytes(),))
+
     def _call(self, fn, *args):
         """Call a library function that may run this model, turning a
         failure into an exception; a wrapped callable's own exception is
