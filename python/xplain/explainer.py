@@ -232,6 +232,8 @@ class Explainer:
             r["summary"] = (_lib.LimeSummary * max(n, 1))()
             r["conditions"] = [None] * n
         keys = row_keys(x)
+        if self.model._callback is not None:
+            self.model._callback.error = None
         threads = self.threads if threads is None else int(threads)
         threads = max(1, min(threads, n))
         bounds = np.linspace(0, n, threads + 1).astype(int)
