@@ -29,9 +29,10 @@ def test_dask_partitions_equal_local(client, breast_cancer):
     ddf = dd.from_pandas(X, npartitions=4)
     path = repo_path("data", "models", "breast_cancer_xgb.bin")
     m = xplain.load_model(path)
+    bg = X.tail(10)
     for model, kw in ((m, {}),
-                      (path, {"method": "kernel-shap", "nsamples": 200,
-                              "seed": 3})):
+                      (path, {"method": "kernel-shap", "nsamples": 100,
+                              "seed": 3, "background": bg})):
         got = xplain.dask.explain(ddf, model, **kw).compute()
         want = xplain.Explainer(model, **kw)(X).to_frame()
         assert list(got.columns) == list(want.columns)

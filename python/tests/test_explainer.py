@@ -106,7 +106,8 @@ def test_linear_shap_equals_cli(cli, diabetes):
 
 def test_threads_and_row_order_do_not_change_results(breast_cancer):
     X = _rows(breast_cancer, 30).to_numpy()
-    for method, kw in (("kernel-shap", {"nsamples": 300}),
+    for method, kw in (("kernel-shap", {"nsamples": 300,
+                                        "background": X[-8:]}),
                        ("lime", {"num_samples": 500})):
         ex = xplain.Explainer(BC_BIN, method=method, seed=1, **kw)
         a = ex(X, threads=1)
