@@ -283,10 +283,16 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         if (o.color)
             fputs("\033[1m", fp);
         fprintf(fp, "importance");
-        if (imp->d > 1)
-            fprintf(fp, ", output %zu", k);
-        fprintf(fp, " (%s, %llu rows)", method_of(imp),
+        char out[280];
+        xpl__output_suffix(&o, k, imp->d, out, sizeof out);
+        xpl__put_label_text(fp, out);
+        fprintf(fp, " (%s, %llu rows", method_of(imp),
                 (unsigned long long)imp->rows[k]);
+        if (xpl__unit(&o)) {
+            fputs(", ", fp);
+            xpl__put_label_text(fp, o.unit);
+        }
+        fputc(')', fp);
         if (o.color)
             fputs("\033[0m", fp);
         fputs("\n  ", fp);

@@ -48,22 +48,22 @@ int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
         free(bars);
         return xpl__enomem();
     }
-    char heading[512], subtitle[256], out[32] = "";
-    if (imp->d > 1)
-        snprintf(out, sizeof out, ", output %zu", k);
+    char heading[512], subtitle[512], out[280];
+    xpl__output_suffix(c->opts, k, imp->d, out, sizeof out);
     if (c->opts->title)
         snprintf(heading, sizeof heading, "%s", c->opts->title);
     else
         snprintf(heading, sizeof heading, "Feature importance%s", out);
-    char where[48] = "";
-    if (c->opts->title && imp->d > 1)
-        snprintf(where, sizeof where, "output %zu \xc2\xb7 ", k);
+    char where[300] = "";
+    if (c->opts->title && out[0])
+        snprintf(where, sizeof where, "%s \xc2\xb7 ", out + 2);
     snprintf(subtitle, sizeof subtitle, "%smean |contribution| over %llu "
              "rows \xc2\xb7 %s", where, (unsigned long long)imp->rows[k],
              imp->method[0] ? imp->method : "unknown method");
-    xpl__hbar_spec spec = { heading, subtitle,
-                            "mean |contribution| (average impact on the "
-                            "output)", bars, n, 1 };
+    char axis[160];
+    xpl__axis_title(c->opts, "mean |contribution|", "average impact on the "
+                    "output", axis, sizeof axis);
+    xpl__hbar_spec spec = { heading, subtitle, axis, bars, n, 1 };
     info->height = xpl__svg_hbars(fp, &spec);
     info->title = xpl__strdupf("%s", heading);
     char *desc = NULL;
