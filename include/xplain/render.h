@@ -103,12 +103,16 @@ typedef struct xpl_render_options {
      *  NULL (one colour), a name, or "auto" for the one that interacts
      *  most (shap's approximate_interactions heuristic over the sample). */
     const char *color_by;
+    /** XPL_CHART_HEATMAP and XPL_CHART_FORCE over rows: 1 = rows ordered
+     *  by their prediction, 0 (default) = by similarity of their
+     *  contributions (rows explained alike side by side). */
+    int order_by_output;
 } xpl_render_options;
 
 #define XPL_RENDER_OPTIONS_VERSION 2u
 #define XPL_RENDER_OPTIONS_INIT \
     { XPL_RENDER_OPTIONS_VERSION, 0, 0, XPL_CHART_BAR, NULL, NULL, 0, NULL, \
-      NULL, NULL }
+      NULL, NULL, 0 }
 
 /* --------------------------------------------------- per-row renderers */
 

@@ -182,6 +182,8 @@ int xpl_render_svg_chart(xpl_svg *svg, const xpl_explanation *e)
     xpl__row_chart arg = { e, &svg->opts };
     return xpl__svg_add(svg, svg->opts.chart == XPL_CHART_WATERFALL
                                  ? xpl__chart_waterfall
+                             : svg->opts.chart == XPL_CHART_FORCE
+                                 ? xpl__chart_force
                                  : xpl__chart_bar,
                         &arg);
 }
