@@ -12,6 +12,7 @@
 #include "explain_methods.h"
 #include "explain_sink.h"
 #include "explain_usage.h"
+#include "importance_explanations.h"
 #include "progress.h"
 #include "thread_pool.h"
 
@@ -295,6 +296,11 @@ static int run(int argc, char **argv, int importance)
         return EXIT_OK; /* --help */
     if (status)
         return status;
+    if (r.a.n_explanations) {
+        status = importance_from_explanations(&r.a);
+        explain_args_free(&r.a);
+        return status;
+    }
     r.cmd = importance ? "importance" : NULL;
     /* colour only for a terminal, and never when NO_COLOR is set */
     const char *no_color = getenv("NO_COLOR");

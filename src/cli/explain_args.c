@@ -526,10 +526,13 @@ static int check_inputs(struct explain_args *a, const char *cmd)
                                        "--columns", a->id_columns[k]);
         }
     if (a->n_explanations && (a->n_columns || !a->has_header ||
-                              a->background_path))
-        return cli_usage_error(cmd, "--explanations reads JSON Lines: "
-                               "--columns, --no-header and --background do "
-                               "not apply");
+                              a->background_path || a->kernel_only ||
+                              a->lime_only || a->method != METHOD_SHAP ||
+                              a->threads > 1))
+        return cli_usage_error(cmd, "--explanations reads explanations "
+                               "already made: --method, --background, the "
+                               "methods' options, --threads, --columns and "
+                               "--no-header do not apply");
     return EXIT_OK;
 }
 
