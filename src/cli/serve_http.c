@@ -214,6 +214,13 @@ static enum MHD_Result answer_rows(struct MHD_Connection *c,
         s.id_columns = sv->id_columns;
         s.n_ids = sv->n_ids;
     }
+    for (size_t k = 0; k < s.n_ids; k++)
+        for (size_t j = 0; j < s.P; j++)
+            if (strcmp(s.id_columns[k], s.features[j]) == 0) {
+                serve_fail(&e, 400, "id-column \"%.200s\" is a feature of "
+                           "the model, not an identifier", s.id_columns[k]);
+                return send_error(c, &e, sv);
+            }
     int json = body_is_json(c, &rq->body, &e);
     if (json < 0)
         return send_error(c, &e, sv);
