@@ -51,22 +51,25 @@ static unsigned long long leading_number(const char **s)
     return v;
 }
 
-/* The library's "body:LINE:COLUMN: what" (or "body:LINE: what") as the
- * error's fields. */
+/* The library's "body:LINE: field N: what" (or "body:LINE: what") as the
+ * error's fields: the line, and the field as the column. */
 static void csv_error(struct serve_error *e, int rc)
 {
     const char *m = xpl_last_error();
     unsigned long long line = 0, col = 0;
-    static const char prefix[] = "body:";
+    static const char prefix[] = "body:", field[] = " field ";
     if (strncmp(m, prefix, sizeof prefix - 1) == 0) {
         const char *p = m + sizeof prefix - 1;
         if ((line = leading_number(&p)) && *p == ':') {
             p++;
             const char *q = p;
-            if ((col = leading_number(&q)) && *q == ':')
-                p = q + 1;
-            else
-                col = 0;
+            if (strncmp(q, field, sizeof field - 1) == 0) {
+                q += sizeof field - 1;
+                if ((col = leading_number(&q)) && *q == ':')
+                    p = q + 1;
+                else
+                    col = 0;
+            }
             m = p + (*p == ' ');
         } else {
             line = 0;

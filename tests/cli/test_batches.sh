@@ -97,7 +97,7 @@ run 2 "$bc" - --no-header <<EOF2
 $(sed -n 1p "$tmp/bc60.rows")
 $(sed -n 2p "$tmp/bc60.rows" | sed 's/^[^,]*,/oops,/')
 EOF2
-[ $? -eq 0 ] && err_has "<stdin>:2:1: expected a number" && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+[ $? -eq 0 ] && err_has "<stdin>:2: field 1: expected a number" && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
     ok "a bad row fails the shard with exit 2 (rows before it written)" || not_ok "a bad row fails the shard with exit 2 (rows before it written)"
 
 # --- importance from the shards' explanations
