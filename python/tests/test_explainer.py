@@ -144,6 +144,13 @@ def test_plots_equal_cli_svg(cli, breast_cancer, tmp_path):
     want = run_cli(cli, ["importance", BC_BIN, "-", "--chart", "beeswarm",
                          "--format", "svg"], X.to_csv(index=False))
     assert svg == want
+    import xml.etree.ElementTree as ET
+    for kind, kw in (("force", {}), ("decision", {}), ("heatmap", {}),
+                     ("stacked", {}), ("importance", {"unit": "log-odds"}),
+                     ("dependence", {"feature": "mean radius",
+                                     "color_by": "auto"})):
+        root = ET.fromstring(e.plot(kind, **kw).encode())
+        assert root.tag.endswith("svg"), kind
     with pytest.raises(errors.InvalidArgumentError):
         e.plot("pie")
     with pytest.raises(errors.FileError):

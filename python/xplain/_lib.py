@@ -78,7 +78,8 @@ KS_SAMPLER = {"xplain": 0, "shap": 1, "leverage": 2}
 LIME_DISCRETIZER = {"quartile": 0, "decile": 1, None: 2, "none": 2}
 LIME_SELECTION = {"auto": 0, "forward": 1, "highest-weights": 2,
                   "lasso-path": 3, "none": 4}
-CHART = {"bar": 0, "waterfall": 1, "beeswarm": 2}
+CHART = {"bar": 0, "waterfall": 1, "beeswarm": 2, "force": 3, "decision": 4,
+         "heatmap": 5, "dependence": 6, "stacked": 7}
 LIME_AUTO = -1
 
 
@@ -123,7 +124,11 @@ class ExplanationView(Structure):
 
 class RenderOptions(Structure):
     _fields_ = [("version", c_uint), ("top_k", c_size_t), ("color", c_int),
-                ("chart", c_int), ("title", c_char_p)]
+                ("chart", c_int), ("title", c_char_p),
+                # version 2
+                ("output_names", c_char_pp), ("n_output_names", c_size_t),
+                ("unit", c_char_p), ("feature", c_char_p),
+                ("color_by", c_char_p), ("order_by_output", c_int)]
 
 
 SCRATCH_SIZE_FN = CFUNCTYPE(c_size_t, c_void_p, c_size_t)

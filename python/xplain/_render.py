@@ -9,8 +9,9 @@ import numpy as np
 
 from . import _lib, errors
 
-PER_ROW = ("bar", "waterfall")
-GLOBAL = ("importance", "beeswarm")
+PER_ROW = ("bar", "waterfall", "force")
+GLOBAL = ("importance", "beeswarm", "decision", "heatmap", "dependence",
+          "stacked")
 
 
 class _Views:
@@ -80,7 +81,8 @@ def _write(path, render):
             raise errors.FileError("%s: cannot write" % path)
 
 
-def plot(e, kind, path, output, rows, top_k, title):
+def plot(e, kind, path, output, rows, top_k, title, unit=None, feature=None,
+         color_by=None, order_by_output=False, output_names=None):
     if kind not in PER_ROW + GLOBAL:
         raise errors.InvalidArgumentError(
             "kind must be one of %s, not %r"
@@ -88,9 +90,15 @@ def plot(e, kind, path, output, rows, top_k, title):
     if top_k is None:   # the CLI's defaults
         top_k = 10 if kind in PER_ROW else 20
     vs = _Views(e, output)
-    chart = {"bar": 0, "waterfall": 1, "importance": 0, "beeswarm": 2}[kind]
-    opts = _lib.RenderOptions(1, int(top_k), 0, chart,
-                              title.encode() if title else None)
+    chart = 0 if kind == "importance" else _lib.CHART[kind]
+    enc = (lambda s: s.encode("utf-8") if s is not None else None)
+    names = None
+    if output_names is not None:
+        names = _lib.names_array([str(n) for n in output_names])
+    opts = _lib.RenderOptions(2, int(top_k), 0, chart, enc(title), names,
+                              len(output_names) if names else 0, enc(unit),
+                              enc(feature), enc(color_by),
+                              int(bool(order_by_output)))
     lib = _lib.lib
     if rows is None:
         rows = range(vs.n)

@@ -485,15 +485,22 @@ class Explanation:
 
     # ----------------------------------------------------------- charts
     def plot(self, kind="bar", path=None, output=0, rows=None, top_k=None,
-             title=None):
+             title=None, unit=None, feature=None, color_by=None,
+             order_by_output=False, output_names=None):
         """Write xplain's SVG chart; returns the SVG text.
 
-        kind: "bar" or "waterfall" (one chart per row, stacked: `rows`
-        selects them, default all), "importance" (mean |contribution| over
-        all rows) or "beeswarm" (shap's summary plot; both chart every
-        output, as `explain importance`). output: which model output to
-        chart per row. top_k: features shown, the rest summed (None: the
+        kind: "bar", "waterfall" or "force" (one chart per row, stacked:
+        `rows` selects them, default all), or over all the rows (every
+        output, as `explain importance`): "importance" (mean
+        |contribution|), "beeswarm" (shap's summary plot), "decision",
+        "heatmap" (order_by_output: rows by prediction), "dependence"
+        (feature: the x axis; color_by: a feature name or "auto"),
+        "stacked" (outputs stacked per feature). output: which model
+        output to chart per row. unit: shown on the axes ("log-odds");
+        output_names: names of the outputs (classes). top_k: features shown, the rest summed (None: the
         CLI's 10 per row, 20 for importance; 0: all). path: the file to
         write, or None."""
         from . import _render
-        return _render.plot(self, kind, path, output, rows, top_k, title)
+        return _render.plot(self, kind, path, output, rows, top_k, title,
+                            unit, feature, color_by, order_by_output,
+                            output_names)
