@@ -1190,6 +1190,23 @@ START_TEST(svg_several_rows_stack)
     xpl_render_svg_free(doc);
     free(one);
     free(two);
+
+    /* a chart titled by the row's identifier: the heading is the title,
+     * the subtitle names the row; NULL keeps the document's */
+    ck_assert_int_eq(xpl_render_svg_begin(&doc, &o), XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_chart_titled(doc, &e[0], "cust <7>"),
+                     XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_chart_titled(doc, &e[1], NULL), XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_chart_titled(NULL, &e[1], "x"),
+                     XPL_EINVAL);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_svg_end(doc, fp), XPL_OK);
+    char *titled = mem_close(&m);
+    ck_assert_ptr_nonnull(strstr(titled, "cust &lt;7&gt;"));
+    ck_assert_ptr_nonnull(strstr(titled, "row 0"));
+    ck_assert_ptr_nonnull(strstr(titled, "Feature contributions, row 1"));
+    xpl_render_svg_free(doc);
+    free(titled);
 }
 END_TEST
 

@@ -189,6 +189,12 @@ XPL_API int xpl_render_svg_begin(xpl_svg **out,
  *  prediction). XPL_EINVAL, XPL_ENOMEM. */
 XPL_API int xpl_render_svg_chart(xpl_svg *svg, const xpl_explanation *e);
 
+/** As xpl_render_svg_chart, with `title` (UTF-8; NULL: the document's) as
+ *  this chart's heading; the subtitle then says which row it is. For
+ *  charts named by the row's identifiers. */
+XPL_API int xpl_render_svg_chart_titled(xpl_svg *svg, const xpl_explanation *e,
+                                        const char *title);
+
 /** Write the document (standalone SVG 1.1) to fp. May be called more than
  *  once. XPL_EINVAL if no chart was added, XPL_EIO. */
 XPL_API int xpl_render_svg_end(const xpl_svg *svg, FILE *fp);
