@@ -1,6 +1,5 @@
 /* explain: command-line front end of libxplain. */
 #include <errno.h>
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,10 +66,6 @@ int main(int argc, char **argv)
 
 static int run(int argc, char **argv)
 {
-    /* GSL's default handler aborts the process; the library reports errors
-     * through return codes instead. */
-    gsl_set_error_handler_off();
-
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;
