@@ -277,8 +277,9 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         fprintf(fp, "importance");
         if (imp->d > 1)
             fprintf(fp, ", output %zu", k);
-        fprintf(fp, " (%s, %llu rows)", method_of(imp),
-                (unsigned long long)imp->rows[k]);
+        fprintf(fp, " (%s, %llu row%s)", method_of(imp),
+                (unsigned long long)imp->rows[k],
+                imp->rows[k] == 1 ? "" : "s");
         if (o.color)
             fputs("\033[0m", fp);
         fputs("\n  ", fp);
