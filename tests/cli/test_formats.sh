@@ -94,6 +94,10 @@ run 0 "$bc" "$tmp/infs.csv" && [ "$(grep -c '"name":"mean radius","value":null' 
 run 0 --format text "$bc" "$tmp/infs.csv" && [ "$(grep -c 'mean radius  *NA ' "$tmp/out")" -eq 1 ] &&
     [ "$(grep -c 'mean radius  *inf ' "$tmp/out")" -eq 1 ] && [ "$(grep -c 'mean radius  *-inf ' "$tmp/out")" -eq 1 ] &&
     ok "text: NA, inf and -inf" || not_ok "text: NA, inf and -inf"
+run 0 "$bc" "$tmp/infs.csv" && cp "$tmp/out" "$tmp/infs.jsonl" &&
+    run 0 importance --format csv "$bc" "$tmp/infs.csv" && cp "$tmp/out" "$tmp/imp_rows.csv" &&
+    run 0 importance --format csv --explanations "$bc" "$tmp/infs.jsonl" && cmp -s "$tmp/out" "$tmp/imp_rows.csv" &&
+    ok "importance --explanations reads \"inf\" values back" || not_ok "importance --explanations reads \"inf\" values back"
 run 0 --format svg --top 0 "$bc" "$tmp/infs.csv" && grep -q 'mean radius = NA' "$tmp/out" && grep -q 'mean radius = inf' "$tmp/out" &&
     ok "svg: NA and inf" || not_ok "svg: NA and inf"
 # -o naming an input: refused whatever the spelling, input untouched
