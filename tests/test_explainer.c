@@ -28,7 +28,9 @@ static const char *head_rows(const char *relative, size_t n)
         lines += c == '\n';
     }
     fclose(in);
-    return write_tmp("rows.csv", buf, len);
+    const char *path = write_tmp("rows.csv", buf, len);
+    free(buf);
+    return path;
 }
 
 /* Everything the CLI writes to standard output (malloc'd, NUL-terminated). */
