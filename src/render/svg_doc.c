@@ -173,14 +173,25 @@ int xpl__svg_add(xpl_svg *svg, xpl__chart_fn fn, const void *arg)
 
 int xpl_render_svg_chart(xpl_svg *svg, const xpl_explanation *e)
 {
-    static const char fn[] = "xpl_render_svg_chart";
+    return xpl_render_svg_chart_titled(svg, e, NULL);
+}
+
+int xpl_render_svg_chart_titled(xpl_svg *svg, const xpl_explanation *e,
+                                const char *title)
+{
+    static const char fn[] = "xpl_render_svg_chart_titled";
     if (!svg)
         return xpl__error(XPL_EINVAL, "%s: document is NULL", fn);
     int rc = xpl__explanation_check(e, fn);
     if (rc)
         return rc;
-    xpl__row_chart arg = { e, &svg->opts };
-    return xpl__svg_add(svg, svg->opts.chart == XPL_CHART_WATERFALL
+    /* the chart is drawn during the call: a copy of the options with this
+     * title lives long enough */
+    xpl_render_options o = svg->opts;
+    if (title)
+        o.title = title;
+    xpl__row_chart arg = { e, &o };
+    return xpl__svg_add(svg, o.chart == XPL_CHART_WATERFALL
                                  ? xpl__chart_waterfall
                              : svg->opts.chart == XPL_CHART_FORCE
                                  ? xpl__chart_force
