@@ -134,9 +134,12 @@ static int run_open(struct run *r)
     size_t P = xpl_model_n_features(r->model);
     if (a->ks.model_output == XPL_OUTPUT_PROBABILITY &&
         !xpl_model_is_classifier(r->model))
+    {
+        const char *link = xpl_link_name(xpl_model_link(r->model));
         return cli_usage_error(cmd, "--model-output probability needs a "
-                               "classifier; %s has a %s link", a->model_path,
-                               xpl_link_name(xpl_model_link(r->model)));
+                               "classifier; %s has %s %s link", a->model_path,
+                               cli_article(link), link);
+    }
     if ((status = load_background(&r->bg, r->model, a)))
         return status;
     if ((status = explainer_open(&r->ex, r->model, r->bg, a)))

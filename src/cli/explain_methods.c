@@ -95,6 +95,15 @@ int explainer_open(xpl_explainer **out, const xpl_model *m,
             return st;
         o.lime.categorical = cat;
     }
+    if (o.method == XPL_METHOD_LIME && !bg && !xpl_model_background(m) &&
+        !xpl_model_stats(m)) {
+        free(cat);
+        return cli_usage_error(cmd, "LIME needs training data: pass "
+                               "--background TRAIN.csv, or embed a "
+                               "background or statistics in %s "
+                               "('explain convert --background' or "
+                               "'--stats')", a->model_path);
+    }
     int rc = xpl_explainer_new(out, m, bg, &o);
     free(cat);
     if (rc) {
