@@ -42,7 +42,12 @@ class _Views:
 
     def view(self, i):
         v = _lib.ExplanationView()
-        v.row, v.output, v.n_outputs = i, self.output, self.D
+        e = self.e
+        v.row = i
+        v.output = self.output + (e.first_class or 0)
+        v.n_outputs = e.n_classes or self.D
+        if self.lime:
+            v.output = int(e.explained_class[i])
         v.method = self.method
         v.n_features = self.P
         v.names = self.names
@@ -124,8 +129,8 @@ def plot(e, kind, path, output, rows, top_k, title, unit=None, feature=None,
     # every output, one chart each, as `explain importance`
     per_output = [vs] + [_Views(e, d) for d in range(vs.D) if d != output]
     imp = ctypes.POINTER(_lib.Importance)()
-    _lib.check(lib.xpl_importance_new(ctypes.byref(imp), vs.P, vs.D,
-                                      vs.names))
+    _lib.check(lib.xpl_importance_new(ctypes.byref(imp), vs.P,
+                                      e.n_classes or vs.D, vs.names))
     try:
         for i in rows:
             for w in sorted(per_output, key=lambda w: w.output):

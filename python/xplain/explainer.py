@@ -399,8 +399,22 @@ class Explanation:
         self.explained_class = None
         self.selection_frequency = None
 
+    # the library's output rule (docs/output.md): a binary classifier with
+    # one model output has classes 0 and 1, and its explanations are of
+    # class 1; charts say so
+    n_classes = None
+    first_class = 0
+
     @classmethod
     def _build(cls, ex, X, x, r):
+        e = cls._build_arrays(ex, X, x, r)
+        binary = ex.model.is_classifier and ex.n_outputs == 1
+        e.n_classes = 2 if binary else ex.n_outputs
+        e.first_class = 1 if binary else 0
+        return e
+
+    @classmethod
+    def _build_arrays(cls, ex, X, x, r):
         n, P, D = x.shape[0], ex.n_features, ex.n_outputs
         index = X.index if hasattr(X, "index") and hasattr(X, "iloc") \
             else None
