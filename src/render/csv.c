@@ -1,5 +1,6 @@
 /* CSV: one line per explained (row, output), one column per feature
  * contribution, so that a batch reads as a matrix. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,8 +29,14 @@ void xpl__csv_field(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
+/* A missing value (NaN) is an empty cell, an infinity "inf" or "-inf", as
+ * xplain's CSV reader and pandas read them back. */
 void xpl__csv_number(FILE *fp, double v)
 {
+    if (isinf(v)) {
+        fputs(v > 0 ? "inf" : "-inf", fp);
+        return;
+    }
     char buf[XPL__NUM_SIZE];
     xpl__fmt_csv(buf, v);
     fputs(buf, fp);
@@ -56,7 +63,11 @@ int xpl_render_csv_row(FILE *fp, const xpl_explanation *e)
     int rc = xpl__explanation_check(e, fn);
     if (rc || (rc = xpl__stream_check(fp, fn)))
         return rc;
-    fprintf(fp, "%zu,%zu,", e->row, e->output);
+    char num[XPL__NUM_SIZE];
+    fputs(xpl__fmt_size(num, e->row), fp);
+    fputc(',', fp);
+    fputs(xpl__fmt_size(num, e->output), fp);
+    fputc(',', fp);
     xpl__csv_field(fp, e->method ? e->method : "");
     fputc(',', fp);
     xpl__csv_number(fp, e->base_value);
