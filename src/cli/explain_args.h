@@ -40,7 +40,14 @@ struct explain_args {
     long class_index;        /* -1: all outputs (SHAP) / automatic (LIME) */
     size_t threads;
     enum explain_format format;
+    int raster;              /* --format png|pdf: an xpl_raster_format (the
+                                chart is drawn as SVG, then converted);
+                                -1 otherwise */
     xpl_render_options render;
+    /* --output-names a,b,c: render.output_names points into these */
+    char *output_names_arg;  /* owned copy, cut at the commas */
+    const char **output_names;
+    int order_given;         /* --order (heatmap, force over rows) */
     int quiet;
     int interactions;        /* SHAP interaction values (tree-shap) */
     int model_output_given;
