@@ -121,34 +121,6 @@ static int keep_ids(struct run *r, size_t n)
     return EXIT_OK;
 }
 
-/* The unit of the explained output, for chart axes and table headers:
- * margins of classifiers are log-odds, probabilities are probabilities,
- * and Kernel SHAP's logit link puts them back on the log-odds scale. */
-static const char *output_unit(const xpl_model *m, const struct explain_args *a,
-                               enum explain_method method)
-{
-    xpl_link link = xpl_model_link(m);
-    int lime = method == METHOD_LIME;
-    xpl_output kind = a->model_output_given ? a->ks.model_output
-                      : lime && xpl_model_is_classifier(m)
-                          ? XPL_OUTPUT_PROBABILITY
-                          : XPL_OUTPUT_RAW;
-    if (method == METHOD_KERNEL_SHAP && a->ks.link == XPL_LINK_LOGIT)
-        return "log-odds";
-    int classes = link == XPL_LINK_LOGIT || link == XPL_LINK_SOFTMAX;
-    switch (kind) {
-    case XPL_OUTPUT_PROBABILITY:
-        return "probability";
-    case XPL_OUTPUT_RESPONSE:
-        return classes ? "probability" : "response";
-    case XPL_OUTPUT_RAW:
-        break;
-    }
-    if (classes)
-        return "log-odds";
-    return link == XPL_LINK_LOG ? "log of the response" : "response";
-}
-
 /* Load the model, check the options against it, build the explainer,
  * open the rows and the sink. Returns an exit code, having printed the
  * error; run_close releases whatever was acquired. */
@@ -171,15 +143,6 @@ static int run_open(struct run *r)
         return cli_usage_error(cmd, "--class %ld: %s has %zu output%s (0 "
                                "to %zu)", a->class_index, a->model_path, D,
                                D == 1 ? "" : "s", D - 1);
-    if (a->render.output_names && a->render.n_output_names != D &&
-        !(D == 1 && xpl_model_is_classifier(r->model) &&
-          a->render.n_output_names == 2))
-        return cli_usage_error(cmd, "--output-names gives %zu name%s; %s "
-                               "has %zu output%s%s", a->render.n_output_names,
-                               a->render.n_output_names == 1 ? "" : "s",
-                               a->model_path, D, D == 1 ? "" : "s",
-                               D == 1 && xpl_model_is_classifier(r->model)
-                                   ? " (2 names for its two classes)" : "");
     /* the dependence chart's features, before any row is explained */
     const char *need[2] = { a->render.feature, a->render.color_by };
     for (int k = 0; k < 2; k++) {
@@ -198,14 +161,8 @@ static int run_open(struct run *r)
         return status;
     if ((status = explainer_open(&r->ex, r->model, r->bg, a)))
         return status;
-    a->render.unit = output_unit(r->model, a, r->ex.method);
-    /* a binary classifier's one output is its second class: SHAP shows
-     * it under the second of two names (LIME explains both classes) */
-    if (a->render.output_names && D == 1 && a->render.n_output_names == 2 &&
-        r->ex.method != METHOD_LIME) {
-        a->render.output_names++;
-        a->render.n_output_names = 1;
-    }
+    if ((status = explain_fit_outputs(a, r->model, r->ex.method, cmd)))
+        return status;
     if (r->ex.interactions && a->format != FORMAT_JSON)
         return cli_usage_error(cmd, "--interactions needs --format json");
     if ((status = check_columns(r->model, a, cmd)))

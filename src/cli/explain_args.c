@@ -718,3 +718,61 @@ int explain_parse_args(int argc, char **argv, struct explain_args *a,
     return check_combination(a, size_given, format_given, chart_given,
                              top_given);
 }
+
+/* The unit of the explained output, for chart axes and table headers:
+ * margins of classifiers are log-odds, probabilities are probabilities,
+ * and Kernel SHAP's logit link puts them back on the log-odds scale. */
+static const char *output_unit(const xpl_model *m,
+                               const struct explain_args *a,
+                               enum explain_method method)
+{
+    xpl_link link = xpl_model_link(m);
+    int lime = method == METHOD_LIME;
+    xpl_output kind = a->model_output_given ? a->ks.model_output
+                      : lime && xpl_model_is_classifier(m)
+                          ? XPL_OUTPUT_PROBABILITY
+                          : XPL_OUTPUT_RAW;
+    if (method == METHOD_KERNEL_SHAP && a->ks.link == XPL_LINK_LOGIT)
+        return "log-odds";
+    int classes = link == XPL_LINK_LOGIT || link == XPL_LINK_SOFTMAX;
+    switch (kind) {
+    case XPL_OUTPUT_PROBABILITY:
+        return "probability";
+    case XPL_OUTPUT_RESPONSE:
+        return classes ? "probability" : "response";
+    case XPL_OUTPUT_RAW:
+        break;
+    }
+    if (classes)
+        return "log-odds";
+    return link == XPL_LINK_LOG ? "log of the response" : "response";
+}
+
+int explain_fit_outputs(struct explain_args *a, const xpl_model *m,
+                        enum explain_method method, const char *cmd)
+{
+    size_t D = xpl_model_n_outputs(m);
+    int binary = D == 1 && xpl_model_is_classifier(m);
+    if (a->render.output_names && a->render.n_output_names != D &&
+        !(binary && a->render.n_output_names == 2))
+        return cli_usage_error(cmd, "--output-names gives %zu name%s; %s "
+                               "has %zu output%s%s", a->render.n_output_names,
+                               a->render.n_output_names == 1 ? "" : "s",
+                               a->model_path, D, D == 1 ? "" : "s",
+                               binary ? " (2 names for its two classes)" : "");
+    a->render.unit = output_unit(m, a, method);
+    /* a binary classifier's one output is its second class: SHAP shows
+     * it under the second of two names (LIME explains both classes) */
+    if (a->render.output_names && D == 1 && a->render.n_output_names == 2 &&
+        method != METHOD_LIME) {
+        a->render.output_names++;
+        a->render.n_output_names = 1;
+    }
+    return EXIT_OK;
+}
+
+enum explain_method explain_method_of(const char *name)
+{
+    int i = name ? pick(name, method_names) : -1;
+    return i < 0 ? METHOD_SHAP : (enum explain_method)i;
+}

@@ -83,6 +83,17 @@ int explain_parse_args(int argc, char **argv, struct explain_args *a,
 /* Release what explain_parse_args allocated (--columns). */
 void explain_args_free(struct explain_args *a);
 
+/* Once the model and the method are known: check --output-names against
+ * the model's outputs (a usage error otherwise), set the unit of the
+ * charts and tables (log-odds, probability, response) and align the
+ * names with what is explained. */
+int explain_fit_outputs(struct explain_args *a, const xpl_model *m,
+                        enum explain_method method, const char *cmd);
+
+/* The method called `name` in outputs ("kernel-shap"), METHOD_SHAP if
+ * none. */
+enum explain_method explain_method_of(const char *name);
+
 /* The method's name as printed in outputs ("kernel-shap"). */
 const char *explain_method_name(enum explain_method m);
 

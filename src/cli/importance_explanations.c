@@ -156,7 +156,8 @@ int importance_from_explanations(const struct explain_args *a)
     if (rc)
         return cli_library_error(rc);
     struct reading r = { .model = model, .P = xpl_model_n_features(model) };
-    struct sink s = { .a = a };
+    struct explain_args args = *a; /* with the unit and output names */
+    struct sink s = { .a = &args };
     int status = EXIT_OK;
     char *line = NULL;
     size_t cap = 0, rows = 0;
@@ -168,6 +169,10 @@ int importance_from_explanations(const struct explain_args *a)
         goto done;
     }
     first_method(&r, a->explanation_paths, a->n_explanations);
+    if ((status = explain_fit_outputs(&args, model,
+                                      explain_method_of(r.method),
+                                      "importance")))
+        goto done;
     size_t D = xpl_model_n_outputs(model);
     size_t outputs = strcmp(r.method, "lime") == 0 && D == 1 &&
                              xpl_model_is_classifier(model)
