@@ -344,6 +344,20 @@ static char *render_importance(const xpl_importance *imp, xpl_chart chart,
     return mem_close(&m);
 }
 
+static char *render_model(const char *rel, size_t top_k, int *rc)
+{
+    xpl_model *m;
+    ck_assert_int_eq(xpl_model_load(&m, src_path(rel)), XPL_OK);
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.chart = XPL_CHART_COEFFICIENTS;
+    o.top_k = top_k;
+    struct mem mm;
+    FILE *fp = mem_open(&mm);
+    *rc = xpl_model_render_svg(fp, m, &o);
+    xpl_model_free(m);
+    return mem_close(&mm);
+}
+
 /* Importance over 12 rows shaped like edge case k: the case's row with
  * its contributions and values scaled by 0.5 to 1.875 (signs, zeros, NaNs
  * and names kept), for the case's output. */
@@ -1445,6 +1459,15 @@ START_TEST(write_svgs)
     bad |= write_file(dir, "beeswarm_many.svg", svg);
     free(svg);
     xpl_importance_free(imp);
+    /* pictures of linear models */
+    int mrc;
+    svg = render_model("data/models/wine_logistic.bin", 0, &mrc);
+    bad |= mrc != XPL_OK || write_file(dir, "model_coefficients_wine.svg",
+                                       svg);
+    free(svg);
+    svg = render_model("data/models/breast_cancer_logistic.bin", 10, &mrc);
+    bad |= mrc != XPL_OK || write_file(dir, "model_coefficients_bc.svg", svg);
+    free(svg);
     /* every kind over 1, 5, 30 and 200 features of a 3-output model, and
      * over a single row */
     static const size_t widths[] = { 1, 5, 30, MAX_P };
@@ -1597,6 +1620,33 @@ static uint32_t be32(const unsigned char *p)
            p[3];
 }
 
+/* A linear model's coefficients: one chart per output, sorted, the
+ * intercept and link in the subtitle; tree models are not linear. */
+START_TEST(model_coefficients)
+{
+    int rc;
+    char *svg = render_model("data/models/wine_logistic.bin", 5, &rc);
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    check_layout(svg, "wine coefficients");
+    ck_assert_ptr_nonnull(strstr(svg, "Coefficients, output 2"));
+    ck_assert_ptr_nonnull(strstr(svg, "softmax link"));
+    ck_assert_ptr_nonnull(strstr(svg, "log-odds per unit of the feature"));
+    ck_assert_ptr_nonnull(strstr(svg, "other 8 features (sum)"));
+    free(svg);
+    svg = render_model("data/models/diabetes_linear.bin", 0, &rc);
+    ck_assert_int_eq(rc, XPL_OK);
+    check_layout(svg, "diabetes coefficients");
+    ck_assert_ptr_nonnull(strstr(svg, "response per unit"));
+    free(svg);
+    svg = render_model("data/models/breast_cancer_xgb.bin", 0, &rc);
+    ck_assert_int_eq(rc, XPL_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "linear models"));
+    free(svg);
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    ck_assert_int_eq(xpl_model_render_svg(stdout, NULL, &o), XPL_EINVAL);
+}
+END_TEST
+
 /* PNG and PDF through librsvg: the PNG is the SVG's size times the scale,
  * the PDF a page of 0.75 pt per pixel; the same SVG gives the same bytes;
  * bad documents and arguments are errors. */
@@ -1708,6 +1758,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, svg_content);
     tcase_add_test(tc, labels_stay_distinct);
     tcase_add_test(tc, convert_png_pdf);
+    tcase_add_test(tc, model_coefficients);
     tcase_add_test(tc, svg_several_rows_stack);
     tcase_add_test(tc, importance_means);
     tcase_add_test(tc, importance_golden);

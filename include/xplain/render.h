@@ -72,8 +72,10 @@ typedef enum xpl_chart {
     XPL_CHART_DEPENDENCE = 6,/**< importance: a feature's value against its
                                   contribution (opts.feature), coloured by
                                   another feature (opts.color_by) */
-    XPL_CHART_STACKED = 7    /**< importance: one bar per feature, stacked
+    XPL_CHART_STACKED = 7,   /**< importance: one bar per feature, stacked
                                   over the outputs (classes) */
+    XPL_CHART_COEFFICIENTS = 8 /**< a linear model's coefficients, one
+                                  chart per output (xpl_model_render_svg) */
 } xpl_chart;
 
 /** Options of the text and SVG renderers. Initialise with
@@ -187,6 +189,22 @@ XPL_API void xpl_render_svg_free(xpl_svg *svg);
  *  each), written to fp. */
 XPL_API int xpl_render_svg(FILE *fp, const xpl_explanation *e, size_t n,
                            const xpl_render_options *opts);
+
+/* ------------------------------------------------------ model pictures */
+
+/**
+ * A picture of the model itself (opts->chart): XPL_CHART_COEFFICIENTS
+ * draws a linear model's coefficients, one chart per output, largest
+ * |coefficient| first (top_k, the rest summed as "other N features"),
+ * red for positive and blue for negative, with the intercept and the link
+ * in the subtitle. Coefficients are per unit of each feature, so compare
+ * them only across features on the same scale.
+ *
+ * @return XPL_OK; XPL_EINVAL (NULL argument, another chart kind);
+ *         XPL_EUNSUPPORTED (not a linear model); XPL_ENOMEM; XPL_EIO.
+ */
+XPL_API int xpl_model_render_svg(FILE *fp, const xpl_model *m,
+                                 const xpl_render_options *opts);
 
 /* ------------------------------------------------------- PNG and PDF */
 

@@ -68,6 +68,18 @@ else
         not_ok "png output or a clear message"
 fi
 
+# --- model pictures
+desc="info --chart coefficients of a linear model, per output"
+check eval 'run 0 info "$models/wine_logistic.bin" --chart coefficients --output-names a,b,c --top 5 -o "$tmp/c.svg" &&
+    xml_ok "$tmp/c.svg" && [ "$(grep -c "<g transform" "$tmp/c.svg")" -eq 3 ] && grep -q "Coefficients, c" "$tmp/c.svg" &&
+    grep -q "intercept" "$tmp/c.svg"'
+desc="info --chart coefficients of a tree model is an error"
+check eval 'run 2 info "$bc" --chart coefficients && err_has "linear models"'
+desc="info -o without --chart is a usage error"
+check eval 'run 1 info "$bc" -o "$tmp/x.svg" && err_has "add --chart"'
+desc="info: plain description unchanged"
+check eval 'run 0 info "$bc" && out_has "^kind:"'
+
 # --- usage errors (exit 1) and unknown names (exit 2)
 desc="decision is a chart of many rows"
 check eval 'run 1 --chart decision --format svg "$bc" "$tmp/bc1.csv" && err_has "explain importance --chart decision"'
