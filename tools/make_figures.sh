@@ -30,6 +30,10 @@ names=malignant,benign
 "$explain" importance -q --top 12 --chart decision -o "$out/importance_decision.svg" "$model" "$data"
 "$explain" importance -q --top 12 --chart heatmap -o "$out/importance_heatmap.svg" "$model" "$data"
 "$explain" importance -q --top 12 --chart force -o "$out/importance_force.svg" "$model" "$data"
+# pictures of the models themselves: a tree, and a linear model's weights
+"$explain" info --chart tree --tree 0 -o "$out/model_tree0.svg" "$model"
+"$explain" info --chart coefficients --top 10 --output-names class_0,class_1,class_2 \
+    -o "$out/model_coefficients.svg" "$root/data/models/wine_logistic.bin"
 # a three-class model: importance stacked over the classes
 "$explain" importance -q --top 10 --chart stacked --output-names class_0,class_1,class_2 \
     -o "$out/wine_stacked.svg" "$root/data/models/wine_xgb.json" "$root/data/wine.csv"

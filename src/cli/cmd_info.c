@@ -10,7 +10,7 @@
 
 static const char usage[] =
     "Usage: explain info MODEL\n"
-    "       explain info MODEL --chart coefficients [-o FILE] [options]\n"
+    "       explain info MODEL --chart coefficients|tree [-o FILE] [options]\n"
     "\n"
     "Describe a model: its kind, link, outputs, features, properties, and the\n"
     "background sample and training statistics embedded in it. With --chart,\n"
@@ -19,6 +19,10 @@ static const char usage[] =
     "Options:\n"
     "  --chart coefficients  a linear model's coefficients, one chart per\n"
     "                        output, largest magnitude first\n"
+    "  --chart tree          one tree of a tree model as an outline: splits,\n"
+    "                        thresholds, where missing values go, covers and\n"
+    "                        leaf values\n"
+    "  --tree N              which tree (0-based, default 0)\n"
     "  --format svg|png|pdf  the chart's format (default: -o's extension,\n"
     "                        else svg)\n"
     "  --top K               the K largest coefficients, the rest summed\n"
@@ -123,12 +127,13 @@ static void print_stats(const xpl_model *m, const xpl_stats *s)
 
 int cmd_info(int argc, char **argv)
 {
-    enum { O_CHART = 256, O_FORMAT, O_TOP, O_NAMES };
+    enum { O_CHART = 256, O_FORMAT, O_TOP, O_NAMES, O_TREE };
     static const struct option options[] = {
         { "chart", required_argument, NULL, O_CHART },
         { "format", required_argument, NULL, O_FORMAT },
         { "top", required_argument, NULL, O_TOP },
         { "output-names", required_argument, NULL, O_NAMES },
+        { "tree", required_argument, NULL, O_TREE },
         { "output", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -138,7 +143,7 @@ int cmd_info(int argc, char **argv)
     const char *out_path = NULL, *format = NULL;
     char *names_arg = NULL;
     const char *names[256];
-    int c, chart = 0;
+    int c, chart = 0, tree_given = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":ho:", options, NULL)) != -1) {
@@ -147,10 +152,18 @@ int cmd_info(int argc, char **argv)
             fputs(usage, stdout);
             return EXIT_OK;
         case O_CHART:
-            if (strcmp(optarg, "coefficients") != 0)
+            if (strcmp(optarg, "coefficients") && strcmp(optarg, "tree"))
                 return cli_usage_error("info", "--chart must be "
-                                       "'coefficients', not '%s'", optarg);
-            chart = 1;
+                                       "'coefficients' or 'tree', not '%s'",
+                                       optarg);
+            chart = strcmp(optarg, "tree") ? 1 : 2;
+            break;
+        case O_TREE:
+            if (cli_parse_size(optarg, &ro.tree))
+                return cli_usage_error("info", "--tree must be a "
+                                       "non-negative integer, not '%s'",
+                                       optarg);
+            tree_given = 1;
             break;
         case O_FORMAT:
             if (strcmp(optarg, "svg") && strcmp(optarg, "png") &&
@@ -181,9 +194,12 @@ int cmd_info(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage_error("info", "expected one MODEL argument");
-    if (!chart && (format || out_path || names_arg))
-        return cli_usage_error("info", "--format, -o and --output-names "
-                               "draw a chart: add --chart coefficients");
+    if (!chart && (format || out_path || names_arg || tree_given))
+        return cli_usage_error("info", "--format, -o, --output-names and "
+                               "--tree draw a chart: add --chart "
+                               "coefficients or tree");
+    if (tree_given && chart != 2)
+        return cli_usage_error("info", "--tree goes with --chart tree");
 
     const char *path = argv[optind];
     xpl_model *m;
@@ -198,7 +214,7 @@ int cmd_info(int argc, char **argv)
                                                    : "svg";
         if (format && strcmp(format, "svg"))
             raster = !strcmp(format, "png") ? XPL_RASTER_PNG : XPL_RASTER_PDF;
-        ro.chart = XPL_CHART_COEFFICIENTS;
+        ro.chart = chart == 2 ? XPL_CHART_TREE : XPL_CHART_COEFFICIENTS;
         if (names_arg) {
             ro.output_names = names;
             ro.n_output_names = split_names(names_arg, names, 256);

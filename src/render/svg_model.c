@@ -8,6 +8,7 @@
 #include "render/common.h"
 #include "render/svg.h"
 #include "render/svg_chart.h"
+#include "render/svg_model.h"
 
 struct coef_chart {
     const xpl_model *m;
@@ -110,9 +111,29 @@ int xpl_model_render_svg(FILE *fp, const xpl_model *m,
         return xpl__error(XPL_EINVAL, "%s: model is NULL", fn);
     if ((rc = xpl__stream_check(fp, fn)) || (rc = xpl__options_check(opts, fn)))
         return rc;
+    if (opts && opts->chart == XPL_CHART_TREE) {
+        const xpl__ensemble *e = xpl__trees_params(m);
+        if (!e)
+            return xpl__error(XPL_EUNSUPPORTED, "%s: trees are drawn for "
+                              "tree models; this is a %s model", fn,
+                              xpl_model_kind(m));
+        if (opts->tree >= e->n_trees)
+            return xpl__error(XPL_EINVAL, "%s: tree %zu: the model has %zu "
+                              "trees (0 to %zu)", fn, opts->tree, e->n_trees,
+                              e->n_trees - 1);
+        xpl_svg *svg;
+        if ((rc = xpl__svg_new(&svg, opts, "tree")))
+            return rc;
+        struct tree_chart arg = { m, e, opts->tree, xpl__svg_options(svg) };
+        rc = xpl__svg_add(svg, xpl__chart_tree, &arg);
+        if (rc == XPL_OK)
+            rc = xpl_render_svg_end(svg, fp);
+        xpl_render_svg_free(svg);
+        return rc;
+    }
     if (!opts || opts->chart != XPL_CHART_COEFFICIENTS)
         return xpl__error(XPL_EINVAL, "%s: the model's chart is "
-                          "coefficients", fn);
+                          "coefficients or tree", fn);
     const xpl__linear *lin = xpl__linear_params(m);
     if (!lin)
         return xpl__error(XPL_EUNSUPPORTED, "%s: coefficients are drawn for "

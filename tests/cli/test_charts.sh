@@ -75,6 +75,13 @@ check eval 'run 0 info "$models/wine_logistic.bin" --chart coefficients --output
     grep -q "intercept" "$tmp/c.svg"'
 desc="info --chart coefficients of a tree model is an error"
 check eval 'run 2 info "$bc" --chart coefficients && err_has "linear models"'
+desc="info --chart tree: an outline of tree 3"
+check eval 'run 0 info "$bc" --chart tree --tree 3 -o "$tmp/t.svg" && xml_ok "$tmp/t.svg" &&
+    grep -q "Tree 3 of" "$tmp/t.svg" && grep -q "yes: " "$tmp/t.svg" && grep -q ">no: leaf" "$tmp/t.svg"'
+desc="info --tree past the last tree is an error"
+check eval 'run 2 info "$bc" --chart tree --tree 100000 && err_has "trees (0 to"'
+desc="info --chart tree of a linear model is an error"
+check eval 'run 2 info "$models/wine_logistic.bin" --chart tree && err_has "tree models"'
 desc="info -o without --chart is a usage error"
 check eval 'run 1 info "$bc" -o "$tmp/x.svg" && err_has "add --chart"'
 desc="info: plain description unchanged"
