@@ -45,6 +45,21 @@ desc="dependence with --color-by auto names the estimated partner"
 check eval 'run 0 importance --chart dependence --feature "worst radius" --color-by auto -o "$tmp/d.svg" "$bc" "$tmp/bc60.csv" &&
     xml_ok "$tmp/d.svg" && grep -q "Dependence on worst radius" "$tmp/d.svg" &&
     grep -q "strongest interaction, estimated" "$tmp/d.svg"'
+# --color-by auto picks what shap.utils.approximate_interactions picks over
+# the same SHAP values (tests/fixtures/approx_interactions_bc.tsv, written
+# by tools/approx_interactions_reference.py)
+agree=0 total=0 report=
+while IFS="$(printf '\t')" read -r feat want; do
+    case $feat in "#"*) continue ;; esac
+    total=$((total + 1))
+    "$explain" importance -q --chart dependence --feature "$feat" --color-by auto \
+        -o "$tmp/a.svg" "$bc" "$data/breast_cancer.csv" 2>"$tmp/err" &&
+        grep -q "colour: $want (strongest" "$tmp/a.svg" && agree=$((agree + 1)) ||
+        report="$report $feat"
+done <"$root/tests/fixtures/approx_interactions_bc.tsv"
+desc="--color-by auto agrees with shap's approximate_interactions ($agree of $total)"
+check eval '[ "$total" -ge 8 ] && [ "$agree" -eq "$total" ]'
+[ -n "$report" ] && echo "# differs for:$report"
 desc="dependence coloured by a named feature"
 check eval 'run 0 importance --chart dependence --feature "worst radius" --color-by "mean texture" -o "$tmp/d2.svg" "$bc" "$tmp/bc60.csv" &&
     grep -q "colour: mean texture" "$tmp/d2.svg"'
