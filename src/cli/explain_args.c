@@ -767,6 +767,7 @@ static const char *output_unit(const xpl_model *m,
     case XPL_OUTPUT_RESPONSE:
         return classes ? "probability" : "response";
     case XPL_OUTPUT_RAW:
+    case XPL_OUTPUT_AUTO: /* resolved above: not reached */
         break;
     }
     if (classes)
@@ -786,14 +787,9 @@ int explain_fit_outputs(struct explain_args *a, const xpl_model *m,
                                a->render.n_output_names == 1 ? "" : "s",
                                a->model_path, D, D == 1 ? "" : "s",
                                binary ? " (2 names for its two classes)" : "");
+    /* a binary classifier's one output scores its second class, and
+     * explanations call it output 1 of 2: two names, one per class */
     a->render.unit = output_unit(m, a, method);
-    /* a binary classifier's one output is its second class: SHAP shows
-     * it under the second of two names (LIME explains both classes) */
-    if (a->render.output_names && D == 1 && a->render.n_output_names == 2 &&
-        method != METHOD_LIME) {
-        a->render.output_names++;
-        a->render.n_output_names = 1;
-    }
     return EXIT_OK;
 }
 
