@@ -47,6 +47,10 @@ static const char usage_methods[] =
     "                       the row is in the file\n"
     "  --threads T          rows explained in parallel (default 1)\n"
     "  --no-header          CSV files have no header: columns by position\n"
+    "  --columns a,b,c      with --no-header: the file's column names, in\n"
+    "                       order (features are found by name)\n"
+    "  --id-column NAME     copy this column into every output (JSON \"id\",\n"
+    "                       CSV leading columns, SVG titles); repeatable\n"
     "  --delimiter C        field separator (default ',')\n"
     "\n";
 
@@ -142,6 +146,11 @@ static const char importance_text[] =
     "                       and force draw at most 500 of them)\n"
     "  --order similarity|output  heatmap and force: rows ordered by\n"
     "                       similarity of their explanations (default) or\n"
-    "                       by prediction\n";
+    "                       by prediction\n"
+    "  --explanations A.jsonl ...\n"
+    "                       instead of DATA.csv: the JSON Lines explanations\n"
+    "                       that shards wrote ('-' for standard input), in\n"
+    "                       the rows' order; the same table and charts as\n"
+    "                       from the rows (docs/distributed.md)\n";
 
 const char *const importance_usage[] = { importance_text, NULL };
