@@ -92,6 +92,8 @@ def plot(e, kind, path, output, rows, top_k, title, unit=None, feature=None,
         raise errors.InvalidArgumentError(
             "kind must be one of %s, not %r"
             % (", ".join(PER_ROW + GLOBAL), kind))
+    if unit is None:
+        unit = e.unit
     if top_k is None:   # the CLI's defaults
         top_k = 10 if kind in PER_ROW else 20
     vs = _Views(e, output)

@@ -139,6 +139,23 @@ class Explainer:
                 "%s explains raw margins; use method=\"kernel-shap\" for "
                 "output=%r" % (method, output))
         self.method = method
+        # the unit charts show, by the CLI's rule: classifier margins are
+        # log-odds, probabilities probabilities, Kernel SHAP's logit link
+        # puts them back on the log-odds scale
+        kind_out = lime_output if lime_output is not None else (
+            "probability" if method == "lime" and m.is_classifier else "raw")
+        classes = m.link in ("logit", "softmax")
+        if method == "kernel-shap" and link == "logit":
+            self.unit = "log-odds"
+        elif kind_out == "probability":
+            self.unit = "probability"
+        elif kind_out == "response":
+            self.unit = "probability" if classes else "response"
+        elif classes:
+            self.unit = "log-odds"
+        else:
+            self.unit = "log of the response" if m.link == "log" \
+                else "response"
         self._ws_needed = method != "linear-shap"
         self._c = None
         lib = _lib.lib
@@ -404,6 +421,7 @@ class Explanation:
     # class 1; charts say so
     n_classes = None
     first_class = 0
+    unit = None
 
     @classmethod
     def _build(cls, ex, X, x, r):
@@ -411,6 +429,7 @@ class Explanation:
         binary = ex.model.is_classifier and ex.n_outputs == 1
         e.n_classes = 2 if binary else ex.n_outputs
         e.first_class = 1 if binary else 0
+        e.unit = ex.unit
         return e
 
     @classmethod
@@ -510,7 +529,8 @@ class Explanation:
         "heatmap" (order_by_output: rows by prediction), "dependence"
         (feature: the x axis; color_by: a feature name or "auto"),
         "stacked" (outputs stacked per feature). output: which model
-        output to chart per row. unit: shown on the axes ("log-odds");
+        output to chart per row. unit: shown on the axes (None: the
+        explanation's, by the CLI's rule: "log-odds", "probability", ...);
         output_names: names of the outputs (classes). top_k: features shown, the rest summed (None: the
         CLI's 10 per row, 20 for importance; 0: all). path: the file to
         write, or None."""
