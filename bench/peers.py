@@ -121,9 +121,12 @@ def xgb17_model(path, tmp):
 
 # ------------------------------------------------------------ peer engines
 
-def versions():
+def versions(skip=()):
     v = {}
     for mod in ("xgboost", "lightgbm", "shap", "fasttreeshap", "numpy"):
+        if mod in skip:
+            v[mod] = None
+            continue
         try:
             v[mod] = __import__(mod).__version__
         except Exception as ex:  # absent or broken: skipped, and said so
@@ -198,11 +201,15 @@ class Peer:
                 self.ex = shap.TreeExplainer(shap_internal_dict(ex),
                                              feature_perturbation="tree_path_dependent")
         elif engine.startswith("fasttreeshap"):
-            import shap
             fts = fasttreeshap_import()
-            ex = shap.TreeExplainer(load_native(path, kind))
-            self.ex = fts.TreeExplainer(shap_internal_dict(ex),
-                                        algorithm=engine[-2:], n_jobs=nthread)
+            if path.endswith(".pkl"):  # the trees as shap parsed them
+                import pickle
+                with open(path, "rb") as f:
+                    model = pickle.load(f)
+            else:
+                import shap
+                model = shap_internal_dict(shap.TreeExplainer(load_native(path, kind)))
+            self.ex = fts.TreeExplainer(model, algorithm=engine[-2:], n_jobs=nthread)
         else:
             raise ValueError(engine)
 
@@ -272,11 +279,12 @@ def time_peer(peer, x, threads, rows, budget, repeat):
 
 
 def worker_main(args):
-    """--worker: run one engine (XGBoost 1.7.4 under Debian's Python) and
-    write its values and times for the parent process."""
+    """--worker: run one engine in another interpreter (XGBoost 1.7.4 under
+    Debian's Python; FastTreeSHAP, built against NumPy 1, in its own
+    environment) and write its values and times for the parent process."""
     spec = json.load(open(args.worker))
     x = np.load(spec["rows"])
-    peer = Peer("xgboost17", spec["measure"], spec["model"], "xgboost",
+    peer = Peer(spec["engine"], spec["measure"], spec["model"], spec["kind"],
                 spec["threads"])
     n, times, vals = time_peer(peer, x, spec["threads"], spec["rows_max"],
                                spec["budget"], spec["repeat"])
@@ -366,6 +374,8 @@ def main():
                     help="seconds per timed run of a peer (rows are cut to fit)")
     ap.add_argument("--bg", default="100,1000")
     ap.add_argument("--xgb17-python", default="")
+    ap.add_argument("--fts-python", default="",
+                    help="interpreter with FastTreeSHAP (else this one)")
     ap.add_argument("--json", default="")
     ap.add_argument("--worker", default="")
     args = ap.parse_args()
@@ -374,7 +384,7 @@ def main():
     if not args.data_dir or not args.xplain:
         ap.error("DATA_DIR and --xplain are required")
 
-    vers = versions()
+    vers = versions(skip=("fasttreeshap",) if args.fts_python else ())
     grid = []
     info_path = os.path.join(args.data_dir, "grid.txt")
     for line in open(info_path):
@@ -387,6 +397,7 @@ def main():
     results = []
     tmp = tempfile.mkdtemp(prefix="peers-")
     xgb17_version = None
+    fts_version = vers.get("fasttreeshap")
 
     for measure in measures:
         bgs = [int(b) for b in args.bg.split(",")] if measure == "interventional" else [0]
@@ -416,8 +427,13 @@ def main():
                         if eng == "xgboost17":
                             if not args.xgb17_python or kind != "xgboost":
                                 continue
-                            r = run_xgb17(args, measure, path, x, tmp)
+                            r = run_worker(args, args.xgb17_python, eng, measure,
+                                           xgb17_model(path, tmp), kind, x, tmp)
                             xgb17_version = r.get("version", xgb17_version)
+                        elif eng.startswith("fasttreeshap") and args.fts_python:
+                            r = run_worker(args, args.fts_python, eng, measure,
+                                           fts_model(path, kind, tmp), kind, x, tmp)
+                            fts_version = r.get("version", fts_version)
                         else:
                             if eng.startswith("fasttreeshap") and not vers.get("fasttreeshap"):
                                 continue
@@ -445,6 +461,9 @@ def main():
     for k in ("xgboost", "lightgbm", "shap"):
         label[k] = LABEL[k] % (vers.get(k) or "?")
     label["xgboost17"] = LABEL["xgboost17"] % (xgb17_version or "1.7")
+    if fts_version:
+        for k in ("fasttreeshap_v1", "fasttreeshap_v2"):
+            label[k] = LABEL[k] + " (%s)" % fts_version
     print_tables(results, measures, label, args)
     if args.json:
         for res in results:
@@ -454,20 +473,30 @@ def main():
                    "results": results}, open(args.json, "w"), indent=1)
 
 
-def run_xgb17(args, measure, path, x, tmp):
-    if measure not in ("contribs", "interactions", "predict"):
-        raise NotImplementedError
+def fts_model(path, kind, tmp):
+    """The trees as shap parses them, pickled for FastTreeSHAP's worker."""
+    import pickle
+    import shap
+    out = os.path.join(tmp, "fts_" + os.path.basename(path) + ".pkl")
+    if not os.path.exists(out):
+        d = shap_internal_dict(shap.TreeExplainer(load_native(path, kind)))
+        with open(out, "wb") as f:
+            pickle.dump(d, f, protocol=4)
+    return out
+
+
+def run_worker(args, python, engine, measure, model, kind, x, tmp):
     rows = os.path.join(tmp, "rows.npy")
     np.save(rows, x)
-    out = os.path.join(tmp, "xgb17.npy")
-    spec = {"rows": rows, "measure": measure, "model": xgb17_model(path, tmp),
-            "threads": args.threads, "rows_max": args.rows, "budget": args.budget,
-            "repeat": args.repeat, "out": out}
-    spec_path = os.path.join(tmp, "xgb17.json")
+    out = os.path.join(tmp, "worker.npy")
+    spec = {"rows": rows, "engine": engine, "measure": measure, "model": model,
+            "kind": kind, "threads": args.threads, "rows_max": args.rows,
+            "budget": args.budget, "repeat": args.repeat, "out": out}
+    spec_path = os.path.join(tmp, "worker.json")
     json.dump(spec, open(spec_path, "w"))
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
-    r = subprocess.run([args.xgb17_python, os.path.abspath(__file__), "--worker", spec_path],
+    r = subprocess.run([python, os.path.abspath(__file__), "--worker", spec_path],
                        capture_output=True, text=True, env=env)
     if r.returncode != 0:
         raise RuntimeError(r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "failed")

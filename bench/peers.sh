@@ -9,7 +9,12 @@
 #   PYTHON (default /work/venv/bin/python, else python3): numpy, xgboost
 #       (3.x), and whichever of lightgbm, shap, fasttreeshap import;
 #   XGB17_PYTHON (default /usr/bin/python3 if it has Debian's xgboost 1.7):
-#       the old XGBoost's pred_contribs, as in the earlier figures.
+#       the old XGBoost's pred_contribs, as in the earlier figures;
+#   FTS_PYTHON (default /work/venv-fts/bin/python if it imports
+#       fasttreeshap): FastTreeSHAP 0.1.6 is built against NumPy 1 and
+#       cannot be imported beside NumPy 2, so it may live in its own
+#       environment (python -m venv; pip install "numpy<2" fasttreeshap);
+#       it is given the trees as shap parsed them (it reads no XGBoost 3 file).
 # Peers that are absent are left out of the tables (say which on stderr).
 #
 # Environment: BUILD_DIR (build-bench), DATA_DIR (build/peers), MODELS
@@ -33,6 +38,12 @@ if [ -z "${XGB17_PYTHON+set}" ]; then
         XGB17_PYTHON=/usr/bin/python3
     fi
 fi
+if [ -z "${FTS_PYTHON+set}" ]; then
+    FTS_PYTHON=
+    if /work/venv-fts/bin/python -c 'import fasttreeshap' 2>/dev/null; then
+        FTS_PYTHON=/work/venv-fts/bin/python
+    fi
+fi
 THREADS=${THREADS:-"1 0"}
 
 "$PYTHON" -c 'import numpy, xgboost' || {
@@ -45,7 +56,7 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
 fi
 ninja -C "$BUILD_DIR" bench/peers_xplain >&2
 
-# Training may use every core; the timing gives each engine what THREADS says.
+# Training uses one thread (OpenMP spinning on a crowded machine costs more than it gains).
 timeout 3600 "$PYTHON" bench/make_grid.py "$DATA_DIR" >&2
 
 cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n 1)
@@ -59,6 +70,7 @@ args=(--xplain "$BUILD_DIR/bench/peers_xplain" --rows "${ROWS:-1000}"
 [ -n "${MEASURES:-}" ] && args+=(--measures "$MEASURES")
 [ -n "${ENGINES:-}" ] && args+=(--engines "$ENGINES")
 [ -n "$XGB17_PYTHON" ] && args+=(--xgb17-python "$XGB17_PYTHON")
+[ -n "$FTS_PYTHON" ] && args+=(--fts-python "$FTS_PYTHON")
 for t in $THREADS; do
     json=()
     [ -n "${JSON:-}" ] && json=(--json "${JSON%.json}-threads$t.json")
