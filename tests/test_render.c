@@ -108,7 +108,7 @@ static void make_lime(struct sample *s)
 /* Edge cases of the layout, by name. */
 static const char *const cases[] = {
     "typical", "one", "many", "zero", "negative", "nan", "tiny", "huge",
-    "long", "escape", "lime", "top3", "multiclass",
+    "long", "escape", "lime", "top3", "multiclass", "degenerate",
 };
 enum { N_CASES = sizeof cases / sizeof cases[0] };
 
@@ -172,6 +172,21 @@ static void make_case(struct sample *s, size_t k, size_t *top_k)
         s->names[1] = escape_name;
     } else if (!strcmp(c, "lime")) {
         make_lime(s);
+    } else if (!strcmp(c, "degenerate")) {
+        /* issue 17: linear model {"intercept":[66],"coef":[[3,2]]} over
+         * background rows 0.1,0.7 / 0.2,0.1 / 0.3,0.3 at the row
+         * 0.20000000000001,0.36666666666666664: the path spans 3 ULPs */
+        fill(s, 2);
+        s->names[0] = "a";
+        s->names[1] = "b";
+        s->x[0] = 0.20000000000001;
+        s->x[1] = 0.36666666666666664;
+        s->phi[0] = 2.9976021664879227e-14;
+        s->phi[1] = 0;
+        s->se[0] = s->se[1] = 0;
+        s->e.method = "linear-shap";
+        s->e.base_value = 67.333333333333329;
+        s->e.prediction = 67.333333333333371;
     } else if (!strcmp(c, "top3")) {
         fill(s, 8);
         *top_k = 3;
@@ -453,7 +468,10 @@ static void parse_layout(const char *svg, struct layout *l)
                 continue; /* rotated legend title: anchor checked only */
             double px = num_attr(p, "font-size");
             int bold = attr(p, "font-weight", v, sizeof v);
-            text_content(strchr(p, '>') + 1, content, sizeof content);
+            const char *body = strchr(p, '>') + 1;
+            if (!strncmp(body, "<title>", 7)) /* a label's tooltip */
+                body = strstr(body, "</title>") + 8;
+            text_content(body, content, sizeof content);
             double w = xpl__text_width(content, strlen(content), px, bold);
             const char *anchor = attr(p, "text-anchor", v, sizeof v) ? v
                                                                       : "start";
@@ -1085,9 +1103,16 @@ START_TEST(svg_content)
     svg = render_svg_case(11, XPL_CHART_BAR);
     ck_assert_ptr_nonnull(strstr(svg, ">other 5 features<"));
     free(svg);
-    /* the long name is cut with an ellipsis but keeps its value */
+    /* the long name is cut in the middle but keeps its end and value, and
+     * its tooltip has the whole label */
     svg = render_svg_case(8, XPL_CHART_BAR);
-    ck_assert_ptr_nonnull(strstr(svg, "\xe2\x80\xa6 = 0.0312<"));
+    ck_assert_ptr_nonnull(strstr(svg, ">a very long feature n\xe2\x80\xa6"));
+    ck_assert_ptr_nonnull(strstr(svg, " some more = 0.0312</text>"));
+    ck_assert_ptr_nonnull(strstr(svg, "<title>a very long feature name "
+                                      "that goes on and on, far past any "
+                                      "label column that a chart could give "
+                                      "it, and then some more = 0.0312"
+                                      "</title>"));
     free(svg);
     /* a caller's title, and the row in the subtitle */
     struct sample s;
@@ -1388,6 +1413,129 @@ START_TEST(write_svgs)
 }
 END_TEST
 
+/* The visible text of every label (a <text> with a <title>) in svg, in
+ * order, into out[] (up to max); returns the count. */
+static size_t visible_labels(const char *svg, char out[][256], size_t max)
+{
+    size_t n = 0;
+    for (const char *p = strstr(svg, "<title>"); p && n < max;
+         p = strstr(p + 1, "<title>")) {
+        if (p[-1] != '>' || strncmp(p - 1 - 3, "\">", 2) == 0)
+            continue;
+        const char *open = p;
+        while (open > svg && strncmp(open, "<text ", 6) != 0 && *open != '\n')
+            open--;
+        if (strncmp(open, "<text ", 6) != 0)
+            continue; /* a chart's title element */
+        text_content(strstr(p, "</title>") + 8, out[n], 256);
+        n++;
+    }
+    return n;
+}
+
+/* 200 features whose names share a long prefix keep distinct labels in
+ * every chart and table, and LIME conditions keep their thresholds. */
+START_TEST(labels_stay_distinct)
+{
+    static char names_buf[MAX_P][96];
+    struct sample s;
+    fill(&s, MAX_P);
+    for (size_t j = 0; j < MAX_P; j++) {
+        snprintf(names_buf[j], sizeof names_buf[j], "customer_transaction_"
+                 "history_aggregate_feature_number_%03zu_rolling_mean", j);
+        s.names[j] = names_buf[j];
+    }
+    for (int chart = 0; chart < 2; chart++) {
+        xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+        o.chart = chart ? XPL_CHART_WATERFALL : XPL_CHART_BAR;
+        o.top_k = 30;
+        struct mem m;
+        FILE *fp = mem_open(&m);
+        ck_assert_int_eq(xpl_render_svg(fp, &s.e, 1, &o), XPL_OK);
+        char *svg = mem_close(&m);
+        static char seen[64][256];
+        size_t n = visible_labels(svg, seen, 64);
+        ck_assert_uint_eq(n, 31); /* 30 features and "other 170" */
+        for (size_t a = 0; a < n; a++) {
+            ck_assert_msg(strstr(seen[a], "\xe2\x80\xa6") || a == n - 1,
+                          "not shortened: %s", seen[a]);
+            for (size_t b = a + 1; b < n; b++)
+                ck_assert_msg(strcmp(seen[a], seen[b]) != 0, "labels %zu "
+                              "and %zu are both \"%s\"", a, b, seen[a]);
+        }
+        check_layout(svg, chart ? "long waterfall" : "long bar");
+        free(svg);
+    }
+    /* text: the table's name column shows each number */
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_text(fp, &s.e, &o, NULL), XPL_OK);
+    char *txt = mem_close(&m);
+    for (size_t j = 0; j < MAX_P; j++) {
+        char want[32];
+        snprintf(want, sizeof want, "...%03zu_rolling_mean ", j);
+        ck_assert_msg(strstr(txt, want), "no \"%s\" in the table", want);
+    }
+    free(txt);
+    /* importance bars and beeswarm */
+    xpl_importance *imp;
+    ck_assert_int_eq(xpl_importance_new(&imp, MAX_P, 1, s.names), XPL_OK);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_int_eq(xpl_importance_add(imp, &s.e), XPL_OK);
+    for (int chart = 0; chart < 2; chart++) {
+        char *svg = render_importance(imp, chart ? XPL_CHART_BEESWARM
+                                                 : XPL_CHART_BAR, 20);
+        static char seen[64][256];
+        size_t n = visible_labels(svg, seen, 64);
+        ck_assert_uint_eq(n, 21);
+        for (size_t a = 0; a < n; a++)
+            for (size_t b = a + 1; b < n; b++)
+                ck_assert_msg(strcmp(seen[a], seen[b]) != 0, "importance "
+                              "labels %zu and %zu are both \"%s\"", a, b,
+                              seen[a]);
+        free(svg);
+    }
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_importance_render_text(fp, imp, NULL), XPL_OK);
+    txt = mem_close(&m);
+    ck_assert_ptr_nonnull(strstr(txt, "...199_rolling_mean "));
+    ck_assert_ptr_nonnull(strstr(txt, "...000_rolling_mean "));
+    free(txt);
+    xpl_importance_free(imp);
+    /* LIME: the operator and both thresholds stay */
+    struct sample l;
+    make_lime(&l);
+    static char cond[8][160];
+    for (size_t j = 0; j < 8; j++) {
+        l.names[j] = names_buf[j];
+        snprintf(cond[j], sizeof cond[j], "-0.23 < %s <= 0.%zu", names_buf[j],
+                 j + 1);
+        l.cond[j] = cond[j];
+    }
+    char *svg;
+    {
+        xpl_render_options lo = XPL_RENDER_OPTIONS_INIT;
+        fp = mem_open(&m);
+        ck_assert_int_eq(xpl_render_svg(fp, &l.e, 1, &lo), XPL_OK);
+        svg = mem_close(&m);
+    }
+    ck_assert_ptr_nonnull(strstr(svg, "</title>-0.23 &lt; customer"));
+    ck_assert_ptr_nonnull(strstr(svg, "001_rolling_mean &lt;= 0.2</text>"));
+    ck_assert_ptr_nonnull(strstr(svg, "<title>-0.23 &lt; customer_"
+                                      "transaction_history_aggregate_"
+                                      "feature_number_001_rolling_mean "
+                                      "&lt;= 0.2</title>"));
+    free(svg);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_text(fp, &l.e, &o, NULL), XPL_OK);
+    txt = mem_close(&m);
+    ck_assert_msg(strstr(txt, "-0.23 < cust") &&
+                  strstr(txt, "...001_rolling_mean <= 0.2 "), "%s", txt);
+    free(txt);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--write-svgs")) {
@@ -1422,6 +1570,7 @@ int main(int argc, char **argv)
     tcase_add_loop_test(tc, svg_layout_edge_cases, 0, N_CASES);
     tcase_add_test(tc, svg_golden);
     tcase_add_test(tc, svg_content);
+    tcase_add_test(tc, labels_stay_distinct);
     tcase_add_test(tc, svg_several_rows_stack);
     tcase_add_test(tc, importance_means);
     tcase_add_test(tc, importance_golden);

@@ -103,9 +103,14 @@ typedef struct xpl_csv_options {
     char delimiter;         /**< ',' by default */
     /** Columns to keep, in this order (e.g. a model's feature names), or NULL
      *  to keep every column of the file. With a header they are matched by
-     *  name in any order, extra file columns are ignored and a missing one is
-     *  an XPL_ESHAPE error naming it. Without a header the file must have
-     *  exactly n_columns columns, taken by position and given these names. */
+     *  name in any order, extra file columns are ignored (they may repeat a
+     *  name or have none, as pandas' index column) and a missing one is
+     *  an XPL_ESHAPE error naming it (with the delimiter to use when the
+     *  header came out as one field holding ';', a tab, '|' or ','). With
+     *  columns NULL, an unnamed first column (pandas' df.to_csv() index)
+     *  is skipped and any other empty or repeated name is an error.
+     *  Without a header the file must have exactly n_columns columns,
+     *  taken by position and given these names. */
     const char *const *columns;
     size_t n_columns;
 } xpl_csv_options;
@@ -133,7 +138,8 @@ typedef struct xpl_csv_options {
  * @param[in]  opts  options, or NULL for the defaults
  * @return XPL_OK; XPL_EIO (cannot open/read), XPL_EFORMAT (bad cell, ragged
  *         row, an empty file where a header is expected; message
- *         "path:line:column: ..."), XPL_ESHAPE
+ *         "path:line: field N: ...", N the 1-based field of the row;
+ *         "path:line: ..." for a whole row), XPL_ESHAPE
  *         (requested column absent), XPL_ELIMIT, XPL_ENOMEM, XPL_EINVAL.
  */
 XPL_API int xpl_dataset_read_csv(xpl_dataset **out, const char *path,

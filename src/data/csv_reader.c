@@ -253,6 +253,26 @@ static size_t find_name(const struct named *sorted, size_t n, const char *name)
     return NO_COLUMN;
 }
 
+/* If `name` is in sorted[0..n) more than once, set *first and *second to
+ * its first two columns. */
+static void duplicate_of(const struct named *sorted, size_t n,
+                         const char *name, size_t *first, size_t *second)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* the first entry >= name */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(sorted[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo + 1 < n && strcmp(sorted[lo].name, name) == 0 &&
+        strcmp(sorted[lo + 1].name, name) == 0) {
+        *first = sorted[lo].index;
+        *second = sorted[lo + 1].index;
+    }
+}
+
 static void free_names(char **names, size_t n)
 {
     if (!names)
@@ -260,6 +280,30 @@ static void free_names(char **names, size_t n)
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
+}
+
+/* A header read as one field that holds another common delimiter was
+ * almost certainly split with the wrong one: say which to use (the CLI's
+ * option is named, as that is where most such files arrive). */
+static const char *delimiter_hint(const xpl_csv_reader *r, size_t n_header)
+{
+    if (n_header != 1)
+        return "";
+    const char *name = r->header[0];
+    const char delim = (char)r->parser.delim_char;
+    if (delim != ';' && strchr(name, ';'))
+        return "; the header is one field holding ';': set the delimiter "
+               "to ';' (explain --delimiter ';')";
+    if (delim != '\t' && strchr(name, '\t'))
+        return "; the header is one field holding tabs: set the delimiter "
+               "to a tab (explain --delimiter $'\\t')";
+    if (delim != '|' && strchr(name, '|'))
+        return "; the header is one field holding '|': set the delimiter "
+               "to '|' (explain --delimiter '|')";
+    if (delim != ',' && strchr(name, ','))
+        return "; the header is one field holding ',': set the delimiter "
+               "to ',' (the default)";
+    return "";
 }
 
 /* "missing column \"a\"" or "missing columns \"a\", \"b\"", cut short (with
@@ -284,8 +328,9 @@ static void fail_missing(xpl_csv_reader *r, const struct named *sorted,
     }
     if (listed < missing)
         snprintf(list + len, sizeof list - len, ", ... (%zu in all)", missing);
-    fail(r, XPL_ESHAPE, "%s:%llu: missing column%s %s", r->path,
-         (unsigned long long)r->line, missing > 1 ? "s" : "", list);
+    fail(r, XPL_ESHAPE, "%s:%llu: missing column%s %s%s", r->path,
+         (unsigned long long)r->line, missing > 1 ? "s" : "", list,
+         delimiter_hint(r, n_header));
 }
 
 /* The header row is complete: check the names and map the file's fields
@@ -300,11 +345,25 @@ static void finish_header(xpl_csv_reader *r, size_t n)
         fail(r, XPL_ENOMEM, "out of memory");
         return;
     }
+    /* Keeping every column, every name must be usable; selecting columns,
+     * only the selected ones must be (unused columns may repeat a name or
+     * have none, as spreadsheets and pandas write them). */
+    if (r->want) {
+        second = NO_COLUMN;
+        for (size_t j = 0; j < r->n_want && second == NO_COLUMN; j++)
+            duplicate_of(sorted, n, r->want[j], &first, &second);
+    }
+    if (!r->want && n == 1 && r->header[0][0] == '\0') {
+        fail(r, XPL_EFORMAT, "%s:%llu: field 1: empty column name", r->path,
+             (unsigned long long)r->line);
+        free(sorted);
+        return;
+    }
     if (second != NO_COLUMN) {
         char shown[200];
         show(shown, sizeof shown, r->header[second], strlen(r->header[second]));
         fail(r, XPL_EFORMAT,
-             "%s:%llu:%zu: duplicate column name \"%s\" (also column %zu)",
+             "%s:%llu: field %zu: duplicate column name \"%s\" (also field %zu)",
              r->path, (unsigned long long)r->line, second + 1, shown,
              first + 1);
         free(sorted);
@@ -318,12 +377,22 @@ static void finish_header(xpl_csv_reader *r, size_t n)
         return;
     }
     if (!r->want) {
-        for (size_t i = 0; i < n; i++)
-            r->col_of[i] = i;
+        /* An unnamed first column is the row index pandas writes by
+         * default (df.to_csv): skip it. header_field refused any other
+         * empty name. */
+        size_t skip = n > 1 && r->header[0][0] == '\0';
+        if (skip) {
+            r->col_of[0] = NO_COLUMN;
+            free(r->header[0]);
+            memmove(r->header, r->header + 1, (n - 1) * sizeof *r->header);
+            r->header_n--;
+        }
+        for (size_t i = skip; i < n; i++)
+            r->col_of[i] = i - skip;
         r->names = r->header; /* the header names become the column names */
         r->header = NULL;
         r->header_n = r->header_cap = 0;
-        r->n_cols = n;
+        r->n_cols = n - skip;
     } else {
         for (size_t i = 0; i < n; i++)
             r->col_of[i] = NO_COLUMN;
@@ -354,18 +423,22 @@ static void header_field(xpl_csv_reader *r, const char *s, size_t len,
                          size_t col)
 {
     if (len > XPL_MAX_NAME_LENGTH) {
-        fail(r, XPL_ELIMIT, "%s:%llu:%zu: column name is longer than %zu bytes",
+        fail(r, XPL_ELIMIT, "%s:%llu: field %zu: column name is longer than %zu bytes",
              r->path, (unsigned long long)r->line, col + 1,
              XPL_MAX_NAME_LENGTH);
         return;
     }
-    if (len == 0) {
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: empty column name", r->path,
+    /* An empty name is fine for a column nobody selects, and for the
+     * first column when keeping every column (pandas' unnamed index,
+     * skipped in finish_header); keeping every column, another one would
+     * be a column without a name. */
+    if (len == 0 && !r->want && col > 0) {
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: empty column name", r->path,
              (unsigned long long)r->line, col + 1);
         return;
     }
     if (memchr(s, '\0', len)) {
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: column name contains a NUL byte",
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: column name contains a NUL byte",
              r->path, (unsigned long long)r->line, col + 1);
         return;
     }
@@ -402,13 +475,13 @@ static void on_field(void *data, size_t len, void *user)
     if (r->err)
         return;
     if (len > XPL_MAX_FIELD_LENGTH) {
-        fail(r, XPL_ELIMIT, "%s:%llu:%zu: field is longer than %zu bytes",
+        fail(r, XPL_ELIMIT, "%s:%llu: field %zu: longer than %zu bytes",
              r->path, (unsigned long long)r->line, col + 1,
              XPL_MAX_FIELD_LENGTH);
         return;
     }
     if (r->phase != PHASE_ROWS && col >= XPL_MAX_FEATURES) {
-        fail(r, XPL_ELIMIT, "%s:%llu:%zu: more than %zu columns", r->path,
+        fail(r, XPL_ELIMIT, "%s:%llu: field %zu: more than %zu columns", r->path,
              (unsigned long long)r->line, col + 1, XPL_MAX_FEATURES);
         return;
     }
@@ -443,7 +516,7 @@ static void on_field(void *data, size_t len, void *user)
     if (rc != CELL_OK) {
         char shown[200];
         show(shown, sizeof shown, s, len);
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: %s, found \"%s\"", r->path,
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: %s, found \"%s\"", r->path,
              (unsigned long long)r->line, col + 1,
              rc == CELL_RANGE ? "number out of range" : "expected a number",
              shown);
@@ -495,9 +568,8 @@ static void on_row(int terminator, void *user)
     }
 
     if (n != r->n_file_cols) {
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: expected %zu field%s, found %zu",
-             r->path, (unsigned long long)r->line,
-             (n < r->n_file_cols ? n : r->n_file_cols) + 1, r->n_file_cols,
+        fail(r, XPL_EFORMAT, "%s:%llu: expected %zu field%s, found %zu",
+             r->path, (unsigned long long)r->line, r->n_file_cols,
              r->n_file_cols == 1 ? "" : "s", n);
         return;
     }
@@ -562,7 +634,7 @@ static void fail_libcsv(xpl_csv_reader *r)
         /* libcsv's strict mode stops on a quote inside an unquoted field
          * and on anything but a delimiter, a line end or blanks after a
          * closing quote; `quoted` tells the two apart. */
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: %s", r->path,
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: %s", r->path,
              (unsigned long long)r->line, r->field + 1,
              r->parser.quoted
                  ? "unexpected character after a closing quote"
@@ -571,7 +643,7 @@ static void fail_libcsv(xpl_csv_reader *r)
     } else if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
         fail(r, XPL_ENOMEM, "out of memory");
     } else {
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: %s", r->path,
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: %s", r->path,
              (unsigned long long)r->line, r->field + 1, csv_strerror(e));
     }
 }
@@ -617,7 +689,7 @@ static void finish(xpl_csv_reader *r)
 {
     if (csv_fini(&r->parser, on_field, on_row, r) != 0 && !r->err) {
         if (csv_error(&r->parser) == CSV_EPARSE)
-            fail(r, XPL_EFORMAT, "%s:%llu:%zu: unterminated quoted field",
+            fail(r, XPL_EFORMAT, "%s:%llu: field %zu: unterminated quoted field",
                  r->path,
                  (unsigned long long)(r->in_quote ? r->quote_line : r->line),
                  r->field + 1);
@@ -672,7 +744,7 @@ static void step(xpl_csv_reader *r)
         return;
     }
     if (r->parser.entry_pos > XPL_MAX_FIELD_LENGTH) {
-        fail(r, XPL_ELIMIT, "%s:%llu:%zu: field is longer than %zu bytes",
+        fail(r, XPL_ELIMIT, "%s:%llu: field %zu: longer than %zu bytes",
              r->path, (unsigned long long)r->line, r->field + 1,
              XPL_MAX_FIELD_LENGTH);
         return;
@@ -863,7 +935,7 @@ int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
         step(r);
     r->want = NULL; /* borrowed from opts only during open */
     if (!r->err && r->phase != PHASE_ROWS)
-        fail(r, XPL_EFORMAT, "%s:1:1: empty file, expected %s", r->path,
+        fail(r, XPL_EFORMAT, "%s:1: empty file, expected %s", r->path,
              r->has_header ? "a header" : "a row");
     if (r->err) {
         rc = report(r);

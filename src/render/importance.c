@@ -245,9 +245,11 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         o = *opts;
     double *mabs = xpl__malloc_array(imp->p, sizeof *mabs);
     size_t *idx = xpl__malloc_array(imp->p, sizeof *idx);
-    if (!mabs || !idx) {
+    xpl__label *labels = xpl__malloc_array(imp->p + 1, sizeof *labels);
+    if (!mabs || !idx || !labels) {
         free(mabs);
         free(idx);
+        free(labels);
         return xpl__enomem();
     }
     for (size_t k = 0; k < imp->d; k++) {
@@ -255,6 +257,12 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
             continue;
         xpl__imp_rank(imp, k, mabs, idx);
         size_t shown = xpl__n_shown(imp->p, o.top_k);
+        for (size_t r = 0; r < shown; r++)
+            xpl__label_set(&labels[r], imp->names[idx[r]], NULL, NULL);
+        if (xpl__label_differ(labels, shown, sizeof *labels, NULL)) {
+            rc = xpl__enomem();
+            break;
+        }
         double other = 0, other_mean = 0, top = 0;
         size_t w = 7;
         for (size_t r = 0; r < imp->p; r++) {
@@ -287,22 +295,23 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         char a[XPL__NUM_SIZE], b[XPL__NUM_SIZE], label[64];
         for (size_t r = 0; r <= shown && r < imp->p; r++) {
             double va, vm;
-            const char *name;
+            const xpl__label *name;
             if (r == shown) {
                 snprintf(label, sizeof label, "other %zu features",
                          imp->p - shown);
-                name = label;
+                xpl__label_set(&labels[r], label, NULL, NULL);
+                name = &labels[r];
                 va = other;
                 vm = other_mean;
             } else {
-                name = imp->names[idx[r]];
+                name = &labels[r];
                 va = mabs[idx[r]];
                 vm = imp_mean(imp, k, idx[r]);
             }
             xpl__fmt_num(a, va, 3, 0);
             xpl__fmt_num(b, vm, 3, XPL__NUM_PLUS);
             fputs("  ", fp);
-            xpl__put_cell(fp, name, w, 0);
+            xpl__put_label(fp, name, w);
             fputs("  ", fp);
             xpl__put_cell(fp, a, 19, 1);
             fputs("  ", fp);
@@ -314,7 +323,8 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
     }
     free(mabs);
     free(idx);
-    return xpl__write_status(fp, fn);
+    free(labels);
+    return rc ? rc : xpl__write_status(fp, fn);
 }
 
 int xpl_importance_render_json(FILE *fp, const xpl_importance *imp)

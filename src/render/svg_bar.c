@@ -58,10 +58,10 @@ int xpl__row_bars(const xpl_explanation *e, const xpl_render_options *o,
     size_t count = xpl__rank(e, idx), shown = xpl__n_shown(count, o->top_k);
     for (size_t k = 0; k < shown; k++) {
         size_t j = idx[k];
-        const char *cond = xpl__condition(e, j);
-        bars[k].name = cond ? cond : e->names[j];
-        if (!cond)
-            xpl__fmt_num(bars[k].value, e->values[j], 3, XPL__NUM_MINUS);
+        char value[XPL__NUM_SIZE];
+        xpl__fmt_num(value, e->values[j], 3, XPL__NUM_MINUS);
+        xpl__label_set(&bars[k].label, e->names[j], xpl__condition(e, j),
+                       value);
         bars[k].length = e->contributions[j];
     }
     size_t n = shown;
@@ -75,12 +75,18 @@ int xpl__row_bars(const xpl_explanation *e, const xpl_render_options *o,
             free(bars);
             return xpl__enomem();
         }
-        bars[n].name = *other_name;
+        xpl__label_set(&bars[n].label, *other_name, NULL, NULL);
         bars[n].length = rest;
         bars[n].other = 1;
         n++;
     }
     free(idx);
+    if (xpl__label_differ(bars, n, sizeof *bars, NULL)) {
+        free(bars);
+        free(*other_name);
+        *other_name = NULL;
+        return xpl__enomem();
+    }
     *out = bars;
     *n_out = n;
     return XPL_OK;

@@ -200,10 +200,13 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
     char other[64];
     snprintf(other, sizeof other, "other %zu features", p - s.shown);
     for (size_t r = 0; r < n; r++) {
-        lines[r].name = r < s.shown ? imp->names[idx[r]] : other;
+        xpl__label_set(&lines[r].label, r < s.shown ? imp->names[idx[r]]
+                                                    : other, NULL, NULL);
         lines[r].length = r < s.shown ? mabs[idx[r]] : NAN;
         lines[r].other = r >= s.shown;
     }
+    if ((rc = xpl__label_differ(lines, n, sizeof *lines, NULL)))
+        goto done;
     double lo = 0, hi = 0;
     for (size_t r = 0; r < n; r++)
         for (size_t i = 0; i < rows; i++) {
@@ -256,8 +259,8 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
     fputs("\" stroke=\"" XPL__SVG_AXIS "\"/>\n", fp);
     for (size_t r = 0; r < n; r++) {
         double yc = y + ((double)r + 0.5) * XPL__SVG_ROW;
-        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, lines[r].name,
-                       NULL, label_w,
+        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, &lines[r].label,
+                       label_w,
                        lines[r].other ? XPL__SVG_MUTED : XPL__SVG_INK);
         draw_line(fp, &s, r, yc);
     }

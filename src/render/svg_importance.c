@@ -29,7 +29,7 @@ int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
     xpl__imp_rank(imp, k, mabs, idx);
     size_t shown = xpl__n_shown(p, c->opts->top_k), n = shown;
     for (size_t r = 0; r < shown; r++) {
-        bars[r].name = imp->names[idx[r]];
+        xpl__label_set(&bars[r].label, imp->names[idx[r]], NULL, NULL);
         bars[r].length = mabs[idx[r]];
     }
     if (shown < p) {
@@ -37,10 +37,16 @@ int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
         for (size_t r = shown; r < p; r++)
             rest += isfinite(mabs[idx[r]]) ? mabs[idx[r]] : 0;
         snprintf(other, sizeof other, "other %zu features", p - shown);
-        bars[n].name = other;
+        xpl__label_set(&bars[n].label, other, NULL, NULL);
         bars[n].length = rest;
         bars[n].other = 1;
         n++;
+    }
+    if (xpl__label_differ(bars, n, sizeof *bars, NULL)) {
+        free(mabs);
+        free(idx);
+        free(bars);
+        return xpl__enomem();
     }
     char heading[512], subtitle[256], out[32] = "";
     if (imp->d > 1)

@@ -136,8 +136,8 @@ int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
     for (size_t i = 0; i < n; i++) {
         double yc = y + ((double)i + 0.5) * XPL__SVG_ROW;
         double v = bars[i].length;
-        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, bars[i].name,
-                       bars[i].value, label_w,
+        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, &bars[i].label,
+                       label_w,
                        bars[i].other ? XPL__SVG_MUTED : XPL__SVG_INK);
         double xs = xpl__scale_x(&sc, start[i]);
         double xe = isfinite(v) ? xpl__scale_x(&sc, start[i] + v) : xs;
