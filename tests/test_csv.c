@@ -546,7 +546,7 @@ START_TEST(test_select_by_name)
     /* Ignored columns still count for the row width. */
     expect_fail("id,x\nabc,1\nabc\n", &(xpl_csv_options){
                     XPL_CSV_OPTIONS_VERSION, 1, ',',
-                    (const char *const[]){ "x" }, 1 },
+                    (const char *const[]){ "x" }, 1, NULL, 0, NULL, 0 },
                 XPL_EFORMAT, "3: expected 2 fields, found 1");
 }
 END_TEST
@@ -688,10 +688,10 @@ START_TEST(test_bad_options)
     xpl_dataset *ds = NULL;
     const char *path = tmp_text("o.csv", "a,b\n1,2\n");
     xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
-    o.version = 2;
+    o.version = 3;
     ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
     ck_assert_str_eq(xpl_last_error(),
-                     "csv options version 2 is not supported (expected 1)");
+                     "csv options version 3 is not supported (expected 1 to 2)");
 
     const char bad_delims[] = { '"', '\n', '\r', '\0' };
     for (size_t i = 0; i < sizeof bad_delims; i++) {
@@ -1374,6 +1374,219 @@ START_TEST(test_stdin)
 }
 END_TEST
 
+/* ------------------------------------------- memory, text and file columns */
+
+/* Stream every row of a reader, one per call; the values go to x (rows *
+ * n_cols) and text column 0 of each row to ids (each at most 31 bytes). */
+static size_t stream_rows(xpl_csv_reader *r, double *x, size_t cap,
+                          char (*ids)[32])
+{
+    size_t n = 0, got;
+    size_t d = xpl_csv_reader_n_cols(r);
+    while (n < cap) {
+        int rc = xpl_csv_reader_read(r, x + n * d, 1, &got);
+        ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+        if (!got)
+            break;
+        if (ids) {
+            const char *t = xpl_csv_reader_text(r, 0);
+            ck_assert_ptr_nonnull(t);
+            snprintf(ids[n], sizeof ids[n], "%s", t);
+        }
+        n++;
+    }
+    return n;
+}
+
+START_TEST(test_memory_reader)
+{
+    static const char text[] = "\xef\xbb\xbf" "a,b\r\n1,2\r\n\"3\",4e1\r\n";
+    xpl_csv_reader *r = NULL;
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, text, strlen(text),
+                                                "body", NULL), XPL_OK);
+    double x[6];
+    ck_assert_uint_eq(stream_rows(r, x, 3, NULL), 2);
+    const double want[] = { 1, 2, 3, 40 };
+    for (size_t i = 0; i < 4; i++)
+        ck_assert(x[i] == want[i]);
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 3);
+    ck_assert_ptr_null(xpl_csv_reader_text(r, 0));
+    xpl_csv_reader_free(r);
+
+    /* the buffer need not end in NUL: the size is the end */
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, "a\n5\n6", 4, NULL, NULL),
+                     XPL_OK);
+    ck_assert_uint_eq(stream_rows(r, x, 3, NULL), 1);
+    ck_assert(x[0] == 5);
+    xpl_csv_reader_free(r);
+
+    /* errors name the given source */
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, "a,b\n1,x\n", 8, "body",
+                                                NULL), XPL_OK);
+    size_t got = 9;
+    ck_assert_int_eq(xpl_csv_reader_read(r, x, 1, &got), XPL_EFORMAT);
+    ck_assert_str_eq(xpl_last_error(),
+                     "body:2: field 2: expected a number, found \"x\"");
+    xpl_csv_reader_free(r);
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, "", 0, NULL, NULL),
+                     XPL_EFORMAT);
+    ck_assert_ptr_null(r);
+    ck_assert_str_eq(xpl_last_error(),
+                     "<memory>:1: empty file, expected a header");
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, NULL, 3, NULL, NULL),
+                     XPL_EINVAL);
+    ck_assert_int_eq(xpl_csv_reader_open_memory(NULL, "a", 1, NULL, NULL),
+                     XPL_EINVAL);
+}
+END_TEST
+
+START_TEST(test_text_columns)
+{
+    static const char text[] =
+        "x,id,y,key\n1,a-1,2,\"k,1\"\n3,,4,k2\n5,\"q\"\"t\",6,k3\n";
+    const char *cols[] = { "y", "x" };
+    const char *ids[] = { "key", "id" };
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = cols;
+    o.n_columns = 2;
+    o.text_columns = ids;
+    o.n_text_columns = 2;
+    xpl_csv_reader *r = NULL;
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, text, strlen(text), NULL,
+                                                &o), XPL_OK);
+    double x[8];
+    char got_ids[4][32];
+    ck_assert_ptr_null(xpl_csv_reader_text(r, 0)); /* no row yet */
+    ck_assert_uint_eq(stream_rows(r, x, 1, got_ids), 1);
+    ck_assert_str_eq(xpl_csv_reader_text(r, 1), "a-1");
+    ck_assert_uint_eq(stream_rows(r, x + 2, 1, got_ids + 1), 1);
+    ck_assert_str_eq(xpl_csv_reader_text(r, 1), "");
+    ck_assert_uint_eq(stream_rows(r, x + 4, 1, got_ids + 2), 1);
+    ck_assert_str_eq(xpl_csv_reader_text(r, 1), "q\"t");
+    ck_assert_ptr_null(xpl_csv_reader_text(r, 2));
+    ck_assert_str_eq(got_ids[0], "k,1");
+    ck_assert_str_eq(got_ids[1], "k2");
+    ck_assert_str_eq(got_ids[2], "k3");
+    const double want[] = { 2, 1, 4, 3, 6, 5 };
+    for (size_t i = 0; i < 6; i++)
+        ck_assert(x[i] == want[i]);
+    xpl_csv_reader_free(r);
+
+    /* the whole-file reader drops them */
+    xpl_dataset *ds = read_str(text, &o);
+    assert_values(ds, 3, 2, want);
+    xpl_dataset_free(ds);
+
+    /* a missing one is named with the missing columns */
+    const char *gone[] = { "nope" };
+    o.text_columns = gone;
+    o.n_text_columns = 1;
+    expect_fail(text, &o, XPL_ESHAPE, "1: missing column \"nope\"");
+
+    /* a NUL byte in an identifier is refused, not cut */
+    o.text_columns = ids + 1;
+    expect_fail_n("x,id,y\n1,a\0b,2\n", 15, &o, XPL_EFORMAT,
+                  "2: field 2: text contains a NUL byte");
+}
+END_TEST
+
+START_TEST(test_file_columns)
+{
+    /* without a header, named file columns select like a header */
+    static const char text[] = "r1,10,20,30\nr2,11,21,31\n";
+    const char *file[] = { "id", "a", "b", "c" };
+    const char *cols[] = { "c", "a" };
+    const char *ids[] = { "id" };
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.has_header = 0;
+    o.file_columns = file;
+    o.n_file_columns = 4;
+    o.columns = cols;
+    o.n_columns = 2;
+    o.text_columns = ids;
+    o.n_text_columns = 1;
+    xpl_csv_reader *r = NULL;
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, text, strlen(text), NULL,
+                                                &o), XPL_OK);
+    ck_assert_str_eq(xpl_csv_reader_col_name(r, 0), "c");
+    double x[4];
+    char got_ids[2][32];
+    ck_assert_uint_eq(stream_rows(r, x, 2, got_ids), 2);
+    const double want[] = { 30, 10, 31, 11 };
+    for (size_t i = 0; i < 4; i++)
+        ck_assert(x[i] == want[i]);
+    ck_assert_str_eq(got_ids[0], "r1");
+    ck_assert_str_eq(got_ids[1], "r2");
+    xpl_csv_reader_free(r);
+
+    /* every row must have the named width; the first line is a row */
+    expect_fail("r1,10,20,30\nr2,11,21\n", &o, XPL_EFORMAT,
+                "2: expected 4 fields, found 3");
+
+    /* without columns, every file column is delivered under its name */
+    xpl_csv_options all = XPL_CSV_OPTIONS_INIT;
+    all.has_header = 0;
+    all.file_columns = file + 1;
+    all.n_file_columns = 3;
+    xpl_dataset *ds = read_str("1,2,3\n", &all);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 2), "c");
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_v2_option_errors)
+{
+    const char *path = tmp_text("o2.csv", "id,a\nx,1\n");
+    xpl_dataset *ds = NULL;
+    const char *a[] = { "a" }, *id[] = { "id" }, *file[] = { "id", "a" };
+    const char *twice[] = { "id", "id" };
+    struct {
+        xpl_csv_options o;
+        const char *msg;
+    } bad[] = {
+        { { 2, 1, ',', a, 1, NULL, 0, id, 0 },
+          "csv options: text_columns and n_text_columns disagree" },
+        { { 2, 1, ',', NULL, 0, NULL, 0, id, 1 },
+          "csv options: text_columns needs columns" },
+        { { 2, 0, ',', a, 1, NULL, 0, id, 1 },
+          "csv options: text_columns needs a header or file_columns" },
+        { { 2, 1, ',', a, 1, file, 2, NULL, 0 },
+          "csv options: file_columns is for a file without a header" },
+        { { 2, 1, ',', a, 1, NULL, 0, a, 1 },
+          "csv options: text column \"a\" is also one of the columns" },
+        { { 2, 1, ',', a, 1, NULL, 0, twice, 2 },
+          "csv options: text column \"id\" is given twice (0 and 1)" },
+        { { 2, 0, ',', twice, 1, twice, 2, NULL, 0 },
+          "csv options: file column \"id\" is given twice (0 and 1)" },
+        { { 2, 0, ',', (const char *const[]){ "b" }, 1, file, 2, NULL, 0 },
+          "csv options: column \"b\" is not among the file columns" },
+        { { 2, 0, ',', a, 1, file, 2, (const char *const[]){ "z" }, 1 },
+          "csv options: text column \"z\" is not among the file columns" },
+        { { 2, 0, ',', a, 1, (const char *const[]){ "a", "" }, 2, NULL, 0 },
+          "csv options: file column 1 is empty" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &bad[i].o),
+                         XPL_EINVAL);
+        ck_assert_str_eq(xpl_last_error(), bad[i].msg);
+    }
+
+    /* a version 1 struct ends before the version 2 members: they are not
+     * read (here they would be garbage) */
+    struct {
+        unsigned version;
+        int has_header;
+        char delimiter;
+        const char *const *columns;
+        size_t n_columns;
+    } v1 = { 1, 1, ',', a, 1 };
+    ds = read_ok(path, (const xpl_csv_options *)(void *)&v1);
+    const double want[] = { 1 };
+    assert_values(ds, 1, 1, want);
+    xpl_dataset_free(ds);
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
     Suite *s = suite_create("csv");
@@ -1414,6 +1627,10 @@ static Suite *csv_suite(void)
     tcase_add_test(tc, test_pandas_index_and_unused_names);
     tcase_add_test(tc, test_delimiter_hint);
     tcase_add_test(tc, test_no_header);
+    tcase_add_test(tc, test_memory_reader);
+    tcase_add_test(tc, test_text_columns);
+    tcase_add_test(tc, test_file_columns);
+    tcase_add_test(tc, test_v2_option_errors);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("streaming");

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "check_helpers.h"
+#include "render/importance.h"
 #include "render/number.h"
 #include "render/svg.h"
 #include "render/text_util.h"
@@ -308,12 +309,34 @@ static xpl_importance *importance_fixture(size_t p, size_t d, size_t n,
     return imp;
 }
 
+/* Chart kinds by name, per row and over rows. */
+static const struct {
+    const char *name;
+    xpl_chart chart;
+} row_kinds[] = {
+    { "bar", XPL_CHART_BAR },
+    { "waterfall", XPL_CHART_WATERFALL },
+    { "force", XPL_CHART_FORCE },
+}, imp_kinds[] = {
+    { "bar", XPL_CHART_BAR },
+    { "beeswarm", XPL_CHART_BEESWARM },
+    { "stacked", XPL_CHART_STACKED },
+    { "dependence", XPL_CHART_DEPENDENCE },
+    { "decision", XPL_CHART_DECISION },
+    { "heatmap", XPL_CHART_HEATMAP },
+    { "force", XPL_CHART_FORCE },
+};
+enum { N_ROW_KINDS = 3, N_IMP_KINDS = 7 };
+
 static char *render_importance(const xpl_importance *imp, xpl_chart chart,
                                size_t top_k)
 {
     xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
     o.chart = chart;
     o.top_k = top_k;
+    /* dependence: the first feature, coloured by its strongest partner */
+    o.feature = imp->names[0];
+    o.color_by = "auto";
     struct mem m;
     FILE *fp = mem_open(&m);
     int rc = xpl_importance_render_svg(fp, imp, &o);
@@ -507,9 +530,11 @@ static void parse_layout(const char *svg, struct layout *l)
             in_canvas(l, num_attr(p, "x1"), num_attr(p, "y1") + dy, "line");
             in_canvas(l, num_attr(p, "x2"), num_attr(p, "y2") + dy, "line");
         } else if (!strncmp(p, "<polygon ", 9)) {
-            char pts[512];
+            static char pts[1 << 18]; /* 500 rows of a force plot */
             if (!attr(p, "points", pts, sizeof pts))
                 ck_abort_msg("polygon without points");
+            if (strlen(pts) + 1 >= sizeof pts)
+                ck_abort_msg("polygon's points too long for the checker");
             struct box b = { 1e9, 1e9, -1e9, -1e9, 0 };
             for (char *q = pts; *q;) {
                 char *e1;
@@ -1040,21 +1065,17 @@ END_TEST
 
 START_TEST(svg_layout_edge_cases)
 {
-    for (int chart = 0; chart < 2; chart++) {
-        char *svg = render_svg_case((size_t)_i,
-                                    chart ? XPL_CHART_WATERFALL
-                                          : XPL_CHART_BAR);
+    for (int chart = 0; chart < N_ROW_KINDS; chart++) {
+        char *svg = render_svg_case((size_t)_i, row_kinds[chart].chart);
         char what[64];
-        snprintf(what, sizeof what, "%s %s", chart ? "waterfall" : "bar",
+        snprintf(what, sizeof what, "%s %s", row_kinds[chart].name,
                  cases[_i]);
         check_layout(svg, what);
         ck_assert_ptr_nonnull(strstr(svg, "<title>"));
         ck_assert_ptr_nonnull(strstr(svg, "<desc>"));
         ck_assert_ptr_nonnull(strstr(svg, "version=\"1.1\""));
         /* deterministic bytes */
-        char *again = render_svg_case((size_t)_i,
-                                      chart ? XPL_CHART_WATERFALL
-                                            : XPL_CHART_BAR);
+        char *again = render_svg_case((size_t)_i, row_kinds[chart].chart);
         ck_assert_str_eq(svg, again);
         free(again);
         free(svg);
@@ -1162,6 +1183,23 @@ START_TEST(svg_several_rows_stack)
     xpl_render_svg_free(doc);
     free(one);
     free(two);
+
+    /* a chart titled by the row's identifier: the heading is the title,
+     * the subtitle names the row; NULL keeps the document's */
+    ck_assert_int_eq(xpl_render_svg_begin(&doc, &o), XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_chart_titled(doc, &e[0], "cust <7>"),
+                     XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_chart_titled(doc, &e[1], NULL), XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_chart_titled(NULL, &e[1], "x"),
+                     XPL_EINVAL);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_svg_end(doc, fp), XPL_OK);
+    char *titled = mem_close(&m);
+    ck_assert_ptr_nonnull(strstr(titled, "cust &lt;7&gt;"));
+    ck_assert_ptr_nonnull(strstr(titled, "row 0"));
+    ck_assert_ptr_nonnull(strstr(titled, "Feature contributions, row 1"));
+    xpl_render_svg_free(doc);
+    free(titled);
 }
 END_TEST
 
@@ -1278,12 +1316,12 @@ END_TEST
 START_TEST(importance_layout_edge_cases)
 {
     xpl_importance *imp = importance_case((size_t)_i);
-    for (int chart = 0; chart < 2; chart++) {
-        xpl_chart c = chart ? XPL_CHART_BEESWARM : XPL_CHART_BAR;
+    for (int chart = 0; chart < N_IMP_KINDS; chart++) {
+        xpl_chart c = imp_kinds[chart].chart;
         char *svg = render_importance(imp, c, 0);
         char what[64];
         snprintf(what, sizeof what, "importance %s %s",
-                 chart ? "beeswarm" : "bar", cases[_i]);
+                 imp_kinds[chart].name, cases[_i]);
         check_layout(svg, what);
         ck_assert_ptr_nonnull(strstr(svg, "<title>"));
         ck_assert_ptr_nonnull(strstr(svg, "version=\"1.1\""));
@@ -1296,7 +1334,7 @@ START_TEST(importance_layout_edge_cases)
         /* with --top 3 as well: the "other" row */
         svg = render_importance(imp, c, 3);
         snprintf(what, sizeof what, "importance %s %s top 3",
-                 chart ? "beeswarm" : "bar", cases[_i]);
+                 imp_kinds[chart].name, cases[_i]);
         check_layout(svg, what);
         free(svg);
     }
@@ -1376,11 +1414,10 @@ START_TEST(write_svgs)
     int bad = 0;
     char name[128];
     for (size_t k = 0; k < N_CASES; k++)
-        for (int chart = 0; chart < 2; chart++) {
-            char *svg = render_svg_case(k, chart ? XPL_CHART_WATERFALL
-                                                 : XPL_CHART_BAR);
-            snprintf(name, sizeof name, "%s_%s.svg",
-                     chart ? "waterfall" : "bar", cases[k]);
+        for (int chart = 0; chart < N_ROW_KINDS; chart++) {
+            char *svg = render_svg_case(k, row_kinds[chart].chart);
+            snprintf(name, sizeof name, "%s_%s.svg", row_kinds[chart].name,
+                     cases[k]);
             bad |= write_file(dir, name, svg);
             free(svg);
         }
@@ -1394,11 +1431,10 @@ START_TEST(write_svgs)
     xpl_importance_free(imp);
     for (size_t k = 0; k < N_CASES; k++) {
         imp = importance_case(k);
-        for (int chart = 0; chart < 2; chart++) {
-            svg = render_importance(imp, chart ? XPL_CHART_BEESWARM
-                                               : XPL_CHART_BAR, 0);
+        for (int chart = 0; chart < N_IMP_KINDS; chart++) {
+            svg = render_importance(imp, imp_kinds[chart].chart, 0);
             snprintf(name, sizeof name, "importance_%s_%s.svg",
-                     chart ? "beeswarm" : "bar", cases[k]);
+                     imp_kinds[chart].name, cases[k]);
             bad |= write_file(dir, name, svg);
             free(svg);
         }
@@ -1409,6 +1445,25 @@ START_TEST(write_svgs)
     bad |= write_file(dir, "beeswarm_many.svg", svg);
     free(svg);
     xpl_importance_free(imp);
+    /* every kind over 1, 5, 30 and 200 features of a 3-output model, and
+     * over a single row */
+    static const size_t widths[] = { 1, 5, 30, MAX_P };
+    for (size_t w = 0; w < 5; w++) {
+        imp = w < 4 ? importance_fixture(widths[w], 3, 300, "tree-shap")
+                    : importance_fixture(8, 1, 1, "tree-shap");
+        for (int chart = 0; chart < N_IMP_KINDS; chart++) {
+            svg = render_importance(imp, imp_kinds[chart].chart, 20);
+            if (w < 4)
+                snprintf(name, sizeof name, "rows_%s_p%zu.svg",
+                         imp_kinds[chart].name, widths[w]);
+            else
+                snprintf(name, sizeof name, "rows_%s_single.svg",
+                         imp_kinds[chart].name);
+            bad |= write_file(dir, name, svg);
+            free(svg);
+        }
+        xpl_importance_free(imp);
+    }
     ck_assert_int_eq(bad, 0);
 }
 END_TEST

@@ -53,11 +53,27 @@ typedef struct xpl_explanation {
 
 /* ------------------------------------------------------------ options */
 
-/** Chart kinds for the SVG renderers. */
+/** Chart kinds for the SVG renderers. Per-row charts (xpl_render_svg_*):
+ *  bar, waterfall, force. Charts over many rows (xpl_importance_render_svg):
+ *  bar, beeswarm, stacked, dependence, decision, heatmap, force (stacked
+ *  force plots, one column per sampled row). */
 typedef enum xpl_chart {
     XPL_CHART_BAR = 0,       /**< horizontal bars, sorted (default) */
     XPL_CHART_WATERFALL = 1, /**< per row: path from base value to prediction */
-    XPL_CHART_BEESWARM = 2   /**< importance only: one dot per row and feature */
+    XPL_CHART_BEESWARM = 2,  /**< importance: one dot per row and feature */
+    XPL_CHART_FORCE = 3,     /**< shap's force plot: per row, pushes up and
+                                  down along one axis from the base value
+                                  to the prediction; over rows, one
+                                  column per row ordered by similarity */
+    XPL_CHART_DECISION = 4,  /**< importance: shap's decision plot, one line
+                                  per row through the cumulative sums */
+    XPL_CHART_HEATMAP = 5,   /**< importance: rows x features coloured by
+                                  contribution, the output on top */
+    XPL_CHART_DEPENDENCE = 6,/**< importance: a feature's value against its
+                                  contribution (opts.feature), coloured by
+                                  another feature (opts.color_by) */
+    XPL_CHART_STACKED = 7    /**< importance: one bar per feature, stacked
+                                  over the outputs (classes) */
 } xpl_chart;
 
 /** Options of the text and SVG renderers. Initialise with
@@ -72,11 +88,31 @@ typedef struct xpl_render_options {
                             decides, e.g. isatty() and no NO_COLOR. */
     xpl_chart chart;   /**< SVG chart kind (default XPL_CHART_BAR) */
     const char *title; /**< SVG title (UTF-8), or NULL for a generated one */
+    /* version 2 */
+    /** Names of the model's outputs (classes), n_output_names of them, or
+     *  NULL: charts and tables then say "output k". Borrowed for the call
+     *  (a document copies them). */
+    const char *const *output_names;
+    size_t n_output_names;
+    /** Unit of base values, predictions and contributions, shown on every
+     *  axis and table ("log-odds", "probability"...), or NULL for none. */
+    const char *unit;
+    /** XPL_CHART_DEPENDENCE: the feature on the x axis (its name). */
+    const char *feature;
+    /** XPL_CHART_DEPENDENCE: the feature whose value colours the dots:
+     *  NULL (one colour), a name, or "auto" for the one that interacts
+     *  most (shap's approximate_interactions heuristic over the sample). */
+    const char *color_by;
+    /** XPL_CHART_HEATMAP and XPL_CHART_FORCE over rows: 1 = rows ordered
+     *  by their prediction, 0 (default) = by similarity of their
+     *  contributions (rows explained alike side by side). */
+    int order_by_output;
 } xpl_render_options;
 
-#define XPL_RENDER_OPTIONS_VERSION 1u
+#define XPL_RENDER_OPTIONS_VERSION 2u
 #define XPL_RENDER_OPTIONS_INIT \
-    { XPL_RENDER_OPTIONS_VERSION, 0, 0, XPL_CHART_BAR, NULL }
+    { XPL_RENDER_OPTIONS_VERSION, 0, 0, XPL_CHART_BAR, NULL, NULL, 0, NULL, \
+      NULL, NULL, 0 }
 
 /* --------------------------------------------------- per-row renderers */
 
@@ -133,6 +169,12 @@ XPL_API int xpl_render_svg_begin(xpl_svg **out,
  *  "feature = value"; waterfall: the path from the base value to the
  *  prediction). XPL_EINVAL, XPL_ENOMEM. */
 XPL_API int xpl_render_svg_chart(xpl_svg *svg, const xpl_explanation *e);
+
+/** As xpl_render_svg_chart, with `title` (UTF-8; NULL: the document's) as
+ *  this chart's heading; the subtitle then says which row it is. For
+ *  charts named by the row's identifiers. */
+XPL_API int xpl_render_svg_chart_titled(xpl_svg *svg, const xpl_explanation *e,
+                                        const char *title);
 
 /** Write the document (standalone SVG 1.1) to fp. May be called more than
  *  once. XPL_EINVAL if no chart was added, XPL_EIO. */

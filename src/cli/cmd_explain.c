@@ -12,6 +12,7 @@
 #include "explain_methods.h"
 #include "explain_sink.h"
 #include "explain_usage.h"
+#include "importance_explanations.h"
 #include "progress.h"
 #include "thread_pool.h"
 
@@ -32,6 +33,8 @@ static int load_background(xpl_dataset **out, const xpl_model *m,
     csv.delimiter = a->delimiter;
     csv.columns = xpl_model_feature_names(m);
     csv.n_columns = xpl_model_n_features(m);
+    csv.file_columns = a->n_columns ? a->columns : NULL;
+    csv.n_file_columns = a->n_columns;
     xpl_dataset *all = NULL, *kept = NULL;
     int rc = xpl_dataset_read_csv(&all, a->background_path, &csv);
     if (rc)
@@ -76,7 +79,47 @@ struct run {
     int *rcs;
     uint64_t *lines;        /* the line each row of the batch ended on */
     char (*msgs)[256];
+    char **ids;             /* batch_rows * a.n_ids identifier texts */
 };
+
+/* --columns must name every feature (or the file could not be read), and
+ * an identifier cannot be a feature: both are usage errors, before any
+ * file is opened. */
+static int check_columns(const xpl_model *m, const struct explain_args *a,
+                         const char *cmd)
+{
+    size_t P = xpl_model_n_features(m);
+    for (size_t j = 0; j < P && a->n_columns; j++) {
+        const char *f = xpl_model_feature_name(m, j);
+        size_t k = 0;
+        while (k < a->n_columns && strcmp(a->columns[k], f))
+            k++;
+        if (k == a->n_columns)
+            return cli_usage_error(cmd, "--columns does not name feature "
+                                   "'%s' of %s", f, a->model_path);
+    }
+    for (size_t k = 0; k < a->n_ids; k++)
+        for (size_t j = 0; j < P; j++)
+            if (strcmp(a->id_columns[k], xpl_model_feature_name(m, j)) == 0)
+                return cli_usage_error(cmd, "--id-column '%s' is a feature "
+                                       "of %s, not an identifier",
+                                       a->id_columns[k], a->model_path);
+    return EXIT_OK;
+}
+
+/* Keep the identifiers of the row just read as row n of the batch. */
+static int keep_ids(struct run *r, size_t n)
+{
+    for (size_t k = 0; k < r->a.n_ids; k++) {
+        char **slot = &r->ids[n * r->a.n_ids + k];
+        free(*slot);
+        if (!(*slot = strdup(xpl_csv_reader_text(r->reader, k)))) {
+            cli_error("out of memory");
+            return EXIT_INTERNAL;
+        }
+    }
+    return EXIT_OK;
+}
 
 /* Load the model, check the options against it, build the explainer,
  * open the rows and the sink. Returns an exit code, having printed the
@@ -106,11 +149,17 @@ static int run_open(struct run *r)
         return status;
     if (r->ex.interactions && a->format != FORMAT_JSON)
         return cli_usage_error(cmd, "--interactions needs --format json");
+    if ((status = check_columns(r->model, a, cmd)))
+        return status;
     xpl_csv_options csv = XPL_CSV_OPTIONS_INIT;
     csv.has_header = a->has_header;
     csv.delimiter = a->delimiter;
     csv.columns = xpl_model_feature_names(r->model);
     csv.n_columns = P;
+    csv.file_columns = a->n_columns ? a->columns : NULL;
+    csv.n_file_columns = a->n_columns;
+    csv.text_columns = a->n_ids ? a->id_columns : NULL;
+    csv.n_text_columns = a->n_ids;
     if ((rc = xpl_csv_reader_open(&r->reader, a->rows_path, &csv)))
         return cli_library_error(rc);
     size_t batch_rows = explainer_batch_rows(&r->ex, BATCH_ROWS);
@@ -120,7 +169,10 @@ static int run_open(struct run *r)
     r->rcs = malloc(sizeof *r->rcs * batch_rows);
     r->lines = malloc(sizeof *r->lines * batch_rows);
     r->msgs = malloc(sizeof *r->msgs * batch_rows);
+    if (a->n_ids)
+        r->ids = calloc(batch_rows * a->n_ids, sizeof *r->ids);
     if (!r->ws || !r->x || !r->rcs || !r->lines || !r->msgs ||
+        (a->n_ids && !r->ids) ||
         results_alloc(&r->res, &r->ex, batch_rows)) {
         cli_error("out of memory");
         return EXIT_INTERNAL;
@@ -154,8 +206,13 @@ static int stream_rows(struct run *r)
          * bad one are explained and written first */
         size_t n = 0, got = 1;
         while (n < batch_rows && got &&
-               !xpl_csv_reader_read(r->reader, x + n * P, 1, &got) && got)
+               !xpl_csv_reader_read(r->reader, x + n * P, 1, &got) && got) {
+            if (r->ids && (status = keep_ids(r, n)))
+                break;
             r->lines[n++] = xpl_csv_reader_line(r->reader);
+        }
+        if (status)
+            break;
         if (n == 0) {
             if ((rc = xpl_csv_reader_read(r->reader, x, 1, &got)))
                 status = cli_library_error(rc);
@@ -179,7 +236,8 @@ static int stream_rows(struct run *r)
                 break;
             }
             status = emit_row(&r->sink, &r->ex, &r->res, x + i * P, i,
-                              first_row + i);
+                              first_row + i,
+                              r->ids ? r->ids + i * a->n_ids : NULL);
         }
         if (rows_on_tty)
             fflush(stdout); /* before the progress line; errors stick */
@@ -217,6 +275,10 @@ static void run_close(struct run *r, int status)
     free(r->rcs);
     free(r->lines);
     free(r->msgs);
+    if (r->ids)
+        for (size_t i = 0; i < r->batch_rows * r->a.n_ids; i++)
+            free(r->ids[i]);
+    free(r->ids);
     results_free(&r->res);
     xpl_csv_reader_free(r->reader);
     explainer_close(&r->ex);
@@ -234,6 +296,11 @@ static int run(int argc, char **argv, int importance)
         return EXIT_OK; /* --help */
     if (status)
         return status;
+    if (r.a.n_explanations) {
+        status = importance_from_explanations(&r.a);
+        explain_args_free(&r.a);
+        return status;
+    }
     r.cmd = importance ? "importance" : NULL;
     /* colour only for a terminal, and never when NO_COLOR is set */
     const char *no_color = getenv("NO_COLOR");
@@ -244,6 +311,7 @@ static int run(int argc, char **argv, int importance)
     if (status == EXIT_OK)
         status = stream_rows(&r);
     run_close(&r, status);
+    explain_args_free(&r.a);
     return status;
 }
 

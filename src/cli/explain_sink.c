@@ -18,7 +18,97 @@ static int render_error(int rc)
     return cli_library_error(rc);
 }
 
-static int write_svg_file(struct sink *s, const xpl_explanation *e)
+/* The identifiers as one title: "a", or "a, b" for several. */
+static void ids_title(char *buf, size_t size, char *const *ids, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < n && len < size; k++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", k ? ", " : "",
+                                ids[k]);
+}
+
+/* A CSV cell, quoted when it holds a comma, quote or line end. */
+static void csv_cell(FILE *fp, const char *t)
+{
+    if (!strpbrk(t, ",\"\r\n")) {
+        fputs(t, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *t; t++) {
+        if (*t == '"')
+            fputc('"', fp);
+        fputc(*t, fp);
+    }
+    fputc('"', fp);
+}
+
+/* A JSON string; -1 if t is not valid UTF-8 (the output would not be
+ * JSON). Control bytes are escaped. */
+static int json_string(FILE *fp, const char *t)
+{
+    const unsigned char *p = (const unsigned char *)t;
+    fputc('"', fp);
+    while (*p) {
+        unsigned char c = *p;
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
+                                   : (c >> 3) == 30 ? 4 : 0;
+        if (!n)
+            return -1;
+        for (size_t k = 1; k < n; k++)
+            if ((p[k] & 0xc0) != 0x80)
+                return -1;
+        if (n == 2 && c < 0xc2)
+            return -1; /* overlong */
+        if (n == 3 && ((c == 0xe0 && p[1] < 0xa0) ||
+                       (c == 0xed && p[1] >= 0xa0)))
+            return -1; /* overlong, surrogate */
+        if (n == 4 && ((c == 0xf0 && p[1] < 0x90) || c > 0xf4 ||
+                       (c == 0xf4 && p[1] >= 0x90)))
+            return -1;
+        if (c == '"' || c == '\\')
+            fprintf(fp, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(fp, "\\u%04x", c);
+        else
+            fwrite(p, 1, n, fp);
+        p += n;
+    }
+    fputc('"', fp);
+    return 0;
+}
+
+/* The JSON line of e with "id" first. */
+static int json_with_ids(struct sink *s, const xpl_explanation *e,
+                         char *const *ids)
+{
+    rewind(s->mem);
+    int rc = xpl_render_json(s->mem, e);
+    long len = rc ? -1 : (fflush(s->mem) ? -1 : ftell(s->mem));
+    if (rc || len < 1)
+        return rc ? rc : XPL_ENOMEM;
+    FILE *fp = s->out.fp;
+    size_t n = s->a->n_ids;
+    fputs("{\"id\":", fp);
+    if (n > 1)
+        fputc('[', fp);
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            fputc(',', fp);
+        if (json_string(fp, ids[k])) {
+            cli_error("row %zu: --id-column '%s' is not valid UTF-8", e->row,
+                      s->a->id_columns[k]);
+            return XPL_EFORMAT;
+        }
+    }
+    fputs(n > 1 ? "]," : ",", fp);
+    fwrite(s->mem_buf + 1, 1, (size_t)len - 1, fp);
+    return ferror(fp) ? XPL_EIO : XPL_OK;
+}
+
+static int write_svg_file(struct sink *s, const xpl_explanation *e,
+                          const char *title)
 {
     char path[4096];
     const char *dir = s->a->out_path;
@@ -34,7 +124,10 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e)
     int st = cli_output_open(&o, path);
     if (st)
         return st;
-    int rc = xpl_render_svg(o.fp, e, 1, &s->a->render);
+    xpl_render_options ro = s->a->render;
+    if (title)
+        ro.title = title;
+    int rc = xpl_render_svg(o.fp, e, 1, &ro);
     if (rc) {
         cli_output_abort(&o);
         return render_error(rc);
@@ -42,29 +135,50 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e)
     return cli_output_commit(&o);
 }
 
-static int emit(struct sink *s, const xpl_explanation *e)
+static int emit(struct sink *s, const xpl_explanation *e, char *const *ids)
 {
     int rc = XPL_OK;
+    size_t n_ids = ids ? s->a->n_ids : 0;
+    char title[1024];
+    if (n_ids)
+        ids_title(title, sizeof title, ids, n_ids);
     if (s->imp) {
         rc = xpl_importance_add(s->imp, e);
     } else {
         switch (s->a->format) {
-        case FORMAT_JSON: rc = xpl_render_json(s->out.fp, e); break;
+        case FORMAT_JSON:
+            if (n_ids) {
+                if ((rc = json_with_ids(s, e, ids)) == XPL_EFORMAT)
+                    return EXIT_INPUT;
+            } else {
+                rc = xpl_render_json(s->out.fp, e);
+            }
+            break;
         case FORMAT_TEXT:
+            if (n_ids)
+                fprintf(s->out.fp, "id: %s\n", title);
             rc = xpl_render_text(s->out.fp, e, &s->a->render, s->ws);
             break;
         case FORMAT_CSV:
             if (!s->csv_header_done) {
+                for (size_t k = 0; k < n_ids; k++) {
+                    csv_cell(s->out.fp, s->a->id_columns[k]);
+                    fputc(',', s->out.fp);
+                }
                 rc = xpl_render_csv_header(s->out.fp, e);
                 s->csv_header_done = 1;
+            }
+            for (size_t k = 0; !rc && k < n_ids; k++) {
+                csv_cell(s->out.fp, ids[k]);
+                fputc(',', s->out.fp);
             }
             if (!rc)
                 rc = xpl_render_csv_row(s->out.fp, e);
             break;
         case FORMAT_SVG:
             if (s->svg_dir)
-                return write_svg_file(s, e);
-            rc = xpl_render_svg_chart(s->svg, e);
+                return write_svg_file(s, e, n_ids ? title : NULL);
+            rc = xpl_render_svg_chart_titled(s->svg, e, n_ids ? title : NULL);
             break;
         }
     }
@@ -81,8 +195,8 @@ static size_t explained_outputs(const struct explainer *ex)
 }
 
 int emit_row(struct sink *s, const struct explainer *ex,
-                    const struct results *r, const double *x, size_t i,
-                    size_t row)
+             const struct results *r, const double *x, size_t i, size_t row,
+             char *const *ids)
 {
     size_t P = ex->P, D = ex->D;
     xpl_explanation e = {
@@ -116,7 +230,7 @@ int emit_row(struct sink *s, const struct explainer *ex,
         e.intercept = sum->intercept;
         e.score = sum->score;
         e.local_prediction = sum->local_prediction;
-        return emit(s, &e);
+        return emit(s, &e, ids);
     }
     for (size_t d = 0; d < D; d++) {
         if (s->a->class_index >= 0 && (size_t)s->a->class_index != d)
@@ -129,7 +243,7 @@ int emit_row(struct sink *s, const struct explainer *ex,
         e.interactions = r->inter
                              ? r->inter + (i * D + d) * (P + 1) * (P + 1)
                              : NULL;
-        int st = emit(s, &e);
+        int st = emit(s, &e, ids);
         if (st)
             return st;
     }
@@ -155,6 +269,9 @@ int sink_open(struct sink *s, const struct explain_args *a,
         if (!s->labels || !s->label_ptrs)
             rc = XPL_ENOMEM;
     }
+    if (!rc && a->n_ids && a->format == FORMAT_JSON &&
+        !(s->mem = open_memstream(&s->mem_buf, &s->mem_size)))
+        rc = XPL_ENOMEM;
     if (!rc && a->importance)
         rc = xpl_importance_new(&s->imp, ex->P, explained_outputs(ex),
                                 xpl_model_feature_names(ex->model));
@@ -208,5 +325,8 @@ int sink_finish(struct sink *s, int status)
     xpl_workspace_free(s->ws);
     free(s->labels);
     free(s->label_ptrs);
+    if (s->mem)
+        fclose(s->mem);
+    free(s->mem_buf);
     return status;
 }

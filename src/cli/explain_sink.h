@@ -18,6 +18,10 @@ struct sink {
     const char *method;
     char (*labels)[128];   /* LIME condition labels of the current row */
     const char **label_ptrs;
+    /* --id-column: a JSON line is rendered here first, to put "id" in */
+    FILE *mem;
+    char *mem_buf;
+    size_t mem_size;
 };
 
 /* Open the sink the options ask for. On failure the error is printed and
@@ -26,9 +30,13 @@ int sink_open(struct sink *s, const struct explain_args *a,
               const struct explainer *ex);
 
 /* Emit row i of a batch (input row number `row`): one explanation per
- * output shown. Returns EXIT_OK or an exit code after printing the error. */
+ * output shown, carrying the row's identifiers (a->n_ids texts; NULL
+ * without --id-column): JSON "id" (a string, or an array for several),
+ * CSV leading columns, SVG chart titles, a text line before the table.
+ * Returns EXIT_OK or an exit code after printing the error. */
 int emit_row(struct sink *s, const struct explainer *ex,
-             const struct results *r, const double *x, size_t i, size_t row);
+             const struct results *r, const double *x, size_t i, size_t row,
+             char *const *ids);
 
 /* Finish the output: documents written at the end are written now, and the
  * output is committed if status is EXIT_OK, else discarded. Returns the

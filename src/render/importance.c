@@ -68,8 +68,11 @@ int xpl_importance_new(xpl_importance **out, size_t n_features,
     m->room = calloc(n_outputs, sizeof *m->room);
     m->value = calloc(n_outputs, sizeof *m->value);
     m->contrib = calloc(n_outputs, sizeof *m->contrib);
+    m->base = calloc(n_outputs, sizeof *m->base);
+    m->pred = calloc(n_outputs, sizeof *m->pred);
     int ok = m->names && m->rows && m->sum_abs && m->sum && m->n_finite &&
-             m->kept && m->room && m->value && m->contrib;
+             m->kept && m->room && m->value && m->contrib && m->base &&
+             m->pred;
     for (size_t j = 0; ok && j < n_features; j++)
         ok = (m->names[j] = xpl__strdup(names[j])) != NULL;
     if (!ok) {
@@ -95,6 +98,12 @@ void xpl_importance_free(xpl_importance *imp)
         free(imp->value[k]);
     for (size_t k = 0; imp->contrib && k < imp->d; k++)
         free(imp->contrib[k]);
+    for (size_t k = 0; imp->base && k < imp->d; k++)
+        free(imp->base[k]);
+    for (size_t k = 0; imp->pred && k < imp->d; k++)
+        free(imp->pred[k]);
+    free(imp->base);
+    free(imp->pred);
     free(imp->names);
     free(imp->rows);
     free(imp->sum_abs);
@@ -123,6 +132,14 @@ static int sample_reserve(xpl_importance *m, size_t k, size_t rows)
     if (!c)
         return xpl__enomem();
     m->contrib[k] = c;
+    double *b = realloc(m->base[k], want * sizeof *b);
+    if (!b)
+        return xpl__enomem();
+    m->base[k] = b;
+    double *f = realloc(m->pred[k], want * sizeof *f);
+    if (!f)
+        return xpl__enomem();
+    m->pred[k] = f;
     m->room[k] = want;
     return XPL_OK;
 }
@@ -168,11 +185,15 @@ int xpl_importance_add(xpl_importance *imp, const xpl_explanation *e)
             nf[j]++;
         }
     }
-    if (slot != (size_t)-1)
+    if (slot != (size_t)-1) {
         for (size_t j = 0; j < p; j++) {
             imp->value[k][slot * p + j] = to_float(e->values[j]);
             imp->contrib[k][slot * p + j] = to_float(e->contributions[j]);
         }
+        int lime = xpl__is_lime(e);
+        imp->base[k][slot] = lime ? e->intercept : e->base_value;
+        imp->pred[k][slot] = lime ? e->local_prediction : e->prediction;
+    }
     return XPL_OK;
 }
 
@@ -283,10 +304,16 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         if (o.color)
             fputs("\033[1m", fp);
         fprintf(fp, "importance");
-        if (imp->d > 1)
-            fprintf(fp, ", output %zu", k);
-        fprintf(fp, " (%s, %llu rows)", method_of(imp),
+        char out[280];
+        xpl__output_suffix(&o, k, imp->d, out, sizeof out);
+        xpl__put_label_text(fp, out);
+        fprintf(fp, " (%s, %llu rows", method_of(imp),
                 (unsigned long long)imp->rows[k]);
+        if (xpl__unit(&o)) {
+            fputs(", ", fp);
+            xpl__put_label_text(fp, o.unit);
+        }
+        fputc(')', fp);
         if (o.color)
             fputs("\033[0m", fp);
         fputs("\n  ", fp);

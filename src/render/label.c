@@ -79,7 +79,8 @@ void xpl__elide(const char *name, size_t differ, double room,
     size_t len = strlen(name);
     out->cut = 0;
     out->head = out->tail = out->end = len;
-    if (w(name, len, ctx) <= room)
+    /* (room is often a sum of widths less the fixed parts: rounding) */
+    if (w(name, len, ctx) <= room + 1e-6)
         return;
     out->cut = 1;
     double avail = room - ellipsis_w;

@@ -42,6 +42,7 @@ typedef struct xpl__row_chart {
 int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info);
 int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
                          xpl__chart *info);
+int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info);
 
 /* Horizontal bars with labels, values at the bar ends and an x axis: the
  * per-row bar chart and the importance bar chart. */

@@ -172,8 +172,10 @@ int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
     FILE *d = open_memstream(&desc, &len);
     if (d) {
         fprintf(d, "Waterfall chart of row %zu", e->row);
-        if (e->n_outputs > 1)
-            fprintf(d, ", output %zu", e->output);
+        char out[280];
+        xpl__output_suffix(rc->opts, e->output, e->n_outputs, out,
+                           sizeof out);
+        fputs(out, d);
         fprintf(d, " (%s): from the %s at the bottom, each feature's "
                 "contribution moves the output, up to the %s at the top. ",
                 subtitle, lime ? "intercept" : "base value",

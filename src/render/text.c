@@ -224,6 +224,11 @@ static void put_units(FILE *fp, const char *s, size_t len)
     }
 }
 
+void xpl__put_label_text(FILE *fp, const char *s)
+{
+    put_units(fp, s, strlen(s));
+}
+
 size_t xpl__label_cols(const xpl__label *l)
 {
     return xpl__term_width(l->pre) + xpl__term_width(l->name) +
@@ -308,6 +313,7 @@ struct table {
     size_t w_name, w_value, w_contrib, w_se;
     double neg, pos;         /* largest |negative| and positive shown */
     int color, se;
+    const xpl_render_options *opts;
 };
 
 static void widen(size_t *w, const char *s)
@@ -395,14 +401,19 @@ static void header(FILE *fp, const struct table *t)
     if (t->color)
         fputs(BOLD, fp);
     fprintf(fp, "row %zu", e->row);
-    if (e->n_outputs > 1)
-        fprintf(fp, ", output %zu", e->output);
+    char out[280];
+    xpl__output_suffix(t->opts, e->output, e->n_outputs, out, sizeof out);
+    xpl__put_label_text(fp, out);
     fprintf(fp, " (%s", e->method ? e->method : "unknown method");
     if (t->se) {
         int sampled = 0;
         for (size_t j = 0; j < e->n_features; j++)
             sampled |= e->std_errors[j] > 0 || isnan(e->std_errors[j]);
         fputs(sampled ? ", sampled" : ", exact", fp);
+    }
+    if (xpl__unit(t->opts)) {
+        fputs(", ", fp);
+        xpl__put_label_text(fp, t->opts->unit);
     }
     fputc(')', fp);
     if (t->color)
@@ -476,7 +487,8 @@ int xpl_render_text(FILE *fp, const xpl_explanation *e,
     xpl__label *labels = (xpl__label *)(void *)(mem + n * sizeof *idx);
     xpl__label **order = (xpl__label **)(void *)(labels + n);
     struct table t = { .e = e, .idx = idx, .labels = labels,
-                       .color = o.color != 0, .se = e->std_errors != NULL };
+                       .color = o.color != 0, .se = e->std_errors != NULL,
+                       .opts = &o };
     t.count = xpl__rank(e, idx);
     t.shown = xpl__n_shown(t.count, o.top_k);
     for (size_t k = 0; k < t.shown; k++)

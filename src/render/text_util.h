@@ -18,6 +18,9 @@ size_t xpl__term_width(const char *s);
  * Bytes a terminal could act on are written as \xNN. */
 void xpl__put_cell(FILE *fp, const char *s, size_t width, int right);
 
+/* s with the bytes a terminal could act on escaped as \xNN. */
+void xpl__put_label_text(FILE *fp, const char *s);
+
 /* Terminal columns of a whole label. */
 size_t xpl__label_cols(const xpl__label *l);
 
