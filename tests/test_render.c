@@ -1591,6 +1591,87 @@ START_TEST(labels_stay_distinct)
 }
 END_TEST
 
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+/* PNG and PDF through librsvg: the PNG is the SVG's size times the scale,
+ * the PDF a page of 0.75 pt per pixel; the same SVG gives the same bytes;
+ * bad documents and arguments are errors. */
+START_TEST(convert_png_pdf)
+{
+    char *svg = render_svg_case(0, XPL_CHART_BAR);
+    struct layout l;
+    parse_layout(svg, &l);
+    free(l.texts);
+    free(l.shapes);
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    int rc = xpl_render_convert(fp, svg, strlen(svg), XPL_RASTER_PNG, 0);
+    char *png = mem_close(&m);
+    size_t png_len = m.len;
+    if (!xpl_render_convert_available()) {
+        ck_assert_int_eq(rc, XPL_EUNSUPPORTED);
+        ck_assert_ptr_nonnull(strstr(xpl_last_error(), "librsvg"));
+        free(png);
+        free(svg);
+        return;
+    }
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    ck_assert_uint_gt(png_len, 1000);
+    ck_assert(!memcmp(png, "\x89PNG\r\n\x1a\n", 8));
+    ck_assert_uint_eq(be32((unsigned char *)png + 16), 2 * (uint32_t)l.width);
+    ck_assert_uint_eq(be32((unsigned char *)png + 20),
+                      2 * (uint32_t)l.height);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg), XPL_RASTER_PNG,
+                                        0), XPL_OK);
+    char *again = mem_close(&m);
+    ck_assert(m.len == png_len && !memcmp(png, again, png_len));
+    free(again);
+    free(png);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg), XPL_RASTER_PDF,
+                                        0), XPL_OK);
+    char *pdf = mem_close(&m);
+    size_t pdf_len = m.len;
+    ck_assert(pdf_len > 1000 && !memcmp(pdf, "%PDF-", 5));
+    char box[64];
+    snprintf(box, sizeof box, "/MediaBox [ 0 0 %g %g ]", l.width * 0.75,
+             l.height * 0.75);
+    int found = 0;
+    for (size_t i = 0; i + strlen(box) <= pdf_len && !found; i++)
+        found = !memcmp(pdf + i, box, strlen(box));
+    ck_assert_msg(found, "no %s", box);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg), XPL_RASTER_PDF,
+                                        0), XPL_OK);
+    again = mem_close(&m);
+    ck_assert_msg(m.len == pdf_len && !memcmp(pdf, again, pdf_len),
+                  "PDF bytes differ between two runs");
+    free(again);
+    free(pdf);
+    /* errors */
+    fp = mem_open(&m);
+    static const char junk[] = "<svg xmlns=\"http://www.w3.org/2000/svg\"";
+    ck_assert_int_eq(xpl_render_convert(fp, junk, strlen(junk),
+                                        XPL_RASTER_PNG, 1), XPL_EFORMAT);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg),
+                                        XPL_RASTER_PNG, 9), XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg),
+                                        (xpl_raster_format)7, 1), XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_convert(NULL, svg, strlen(svg),
+                                        XPL_RASTER_PNG, 1), XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_convert(fp, NULL, 0, XPL_RASTER_PNG, 1),
+                     XPL_EINVAL);
+    ck_assert_uint_eq(m.len, 0);
+    free(mem_close(&m));
+    free(svg);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--write-svgs")) {
@@ -1626,6 +1707,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, svg_golden);
     tcase_add_test(tc, svg_content);
     tcase_add_test(tc, labels_stay_distinct);
+    tcase_add_test(tc, convert_png_pdf);
     tcase_add_test(tc, svg_several_rows_stack);
     tcase_add_test(tc, importance_means);
     tcase_add_test(tc, importance_golden);

@@ -188,6 +188,34 @@ XPL_API void xpl_render_svg_free(xpl_svg *svg);
 XPL_API int xpl_render_svg(FILE *fp, const xpl_explanation *e, size_t n,
                            const xpl_render_options *opts);
 
+/* ------------------------------------------------------- PNG and PDF */
+
+/** Raster and print formats of xpl_render_convert. */
+typedef enum xpl_raster_format {
+    XPL_RASTER_PNG = 0, /**< PNG, `scale` pixels per SVG pixel */
+    XPL_RASTER_PDF = 1  /**< PDF, one page the size of the drawing (an SVG
+                             pixel is 0.75 pt, CSS's 96 per inch) */
+} xpl_raster_format;
+
+/** 1 if this build converts to PNG and PDF (librsvg and cairo were found
+ *  at build time), else 0. */
+XPL_API int xpl_render_convert_available(void);
+
+/**
+ * Draw an SVG document (len bytes, as written by the SVG renderers) as PNG
+ * or PDF to fp, with librsvg and cairo. PDF metadata carries no date, so
+ * the same SVG gives the same bytes.
+ *
+ * @param[in] scale  PNG: pixels per SVG pixel (0 for 2, sharp on slides);
+ *                   1 to 8; ignored for PDF
+ * @return XPL_OK; XPL_EINVAL (NULL argument, bad format or scale);
+ *         XPL_EFORMAT (librsvg cannot read the SVG); XPL_EIO (write
+ *         error); XPL_ENOMEM; XPL_EUNSUPPORTED (built without them).
+ *         Thread-safe for distinct streams.
+ */
+XPL_API int xpl_render_convert(FILE *fp, const char *svg, size_t len,
+                               xpl_raster_format format, double scale);
+
 /* --------------------------------------------------- global importance */
 
 /** Accumulates explanations of many rows: per output and feature, the mean
