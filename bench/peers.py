@@ -380,9 +380,13 @@ def main():
                     help="interpreter with FastTreeSHAP (else this one)")
     ap.add_argument("--json", default="")
     ap.add_argument("--worker", default="")
+    ap.add_argument("--from-json", nargs="*", default=None,
+                    help="print the tables of earlier --json files (same threads)")
     args = ap.parse_args()
     if args.worker:
         return worker_main(args)
+    if args.from_json is not None:
+        return tables_from_json(args)
     if not args.data_dir or not args.xplain:
         ap.error("DATA_DIR and --xplain are required")
 
@@ -471,7 +475,8 @@ def main():
         for res in results:
             for r in res["engines"].values():
                 r.pop("values", None)
-        json.dump({"versions": vers, "xgboost17": xgb17_version, "args": vars(args),
+        json.dump({"versions": vers, "xgboost17": xgb17_version,
+                   "fasttreeshap": fts_version, "args": vars(args),
                    "results": results}, open(args.json, "w"), indent=1)
 
 
@@ -485,6 +490,26 @@ def fts_model(path, kind, tmp):
         with open(out, "wb") as f:
             pickle.dump(d, f, protocol=4)
     return out
+
+
+def tables_from_json(args):
+    results, vers, xgb17, fts = [], {}, None, None
+    for path in args.from_json:
+        j = json.load(open(path))
+        results += j["results"]
+        vers = j["versions"]
+        xgb17 = j.get("xgboost17") or xgb17
+        fts = j.get("fasttreeshap") or fts
+        args.threads, args.repeat = j["args"]["threads"], j["args"]["repeat"]
+    label = dict(LABEL)
+    for k in ("xgboost", "lightgbm", "shap"):
+        label[k] = LABEL[k] % (vers.get(k) or "?")
+    label["xgboost17"] = LABEL["xgboost17"] % (xgb17 or "1.7")
+    if fts:
+        for k in ("fasttreeshap_v1", "fasttreeshap_v2"):
+            label[k] = LABEL[k] + " (%s)" % fts
+    measures = [m for m in MEASURES if any(r["measure"] == m for r in results)]
+    print_tables(results, measures, label, args)
 
 
 def run_worker(args, python, engine, measure, model, kind, x, tmp):
