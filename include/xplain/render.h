@@ -22,6 +22,25 @@
 extern "C" {
 #endif
 
+/* ------------------------------------------------------------ numbers */
+
+/** Room for any string of xpl_format_double, its NUL included. */
+#define XPL_DOUBLE_CHARS 32
+
+/**
+ * Write v as the JSON and CSV writers write numbers: the shortest decimal
+ * that strtod reads back as exactly v (the closest such, ties to an even
+ * digit), laid out as JavaScript's Number toString does ("17.99", "100",
+ * "1e+21", "0.000001", "1e-7"), except that -0 is "-0". NaN is written
+ * "nan" and the infinities "inf" and "-inf" (the JSON writer writes null,
+ * the CSV writer an empty cell instead). The rule is in docs/output.md.
+ *
+ * @param[out] buf  at least XPL_DOUBLE_CHARS bytes; NUL-terminated
+ * @return the length written, NUL excluded. Never fails; uses no locale
+ *         and no state, so any thread may call it.
+ */
+XPL_API size_t xpl_format_double(char buf[XPL_DOUBLE_CHARS], double v);
+
 /* ----------------------------------------------------------- the view */
 
 /** One explained (row, output): every pointer is borrowed and only read
@@ -123,8 +142,8 @@ typedef struct xpl_render_options {
  * ["std_error",]["condition",]["selected"]}...][,"interactions":[[...]]]}.
  * std_error only when std_errors != NULL; the LIME keys when method is
  * "lime"; condition / selected when their arrays are not NULL. Numbers are
- * %.17g (round-trip exact) with '.' whatever the locale; NaN and infinities
- * are null. All features, in the model's order.
+ * as xpl_format_double writes them (shortest round-trip, '.' whatever the
+ * locale); NaN and infinities are null. All features, in the model's order.
  */
 XPL_API int xpl_render_json(FILE *fp, const xpl_explanation *e);
 
@@ -148,8 +167,8 @@ XPL_API int xpl_render_text(FILE *fp, const xpl_explanation *e,
  *  feature name (RFC 4180 quoting), '\n' line ends. */
 XPL_API int xpl_render_csv_header(FILE *fp, const xpl_explanation *e);
 
-/** One CSV line for e: the columns of xpl_render_csv_header, numbers %.17g,
- *  non-finite numbers as empty cells. */
+/** One CSV line for e: the columns of xpl_render_csv_header, numbers as
+ *  xpl_format_double writes them, non-finite numbers as empty cells. */
 XPL_API int xpl_render_csv_row(FILE *fp, const xpl_explanation *e);
 
 /* ----------------------------------------------------------------- SVG */

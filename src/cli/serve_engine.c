@@ -366,8 +366,10 @@ int serve_engine_predict(struct serve_engine *g, const struct serve_rows *r,
         line.len = 0;
         sbuf_printf(&line, "{\"row\":%zu,\"prediction\":[", i);
         for (size_t d = 0; d < D; d++) {
+            char num[XPL_DOUBLE_CHARS];
+            xpl_format_double(num, y[i * D + d]);
             if (isfinite(y[i * D + d]))
-                sbuf_printf(&line, "%s%.17g", d ? "," : "", y[i * D + d]);
+                sbuf_printf(&line, "%s%s", d ? "," : "", num);
             else
                 sbuf_printf(&line, "%snull", d ? "," : "");
         }
@@ -430,7 +432,9 @@ void serve_engine_describe(const struct serve_engine *g, struct sbuf *out)
             double total = 0;
             for (size_t i = 0; i < n; i++)
                 total += w[i];
-            sbuf_printf(out, ",\"total_weight\":%.17g", total);
+            char num[XPL_DOUBLE_CHARS];
+            xpl_format_double(num, total);
+            sbuf_printf(out, ",\"total_weight\":%s", num);
         }
         sbuf_str(out, "}");
     }
