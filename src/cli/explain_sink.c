@@ -1,6 +1,7 @@
 /* Where explanations go: JSON Lines, text, CSV, SVG (one document or one
  * file per row) or the importance accumulator, written through an atomic
  * output. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +10,19 @@
 
 #include "explain_sink.h"
 
-static int render_error(int rc)
+/* A renderer failed. A write error names the output and its cause (the
+ * errno of the failed write, which nothing since has reset), as
+ * cli_output_commit does. */
+static int render_error(int rc, const char *path)
 {
     if (rc == XPL_EIO) {
-        cli_error("write error on the output");
+        int e = errno;
+        if (path && strcmp(path, "-") != 0)
+            cli_error("%s: cannot write: %s", path,
+                      e ? strerror(e) : "write error");
+        else
+            cli_error("write error on standard output: %s",
+                      e ? strerror(e) : "write error");
         return EXIT_INPUT;
     }
     return cli_library_error(rc);
@@ -129,8 +139,9 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e,
         ro.title = title;
     int rc = xpl_render_svg(o.fp, e, 1, &ro);
     if (rc) {
+        int failed = render_error(rc, path);
         cli_output_abort(&o);
-        return render_error(rc);
+        return failed;
     }
     return cli_output_commit(&o);
 }
@@ -182,7 +193,7 @@ static int emit(struct sink *s, const xpl_explanation *e, char *const *ids)
             break;
         }
     }
-    return rc ? render_error(rc) : EXIT_OK;
+    return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
 }
 
 /* Outputs an explanation can name: LIME explains class 0 or 1 of a binary
@@ -250,12 +261,6 @@ int emit_row(struct sink *s, const struct explainer *ex,
     return EXIT_OK;
 }
 
-static int is_directory(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int sink_open(struct sink *s, const struct explain_args *a,
                      const struct explainer *ex)
 {
@@ -278,7 +283,15 @@ int sink_open(struct sink *s, const struct explain_args *a,
     else if (!rc && a->format == FORMAT_SVG) {
         size_t n = a->out_path ? strlen(a->out_path) : 0;
         s->svg_dir = n && a->out_path[n - 1] == '/';
-        if (s->svg_dir && !is_directory(a->out_path)) {
+        struct stat st;
+        if (s->svg_dir && stat(a->out_path, &st) != 0) {
+            cli_error("%s: %s (a path ending in '/' is a directory that gets "
+                      "one SVG file per row; create it first)", a->out_path,
+                      errno == ENOENT ? "directory does not exist"
+                                      : strerror(errno));
+            return EXIT_INPUT;
+        }
+        if (s->svg_dir && !S_ISDIR(st.st_mode)) {
             cli_error("%s: not a directory (a path ending in '/' takes one "
                       "SVG file per row)", a->out_path);
             return EXIT_INPUT;
@@ -313,7 +326,7 @@ int sink_finish(struct sink *s, int status)
         rc = xpl_render_svg_end(s->svg, s->out.fp);
     }
     if (rc)
-        status = render_error(rc);
+        status = render_error(rc, s->a->out_path);
     if (!s->svg_dir) {
         if (status == EXIT_OK)
             status = cli_output_commit(&s->out);
