@@ -122,14 +122,29 @@ size_t xpl__tree_interactions_scratch(const xpl__ensemble *e,
                                       const xpl__tree_shap_plan *plan)
 {
     size_t d = plan->max_depth + 2;
-    return (d * (d + 1) / 2) * sizeof(xpl__path_elem)
-           + e->n_features * sizeof(double)       /* rounded row */
-           + e->n_features * sizeof(uint32_t) * 2; /* stamps, feature list */
+    size_t ref = (d * (d + 1) / 2) * sizeof(xpl__path_elem)
+                 + e->n_features * sizeof(double)       /* rounded row */
+                 + e->n_features * sizeof(uint32_t) * 2; /* stamps, list */
+    size_t fast = plan->fast ? xpl__tree_shap_fast_inter_scratch(e, plan->fast)
+                             : 0;
+    return ref > fast ? ref : fast;
 }
 
 void xpl__tree_interactions_row(const xpl__ensemble *e,
                                 const xpl__tree_shap_plan *plan,
                                 void *scratch, const double *x, double *inter)
+{
+    if (plan->fast)
+        xpl__tree_shap_fast_interactions(e, plan->fast, scratch, x,
+                                         plan->base_value, inter);
+    else
+        xpl__tree_interactions_row_reference(e, plan, scratch, x, inter);
+}
+
+void xpl__tree_interactions_row_reference(const xpl__ensemble *e,
+                                          const xpl__tree_shap_plan *plan,
+                                          void *scratch, const double *x,
+                                          double *inter)
 {
     size_t m = e->n_features, k_out = e->n_outputs, side = m + 1;
     size_t mm = side * side;
