@@ -1140,8 +1140,8 @@ START_TEST(model_section_errors)
     expect_file(&f, XPL_EVERSION, "unknown model family 7");
 
     put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 4, 2, 1, ab);
-    expect_file(&f, XPL_EFORMAT, "offset 36: unknown link 4");
+    put_model(&f, 1, 6, 2, 1, ab);
+    expect_file(&f, XPL_EFORMAT, "offset 36: unknown link 6");
     put_header(&f, 1, 0, 0);
     put_model(&f, 1, XPL_LINK_SOFTMAX, 2, 1, ab);
     put_doubles(&f, SEC_LINEAR, 0, params, 3);

@@ -54,6 +54,8 @@ static const struct {
     { "logit", XPL_LINK_LOGIT },
     { "softmax", XPL_LINK_SOFTMAX },
     { "log", XPL_LINK_LOG },
+    { "softplus", XPL_LINK_SOFTPLUS },
+    { "signed_square", XPL_LINK_SIGNED_SQUARE },
 };
 
 static int get_key(const struct common *c, json_t *obj, const char *key,
@@ -276,7 +278,8 @@ static int read_tree(const struct common *c, json_t *tree, size_t t,
             return rc;
     }
     *ts = (xpl__tree_spec){ n, ts->output, a->feature, a->threshold, a->left,
-                            a->right, a->default_left, a->value, a->cover };
+                            a->right, a->default_left, a->value, a->cover,
+                            NULL };
     return XPL_OK;
 }
 

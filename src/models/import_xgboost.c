@@ -227,7 +227,8 @@ static int read_tree(const char *name, json_t *tree, size_t t,
     if (rc)
         return rc;
     *ts = (xpl__tree_spec){ n, 0, a->feature, a->threshold, a->left, a->right,
-                            a->default_left, a->value, a->cover };
+                            a->default_left, a->value, a->cover,
+                            a->split_kind };
     return XPL_OK;
 }
 

@@ -34,6 +34,20 @@ static inline uint32_t step(const xpl__tnode *nodes, uint32_t i,
     return n->left + right;
 }
 
+/* The same step through any split kind (categorical, zero-is-missing):
+ * trees without such splits keep the branch-free step. */
+static inline uint32_t step_special(const xpl__ensemble *e,
+                                   const xpl__tnode *nodes, uint32_t i,
+                                   const double *row, int le,
+                                   uint32_t *unknown)
+{
+    const xpl__tnode *n = &nodes[i];
+    double v = row[n->feature & XPL__TNODE_FEATURE_MASK];
+    *unknown |= (v != v) & (n->threshold == n->threshold);
+    return n->left + xpl__tnode_right(&e->cats, n->feature, n->threshold, v,
+                                      le);
+}
+
 static inline void add_leaf(const xpl__ensemble *e, const xpl__tree *t,
                             uint32_t leaf, uint32_t unknown, double *out)
 {
@@ -79,10 +93,25 @@ static inline void walk_tree(const xpl__ensemble *e, const xpl__tree *t,
     }
 }
 
+static void walk_special(const xpl__ensemble *e, const xpl__tree *t,
+                         const double *x, size_t n_rows, double *acc)
+{
+    const xpl__tnode *nodes = e->nodes + t->first_node;
+    size_t m = e->n_features, k_out = e->n_outputs;
+    for (size_t r = 0; r < n_rows; r++) {
+        uint32_t i = 0, unknown = 0;
+        for (uint32_t d = 0; d < t->depth; d++)
+            i = step_special(e, nodes, i, x + r * m, e->compare_le, &unknown);
+        add_leaf(e, t, i, unknown, acc + r * k_out);
+    }
+}
+
 static void add_tree(const xpl__ensemble *e, const xpl__tree *t,
                      const double *x, size_t n_rows, double *acc)
 {
-    if (e->compare_le)
+    if (t->special)
+        walk_special(e, t, x, n_rows, acc);
+    else if (e->compare_le)
         walk_tree(e, t, x, n_rows, acc, 1);
     else
         walk_tree(e, t, x, n_rows, acc, 0);
@@ -144,6 +173,8 @@ static void ensemble_free(void *state)
     free(e->base_score);
     free(e->n_feeding);
     free(e->objective);
+    free((void *)e->cats.sets);
+    free((void *)e->cats.words);
     free(e);
 }
 
@@ -171,6 +202,7 @@ void xpl__tree_arrays_free(xpl__tree_arrays *a)
     free(a->value);
     free(a->cover);
     free(a->default_left);
+    free(a->split_kind);
 }
 
 /* Count what the ensemble needs and check every count and index that sizes
@@ -191,10 +223,32 @@ static int check_spec(const xpl__ensemble_spec *s, const char *name,
     if (s->n_trees > XPL__MAX_TREES)
         return xpl__error(XPL_ELIMIT, "%s: %zu trees: more than the limit %zu",
                           name, s->n_trees, XPL__MAX_TREES);
+    if (!isfinite(s->link_scale) || s->link_scale < 0)
+        return xpl__error(XPL_EFORMAT, "%s: link scale %g: must be finite "
+                          "and > 0", name, s->link_scale);
     for (size_t k = 0; k < s->n_outputs; k++)
         if (!isfinite(s->base_score[k]))
             return xpl__error(XPL_EFORMAT, "%s: base score %zu is not finite",
                               name, k);
+    const xpl__cattab *c = &s->cats;
+    if ((c->n_sets && !c->sets) || (c->n_words && !c->words) ||
+        c->n_sets > UINT32_MAX || c->n_words > UINT32_MAX)
+        return xpl__error(XPL_EFORMAT, "%s: bad category set table", name);
+    for (size_t i = 0; i < c->n_sets; i++) {
+        const xpl__catset *cs = &c->sets[i];
+        if (cs->flags & ~(uint32_t)XPL__CAT_FLAGS_KNOWN)
+            return xpl__error(XPL_EFORMAT, "%s: category set %zu: undefined "
+                              "flags 0x%lx", name, i,
+                              (unsigned long)cs->flags);
+        if (cs->first_word > c->n_words ||
+            cs->n_words > c->n_words - cs->first_word)
+            return xpl__error(XPL_EFORMAT, "%s: category set %zu: words "
+                              "%lu..%lu out of range (%zu words)", name, i,
+                              (unsigned long)cs->first_word,
+                              (unsigned long)cs->first_word +
+                                  (unsigned long)cs->n_words,
+                              c->n_words);
+    }
     size_t nodes = 0, values = 0;
     for (size_t t = 0; t < s->n_trees; t++) {
         const xpl__tree_spec *ts = &s->trees[t];
@@ -249,6 +303,21 @@ static int build_tree(xpl__ensemble *e, const xpl__tree_spec *ts, size_t t,
         if (isnan(ts->threshold[i]))
             return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: threshold "
                               "is NaN", name, t, i);
+        unsigned kind = ts->split_kind ? ts->split_kind[i] : 0;
+        if (kind > XPL__SPLIT_CATEGORICAL)
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: unknown "
+                              "split kind %u", name, t, i, kind);
+        if (kind == XPL__SPLIT_CATEGORICAL &&
+            !(ts->threshold[i] >= 0 &&
+              ts->threshold[i] < (double)e->cats.n_sets &&
+              ts->threshold[i] == floor(ts->threshold[i])))
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: category "
+                              "set %g out of range (%zu sets)", name, t, i,
+                              ts->threshold[i], e->cats.n_sets);
+        if (kind != XPL__SPLIT_NUMERIC && !ts->default_left)
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: a "
+                              "categorical or zero-is-missing split needs "
+                              "default directions", name, t, i);
         int64_t child[2] = { ts->left[i], ts->right[i] };
         for (int c = 0; c < 2; c++) {
             if (child[c] < 0 || (uint64_t)child[c] >= n)
@@ -302,6 +371,13 @@ static int build_tree(xpl__ensemble *e, const xpl__tree_spec *ts, size_t t,
         }
         uint32_t flags = ts->default_left && ts->default_left[i]
                              ? XPL__TNODE_DEFAULT_LEFT : 0;
+        unsigned kind = ts->split_kind ? ts->split_kind[i] : 0;
+        if (kind == XPL__SPLIT_CATEGORICAL)
+            flags |= XPL__TNODE_CATEGORICAL;
+        else if (kind == XPL__SPLIT_ZERO_MISSING)
+            flags |= XPL__TNODE_ZERO_MISSING;
+        if (kind != XPL__SPLIT_NUMERIC)
+            tree->special = 1;
         nodes[q] = (xpl__tnode){ ts->threshold[i],
                                  (uint32_t)ts->feature[i] | flags,
                                  (uint32_t)new_index[ts->left[i]] };
@@ -365,6 +441,7 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
     e->float32_inputs = s->float32_inputs != 0;
     e->compare_le = s->compare_le != 0;
     e->raw_is_probability = s->raw_is_probability != 0;
+    e->link_scale = s->link_scale == 0 ? 1.0 : s->link_scale;
     e->trees = xpl__calloc_array(s->n_trees, sizeof *e->trees);
     e->nodes = xpl__malloc_array(n_nodes, sizeof *e->nodes);
     e->cover = xpl__malloc_array(n_nodes, sizeof *e->cover);
@@ -387,6 +464,23 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
         goto fail;
     }
     memcpy(e->base_score, s->base_score, s->n_outputs * sizeof(double));
+    if (s->cats.n_sets) {
+        xpl__catset *sets = xpl__malloc_array(s->cats.n_sets, sizeof *sets);
+        uint32_t *words = xpl__malloc_array(s->cats.n_words ? s->cats.n_words
+                                                            : 1,
+                                            sizeof *words);
+        e->cats.sets = sets;
+        e->cats.words = words;
+        if (!sets || !words) {
+            rc = xpl__enomem();
+            goto fail;
+        }
+        memcpy(sets, s->cats.sets, s->cats.n_sets * sizeof *sets);
+        if (s->cats.n_words)
+            memcpy(words, s->cats.words, s->cats.n_words * sizeof *words);
+        e->cats.n_sets = s->cats.n_sets;
+        e->cats.n_words = s->cats.n_words;
+    }
 
     size_t node_at = 0, value_at = 0;
     for (size_t t = 0; t < s->n_trees; t++) {
@@ -405,6 +499,7 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
                              name)))
             goto fail;
         node_at += tree->n_nodes;
+        e->has_special |= tree->special;
         value_at += tree->n_nodes * xpl__tree_n_vals(e, tree);
         if (tree->output == XPL__ALL_OUTPUTS)
             for (size_t k = 0; k < e->n_outputs; k++)
@@ -435,6 +530,7 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
         goto fail;
     }
     m->raw_is_probability = s->raw_is_probability != 0;
+    m->link_scale = e->link_scale;
     if ((rc = add_properties(m, e))) {
         xpl_model_free(m);
         return rc;
