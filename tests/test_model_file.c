@@ -767,8 +767,8 @@ START_TEST(detection_by_content)
     ck_assert_ptr_null(m);
     ck_assert_error(xpl_model_load_buffer(&m, "PK\3\4junk", 8, NULL),
                     XPL_EFORMAT,
-                    "<buffer>: not a model file: expected model.bin or a "
-                    "JSON model");
+                    "<buffer>: not a model file: expected model.bin, a "
+                    "JSON model or a LightGBM text model");
     ck_assert_error(xpl_model_load_buffer(&m, "[1, 2]", 6, "a.json"),
                     XPL_EFORMAT, "not a model file");
     /* A JSON object, after whitespace and a byte order mark, goes to the

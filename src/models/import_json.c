@@ -609,6 +609,22 @@ int xpl__model_read_json(xpl_model **out, const char *text, size_t size,
      * exhausting the stack; the tests check this. */
     json_error_t err;
     json_t *root = json_loadb(text, size, JSON_REJECT_DUPLICATES, &err);
+    char *marked = NULL;
+    if (!root && json_error_code(&err) != json_error_out_of_memory &&
+        xpl__json_mark_nonfinite(text, size, &marked) != 0) {
+        /* XGBoost writes NaN (categorical splits of 1.6-2.x): read its
+         * files with the tokens marked; any other JSON keeps the error. */
+        if (!marked)
+            return xpl__enomem();
+        json_error_t err2;
+        root = json_loadb(marked, size, JSON_REJECT_DUPLICATES, &err2);
+        free(marked);
+        if (root && (json_object_get(root, "format") ||
+                     !json_object_get(root, "learner"))) {
+            json_decref(root);
+            root = NULL;
+        }
+    }
     if (!root) {
         if (json_error_code(&err) == json_error_out_of_memory)
             return xpl__enomem();

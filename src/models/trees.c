@@ -11,6 +11,34 @@
  * cache, and the float32-rounded copy of a block stays small. */
 enum { BLOCK_ROWS = 64 };
 
+/* ---------------------------------------------------------------- routing */
+
+/* The side (1: right) a value that is not NaN takes at a categorical or
+ * zero-is-missing split (LightGBM's NumericalDecision and
+ * CategoricalDecision, XGBoost's categorical Decision). */
+uint32_t xpl__tnode_special_right(const xpl__cattab *cats, uint32_t feature,
+                                  double threshold, double v, int le)
+{
+    if (!(feature & XPL__TNODE_CATEGORICAL)) {
+        if (v >= -XPL__ZERO_THRESHOLD && v <= XPL__ZERO_THRESHOLD)
+            return !(feature & XPL__TNODE_DEFAULT_LEFT);
+        return le ? v > threshold : v >= threshold;
+    }
+    const xpl__catset *s = &cats->sets[(size_t)threshold];
+    uint32_t listed_right = (s->flags & XPL__CAT_LISTED_RIGHT) != 0;
+    int valid = s->flags & XPL__CAT_TRUNCATE
+                    ? v > -1.0 && v < 2147483648.0
+                    : v >= 0.0 && v < 16777216.0;
+    if (valid) {
+        uint64_t code = (uint64_t)(v < 0 ? 0.0 : v); /* truncates */
+        uint64_t word = code >> 5;
+        if (word < s->n_words &&
+            ((cats->words[s->first_word + word] >> (code & 31)) & 1u))
+            return listed_right;
+    }
+    return !listed_right;
+}
+
 /* ------------------------------------------------------------- prediction */
 
 /* Rows walked through a tree together: their independent node loads
@@ -203,6 +231,53 @@ void xpl__tree_arrays_free(xpl__tree_arrays *a)
     free(a->cover);
     free(a->default_left);
     free(a->split_kind);
+}
+
+static int grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return XPL_OK;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    void *bigger = xpl__malloc_array(n, elem);
+    if (!bigger)
+        return xpl__enomem();
+    if (*cap)
+        memcpy(bigger, *v, *cap * elem);
+    free(*v);
+    *v = bigger;
+    *cap = n;
+    return XPL_OK;
+}
+
+int xpl__catpool_add(xpl__catpool *p, size_t n_words, uint32_t flags,
+                     uint32_t **words, size_t *index)
+{
+    if (p->n_sets >= UINT32_MAX || n_words > UINT32_MAX - p->n_words)
+        return xpl__error(XPL_ELIMIT, "more than 2^32 category sets or "
+                          "words");
+    int rc = grow((void **)&p->sets, &p->cap_sets, p->n_sets + 1,
+                  sizeof *p->sets);
+    if (!rc)
+        rc = grow((void **)&p->words, &p->cap_words, p->n_words + n_words + 1,
+                  sizeof *p->words);
+    if (rc)
+        return rc;
+    p->sets[p->n_sets] = (xpl__catset){ (uint32_t)p->n_words,
+                                        (uint32_t)n_words, flags };
+    *words = p->words + p->n_words;
+    memset(*words, 0, n_words * sizeof **words);
+    *index = p->n_sets++;
+    p->n_words += n_words;
+    return XPL_OK;
+}
+
+void xpl__catpool_free(xpl__catpool *p)
+{
+    free(p->sets);
+    free(p->words);
+    memset(p, 0, sizeof *p);
 }
 
 /* Count what the ensemble needs and check every count and index that sizes

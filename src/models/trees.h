@@ -31,18 +31,14 @@ enum xpl__catset_flags {
     XPL__CAT_LISTED_RIGHT = 1u,     /* listed codes go right, every other
                                        code left (XGBoost); else listed
                                        go left, others right (LightGBM) */
-    XPL__CAT_INVALID_MISSING = 2u,  /* an invalid code takes the missing
-                                       value's way (XGBoost 1.6-1.7); else
-                                       the unlisted codes' way */
-    XPL__CAT_TRUNCATE = 4u,         /* code = value truncated toward zero,
+    XPL__CAT_TRUNCATE = 2u,         /* code = value truncated toward zero,
                                        valid when -1 < value < 2^31
                                        (LightGBM's int cast); else valid
                                        when 0 <= value < 2^24 (XGBoost's
-                                       float codes) */
-    XPL__CAT_BEYOND_INVALID = 8u,   /* a code past the set's last word is
-                                       invalid (XGBoost 1.6-1.7); else it
-                                       is unlisted */
-    XPL__CAT_FLAGS_KNOWN = 15u
+                                       float codes). Invalid codes and
+                                       codes past the set's last word go
+                                       the unlisted codes' way */
+    XPL__CAT_FLAGS_KNOWN = 3u
 };
 
 /* The listed codes of one categorical split: bit c of the words is code c. */
@@ -125,6 +121,24 @@ typedef struct xpl__tree_arrays {
 
 void xpl__tree_arrays_free(xpl__tree_arrays *a);
 
+/* Category sets as a reader collects them, tree by tree. */
+typedef struct xpl__catpool {
+    xpl__catset *sets;
+    uint32_t *words;
+    size_t n_sets, n_words, cap_sets, cap_words;
+} xpl__catpool;
+
+/* Append a set of n_words zeroed words with the given flags: *words
+ * points at them (valid until the next add), *index is the set's index. */
+int xpl__catpool_add(xpl__catpool *p, size_t n_words, uint32_t flags,
+                     uint32_t **words, size_t *index);
+void xpl__catpool_free(xpl__catpool *p);
+
+static inline xpl__cattab xpl__catpool_table(const xpl__catpool *p)
+{
+    return (xpl__cattab){ p->n_sets, p->n_words, p->sets, p->words };
+}
+
 /* Build a tree-ensemble model; `name` prefixes error messages. */
 int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *spec,
                          const char *name);
@@ -160,38 +174,10 @@ static inline int xpl__tnode_is_leaf(const xpl__tnode *nodes, size_t i)
 
 /* The side (1: right) a value that is not NaN takes at a categorical or
  * zero-is-missing split (LightGBM's NumericalDecision and
- * CategoricalDecision, XGBoost's categorical Decision). */
-static inline uint32_t xpl__tnode_special_right(const xpl__cattab *cats,
-                                                uint32_t feature,
-                                                double threshold, double v,
-                                                int le)
-{
-    uint32_t missing_right = !(feature & XPL__TNODE_DEFAULT_LEFT);
-    if (!(feature & XPL__TNODE_CATEGORICAL)) {
-        if (v >= -XPL__ZERO_THRESHOLD && v <= XPL__ZERO_THRESHOLD)
-            return missing_right;
-        return le ? v > threshold : v >= threshold;
-    }
-    const xpl__catset *s = &cats->sets[(size_t)threshold];
-    uint32_t listed_right = (s->flags & XPL__CAT_LISTED_RIGHT) != 0;
-    int valid = s->flags & XPL__CAT_TRUNCATE
-                    ? v > -1.0 && v < 2147483648.0
-                    : v >= 0.0 && v < 16777216.0;
-    if (valid) {
-        uint64_t code = (uint64_t)(v < 0 ? 0.0 : v); /* truncates */
-        uint64_t word = code >> 5;
-        if (word < s->n_words) {
-            uint32_t bit = (cats->words[s->first_word + word] >> (code & 31))
-                           & 1u;
-            return bit ? listed_right : !listed_right;
-        }
-        valid = !(s->flags & XPL__CAT_BEYOND_INVALID);
-        if (valid)
-            return !listed_right;
-    }
-    return s->flags & XPL__CAT_INVALID_MISSING ? missing_right
-                                               : !listed_right;
-}
+ * CategoricalDecision, XGBoost's categorical Decision). Out of line: the
+ * numeric walkers inline only the test that leads here. */
+uint32_t xpl__tnode_special_right(const xpl__cattab *cats, uint32_t feature,
+                                  double threshold, double v, int le);
 
 /* The side (1: right) value v takes at a split with these fields:
  * NaN follows the default direction, numeric splits compare (`le`: go

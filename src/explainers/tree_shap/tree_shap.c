@@ -79,6 +79,11 @@ int xpl__tree_shap_plan_new(xpl__tree_shap_plan *plan, const xpl__ensemble *e)
                                      ? root_sum[k] / e->n_feeding[k]
                                      : root_sum[k]);
     }
+    /* The quadrature kernels route numeric splits only; ensembles with
+     * categorical or zero-is-missing splits run Algorithm 2, which routes
+     * every kind (xpl__tnode_right). */
+    if (e->has_special)
+        return XPL_OK;
     int rc = xpl__tree_shap_fast_new(&plan->fast, e, plan);
     if (rc)
         xpl__tree_shap_plan_free(plan);

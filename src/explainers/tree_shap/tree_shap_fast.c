@@ -96,7 +96,6 @@ struct xpl__tree_shap_fast {
     size_t max_slots;    /* largest tree; also the sentinel slot */
     size_t max_nv;
     tree_kernel kernel;  /* tree_row for q, for this CPU */
-    const xpl__cattab *cats; /* the ensemble's category sets */
 };
 
 /* ------------------------------------------------------------ quadrature */
@@ -271,7 +270,6 @@ int xpl__tree_shap_fast_new(xpl__tree_shap_fast **out, const xpl__ensemble *e,
         return xpl__enomem();
     size_t n_int = 0, n_leaf_vals = 0, largest = 1;
     f->max_nv = 1;
-    f->cats = &e->cats;
     for (size_t t = 0; t < e->n_trees; t++) {
         const xpl__tree *tree = &e->trees[t];
         size_t nv = xpl__tree_n_vals(e, tree);
@@ -419,13 +417,15 @@ typedef double uvec __attribute__((vector_size(4 * sizeof(double)),
 /* Which child x takes at a split: 1 for the right one. A missing value
  * follows the default direction, and marks the tree's output unknown if
  * the tree has none. */
-static ALWAYS_INLINE unsigned route(const xpl__cattab *cats, const frec *r,
-                                    const double *x, int le, int missing_ok,
-                                    int *unknown)
+static ALWAYS_INLINE unsigned route(const frec *r, const double *x, int le,
+                                    int missing_ok, int *unknown)
 {
     double xv = x[r->feature & XPL__TNODE_FEATURE_MASK];
-    *unknown |= isnan(xv) && !missing_ok;
-    return xpl__tnode_right(cats, r->feature, r->threshold, xv, le);
+    if (isnan(xv)) {
+        *unknown |= !missing_ok;
+        return !(r->feature & XPL__TNODE_DEFAULT_LEFT);
+    }
+    return le ? xv > r->threshold : xv >= r->threshold;
 }
 
 /* One tree for one row, q points and nv values per leaf (constants when
@@ -469,7 +469,7 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
     size_t n_mixed = nv == 1 ? ft->n_mixed : n_int;
     for (size_t i = 0; i < n_mixed; i++) {
         const frec *r = &rec[i];
-        unsigned right = route(f->cats, r, x, le, missing_ok, &unknown);
+        unsigned right = route(r, x, le, missing_ok, &unknown);
         size_t a = r->anc, feat = r->feature & XPL__TNODE_FEATURE_MASK;
         size_t h = r->child[right], c = r->child[right ^ 1];
         double mh = r->mul[right], mc = r->mul[right ^ 1];
@@ -505,7 +505,7 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
     /* Then the splits of two single-value leaves, finished here. */
     for (size_t i = n_mixed; i < n_int; i++) {
         const frec *r = &rec[i];
-        unsigned right = route(f->cats, r, x, le, missing_ok, &unknown);
+        unsigned right = route(r, x, le, missing_ok, &unknown);
         size_t a = r->anc, feat = r->feature & XPL__TNODE_FEATURE_MASK;
         if (o[a]) {
             double zh = r->za * r->frac[right], zc = r->za * r->frac[right ^ 1];
