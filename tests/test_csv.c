@@ -138,9 +138,9 @@ START_TEST(test_line_ends)
     }
     /* Physical lines are counted the same way for every line end. */
     expect_fail("a,b\r\n1,2\r\n\r\n3,x\r\n", NULL, XPL_EFORMAT,
-                "4:2: expected a number, found \"x\"");
+                "4: field 2: expected a number, found \"x\"");
     expect_fail("a,b\r1,2\r\r3,x\r", NULL, XPL_EFORMAT,
-                "4:2: expected a number, found \"x\"");
+                "4: field 2: expected a number, found \"x\"");
 }
 END_TEST
 
@@ -173,7 +173,7 @@ START_TEST(test_quoted_newline_in_header)
     xpl_dataset_free(ds);
     /* The quoted line end is still a physical line. */
     expect_fail("\"two\nlines\",b\n1,x\n", NULL, XPL_EFORMAT,
-                "3:2: expected a number, found \"x\"");
+                "3: field 2: expected a number, found \"x\"");
 }
 END_TEST
 
@@ -184,7 +184,7 @@ START_TEST(test_blank_lines)
     assert_values(ds, 2, 2, want);
     xpl_dataset_free(ds);
     expect_fail("a\n\n1\n\n\nx\n", NULL, XPL_EFORMAT,
-                "6:1: expected a number, found \"x\"");
+                "6: field 1: expected a number, found \"x\"");
 }
 END_TEST
 
@@ -217,7 +217,7 @@ START_TEST(test_delimiters)
     xpl_dataset_free(ds);
     /* A comma is then part of the cell: "1,5" is not a number. */
     expect_fail("a;b\n1,5;2\n", &o, XPL_EFORMAT,
-                "2:1: expected a number, found \"1,5\"");
+                "2: field 1: expected a number, found \"1,5\"");
 }
 END_TEST
 
@@ -276,7 +276,7 @@ START_TEST(test_locale_independent)
     assert_values(ds, 1, 2, want);
     xpl_dataset_free(ds);
     expect_fail("a\n\"1,5\"\n", NULL, XPL_EFORMAT,
-                "2:1: expected a number, found \"1,5\"");
+                "2: field 1: expected a number, found \"1,5\"");
     setlocale(LC_ALL, "C");
 }
 END_TEST
@@ -284,32 +284,32 @@ END_TEST
 START_TEST(test_bad_cells)
 {
     expect_fail("a,b,c\n1,2,3\n1,2,abc\n", NULL, XPL_EFORMAT,
-                "3:3: expected a number, found \"abc\"");
+                "3: field 3: expected a number, found \"abc\"");
     expect_fail("a,b\n1,2x\n", NULL, XPL_EFORMAT,
-                "2:2: expected a number, found \"2x\"");
+                "2: field 2: expected a number, found \"2x\"");
     expect_fail("a,b\n0x1p3,2\n", NULL, XPL_EFORMAT,
-                "2:1: expected a number, found \"0x1p3\"");
+                "2: field 1: expected a number, found \"0x1p3\"");
     expect_fail("a,b\n1,-0X1A\n", NULL, XPL_EFORMAT,
-                "2:2: expected a number, found \"-0X1A\"");
+                "2: field 2: expected a number, found \"-0X1A\"");
     expect_fail("a,b\n1e999,2\n", NULL, XPL_EFORMAT,
-                "2:1: number out of range, found \"1e999\"");
+                "2: field 1: number out of range, found \"1e999\"");
     expect_fail("a,b\n1,-1e999\n", NULL, XPL_EFORMAT,
-                "2:2: number out of range, found \"-1e999\"");
+                "2: field 2: number out of range, found \"-1e999\"");
     expect_fail("a,b\n1,\"1 2\"\n", NULL, XPL_EFORMAT,
-                "2:2: expected a number, found \"1 2\"");
+                "2: field 2: expected a number, found \"1 2\"");
     expect_fail("a,b\n1,NULL\n", NULL, XPL_EFORMAT,
-                "2:2: expected a number, found \"NULL\"");
+                "2: field 2: expected a number, found \"NULL\"");
     expect_fail("a,b\n1,1.5.2\n", NULL, XPL_EFORMAT,
-                "2:2: expected a number, found \"1.5.2\"");
+                "2: field 2: expected a number, found \"1.5.2\"");
     /* Quotes and control bytes are escaped in the message. */
     expect_fail("a,b\n1,\"say \"\"hi\"\"\"\n", NULL, XPL_EFORMAT,
-                "2:2: expected a number, found \"say \\\"hi\\\"\"");
+                "2: field 2: expected a number, found \"say \\\"hi\\\"\"");
     expect_fail_n("a,b\n1,1\0002\n", 10, NULL, XPL_EFORMAT,
-                  "2:2: expected a number, found \"1\\x002\"");
+                  "2: field 2: expected a number, found \"1\\x002\"");
     /* Long cells are cut in the message. */
     expect_fail("a\nabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\n",
                 NULL, XPL_EFORMAT,
-                "2:1: expected a number, found "
+                "2: field 1: expected a number, found "
                 "\"abcdefghijklmnopqrstuvwxyzabcdefghijklmn...\"");
 }
 END_TEST
@@ -319,62 +319,62 @@ END_TEST
 START_TEST(test_ragged_rows)
 {
     expect_fail("a,b,c\n1,2,3\n1,2\n", NULL, XPL_EFORMAT,
-                "3:3: expected 3 fields, found 2");
+                "3: expected 3 fields, found 2");
     expect_fail("a,b\n1,2,3\n", NULL, XPL_EFORMAT,
-                "2:3: expected 2 fields, found 3");
+                "2: expected 2 fields, found 3");
     expect_fail("a,b\n1,2,\n", NULL, XPL_EFORMAT,
-                "2:3: expected 2 fields, found 3");
+                "2: expected 2 fields, found 3");
     expect_fail("a\n1\n2,3\n", NULL, XPL_EFORMAT,
-                "3:2: expected 1 field, found 2");
+                "3: expected 1 field, found 2");
     /* The final row without a line end is checked too. */
     expect_fail("a,b\n1,2\n3", NULL, XPL_EFORMAT,
-                "3:2: expected 2 fields, found 1");
+                "3: expected 2 fields, found 1");
 }
 END_TEST
 
 START_TEST(test_bad_quoting)
 {
     expect_fail("a,b\n1,2\"3\n", NULL, XPL_EFORMAT,
-                "2:2: quote inside an unquoted field (quote the whole field "
+                "2: field 2: quote inside an unquoted field (quote the whole field "
                 "and double the inner quotes)");
     expect_fail("a,b\n\"1\"x,2\n", NULL, XPL_EFORMAT,
-                "2:1: unexpected character after a closing quote");
+                "2: field 1: unexpected character after a closing quote");
     expect_fail("a,b\n\"1\" \"2\",3\n", NULL, XPL_EFORMAT,
-                "2:1: unexpected character after a closing quote");
+                "2: field 1: unexpected character after a closing quote");
     expect_fail("a,b\n1,\"2\n3,4\n", NULL, XPL_EFORMAT,
-                "2:2: unterminated quoted field");
+                "2: field 2: unterminated quoted field");
     expect_fail("a,b\n1,\"2", NULL, XPL_EFORMAT,
-                "2:2: unterminated quoted field");
+                "2: field 2: unterminated quoted field");
     /* A quoted field that closed, then another that never does. */
     expect_fail("a,b\n\"1\n\",\"2\n\n", NULL, XPL_EFORMAT,
-                "3:2: unterminated quoted field");
+                "3: field 2: unterminated quoted field");
 }
 END_TEST
 
 START_TEST(test_header_errors)
 {
     expect_fail("a,b,a\n1,2,3\n", NULL, XPL_EFORMAT,
-                "1:3: duplicate column name \"a\" (also column 1)");
+                "1: field 3: duplicate column name \"a\" (also field 1)");
     expect_fail("x,y,z,y,x\n", NULL, XPL_EFORMAT,
-                "1:4: duplicate column name \"y\" (also column 2)");
-    expect_fail("a,,c\n1,2,3\n", NULL, XPL_EFORMAT, "1:2: empty column name");
-    expect_fail("a,\"\"\n", NULL, XPL_EFORMAT, "1:2: empty column name");
-    expect_fail("\n\na,b,\n", NULL, XPL_EFORMAT, "3:3: empty column name");
+                "1: field 4: duplicate column name \"y\" (also field 2)");
+    expect_fail("a,,c\n1,2,3\n", NULL, XPL_EFORMAT, "1: field 2: empty column name");
+    expect_fail("a,\"\"\n", NULL, XPL_EFORMAT, "1: field 2: empty column name");
+    expect_fail("\n\na,b,\n", NULL, XPL_EFORMAT, "3: field 3: empty column name");
     expect_fail_n("a,b\0c\n", 6, NULL, XPL_EFORMAT,
-                  "1:2: column name contains a NUL byte");
+                  "1: field 2: column name contains a NUL byte");
 }
 END_TEST
 
 START_TEST(test_empty_file)
 {
-    expect_fail("", NULL, XPL_EFORMAT, "1:1: empty file, expected a header");
+    expect_fail("", NULL, XPL_EFORMAT, "1: empty file, expected a header");
     expect_fail("\n\r\n  \n", NULL, XPL_EFORMAT,
-                "1:1: empty file, expected a header");
+                "1: empty file, expected a header");
     expect_fail("\xef\xbb\xbf", NULL, XPL_EFORMAT,
-                "1:1: empty file, expected a header");
+                "1: empty file, expected a header");
     xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
     o.has_header = 0;
-    expect_fail("", &o, XPL_EFORMAT, "1:1: empty file, expected a row");
+    expect_fail("", &o, XPL_EFORMAT, "1: empty file, expected a row");
 
     /* With named columns and no header, an empty file has 0 rows. */
     const char *cols[] = { "x", "y" };
@@ -473,7 +473,7 @@ static char *repeat(char c, size_t n, const char *prefix, const char *suffix)
 START_TEST(test_field_too_long)
 {
     char msg[128];
-    snprintf(msg, sizeof msg, "2:2: field is longer than %zu bytes",
+    snprintf(msg, sizeof msg, "2: field 2: longer than %zu bytes",
              (size_t)XPL_MAX_FIELD_LENGTH);
     char *text = repeat('1', XPL_MAX_FIELD_LENGTH + 1, "a,b\n1,", "\n");
     expect_fail(text, NULL, XPL_ELIMIT, msg);
@@ -489,10 +489,10 @@ START_TEST(test_field_too_long)
     ck_assert_int_eq(xpl_dataset_read_csv(
                          &ds, tmp_text("max.csv", text), NULL),
                      XPL_EFORMAT);
-    ck_assert_ptr_nonnull(strstr(xpl_last_error(), ":2:2: number out of range"));
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), ":2: field 2: number out of range"));
     free(text);
 
-    snprintf(msg, sizeof msg, "1:2: column name is longer than %zu bytes",
+    snprintf(msg, sizeof msg, "1: field 2: column name is longer than %zu bytes",
              (size_t)XPL_MAX_NAME_LENGTH);
     text = repeat('n', XPL_MAX_NAME_LENGTH + 1, "a,", "\n1,2\n");
     expect_fail(text, NULL, XPL_ELIMIT, msg);
@@ -513,7 +513,7 @@ START_TEST(test_too_many_columns)
     }
     text[2 * n] = '\0';
     char msg[128];
-    snprintf(msg, sizeof msg, "1:%zu: more than %zu columns", n,
+    snprintf(msg, sizeof msg, "1: field %zu: more than %zu columns", n,
              (size_t)XPL_MAX_FEATURES);
     expect_fail(text, NULL, XPL_ELIMIT, msg);
 
@@ -546,8 +546,8 @@ START_TEST(test_select_by_name)
     /* Ignored columns still count for the row width. */
     expect_fail("id,x\nabc,1\nabc\n", &(xpl_csv_options){
                     XPL_CSV_OPTIONS_VERSION, 1, ',',
-                    (const char *const[]){ "x" }, 1 },
-                XPL_EFORMAT, "3:2: expected 2 fields, found 1");
+                    (const char *const[]){ "x" }, 1, NULL, 0, NULL, 0 },
+                XPL_EFORMAT, "3: expected 2 fields, found 1");
 }
 END_TEST
 
@@ -584,6 +584,74 @@ START_TEST(test_missing_columns)
 }
 END_TEST
 
+/* What pandas and spreadsheets write: df.to_csv() puts the row index first
+ * under an empty name; unused columns may repeat a name or have none. */
+START_TEST(test_pandas_index_and_unused_names)
+{
+    /* Every column kept: the unnamed first column is the index, skipped. */
+    xpl_dataset *ds = read_str(",a,b\n0,1,2\n1,3,4\n", NULL);
+    const double want[] = { 1, 2, 3, 4 };
+    assert_values(ds, 2, 2, want);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 0), "a");
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 1), "b");
+    xpl_dataset_free(ds);
+    /* ... and so is it streamed. */
+    xpl_csv_reader *r = NULL;
+    ck_assert_int_eq(xpl_csv_reader_open(&r, tmp_text("p.csv", ",a\n7,8\n"),
+                                         NULL), XPL_OK);
+    ck_assert_uint_eq(xpl_csv_reader_n_cols(r), 1);
+    double row[2] = { 0, 0 };
+    size_t got = 0;
+    ck_assert_int_eq(xpl_csv_reader_read(r, row, 2, &got), XPL_OK);
+    ck_assert_uint_eq(got, 1);
+    ck_assert(row[0] == 8);
+    xpl_csv_reader_free(r);
+    /* A column of its own without a name has nothing to be called. */
+    expect_fail("\"\"\n1\n", NULL, XPL_EFORMAT, "1: field 1: empty column name");
+
+    /* Columns selected: unnamed and repeated unused columns are ignored,
+     * the index column included. */
+    const char *cols[] = { "b", "a" };
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = cols;
+    o.n_columns = 2;
+    ds = read_str(",a,x,,x,b\n0,1,t,,u,2\n1,3,v,w,,4\n", &o);
+    const double want_ba[] = { 2, 1, 4, 3 };
+    assert_values(ds, 2, 2, want_ba);
+    xpl_dataset_free(ds);
+    /* A selected name that appears twice is ambiguous. */
+    expect_fail("x,a,y,x,b,a\n1,2,3,4,5,6\n", &o, XPL_EFORMAT,
+                "1: field 6: duplicate column name \"a\" (also field 2)");
+}
+END_TEST
+
+/* A file split on the wrong delimiter has a header of one field: the
+ * message says which delimiter to set. */
+START_TEST(test_delimiter_hint)
+{
+    const char *cols[] = { "a", "b" };
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = cols;
+    o.n_columns = 2;
+    expect_fail("a;b\n1;2\n", &o, XPL_ESHAPE,
+                "1: missing columns \"a\", \"b\"; the header is one field "
+                "holding ';': set the delimiter to ';' "
+                "(explain --delimiter ';')");
+    expect_fail("a\tb\n1\t2\n", &o, XPL_ESHAPE,
+                "1: missing columns \"a\", \"b\"; the header is one field "
+                "holding tabs: set the delimiter to a tab "
+                "(explain --delimiter $'\\t')");
+    o.delimiter = ';';
+    expect_fail("a,b\n1,2\n", &o, XPL_ESHAPE,
+                "1: missing columns \"a\", \"b\"; the header is one field "
+                "holding ',': set the delimiter to ',' (the default)");
+    /* Several fields: the delimiter was right, a name is just absent. */
+    o.delimiter = ',';
+    expect_fail("a;x,c\n1,2\n", &o, XPL_ESHAPE,
+                "1: missing columns \"a\", \"b\"");
+}
+END_TEST
+
 START_TEST(test_no_header)
 {
     xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
@@ -596,10 +664,10 @@ START_TEST(test_no_header)
     xpl_dataset_free(ds);
 
     expect_fail("1,2\n3,4,5\n", &o, XPL_EFORMAT,
-                "2:3: expected 2 fields, found 3");
+                "2: expected 2 fields, found 3");
     /* Without a header the first row is data: a bad cell fails the open. */
     expect_fail("1,x\n", &o, XPL_EFORMAT,
-                "1:2: expected a number, found \"x\"");
+                "1: field 2: expected a number, found \"x\"");
 
     const char *cols[] = { "p", "q", "r" };
     o.columns = cols;
@@ -609,9 +677,9 @@ START_TEST(test_no_header)
     ck_assert_str_eq(xpl_dataset_col_name(ds, 1), "q");
     xpl_dataset_free(ds);
     expect_fail("1,2,3\n4,5\n", &o, XPL_EFORMAT,
-                "2:3: expected 3 fields, found 2");
+                "2: expected 3 fields, found 2");
     expect_fail("1,2,3,4\n", &o, XPL_EFORMAT,
-                "1:4: expected 3 fields, found 4");
+                "1: expected 3 fields, found 4");
 }
 END_TEST
 
@@ -620,10 +688,10 @@ START_TEST(test_bad_options)
     xpl_dataset *ds = NULL;
     const char *path = tmp_text("o.csv", "a,b\n1,2\n");
     xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
-    o.version = 2;
+    o.version = 3;
     ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
     ck_assert_str_eq(xpl_last_error(),
-                     "csv options version 2 is not supported (expected 1)");
+                     "csv options version 3 is not supported (expected 1 to 2)");
 
     const char bad_delims[] = { '"', '\n', '\r', '\0' };
     for (size_t i = 0; i < sizeof bad_delims; i++) {
@@ -706,7 +774,7 @@ START_TEST(test_error_after_good_rows)
     xpl_dataset *ds;
     ck_assert_int_eq(xpl_dataset_new(&ds, 0, 0, NULL, NULL, NULL), XPL_EINVAL);
     char want[600];
-    snprintf(want, sizeof want, "%s:5:1: expected a number, found \"x\"",
+    snprintf(want, sizeof want, "%s:5: field 1: expected a number, found \"x\"",
              path);
     ck_assert_int_eq(xpl_csv_reader_read(r, out, 10, &got), XPL_EFORMAT);
     ck_assert_str_eq(xpl_last_error(), want);
@@ -874,7 +942,7 @@ START_TEST(test_rows_across_block_boundary)
         lines += s[i] == '\n';
     const char *path = tmp_csv("boundary.csv", s, len);
     char want[700];
-    snprintf(want, sizeof want, "%s:%zu:2: expected a number, found \"y\"",
+    snprintf(want, sizeof want, "%s:%zu: field 2: expected a number, found \"y\"",
              path, lines - 1);
 
     xpl_csv_reader *r;
@@ -994,11 +1062,11 @@ START_TEST(test_one_column_blank_is_missing)
 
     /* The blank line is a row: a bad cell after it is still on its line. */
     expect_fail("x\n1\n\n\nz\n", NULL, XPL_EFORMAT,
-                "5:1: expected a number, found \"z\"");
+                "5: field 1: expected a number, found \"z\"");
     /* A tab delimiter makes a lone tab two empty fields, not a blank. */
     o = (xpl_csv_options)XPL_CSV_OPTIONS_INIT;
     o.delimiter = '\t';
-    expect_fail("x\n1\n\t\n", &o, XPL_EFORMAT, "3:2: expected 1 field, found 2");
+    expect_fail("x\n1\n\t\n", &o, XPL_EFORMAT, "3: expected 1 field, found 2");
 }
 END_TEST
 
@@ -1033,9 +1101,9 @@ START_TEST(test_one_column_line_ends)
     for (size_t i = 0; i < sizeof variants / sizeof *variants; i++)
         expect_one_col(variants[i], NULL, 5, want, lines);
     expect_fail("x\r\n1\r\n\r\n\r\nz\r\n", NULL, XPL_EFORMAT,
-                "5:1: expected a number, found \"z\"");
+                "5: field 1: expected a number, found \"z\"");
     expect_fail("x\r1\r\r\rz\r", NULL, XPL_EFORMAT,
-                "5:1: expected a number, found \"z\"");
+                "5: field 1: expected a number, found \"z\"");
 }
 END_TEST
 
@@ -1060,7 +1128,7 @@ START_TEST(test_one_column_quoted_blank_line)
         ck_assert_uint_eq(lines[i], want_lines[i]);
     /* An open quote is not a blank line: the message points at it. */
     expect_fail("x\n1\n\n\"\n\n", NULL, XPL_EFORMAT,
-                "4:1: unterminated quoted field");
+                "4: field 1: unterminated quoted field");
 }
 END_TEST
 
@@ -1083,7 +1151,7 @@ START_TEST(test_one_column_no_header)
     o.n_columns = 0;
 
     /* Blank lines only: still an empty file. */
-    expect_fail("\n \n\n", &o, XPL_EFORMAT, "1:1: empty file, expected a row");
+    expect_fail("\n \n\n", &o, XPL_EFORMAT, "1: empty file, expected a row");
 
     /* A wider first row: blank lines are skipped, before it and after. */
     xpl_dataset *ds = read_str("\n\n1,2\n\n3,4\n\n", &o);
@@ -1294,7 +1362,7 @@ START_TEST(test_stdin)
     ck_assert_uint_eq(got, 1);
     ck_assert_int_eq(xpl_csv_reader_read(r, out, 4, &got), XPL_EFORMAT);
     ck_assert_str_eq(xpl_last_error(),
-                     "<stdin>:3:2: expected a number, found \"z\"");
+                     "<stdin>:3: field 2: expected a number, found \"z\"");
     xpl_csv_reader_free(r);
     /* Standard input belongs to the program and stays open. */
     ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
@@ -1303,6 +1371,219 @@ START_TEST(test_stdin)
     ck_assert_int_eq(xpl_dataset_read_csv(&(xpl_dataset *){ NULL }, "-", NULL),
                      XPL_EFORMAT);
     ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
+}
+END_TEST
+
+/* ------------------------------------------- memory, text and file columns */
+
+/* Stream every row of a reader, one per call; the values go to x (rows *
+ * n_cols) and text column 0 of each row to ids (each at most 31 bytes). */
+static size_t stream_rows(xpl_csv_reader *r, double *x, size_t cap,
+                          char (*ids)[32])
+{
+    size_t n = 0, got;
+    size_t d = xpl_csv_reader_n_cols(r);
+    while (n < cap) {
+        int rc = xpl_csv_reader_read(r, x + n * d, 1, &got);
+        ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+        if (!got)
+            break;
+        if (ids) {
+            const char *t = xpl_csv_reader_text(r, 0);
+            ck_assert_ptr_nonnull(t);
+            snprintf(ids[n], sizeof ids[n], "%s", t);
+        }
+        n++;
+    }
+    return n;
+}
+
+START_TEST(test_memory_reader)
+{
+    static const char text[] = "\xef\xbb\xbf" "a,b\r\n1,2\r\n\"3\",4e1\r\n";
+    xpl_csv_reader *r = NULL;
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, text, strlen(text),
+                                                "body", NULL), XPL_OK);
+    double x[6];
+    ck_assert_uint_eq(stream_rows(r, x, 3, NULL), 2);
+    const double want[] = { 1, 2, 3, 40 };
+    for (size_t i = 0; i < 4; i++)
+        ck_assert(x[i] == want[i]);
+    ck_assert_uint_eq(xpl_csv_reader_line(r), 3);
+    ck_assert_ptr_null(xpl_csv_reader_text(r, 0));
+    xpl_csv_reader_free(r);
+
+    /* the buffer need not end in NUL: the size is the end */
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, "a\n5\n6", 4, NULL, NULL),
+                     XPL_OK);
+    ck_assert_uint_eq(stream_rows(r, x, 3, NULL), 1);
+    ck_assert(x[0] == 5);
+    xpl_csv_reader_free(r);
+
+    /* errors name the given source */
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, "a,b\n1,x\n", 8, "body",
+                                                NULL), XPL_OK);
+    size_t got = 9;
+    ck_assert_int_eq(xpl_csv_reader_read(r, x, 1, &got), XPL_EFORMAT);
+    ck_assert_str_eq(xpl_last_error(),
+                     "body:2: field 2: expected a number, found \"x\"");
+    xpl_csv_reader_free(r);
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, "", 0, NULL, NULL),
+                     XPL_EFORMAT);
+    ck_assert_ptr_null(r);
+    ck_assert_str_eq(xpl_last_error(),
+                     "<memory>:1: empty file, expected a header");
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, NULL, 3, NULL, NULL),
+                     XPL_EINVAL);
+    ck_assert_int_eq(xpl_csv_reader_open_memory(NULL, "a", 1, NULL, NULL),
+                     XPL_EINVAL);
+}
+END_TEST
+
+START_TEST(test_text_columns)
+{
+    static const char text[] =
+        "x,id,y,key\n1,a-1,2,\"k,1\"\n3,,4,k2\n5,\"q\"\"t\",6,k3\n";
+    const char *cols[] = { "y", "x" };
+    const char *ids[] = { "key", "id" };
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = cols;
+    o.n_columns = 2;
+    o.text_columns = ids;
+    o.n_text_columns = 2;
+    xpl_csv_reader *r = NULL;
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, text, strlen(text), NULL,
+                                                &o), XPL_OK);
+    double x[8];
+    char got_ids[4][32];
+    ck_assert_ptr_null(xpl_csv_reader_text(r, 0)); /* no row yet */
+    ck_assert_uint_eq(stream_rows(r, x, 1, got_ids), 1);
+    ck_assert_str_eq(xpl_csv_reader_text(r, 1), "a-1");
+    ck_assert_uint_eq(stream_rows(r, x + 2, 1, got_ids + 1), 1);
+    ck_assert_str_eq(xpl_csv_reader_text(r, 1), "");
+    ck_assert_uint_eq(stream_rows(r, x + 4, 1, got_ids + 2), 1);
+    ck_assert_str_eq(xpl_csv_reader_text(r, 1), "q\"t");
+    ck_assert_ptr_null(xpl_csv_reader_text(r, 2));
+    ck_assert_str_eq(got_ids[0], "k,1");
+    ck_assert_str_eq(got_ids[1], "k2");
+    ck_assert_str_eq(got_ids[2], "k3");
+    const double want[] = { 2, 1, 4, 3, 6, 5 };
+    for (size_t i = 0; i < 6; i++)
+        ck_assert(x[i] == want[i]);
+    xpl_csv_reader_free(r);
+
+    /* the whole-file reader drops them */
+    xpl_dataset *ds = read_str(text, &o);
+    assert_values(ds, 3, 2, want);
+    xpl_dataset_free(ds);
+
+    /* a missing one is named with the missing columns */
+    const char *gone[] = { "nope" };
+    o.text_columns = gone;
+    o.n_text_columns = 1;
+    expect_fail(text, &o, XPL_ESHAPE, "1: missing column \"nope\"");
+
+    /* a NUL byte in an identifier is refused, not cut */
+    o.text_columns = ids + 1;
+    expect_fail_n("x,id,y\n1,a\0b,2\n", 15, &o, XPL_EFORMAT,
+                  "2: field 2: text contains a NUL byte");
+}
+END_TEST
+
+START_TEST(test_file_columns)
+{
+    /* without a header, named file columns select like a header */
+    static const char text[] = "r1,10,20,30\nr2,11,21,31\n";
+    const char *file[] = { "id", "a", "b", "c" };
+    const char *cols[] = { "c", "a" };
+    const char *ids[] = { "id" };
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.has_header = 0;
+    o.file_columns = file;
+    o.n_file_columns = 4;
+    o.columns = cols;
+    o.n_columns = 2;
+    o.text_columns = ids;
+    o.n_text_columns = 1;
+    xpl_csv_reader *r = NULL;
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, text, strlen(text), NULL,
+                                                &o), XPL_OK);
+    ck_assert_str_eq(xpl_csv_reader_col_name(r, 0), "c");
+    double x[4];
+    char got_ids[2][32];
+    ck_assert_uint_eq(stream_rows(r, x, 2, got_ids), 2);
+    const double want[] = { 30, 10, 31, 11 };
+    for (size_t i = 0; i < 4; i++)
+        ck_assert(x[i] == want[i]);
+    ck_assert_str_eq(got_ids[0], "r1");
+    ck_assert_str_eq(got_ids[1], "r2");
+    xpl_csv_reader_free(r);
+
+    /* every row must have the named width; the first line is a row */
+    expect_fail("r1,10,20,30\nr2,11,21\n", &o, XPL_EFORMAT,
+                "2: expected 4 fields, found 3");
+
+    /* without columns, every file column is delivered under its name */
+    xpl_csv_options all = XPL_CSV_OPTIONS_INIT;
+    all.has_header = 0;
+    all.file_columns = file + 1;
+    all.n_file_columns = 3;
+    xpl_dataset *ds = read_str("1,2,3\n", &all);
+    ck_assert_str_eq(xpl_dataset_col_name(ds, 2), "c");
+    xpl_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_v2_option_errors)
+{
+    const char *path = tmp_text("o2.csv", "id,a\nx,1\n");
+    xpl_dataset *ds = NULL;
+    const char *a[] = { "a" }, *id[] = { "id" }, *file[] = { "id", "a" };
+    const char *twice[] = { "id", "id" };
+    struct {
+        xpl_csv_options o;
+        const char *msg;
+    } bad[] = {
+        { { 2, 1, ',', a, 1, NULL, 0, id, 0 },
+          "csv options: text_columns and n_text_columns disagree" },
+        { { 2, 1, ',', NULL, 0, NULL, 0, id, 1 },
+          "csv options: text_columns needs columns" },
+        { { 2, 0, ',', a, 1, NULL, 0, id, 1 },
+          "csv options: text_columns needs a header or file_columns" },
+        { { 2, 1, ',', a, 1, file, 2, NULL, 0 },
+          "csv options: file_columns is for a file without a header" },
+        { { 2, 1, ',', a, 1, NULL, 0, a, 1 },
+          "csv options: text column \"a\" is also one of the columns" },
+        { { 2, 1, ',', a, 1, NULL, 0, twice, 2 },
+          "csv options: text column \"id\" is given twice (0 and 1)" },
+        { { 2, 0, ',', twice, 1, twice, 2, NULL, 0 },
+          "csv options: file column \"id\" is given twice (0 and 1)" },
+        { { 2, 0, ',', (const char *const[]){ "b" }, 1, file, 2, NULL, 0 },
+          "csv options: column \"b\" is not among the file columns" },
+        { { 2, 0, ',', a, 1, file, 2, (const char *const[]){ "z" }, 1 },
+          "csv options: text column \"z\" is not among the file columns" },
+        { { 2, 0, ',', a, 1, (const char *const[]){ "a", "" }, 2, NULL, 0 },
+          "csv options: file column 1 is empty" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &bad[i].o),
+                         XPL_EINVAL);
+        ck_assert_str_eq(xpl_last_error(), bad[i].msg);
+    }
+
+    /* a version 1 struct ends before the version 2 members: they are not
+     * read (here they would be garbage) */
+    struct {
+        unsigned version;
+        int has_header;
+        char delimiter;
+        const char *const *columns;
+        size_t n_columns;
+    } v1 = { 1, 1, ',', a, 1 };
+    ds = read_ok(path, (const xpl_csv_options *)(void *)&v1);
+    const double want[] = { 1 };
+    assert_values(ds, 1, 1, want);
+    xpl_dataset_free(ds);
 }
 END_TEST
 
@@ -1343,7 +1624,13 @@ static Suite *csv_suite(void)
     tc = tcase_create("columns");
     tcase_add_test(tc, test_select_by_name);
     tcase_add_test(tc, test_missing_columns);
+    tcase_add_test(tc, test_pandas_index_and_unused_names);
+    tcase_add_test(tc, test_delimiter_hint);
     tcase_add_test(tc, test_no_header);
+    tcase_add_test(tc, test_memory_reader);
+    tcase_add_test(tc, test_text_columns);
+    tcase_add_test(tc, test_file_columns);
+    tcase_add_test(tc, test_v2_option_errors);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("streaming");

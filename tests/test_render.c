@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "check_helpers.h"
+#include "render/importance.h"
 #include "render/number.h"
 #include "render/svg.h"
 #include "render/text_util.h"
@@ -108,7 +109,7 @@ static void make_lime(struct sample *s)
 /* Edge cases of the layout, by name. */
 static const char *const cases[] = {
     "typical", "one", "many", "zero", "negative", "nan", "tiny", "huge",
-    "long", "escape", "lime", "top3", "multiclass",
+    "long", "escape", "lime", "top3", "multiclass", "degenerate",
 };
 enum { N_CASES = sizeof cases / sizeof cases[0] };
 
@@ -172,6 +173,21 @@ static void make_case(struct sample *s, size_t k, size_t *top_k)
         s->names[1] = escape_name;
     } else if (!strcmp(c, "lime")) {
         make_lime(s);
+    } else if (!strcmp(c, "degenerate")) {
+        /* issue 17: linear model {"intercept":[66],"coef":[[3,2]]} over
+         * background rows 0.1,0.7 / 0.2,0.1 / 0.3,0.3 at the row
+         * 0.20000000000001,0.36666666666666664: the path spans 3 ULPs */
+        fill(s, 2);
+        s->names[0] = "a";
+        s->names[1] = "b";
+        s->x[0] = 0.20000000000001;
+        s->x[1] = 0.36666666666666664;
+        s->phi[0] = 2.9976021664879227e-14;
+        s->phi[1] = 0;
+        s->se[0] = s->se[1] = 0;
+        s->e.method = "linear-shap";
+        s->e.base_value = 67.333333333333329;
+        s->e.prediction = 67.333333333333371;
     } else if (!strcmp(c, "top3")) {
         fill(s, 8);
         *top_k = 3;
@@ -293,12 +309,34 @@ static xpl_importance *importance_fixture(size_t p, size_t d, size_t n,
     return imp;
 }
 
+/* Chart kinds by name, per row and over rows. */
+static const struct {
+    const char *name;
+    xpl_chart chart;
+} row_kinds[] = {
+    { "bar", XPL_CHART_BAR },
+    { "waterfall", XPL_CHART_WATERFALL },
+    { "force", XPL_CHART_FORCE },
+}, imp_kinds[] = {
+    { "bar", XPL_CHART_BAR },
+    { "beeswarm", XPL_CHART_BEESWARM },
+    { "stacked", XPL_CHART_STACKED },
+    { "dependence", XPL_CHART_DEPENDENCE },
+    { "decision", XPL_CHART_DECISION },
+    { "heatmap", XPL_CHART_HEATMAP },
+    { "force", XPL_CHART_FORCE },
+};
+enum { N_ROW_KINDS = 3, N_IMP_KINDS = 7 };
+
 static char *render_importance(const xpl_importance *imp, xpl_chart chart,
                                size_t top_k)
 {
     xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
     o.chart = chart;
     o.top_k = top_k;
+    /* dependence: the first feature, coloured by its strongest partner */
+    o.feature = imp->names[0];
+    o.color_by = "auto";
     struct mem m;
     FILE *fp = mem_open(&m);
     int rc = xpl_importance_render_svg(fp, imp, &o);
@@ -453,7 +491,10 @@ static void parse_layout(const char *svg, struct layout *l)
                 continue; /* rotated legend title: anchor checked only */
             double px = num_attr(p, "font-size");
             int bold = attr(p, "font-weight", v, sizeof v);
-            text_content(strchr(p, '>') + 1, content, sizeof content);
+            const char *body = strchr(p, '>') + 1;
+            if (!strncmp(body, "<title>", 7)) /* a label's tooltip */
+                body = strstr(body, "</title>") + 8;
+            text_content(body, content, sizeof content);
             double w = xpl__text_width(content, strlen(content), px, bold);
             const char *anchor = attr(p, "text-anchor", v, sizeof v) ? v
                                                                       : "start";
@@ -489,9 +530,11 @@ static void parse_layout(const char *svg, struct layout *l)
             in_canvas(l, num_attr(p, "x1"), num_attr(p, "y1") + dy, "line");
             in_canvas(l, num_attr(p, "x2"), num_attr(p, "y2") + dy, "line");
         } else if (!strncmp(p, "<polygon ", 9)) {
-            char pts[512];
+            static char pts[1 << 18]; /* 500 rows of a force plot */
             if (!attr(p, "points", pts, sizeof pts))
                 ck_abort_msg("polygon without points");
+            if (strlen(pts) + 1 >= sizeof pts)
+                ck_abort_msg("polygon's points too long for the checker");
             struct box b = { 1e9, 1e9, -1e9, -1e9, 0 };
             for (char *q = pts; *q;) {
                 char *e1;
@@ -613,13 +656,20 @@ START_TEST(number_json_csv_coord)
 {
     char buf[XPL__NUM_SIZE];
     xpl__fmt_json(buf, 0.1);
-    ck_assert_str_eq(buf, "0.10000000000000001");
+    ck_assert_str_eq(buf, "0.1");
     xpl__fmt_json(buf, NAN);
     ck_assert_str_eq(buf, "null");
     xpl__fmt_json(buf, -INFINITY);
     ck_assert_str_eq(buf, "null");
     xpl__fmt_json(buf, 1e300);
-    ck_assert_str_eq(buf, "1.0000000000000001e+300");
+    ck_assert_str_eq(buf, "1e+300");
+    xpl__fmt_csv(buf, -0.0);
+    ck_assert_str_eq(buf, "-0");
+    char pub[XPL_DOUBLE_CHARS];
+    ck_assert_uint_eq(xpl_format_double(pub, 1.5e-7), 6);
+    ck_assert_str_eq(pub, "1.5e-7");
+    xpl_format_double(pub, NAN);
+    ck_assert_str_eq(pub, "nan");
     xpl__fmt_csv(buf, NAN);
     ck_assert_str_eq(buf, "");
     xpl__fmt_csv(buf, -2);
@@ -632,7 +682,7 @@ START_TEST(number_json_csv_coord)
     ck_assert_str_eq(buf, "0");
     xpl__fmt_coord(buf, -0.5);
     ck_assert_str_eq(buf, "-0.5");
-    /* every %.17g output reads back to the same double */
+    /* every output reads back to the same double */
     double v[] = { 1.3376854002438268, -5.627300782964085, 1e-310, 3e200 };
     for (size_t k = 0; k < 4; k++) {
         xpl__fmt_json(buf, v[k]);
@@ -723,9 +773,9 @@ START_TEST(json_kernel_shap_schema)
     char *out = mem_close(&m);
     ck_assert_str_eq(out,
         "{\"row\":7,\"output\":1,\"method\":\"kernel-shap\",\"base_value\":"
-        "1.3376854002438268,\"prediction\":-5.6273007829640846,\"features\":"
+        "1.3376854002438268,\"prediction\":-5.627300782964085,\"features\":"
         "[{\"name\":\"a\",\"value\":13.4,\"contribution\":"
-        "-0.051700000000000003,\"std_error\":0},{\"name\":\"b \\\"q\\\"\\n\","
+        "-0.0517,\"std_error\":0},{\"name\":\"b \\\"q\\\"\\n\","
         "\"value\":null,\"contribution\":1.25,\"std_error\":0.5}]}\n");
     free(out);
     /* exact methods: no std_error key */
@@ -788,7 +838,7 @@ START_TEST(csv_quoting_and_cells)
     ck_assert_str_eq(out,
         "row,output,method,base_value,prediction,plain,\"with,comma\","
         "\"say \"\"hi\"\"\",\"two\nlines\",\" padded\"\n"
-        "2,0,tree-shap,0.25,3.75,0.5,-9.9999999999999995e-21,,3,\n");
+        "2,0,tree-shap,0.25,3.75,0.5,-1e-20,,3,\n");
     free(out);
 }
 END_TEST
@@ -1022,21 +1072,17 @@ END_TEST
 
 START_TEST(svg_layout_edge_cases)
 {
-    for (int chart = 0; chart < 2; chart++) {
-        char *svg = render_svg_case((size_t)_i,
-                                    chart ? XPL_CHART_WATERFALL
-                                          : XPL_CHART_BAR);
+    for (int chart = 0; chart < N_ROW_KINDS; chart++) {
+        char *svg = render_svg_case((size_t)_i, row_kinds[chart].chart);
         char what[64];
-        snprintf(what, sizeof what, "%s %s", chart ? "waterfall" : "bar",
+        snprintf(what, sizeof what, "%s %s", row_kinds[chart].name,
                  cases[_i]);
         check_layout(svg, what);
         ck_assert_ptr_nonnull(strstr(svg, "<title>"));
         ck_assert_ptr_nonnull(strstr(svg, "<desc>"));
         ck_assert_ptr_nonnull(strstr(svg, "version=\"1.1\""));
         /* deterministic bytes */
-        char *again = render_svg_case((size_t)_i,
-                                      chart ? XPL_CHART_WATERFALL
-                                            : XPL_CHART_BAR);
+        char *again = render_svg_case((size_t)_i, row_kinds[chart].chart);
         ck_assert_str_eq(svg, again);
         free(again);
         free(svg);
@@ -1085,9 +1131,16 @@ START_TEST(svg_content)
     svg = render_svg_case(11, XPL_CHART_BAR);
     ck_assert_ptr_nonnull(strstr(svg, ">other 5 features<"));
     free(svg);
-    /* the long name is cut with an ellipsis but keeps its value */
+    /* the long name is cut in the middle but keeps its end and value, and
+     * its tooltip has the whole label */
     svg = render_svg_case(8, XPL_CHART_BAR);
-    ck_assert_ptr_nonnull(strstr(svg, "\xe2\x80\xa6 = 0.0312<"));
+    ck_assert_ptr_nonnull(strstr(svg, ">a very long feature n\xe2\x80\xa6"));
+    ck_assert_ptr_nonnull(strstr(svg, " some more = 0.0312</text>"));
+    ck_assert_ptr_nonnull(strstr(svg, "<title>a very long feature name "
+                                      "that goes on and on, far past any "
+                                      "label column that a chart could give "
+                                      "it, and then some more = 0.0312"
+                                      "</title>"));
     free(svg);
     /* a caller's title, and the row in the subtitle */
     struct sample s;
@@ -1137,6 +1190,23 @@ START_TEST(svg_several_rows_stack)
     xpl_render_svg_free(doc);
     free(one);
     free(two);
+
+    /* a chart titled by the row's identifier: the heading is the title,
+     * the subtitle names the row; NULL keeps the document's */
+    ck_assert_int_eq(xpl_render_svg_begin(&doc, &o), XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_chart_titled(doc, &e[0], "cust <7>"),
+                     XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_chart_titled(doc, &e[1], NULL), XPL_OK);
+    ck_assert_int_eq(xpl_render_svg_chart_titled(NULL, &e[1], "x"),
+                     XPL_EINVAL);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_svg_end(doc, fp), XPL_OK);
+    char *titled = mem_close(&m);
+    ck_assert_ptr_nonnull(strstr(titled, "cust &lt;7&gt;"));
+    ck_assert_ptr_nonnull(strstr(titled, "row 0"));
+    ck_assert_ptr_nonnull(strstr(titled, "Feature contributions, row 1"));
+    xpl_render_svg_free(doc);
+    free(titled);
 }
 END_TEST
 
@@ -1253,12 +1323,12 @@ END_TEST
 START_TEST(importance_layout_edge_cases)
 {
     xpl_importance *imp = importance_case((size_t)_i);
-    for (int chart = 0; chart < 2; chart++) {
-        xpl_chart c = chart ? XPL_CHART_BEESWARM : XPL_CHART_BAR;
+    for (int chart = 0; chart < N_IMP_KINDS; chart++) {
+        xpl_chart c = imp_kinds[chart].chart;
         char *svg = render_importance(imp, c, 0);
         char what[64];
         snprintf(what, sizeof what, "importance %s %s",
-                 chart ? "beeswarm" : "bar", cases[_i]);
+                 imp_kinds[chart].name, cases[_i]);
         check_layout(svg, what);
         ck_assert_ptr_nonnull(strstr(svg, "<title>"));
         ck_assert_ptr_nonnull(strstr(svg, "version=\"1.1\""));
@@ -1271,7 +1341,7 @@ START_TEST(importance_layout_edge_cases)
         /* with --top 3 as well: the "other" row */
         svg = render_importance(imp, c, 3);
         snprintf(what, sizeof what, "importance %s %s top 3",
-                 chart ? "beeswarm" : "bar", cases[_i]);
+                 imp_kinds[chart].name, cases[_i]);
         check_layout(svg, what);
         free(svg);
     }
@@ -1351,11 +1421,10 @@ START_TEST(write_svgs)
     int bad = 0;
     char name[128];
     for (size_t k = 0; k < N_CASES; k++)
-        for (int chart = 0; chart < 2; chart++) {
-            char *svg = render_svg_case(k, chart ? XPL_CHART_WATERFALL
-                                                 : XPL_CHART_BAR);
-            snprintf(name, sizeof name, "%s_%s.svg",
-                     chart ? "waterfall" : "bar", cases[k]);
+        for (int chart = 0; chart < N_ROW_KINDS; chart++) {
+            char *svg = render_svg_case(k, row_kinds[chart].chart);
+            snprintf(name, sizeof name, "%s_%s.svg", row_kinds[chart].name,
+                     cases[k]);
             bad |= write_file(dir, name, svg);
             free(svg);
         }
@@ -1369,11 +1438,10 @@ START_TEST(write_svgs)
     xpl_importance_free(imp);
     for (size_t k = 0; k < N_CASES; k++) {
         imp = importance_case(k);
-        for (int chart = 0; chart < 2; chart++) {
-            svg = render_importance(imp, chart ? XPL_CHART_BEESWARM
-                                               : XPL_CHART_BAR, 0);
+        for (int chart = 0; chart < N_IMP_KINDS; chart++) {
+            svg = render_importance(imp, imp_kinds[chart].chart, 0);
             snprintf(name, sizeof name, "importance_%s_%s.svg",
-                     chart ? "beeswarm" : "bar", cases[k]);
+                     imp_kinds[chart].name, cases[k]);
             bad |= write_file(dir, name, svg);
             free(svg);
         }
@@ -1384,7 +1452,230 @@ START_TEST(write_svgs)
     bad |= write_file(dir, "beeswarm_many.svg", svg);
     free(svg);
     xpl_importance_free(imp);
+    /* every kind over 1, 5, 30 and 200 features of a 3-output model, and
+     * over a single row */
+    static const size_t widths[] = { 1, 5, 30, MAX_P };
+    for (size_t w = 0; w < 5; w++) {
+        imp = w < 4 ? importance_fixture(widths[w], 3, 300, "tree-shap")
+                    : importance_fixture(8, 1, 1, "tree-shap");
+        for (int chart = 0; chart < N_IMP_KINDS; chart++) {
+            svg = render_importance(imp, imp_kinds[chart].chart, 20);
+            if (w < 4)
+                snprintf(name, sizeof name, "rows_%s_p%zu.svg",
+                         imp_kinds[chart].name, widths[w]);
+            else
+                snprintf(name, sizeof name, "rows_%s_single.svg",
+                         imp_kinds[chart].name);
+            bad |= write_file(dir, name, svg);
+            free(svg);
+        }
+        xpl_importance_free(imp);
+    }
     ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
+/* The visible text of every label (a <text> with a <title>) in svg, in
+ * order, into out[] (up to max); returns the count. */
+static size_t visible_labels(const char *svg, char out[][256], size_t max)
+{
+    size_t n = 0;
+    for (const char *p = strstr(svg, "<title>"); p && n < max;
+         p = strstr(p + 1, "<title>")) {
+        if (p[-1] != '>' || strncmp(p - 1 - 3, "\">", 2) == 0)
+            continue;
+        const char *open = p;
+        while (open > svg && strncmp(open, "<text ", 6) != 0 && *open != '\n')
+            open--;
+        if (strncmp(open, "<text ", 6) != 0)
+            continue; /* a chart's title element */
+        text_content(strstr(p, "</title>") + 8, out[n], 256);
+        n++;
+    }
+    return n;
+}
+
+/* 200 features whose names share a long prefix keep distinct labels in
+ * every chart and table, and LIME conditions keep their thresholds. */
+START_TEST(labels_stay_distinct)
+{
+    static char names_buf[MAX_P][96];
+    struct sample s;
+    fill(&s, MAX_P);
+    for (size_t j = 0; j < MAX_P; j++) {
+        snprintf(names_buf[j], sizeof names_buf[j], "customer_transaction_"
+                 "history_aggregate_feature_number_%03zu_rolling_mean", j);
+        s.names[j] = names_buf[j];
+    }
+    for (int chart = 0; chart < 2; chart++) {
+        xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+        o.chart = chart ? XPL_CHART_WATERFALL : XPL_CHART_BAR;
+        o.top_k = 30;
+        struct mem m;
+        FILE *fp = mem_open(&m);
+        ck_assert_int_eq(xpl_render_svg(fp, &s.e, 1, &o), XPL_OK);
+        char *svg = mem_close(&m);
+        static char seen[64][256];
+        size_t n = visible_labels(svg, seen, 64);
+        ck_assert_uint_eq(n, 31); /* 30 features and "other 170" */
+        for (size_t a = 0; a < n; a++) {
+            ck_assert_msg(strstr(seen[a], "\xe2\x80\xa6") || a == n - 1,
+                          "not shortened: %s", seen[a]);
+            for (size_t b = a + 1; b < n; b++)
+                ck_assert_msg(strcmp(seen[a], seen[b]) != 0, "labels %zu "
+                              "and %zu are both \"%s\"", a, b, seen[a]);
+        }
+        check_layout(svg, chart ? "long waterfall" : "long bar");
+        free(svg);
+    }
+    /* text: the table's name column shows each number */
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_text(fp, &s.e, &o, NULL), XPL_OK);
+    char *txt = mem_close(&m);
+    for (size_t j = 0; j < MAX_P; j++) {
+        char want[32];
+        snprintf(want, sizeof want, "...%03zu_rolling_mean ", j);
+        ck_assert_msg(strstr(txt, want), "no \"%s\" in the table", want);
+    }
+    free(txt);
+    /* importance bars and beeswarm */
+    xpl_importance *imp;
+    ck_assert_int_eq(xpl_importance_new(&imp, MAX_P, 1, s.names), XPL_OK);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_int_eq(xpl_importance_add(imp, &s.e), XPL_OK);
+    for (int chart = 0; chart < 2; chart++) {
+        char *svg = render_importance(imp, chart ? XPL_CHART_BEESWARM
+                                                 : XPL_CHART_BAR, 20);
+        static char seen[64][256];
+        size_t n = visible_labels(svg, seen, 64);
+        ck_assert_uint_eq(n, 21);
+        for (size_t a = 0; a < n; a++)
+            for (size_t b = a + 1; b < n; b++)
+                ck_assert_msg(strcmp(seen[a], seen[b]) != 0, "importance "
+                              "labels %zu and %zu are both \"%s\"", a, b,
+                              seen[a]);
+        free(svg);
+    }
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_importance_render_text(fp, imp, NULL), XPL_OK);
+    txt = mem_close(&m);
+    ck_assert_ptr_nonnull(strstr(txt, "...199_rolling_mean "));
+    ck_assert_ptr_nonnull(strstr(txt, "...000_rolling_mean "));
+    free(txt);
+    xpl_importance_free(imp);
+    /* LIME: the operator and both thresholds stay */
+    struct sample l;
+    make_lime(&l);
+    static char cond[8][160];
+    for (size_t j = 0; j < 8; j++) {
+        l.names[j] = names_buf[j];
+        snprintf(cond[j], sizeof cond[j], "-0.23 < %s <= 0.%zu", names_buf[j],
+                 j + 1);
+        l.cond[j] = cond[j];
+    }
+    char *svg;
+    {
+        xpl_render_options lo = XPL_RENDER_OPTIONS_INIT;
+        fp = mem_open(&m);
+        ck_assert_int_eq(xpl_render_svg(fp, &l.e, 1, &lo), XPL_OK);
+        svg = mem_close(&m);
+    }
+    ck_assert_ptr_nonnull(strstr(svg, "</title>-0.23 &lt; customer"));
+    ck_assert_ptr_nonnull(strstr(svg, "001_rolling_mean &lt;= 0.2</text>"));
+    ck_assert_ptr_nonnull(strstr(svg, "<title>-0.23 &lt; customer_"
+                                      "transaction_history_aggregate_"
+                                      "feature_number_001_rolling_mean "
+                                      "&lt;= 0.2</title>"));
+    free(svg);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_text(fp, &l.e, &o, NULL), XPL_OK);
+    txt = mem_close(&m);
+    ck_assert_msg(strstr(txt, "-0.23 < cust") &&
+                  strstr(txt, "...001_rolling_mean <= 0.2 "), "%s", txt);
+    free(txt);
+}
+END_TEST
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+/* PNG and PDF through librsvg: the PNG is the SVG's size times the scale,
+ * the PDF a page of 0.75 pt per pixel; the same SVG gives the same bytes;
+ * bad documents and arguments are errors. */
+START_TEST(convert_png_pdf)
+{
+    char *svg = render_svg_case(0, XPL_CHART_BAR);
+    struct layout l;
+    parse_layout(svg, &l);
+    free(l.texts);
+    free(l.shapes);
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    int rc = xpl_render_convert(fp, svg, strlen(svg), XPL_RASTER_PNG, 0);
+    char *png = mem_close(&m);
+    size_t png_len = m.len;
+    if (!xpl_render_convert_available()) {
+        ck_assert_int_eq(rc, XPL_EUNSUPPORTED);
+        ck_assert_ptr_nonnull(strstr(xpl_last_error(), "librsvg"));
+        free(png);
+        free(svg);
+        return;
+    }
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    ck_assert_uint_gt(png_len, 1000);
+    ck_assert(!memcmp(png, "\x89PNG\r\n\x1a\n", 8));
+    ck_assert_uint_eq(be32((unsigned char *)png + 16), 2 * (uint32_t)l.width);
+    ck_assert_uint_eq(be32((unsigned char *)png + 20),
+                      2 * (uint32_t)l.height);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg), XPL_RASTER_PNG,
+                                        0), XPL_OK);
+    char *again = mem_close(&m);
+    ck_assert(m.len == png_len && !memcmp(png, again, png_len));
+    free(again);
+    free(png);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg), XPL_RASTER_PDF,
+                                        0), XPL_OK);
+    char *pdf = mem_close(&m);
+    size_t pdf_len = m.len;
+    ck_assert(pdf_len > 1000 && !memcmp(pdf, "%PDF-", 5));
+    char box[64];
+    snprintf(box, sizeof box, "/MediaBox [ 0 0 %g %g ]", l.width * 0.75,
+             l.height * 0.75);
+    int found = 0;
+    for (size_t i = 0; i + strlen(box) <= pdf_len && !found; i++)
+        found = !memcmp(pdf + i, box, strlen(box));
+    ck_assert_msg(found, "no %s", box);
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg), XPL_RASTER_PDF,
+                                        0), XPL_OK);
+    again = mem_close(&m);
+    ck_assert_msg(m.len == pdf_len && !memcmp(pdf, again, pdf_len),
+                  "PDF bytes differ between two runs");
+    free(again);
+    free(pdf);
+    /* errors */
+    fp = mem_open(&m);
+    static const char junk[] = "<svg xmlns=\"http://www.w3.org/2000/svg\"";
+    ck_assert_int_eq(xpl_render_convert(fp, junk, strlen(junk),
+                                        XPL_RASTER_PNG, 1), XPL_EFORMAT);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg),
+                                        XPL_RASTER_PNG, 9), XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_convert(fp, svg, strlen(svg),
+                                        (xpl_raster_format)7, 1), XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_convert(NULL, svg, strlen(svg),
+                                        XPL_RASTER_PNG, 1), XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_convert(fp, NULL, 0, XPL_RASTER_PNG, 1),
+                     XPL_EINVAL);
+    ck_assert_uint_eq(m.len, 0);
+    free(mem_close(&m));
+    free(svg);
 }
 END_TEST
 
@@ -1422,6 +1713,8 @@ int main(int argc, char **argv)
     tcase_add_loop_test(tc, svg_layout_edge_cases, 0, N_CASES);
     tcase_add_test(tc, svg_golden);
     tcase_add_test(tc, svg_content);
+    tcase_add_test(tc, labels_stay_distinct);
+    tcase_add_test(tc, convert_png_pdf);
     tcase_add_test(tc, svg_several_rows_stack);
     tcase_add_test(tc, importance_means);
     tcase_add_test(tc, importance_golden);

@@ -22,6 +22,25 @@
 extern "C" {
 #endif
 
+/* ------------------------------------------------------------ numbers */
+
+/** Room for any string of xpl_format_double, its NUL included. */
+#define XPL_DOUBLE_CHARS 32
+
+/**
+ * Write v as the JSON and CSV writers write numbers: the shortest decimal
+ * that strtod reads back as exactly v (the closest such, ties to an even
+ * digit), laid out as JavaScript's Number toString does ("17.99", "100",
+ * "1e+21", "0.000001", "1e-7"), except that -0 is "-0". NaN is written
+ * "nan" and the infinities "inf" and "-inf" (the JSON writer writes null,
+ * the CSV writer an empty cell instead). The rule is in docs/output.md.
+ *
+ * @param[out] buf  at least XPL_DOUBLE_CHARS bytes; NUL-terminated
+ * @return the length written, NUL excluded. Never fails; uses no locale
+ *         and no state, so any thread may call it.
+ */
+XPL_API size_t xpl_format_double(char buf[XPL_DOUBLE_CHARS], double v);
+
 /* ----------------------------------------------------------- the view */
 
 /** One explained (row, output): every pointer is borrowed and only read
@@ -53,11 +72,27 @@ typedef struct xpl_explanation {
 
 /* ------------------------------------------------------------ options */
 
-/** Chart kinds for the SVG renderers. */
+/** Chart kinds for the SVG renderers. Per-row charts (xpl_render_svg_*):
+ *  bar, waterfall, force. Charts over many rows (xpl_importance_render_svg):
+ *  bar, beeswarm, stacked, dependence, decision, heatmap, force (stacked
+ *  force plots, one column per sampled row). */
 typedef enum xpl_chart {
     XPL_CHART_BAR = 0,       /**< horizontal bars, sorted (default) */
     XPL_CHART_WATERFALL = 1, /**< per row: path from base value to prediction */
-    XPL_CHART_BEESWARM = 2   /**< importance only: one dot per row and feature */
+    XPL_CHART_BEESWARM = 2,  /**< importance: one dot per row and feature */
+    XPL_CHART_FORCE = 3,     /**< shap's force plot: per row, pushes up and
+                                  down along one axis from the base value
+                                  to the prediction; over rows, one
+                                  column per row ordered by similarity */
+    XPL_CHART_DECISION = 4,  /**< importance: shap's decision plot, one line
+                                  per row through the cumulative sums */
+    XPL_CHART_HEATMAP = 5,   /**< importance: rows x features coloured by
+                                  contribution, the output on top */
+    XPL_CHART_DEPENDENCE = 6,/**< importance: a feature's value against its
+                                  contribution (opts.feature), coloured by
+                                  another feature (opts.color_by) */
+    XPL_CHART_STACKED = 7    /**< importance: one bar per feature, stacked
+                                  over the outputs (classes) */
 } xpl_chart;
 
 /** Options of the text and SVG renderers. Initialise with
@@ -72,11 +107,31 @@ typedef struct xpl_render_options {
                             decides, e.g. isatty() and no NO_COLOR. */
     xpl_chart chart;   /**< SVG chart kind (default XPL_CHART_BAR) */
     const char *title; /**< SVG title (UTF-8), or NULL for a generated one */
+    /* version 2 */
+    /** Names of the model's outputs (classes), n_output_names of them, or
+     *  NULL: charts and tables then say "output k". Borrowed for the call
+     *  (a document copies them). */
+    const char *const *output_names;
+    size_t n_output_names;
+    /** Unit of base values, predictions and contributions, shown on every
+     *  axis and table ("log-odds", "probability"...), or NULL for none. */
+    const char *unit;
+    /** XPL_CHART_DEPENDENCE: the feature on the x axis (its name). */
+    const char *feature;
+    /** XPL_CHART_DEPENDENCE: the feature whose value colours the dots:
+     *  NULL (one colour), a name, or "auto" for the one that interacts
+     *  most (shap's approximate_interactions heuristic over the sample). */
+    const char *color_by;
+    /** XPL_CHART_HEATMAP and XPL_CHART_FORCE over rows: 1 = rows ordered
+     *  by their prediction, 0 (default) = by similarity of their
+     *  contributions (rows explained alike side by side). */
+    int order_by_output;
 } xpl_render_options;
 
-#define XPL_RENDER_OPTIONS_VERSION 1u
+#define XPL_RENDER_OPTIONS_VERSION 2u
 #define XPL_RENDER_OPTIONS_INIT \
-    { XPL_RENDER_OPTIONS_VERSION, 0, 0, XPL_CHART_BAR, NULL }
+    { XPL_RENDER_OPTIONS_VERSION, 0, 0, XPL_CHART_BAR, NULL, NULL, 0, NULL, \
+      NULL, NULL, 0 }
 
 /* --------------------------------------------------- per-row renderers */
 
@@ -87,8 +142,8 @@ typedef struct xpl_render_options {
  * ["std_error",]["condition",]["selected"]}...][,"interactions":[[...]]]}.
  * std_error only when std_errors != NULL; the LIME keys when method is
  * "lime"; condition / selected when their arrays are not NULL. Numbers are
- * %.17g (round-trip exact) with '.' whatever the locale; NaN and infinities
- * are null. All features, in the model's order.
+ * as xpl_format_double writes them (shortest round-trip, '.' whatever the
+ * locale); NaN and infinities are null. All features, in the model's order.
  */
 XPL_API int xpl_render_json(FILE *fp, const xpl_explanation *e);
 
@@ -112,8 +167,8 @@ XPL_API int xpl_render_text(FILE *fp, const xpl_explanation *e,
  *  feature name (RFC 4180 quoting), '\n' line ends. */
 XPL_API int xpl_render_csv_header(FILE *fp, const xpl_explanation *e);
 
-/** One CSV line for e: the columns of xpl_render_csv_header, numbers %.17g,
- *  non-finite numbers as empty cells. */
+/** One CSV line for e: the columns of xpl_render_csv_header, numbers as
+ *  xpl_format_double writes them, non-finite numbers as empty cells. */
 XPL_API int xpl_render_csv_row(FILE *fp, const xpl_explanation *e);
 
 /* ----------------------------------------------------------------- SVG */
@@ -134,6 +189,12 @@ XPL_API int xpl_render_svg_begin(xpl_svg **out,
  *  prediction). XPL_EINVAL, XPL_ENOMEM. */
 XPL_API int xpl_render_svg_chart(xpl_svg *svg, const xpl_explanation *e);
 
+/** As xpl_render_svg_chart, with `title` (UTF-8; NULL: the document's) as
+ *  this chart's heading; the subtitle then says which row it is. For
+ *  charts named by the row's identifiers. */
+XPL_API int xpl_render_svg_chart_titled(xpl_svg *svg, const xpl_explanation *e,
+                                        const char *title);
+
 /** Write the document (standalone SVG 1.1) to fp. May be called more than
  *  once. XPL_EINVAL if no chart was added, XPL_EIO. */
 XPL_API int xpl_render_svg_end(const xpl_svg *svg, FILE *fp);
@@ -145,6 +206,34 @@ XPL_API void xpl_render_svg_free(xpl_svg *svg);
  *  each), written to fp. */
 XPL_API int xpl_render_svg(FILE *fp, const xpl_explanation *e, size_t n,
                            const xpl_render_options *opts);
+
+/* ------------------------------------------------------- PNG and PDF */
+
+/** Raster and print formats of xpl_render_convert. */
+typedef enum xpl_raster_format {
+    XPL_RASTER_PNG = 0, /**< PNG, `scale` pixels per SVG pixel */
+    XPL_RASTER_PDF = 1  /**< PDF, one page the size of the drawing (an SVG
+                             pixel is 0.75 pt, CSS's 96 per inch) */
+} xpl_raster_format;
+
+/** 1 if this build converts to PNG and PDF (librsvg and cairo were found
+ *  at build time), else 0. */
+XPL_API int xpl_render_convert_available(void);
+
+/**
+ * Draw an SVG document (len bytes, as written by the SVG renderers) as PNG
+ * or PDF to fp, with librsvg and cairo. PDF metadata carries no date, so
+ * the same SVG gives the same bytes.
+ *
+ * @param[in] scale  PNG: pixels per SVG pixel (0 for 2, sharp on slides);
+ *                   1 to 8; ignored for PDF
+ * @return XPL_OK; XPL_EINVAL (NULL argument, bad format or scale);
+ *         XPL_EFORMAT (librsvg cannot read the SVG); XPL_EIO (write
+ *         error); XPL_ENOMEM; XPL_EUNSUPPORTED (built without them).
+ *         Thread-safe for distinct streams.
+ */
+XPL_API int xpl_render_convert(FILE *fp, const char *svg, size_t len,
+                               xpl_raster_format format, double scale);
 
 /* --------------------------------------------------- global importance */
 

@@ -103,15 +103,40 @@ typedef struct xpl_csv_options {
     char delimiter;         /**< ',' by default */
     /** Columns to keep, in this order (e.g. a model's feature names), or NULL
      *  to keep every column of the file. With a header they are matched by
-     *  name in any order, extra file columns are ignored and a missing one is
-     *  an XPL_ESHAPE error naming it. Without a header the file must have
-     *  exactly n_columns columns, taken by position and given these names. */
+     *  name in any order, extra file columns are ignored (they may repeat a
+     *  name or have none, as pandas' index column) and a missing one is
+     *  an XPL_ESHAPE error naming it (with the delimiter to use when the
+     *  header came out as one field holding ';', a tab, '|' or ','). With
+     *  columns NULL, an unnamed first column (pandas' df.to_csv() index)
+     *  is skipped and any other empty or repeated name is an error.
+     *  Without a header the file must have exactly n_columns columns,
+     *  taken by position and given these names (unless file_columns
+     *  names them). */
     const char *const *columns;
     size_t n_columns;
+    /* version 2 */
+    /** Without a header (has_header 0): the names of the file's columns in
+     *  order, or NULL. Every row must then have n_file_columns fields, and
+     *  columns and text_columns are chosen from these names as they would
+     *  be from a header (each must be among them: XPL_EINVAL otherwise).
+     *  Must be NULL when has_header is 1. */
+    const char *const *file_columns;
+    size_t n_file_columns;
+    /** Columns read as text, never parsed as numbers (identifiers that
+     *  results are joined back on), or NULL. Needs `columns` and a header
+     *  or file_columns; matched by name like `columns` (a missing one is
+     *  XPL_ESHAPE), and no column may be in both lists. The streaming
+     *  reader returns them with xpl_csv_reader_text; xpl_dataset_read_csv
+     *  reads and drops them. */
+    const char *const *text_columns;
+    size_t n_text_columns;
 } xpl_csv_options;
 
-#define XPL_CSV_OPTIONS_VERSION 1u
-#define XPL_CSV_OPTIONS_INIT { XPL_CSV_OPTIONS_VERSION, 1, ',', NULL, 0 }
+/** Version 1 options (without file_columns and text_columns) are still
+ *  accepted. */
+#define XPL_CSV_OPTIONS_VERSION 2u
+#define XPL_CSV_OPTIONS_INIT \
+    { XPL_CSV_OPTIONS_VERSION, 1, ',', NULL, 0, NULL, 0, NULL, 0 }
 
 /**
  * Read a whole CSV file into memory.
@@ -133,7 +158,8 @@ typedef struct xpl_csv_options {
  * @param[in]  opts  options, or NULL for the defaults
  * @return XPL_OK; XPL_EIO (cannot open/read), XPL_EFORMAT (bad cell, ragged
  *         row, an empty file where a header is expected; message
- *         "path:line:column: ..."), XPL_ESHAPE
+ *         "path:line: field N: ...", N the 1-based field of the row;
+ *         "path:line: ..." for a whole row), XPL_ESHAPE
  *         (requested column absent), XPL_ELIMIT, XPL_ENOMEM, XPL_EINVAL.
  */
 XPL_API int xpl_dataset_read_csv(xpl_dataset **out, const char *path,
@@ -194,6 +220,13 @@ typedef struct xpl_csv_reader xpl_csv_reader;
 XPL_API int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
                                 const xpl_csv_options *opts);
 
+/** Read CSV text held in memory: data[0..size) (borrowed: it must outlive
+ *  the reader; need not end in NUL). `name` (NULL: "<memory>") stands for
+ *  the file in error messages. Otherwise as xpl_csv_reader_open. */
+XPL_API int xpl_csv_reader_open_memory(xpl_csv_reader **out, const char *data,
+                                       size_t size, const char *name,
+                                       const xpl_csv_options *opts);
+
 /** Close the file and release the reader. NULL-safe. */
 XPL_API void xpl_csv_reader_free(xpl_csv_reader *r);
 
@@ -221,6 +254,13 @@ XPL_API uint64_t xpl_csv_reader_line(const xpl_csv_reader *r);
  *  one internal block of 64 KiB or so): with the file's size, a progress
  *  estimate. 0 for NULL. */
 XPL_API uint64_t xpl_csv_reader_bytes(const xpl_csv_reader *r);
+
+/** Text column k (in the order of xpl_csv_options.text_columns) of the most
+ *  recently delivered row, NUL-terminated (borrowed until the next read), or
+ *  NULL if k is out of range or no row was delivered yet. Read one row per
+ *  call to see every row's text. A text cell holding a NUL byte is an
+ *  XPL_EFORMAT error, like a bad number. */
+XPL_API const char *xpl_csv_reader_text(const xpl_csv_reader *r, size_t k);
 
 /* ------------------------------------------------------ feature statistics */
 

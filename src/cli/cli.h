@@ -71,6 +71,7 @@ int cmd_predict(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_importance(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 /* The main form, explain [--method M] MODEL ROWS.csv: argv[0] is the
  * program. */
 int cmd_explain(int argc, char **argv);

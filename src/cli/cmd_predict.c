@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xplain/render.h>
+
 #include "cli.h"
 
 static const char usage[] =
@@ -150,10 +152,14 @@ int cmd_predict(int argc, char **argv)
         }
         if (n == 0)
             break;
-        for (size_t r = 0; r < n; r++)
-            for (size_t k = 0; k < n_outputs; k++)
-                fprintf(out.fp, "%.17g%c", y[r * n_outputs + k],
-                        k + 1 < n_outputs ? ',' : '\n');
+        for (size_t r = 0; r < n; r++) {
+            for (size_t k = 0; k < n_outputs; k++) {
+                char num[XPL_DOUBLE_CHARS];
+                xpl_format_double(num, y[r * n_outputs + k]);
+                fputs(num, out.fp);
+                fputc(k + 1 < n_outputs ? ',' : '\n', out.fp);
+            }
+        }
     }
     if (status == EXIT_OK)
         status = cli_output_commit(&out);

@@ -54,7 +54,8 @@ enum {
     O_TOL, O_SEED, O_THREADS, O_CLASS, O_OUTPUT_KIND, O_LINK, O_L1,
     O_FORMAT, O_NO_HEADER, O_DELIM, O_TOP, O_CHART, O_INTERACTIONS,
     O_NUM_SAMPLES, O_NUM_FEATURES, O_DISCRETIZER, O_KERNEL_WIDTH,
-    O_SELECTION, O_CATEGORICAL, O_REPEATS, O_AROUND
+    O_SELECTION, O_CATEGORICAL, O_REPEATS, O_AROUND, O_COLUMNS, O_ID_COLUMN,
+    O_EXPLANATIONS, O_HOST, O_PORT, O_MAX_BODY, O_MAX_ROWS, O_TIMEOUT
 };
 
 static const struct option options[] = {
@@ -85,6 +86,14 @@ static const struct option options[] = {
     { "categorical", required_argument, NULL, O_CATEGORICAL },
     { "repeats", required_argument, NULL, O_REPEATS },
     { "sample-around-instance", no_argument, NULL, O_AROUND },
+    { "columns", required_argument, NULL, O_COLUMNS },
+    { "id-column", required_argument, NULL, O_ID_COLUMN },
+    { "explanations", no_argument, NULL, O_EXPLANATIONS },
+    { "host", required_argument, NULL, O_HOST },
+    { "port", required_argument, NULL, O_PORT },
+    { "max-body", required_argument, NULL, O_MAX_BODY },
+    { "max-rows", required_argument, NULL, O_MAX_ROWS },
+    { "timeout", required_argument, NULL, O_TIMEOUT },
     { "output", required_argument, NULL, 'o' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -98,6 +107,79 @@ static const char *const format_names[] = {
     "json", "text", "csv", "svg", NULL
 };
 
+/* --columns a,b,c: the names of a headerless file's columns, in order. */
+static int parse_columns(struct explain_args *a, const char *cmd,
+                         const char *list)
+{
+    free(a->columns_arg);
+    free(a->columns);
+    a->columns = NULL;
+    a->n_columns = 0;
+    size_t n = 1;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    a->columns_arg = strdup(list);
+    a->columns = malloc(n * sizeof *a->columns);
+    if (!a->columns_arg || !a->columns) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    char *p = a->columns_arg;
+    for (size_t k = 0; k < n; k++) {
+        char *end = strchr(p, ',');
+        if (end)
+            *end = '\0';
+        if (!*p)
+            return cli_usage_error(cmd, "--columns: column %zu has no name",
+                                   k + 1);
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(a->columns[j], p) == 0)
+                return cli_usage_error(cmd, "--columns names '%s' twice", p);
+        a->columns[k] = p;
+        p = end ? end + 1 : p + strlen(p);
+    }
+    a->n_columns = n;
+    return EXIT_OK;
+}
+
+/* --host, --port, --max-body, --max-rows, --timeout of explain serve. */
+static int parse_serve_option(int c, struct explain_args *a, const char *v)
+{
+    size_t n;
+    switch (c) {
+    case O_HOST:
+        if (!v[0])
+            return cli_usage_error("serve", "--host needs an address");
+        a->host = v;
+        break;
+    case O_PORT:
+        if (cli_parse_size(v, &n) || n > 65535)
+            return cli_usage_error("serve", "--port must be an integer from "
+                                   "0 (any free port) to 65535, not '%s'", v);
+        a->port = (unsigned)n;
+        break;
+    case O_MAX_BODY:
+        if (cli_parse_size(v, &n) || n == 0 || n > ((size_t)1 << 32))
+            return cli_usage_error("serve", "--max-body must be a number of "
+                                   "bytes from 1 to 4294967296, not '%s'", v);
+        a->max_body = n;
+        break;
+    case O_MAX_ROWS:
+        if (cli_parse_size(v, &n) || n == 0 || n > XPL_MAX_ROWS)
+            return cli_usage_error("serve", "--max-rows must be a positive "
+                                   "integer, not '%s'", v);
+        a->max_rows = n;
+        break;
+    case O_TIMEOUT:
+        if (cli_parse_size(v, &n) || n == 0 || n > 86400)
+            return cli_usage_error("serve", "--timeout must be a number of "
+                                   "seconds from 1 to 86400, not '%s'", v);
+        a->timeout = (unsigned)n;
+        break;
+    }
+    return EXIT_OK;
+}
+
 /* One option; returns EXIT_OK, EXIT_USAGE or -1 (--help). */
 static int parse_one(int c, struct explain_args *a,
                      const char *const *usage,
@@ -105,7 +187,7 @@ static int parse_one(int c, struct explain_args *a,
                      char **argv)
 {
     /* the hint names the subcommand whose --help lists the option */
-    const char *cmd = a->importance ? "importance" : NULL;
+    const char *cmd = a->serve ? "serve" : a->importance ? "importance" : NULL;
     size_t n;
     uint64_t u;
     double d;
@@ -317,11 +399,42 @@ static int parse_one(int c, struct explain_args *a,
         a->lime.sample_around_instance = 1;
         a->lime_only = "--sample-around-instance";
         break;
+    case O_COLUMNS:
+        return parse_columns(a, cmd, optarg);
+    case O_ID_COLUMN:
+        if (a->importance)
+            return cli_usage_error(cmd, "--id-column is for per-row "
+                                   "outputs, not importance");
+        if (!optarg[0])
+            return cli_usage_error(cmd, "--id-column needs a column name");
+        if (a->n_ids == MAX_ID_COLUMNS)
+            return cli_usage_error(cmd, "at most %d --id-column options",
+                                   MAX_ID_COLUMNS);
+        for (size_t k = 0; k < a->n_ids; k++)
+            if (strcmp(a->id_columns[k], optarg) == 0)
+                return cli_usage_error(cmd, "--id-column '%s' is given "
+                                       "twice", optarg);
+        a->id_columns[a->n_ids++] = optarg;
+        break;
+    case O_EXPLANATIONS:
+        if (!a->importance)
+            return cli_usage_error(cmd, "--explanations is an option of "
+                                   "'explain importance'");
+        a->n_explanations = 1; /* the files are the arguments after MODEL */
+        break;
+    case O_HOST:
+    case O_PORT:
+    case O_MAX_BODY:
+    case O_MAX_ROWS:
+    case O_TIMEOUT:
+        if (!a->serve)
+            return cli_usage_error(cmd, "%s is an option of 'explain serve'",
+                                   argv[optind - 1]);
+        return parse_serve_option(c, a, optarg);
     case 'o':
         if (!optarg[0])
-            return cli_usage_error(a->importance ? "importance" : NULL,
-                                   "-o needs a file name ('-' for standard "
-                                   "output)");
+            return cli_usage_error(cmd, "-o needs a file name ('-' for "
+                                   "standard output)");
         a->out_path = optarg;
         break;
     case 'h':
@@ -329,11 +442,9 @@ static int parse_one(int c, struct explain_args *a,
             fputs(*usage, stdout);
         return -1;
     case ':':
-        return cli_usage_error(a->importance ? "importance" : NULL,
-                               "option '%s' needs a value", argv[optind - 1]);
+        return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
     default:
-        return cli_usage_error(a->importance ? "importance" : NULL,
-                               "unknown option '%s'", argv[optind - 1]);
+        return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
     }
     return EXIT_OK;
 }
@@ -343,7 +454,7 @@ static int parse_one(int c, struct explain_args *a,
 static int check_combination(struct explain_args *a, int size_given,
                              int format_given, int chart_given, int top_given)
 {
-    const char *cmd = a->importance ? "importance" : NULL;
+    const char *cmd = a->serve ? "serve" : a->importance ? "importance" : NULL;
     if (size_given && !a->background_path)
         return cli_usage_error(cmd, "--background-size and "
                                "--background-method need --background");
@@ -387,12 +498,56 @@ static int check_combination(struct explain_args *a, int size_given,
     return EXIT_OK;
 }
 
-int explain_parse_args(int argc, char **argv, struct explain_args *a,
-                       int importance, const char *const *usage)
+void explain_args_free(struct explain_args *a)
 {
-    *a = (struct explain_args){ .importance = importance, .has_header = 1,
+    free(a->columns_arg);
+    free(a->columns);
+    a->columns_arg = NULL;
+    a->columns = NULL;
+    a->n_columns = 0;
+}
+
+/* Checks of --columns, --no-header, --id-column and --explanations. */
+static int check_inputs(struct explain_args *a, const char *cmd)
+{
+    if (a->n_columns && a->has_header)
+        return cli_usage_error(cmd, "--columns names the columns of a file "
+                               "without a header: add --no-header");
+    if (a->n_ids && !a->has_header && !a->n_columns)
+        return cli_usage_error(cmd, "--id-column on a file without a header "
+                               "needs --columns to name its columns");
+    if (a->n_ids && a->n_columns)
+        for (size_t k = 0; k < a->n_ids; k++) {
+            size_t j = 0;
+            while (j < a->n_columns && strcmp(a->columns[j], a->id_columns[k]))
+                j++;
+            if (j == a->n_columns)
+                return cli_usage_error(cmd, "--id-column '%s' is not in "
+                                       "--columns", a->id_columns[k]);
+        }
+    if (a->n_explanations && (a->n_columns || !a->has_header ||
+                              a->background_path || a->kernel_only ||
+                              a->lime_only || a->method != METHOD_SHAP ||
+                              a->threads > 1))
+        return cli_usage_error(cmd, "--explanations reads explanations "
+                               "already made: --method, --background, the "
+                               "methods' options, --threads, --columns and "
+                               "--no-header do not apply");
+    return EXIT_OK;
+}
+
+int explain_parse_args(int argc, char **argv, struct explain_args *a,
+                       int mode, const char *const *usage)
+{
+    int importance = mode == MODE_IMPORTANCE;
+    *a = (struct explain_args){ .importance = importance,
+                                .serve = mode == MODE_SERVE,
+                                .has_header = 1,
                                 .delimiter = ',', .class_index = -1,
                                 .threads = 1,
+                                .host = "127.0.0.1", .port = 8080,
+                                .max_body = (size_t)1 << 20,
+                                .max_rows = 10000, .timeout = 10,
                                 .format = importance ? FORMAT_TEXT
                                                      : FORMAT_JSON };
     a->render = (xpl_render_options)XPL_RENDER_OPTIONS_INIT;
@@ -408,7 +563,33 @@ int explain_parse_args(int argc, char **argv, struct explain_args *a,
             return rc;
         else if (c == O_TOP)
             top_given = 1;
-    const char *cmd = importance ? "importance" : NULL;
+    const char *cmd = a->serve ? "serve" : importance ? "importance" : NULL;
+    if ((rc = check_inputs(a, cmd)))
+        return rc;
+    if (a->serve) {
+        if (argc - optind != 1)
+            return cli_usage_error(cmd, "expected one MODEL argument, got "
+                                   "%d", argc - optind);
+        if (format_given || a->out_path || chart_given || top_given ||
+            a->quiet || a->n_columns || !a->has_header)
+            return cli_usage_error(cmd, "the service answers JSON Lines: "
+                                   "--format, -o, --chart, --top, --quiet, "
+                                   "--columns and --no-header do not apply");
+        a->model_path = argv[optind];
+        return check_combination(a, size_given, format_given, chart_given,
+                                 top_given);
+    }
+    if (a->n_explanations) {
+        if (argc - optind < 2)
+            return cli_usage_error(cmd, "--explanations: expected MODEL and "
+                                   "at least one JSON Lines file");
+        a->model_path = argv[optind];
+        a->explanation_paths = argv + optind + 1;
+        a->n_explanations = (size_t)(argc - optind - 1);
+        a->rows_path = NULL;
+        return check_combination(a, size_given, format_given, chart_given,
+                                 top_given);
+    }
     if (argc - optind != 2)
         return cli_usage_error(cmd, "expected MODEL and %s, got %d "
                                "argument%s", importance ? "DATA.csv"

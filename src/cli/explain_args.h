@@ -19,8 +19,19 @@ enum explain_method {
 
 enum explain_format { FORMAT_JSON, FORMAT_TEXT, FORMAT_CSV, FORMAT_SVG };
 
+/* Which command the options are for (explain_parse_args' `mode`). */
+enum explain_mode {
+    MODE_EXPLAIN = 0,        /* explain MODEL ROWS.csv */
+    MODE_IMPORTANCE = 1,     /* explain importance MODEL DATA.csv */
+    MODE_SERVE = 2           /* explain serve MODEL */
+};
+
+/* Most identifier columns (--id-column) a run can carry. */
+enum { MAX_ID_COLUMNS = 16 };
+
 struct explain_args {
     int importance;          /* explain importance: aggregate, then render */
+    int serve;               /* explain serve: options of the service */
     enum explain_method method;
     const char *model_path, *rows_path, *background_path, *out_path;
     size_t background_size;
@@ -39,13 +50,31 @@ struct explain_args {
     /* options given that only one family of methods reads, for the check
      * that they fit the method */
     const char *kernel_only, *lime_only;
+    /* --columns a,b,c: the names of a headerless file's columns */
+    char *columns_arg;       /* owned copy, cut at the commas */
+    const char **columns;
+    size_t n_columns;
+    /* --id-column NAME (repeatable): copied into every output */
+    const char *id_columns[MAX_ID_COLUMNS];
+    size_t n_ids;
+    /* importance --explanations A.jsonl ...: from shards' JSON Lines */
+    char **explanation_paths;
+    size_t n_explanations;
+    /* serve */
+    const char *host;
+    unsigned port;
+    size_t max_body, max_rows;
+    unsigned timeout;        /* seconds a connection may stay idle */
 };
 
 /* Defaults, then argv (argv[0] is the program or subcommand name).
  * Returns EXIT_OK, EXIT_USAGE after printing the error, or -1 after
  * printing `usage` (the NULL-terminated parts of the help) for --help. */
 int explain_parse_args(int argc, char **argv, struct explain_args *a,
-                       int importance, const char *const *usage);
+                       int mode, const char *const *usage);
+
+/* Release what explain_parse_args allocated (--columns). */
+void explain_args_free(struct explain_args *a);
 
 /* The method's name as printed in outputs ("kernel-shap"). */
 const char *explain_method_name(enum explain_method m);

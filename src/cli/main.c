@@ -19,6 +19,7 @@ static const char usage[] =
     "  predict MODEL ROWS.csv      predict every row (one line per row)\n"
     "  importance MODEL DATA.csv   global feature importance: mean\n"
     "                              |contribution| per feature\n"
+    "  serve MODEL                 explanations over HTTP/JSON\n"
     "  info MODEL                  describe a model file\n"
     "  convert MODEL -o OUT.bin    bundle a model (and a background sample\n"
     "                              and training statistics) into model.bin\n"
@@ -38,11 +39,24 @@ struct command {
     int (*run)(int argc, char **argv);
 };
 
+#ifndef XPL_HAVE_SERVE
+/* Built without libmicrohttpd: say so rather than "unknown command". */
+int cmd_serve(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fputs("explain: this build has no 'serve': it needs libmicrohttpd "
+          "(Debian: libmicrohttpd-dev; meson -Dserve=enabled)\n", stderr);
+    return EXIT_USAGE;
+}
+#endif
+
 static const struct command commands[] = {
     { "predict", cmd_predict },
     { "info", cmd_info },
     { "convert", cmd_convert },
     { "importance", cmd_importance },
+    { "serve", cmd_serve },
 };
 
 /* Whatever the command printed to standard output (info, --help, the

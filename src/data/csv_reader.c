@@ -25,6 +25,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +45,17 @@ enum phase {
     PHASE_ROWS
 };
 
+/* One text cell of a row: grown as needed, reused row after row. */
+struct text_cell {
+    char *s;
+    size_t len, cap;
+};
+
 struct xpl_csv_reader {
     int fd;
     int close_fd;
+    const unsigned char *mem; /* in-memory input instead of fd, or NULL */
+    size_t mem_size, mem_pos;
     char *path; /* as shown in messages: "<stdin>" for "-" */
     locale_t c_locale;
     struct csv_parser parser;
@@ -80,6 +89,12 @@ struct xpl_csv_reader {
 
     size_t n_file_cols; /* fields per row, once known */
     size_t *col_of;     /* n_file_cols: delivered index of each field, or NO_COLUMN */
+    const char *const *want_text; /* text columns (borrowed during open) */
+    size_t n_text;
+    size_t *text_of;    /* n_file_cols: text column of each field, or NO_COLUMN */
+    struct text_cell *text_row;  /* n_text: the row being read */
+    struct text_cell *text_done; /* n_text: the last row delivered */
+    int text_delivered;
     size_t n_cols;      /* delivered columns */
     char **names;       /* n_cols owned names */
 
@@ -253,6 +268,26 @@ static size_t find_name(const struct named *sorted, size_t n, const char *name)
     return NO_COLUMN;
 }
 
+/* If `name` is in sorted[0..n) more than once, set *first and *second to
+ * its first two columns. */
+static void duplicate_of(const struct named *sorted, size_t n,
+                         const char *name, size_t *first, size_t *second)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* the first entry >= name */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(sorted[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo + 1 < n && strcmp(sorted[lo].name, name) == 0 &&
+        strcmp(sorted[lo + 1].name, name) == 0) {
+        *first = sorted[lo].index;
+        *second = sorted[lo + 1].index;
+    }
+}
+
 static void free_names(char **names, size_t n)
 {
     if (!names)
@@ -262,6 +297,30 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
+/* A header read as one field that holds another common delimiter was
+ * almost certainly split with the wrong one: say which to use (the CLI's
+ * option is named, as that is where most such files arrive). */
+static const char *delimiter_hint(const xpl_csv_reader *r, size_t n_header)
+{
+    if (n_header != 1)
+        return "";
+    const char *name = r->header[0];
+    const char delim = (char)r->parser.delim_char;
+    if (delim != ';' && strchr(name, ';'))
+        return "; the header is one field holding ';': set the delimiter "
+               "to ';' (explain --delimiter ';')";
+    if (delim != '\t' && strchr(name, '\t'))
+        return "; the header is one field holding tabs: set the delimiter "
+               "to a tab (explain --delimiter $'\\t')";
+    if (delim != '|' && strchr(name, '|'))
+        return "; the header is one field holding '|': set the delimiter "
+               "to '|' (explain --delimiter '|')";
+    if (delim != ',' && strchr(name, ','))
+        return "; the header is one field holding ',': set the delimiter "
+               "to ',' (the default)";
+    return "";
+}
+
 /* "missing column \"a\"" or "missing columns \"a\", \"b\"", cut short (with
  * the total) when the list does not fit in a message. */
 static void fail_missing(xpl_csv_reader *r, const struct named *sorted,
@@ -269,12 +328,14 @@ static void fail_missing(xpl_csv_reader *r, const struct named *sorted,
 {
     char list[768];
     size_t len = 0, missing = 0, listed = 0;
-    for (size_t i = 0; i < r->n_want; i++) {
-        if (find_name(sorted, n_header, r->want[i]) != NO_COLUMN)
+    for (size_t i = 0; i < r->n_want + r->n_text; i++) {
+        const char *name =
+            i < r->n_want ? r->want[i] : r->want_text[i - r->n_want];
+        if (find_name(sorted, n_header, name) != NO_COLUMN)
             continue;
         missing++;
         char shown[200];
-        show(shown, sizeof shown, r->want[i], strlen(r->want[i]));
+        show(shown, sizeof shown, name, strlen(name));
         size_t need = strlen(shown) + 4;
         if (len + need + 32 < sizeof list) {
             len += (size_t)snprintf(list + len, sizeof list - len, "%s\"%s\"",
@@ -284,8 +345,9 @@ static void fail_missing(xpl_csv_reader *r, const struct named *sorted,
     }
     if (listed < missing)
         snprintf(list + len, sizeof list - len, ", ... (%zu in all)", missing);
-    fail(r, XPL_ESHAPE, "%s:%llu: missing column%s %s", r->path,
-         (unsigned long long)r->line, missing > 1 ? "s" : "", list);
+    fail(r, XPL_ESHAPE, "%s:%llu: missing column%s %s%s", r->path,
+         (unsigned long long)r->line, missing > 1 ? "s" : "", list,
+         delimiter_hint(r, n_header));
 }
 
 /* The header row is complete: check the names and map the file's fields
@@ -300,11 +362,25 @@ static void finish_header(xpl_csv_reader *r, size_t n)
         fail(r, XPL_ENOMEM, "out of memory");
         return;
     }
+    /* Keeping every column, every name must be usable; selecting columns,
+     * only the selected ones must be (unused columns may repeat a name or
+     * have none, as spreadsheets and pandas write them). */
+    if (r->want) {
+        second = NO_COLUMN;
+        for (size_t j = 0; j < r->n_want && second == NO_COLUMN; j++)
+            duplicate_of(sorted, n, r->want[j], &first, &second);
+    }
+    if (!r->want && n == 1 && r->header[0][0] == '\0') {
+        fail(r, XPL_EFORMAT, "%s:%llu: field 1: empty column name", r->path,
+             (unsigned long long)r->line);
+        free(sorted);
+        return;
+    }
     if (second != NO_COLUMN) {
         char shown[200];
         show(shown, sizeof shown, r->header[second], strlen(r->header[second]));
         fail(r, XPL_EFORMAT,
-             "%s:%llu:%zu: duplicate column name \"%s\" (also column %zu)",
+             "%s:%llu: field %zu: duplicate column name \"%s\" (also field %zu)",
              r->path, (unsigned long long)r->line, second + 1, shown,
              first + 1);
         free(sorted);
@@ -318,12 +394,22 @@ static void finish_header(xpl_csv_reader *r, size_t n)
         return;
     }
     if (!r->want) {
-        for (size_t i = 0; i < n; i++)
-            r->col_of[i] = i;
+        /* An unnamed first column is the row index pandas writes by
+         * default (df.to_csv): skip it. header_field refused any other
+         * empty name. */
+        size_t skip = n > 1 && r->header[0][0] == '\0';
+        if (skip) {
+            r->col_of[0] = NO_COLUMN;
+            free(r->header[0]);
+            memmove(r->header, r->header + 1, (n - 1) * sizeof *r->header);
+            r->header_n--;
+        }
+        for (size_t i = skip; i < n; i++)
+            r->col_of[i] = i - skip;
         r->names = r->header; /* the header names become the column names */
         r->header = NULL;
         r->header_n = r->header_cap = 0;
-        r->n_cols = n;
+        r->n_cols = n - skip;
     } else {
         for (size_t i = 0; i < n; i++)
             r->col_of[i] = NO_COLUMN;
@@ -334,6 +420,21 @@ static void finish_header(xpl_csv_reader *r, size_t n)
                 complete = 0;
             else
                 r->col_of[i] = j;
+        }
+        r->text_of = xpl__malloc_array(n, sizeof *r->text_of);
+        if (!r->text_of) {
+            free(sorted);
+            fail(r, XPL_ENOMEM, "out of memory");
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            r->text_of[i] = NO_COLUMN;
+        for (size_t k = 0; k < r->n_text; k++) {
+            size_t i = find_name(sorted, n, r->want_text[k]);
+            if (i == NO_COLUMN)
+                complete = 0;
+            else
+                r->text_of[i] = k;
         }
         if (!complete)
             fail_missing(r, sorted, n);
@@ -354,18 +455,22 @@ static void header_field(xpl_csv_reader *r, const char *s, size_t len,
                          size_t col)
 {
     if (len > XPL_MAX_NAME_LENGTH) {
-        fail(r, XPL_ELIMIT, "%s:%llu:%zu: column name is longer than %zu bytes",
+        fail(r, XPL_ELIMIT, "%s:%llu: field %zu: column name is longer than %zu bytes",
              r->path, (unsigned long long)r->line, col + 1,
              XPL_MAX_NAME_LENGTH);
         return;
     }
-    if (len == 0) {
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: empty column name", r->path,
+    /* An empty name is fine for a column nobody selects, and for the
+     * first column when keeping every column (pandas' unnamed index,
+     * skipped in finish_header); keeping every column, another one would
+     * be a column without a name. */
+    if (len == 0 && !r->want && col > 0) {
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: empty column name", r->path,
              (unsigned long long)r->line, col + 1);
         return;
     }
     if (memchr(s, '\0', len)) {
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: column name contains a NUL byte",
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: column name contains a NUL byte",
              r->path, (unsigned long long)r->line, col + 1);
         return;
     }
@@ -393,6 +498,31 @@ static void header_field(xpl_csv_reader *r, const char *s, size_t len,
 
 /* ---------------------------------------------------------- callbacks */
 
+/* Copy a text cell of the current row. */
+static void keep_text(xpl_csv_reader *r, size_t k, const char *s, size_t len,
+                      size_t col)
+{
+    if (memchr(s, '\0', len)) {
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: text contains a NUL byte", r->path,
+             (unsigned long long)r->line, col + 1);
+        return;
+    }
+    struct text_cell *c = &r->text_row[k];
+    if (len + 1 > c->cap) {
+        size_t cap = len + 1 < 64 ? 64 : len + 1;
+        char *grown = realloc(c->s, cap);
+        if (!grown) {
+            fail(r, XPL_ENOMEM, "out of memory");
+            return;
+        }
+        c->s = grown;
+        c->cap = cap;
+    }
+    memcpy(c->s, s, len);
+    c->s[len] = '\0';
+    c->len = len;
+}
+
 static void on_field(void *data, size_t len, void *user)
 {
     xpl_csv_reader *r = user;
@@ -402,13 +532,13 @@ static void on_field(void *data, size_t len, void *user)
     if (r->err)
         return;
     if (len > XPL_MAX_FIELD_LENGTH) {
-        fail(r, XPL_ELIMIT, "%s:%llu:%zu: field is longer than %zu bytes",
+        fail(r, XPL_ELIMIT, "%s:%llu: field %zu: longer than %zu bytes",
              r->path, (unsigned long long)r->line, col + 1,
              XPL_MAX_FIELD_LENGTH);
         return;
     }
     if (r->phase != PHASE_ROWS && col >= XPL_MAX_FEATURES) {
-        fail(r, XPL_ELIMIT, "%s:%llu:%zu: more than %zu columns", r->path,
+        fail(r, XPL_ELIMIT, "%s:%llu: field %zu: more than %zu columns", r->path,
              (unsigned long long)r->line, col + 1, XPL_MAX_FEATURES);
         return;
     }
@@ -435,7 +565,13 @@ static void on_field(void *data, size_t len, void *user)
         /* Fields past the width are counted, and the row is refused as a
          * whole when it ends. Unselected fields are never parsed, so an id
          * or label column may hold text. */
-        if (col >= r->n_file_cols || (slot = r->col_of[col]) == NO_COLUMN)
+        if (col >= r->n_file_cols)
+            return;
+        if (r->text_of && r->text_of[col] != NO_COLUMN) {
+            keep_text(r, r->text_of[col], s, len, col);
+            return;
+        }
+        if ((slot = r->col_of[col]) == NO_COLUMN)
             return;
     }
 
@@ -443,7 +579,7 @@ static void on_field(void *data, size_t len, void *user)
     if (rc != CELL_OK) {
         char shown[200];
         show(shown, sizeof shown, s, len);
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: %s, found \"%s\"", r->path,
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: %s, found \"%s\"", r->path,
              (unsigned long long)r->line, col + 1,
              rc == CELL_RANGE ? "number out of range" : "expected a number",
              shown);
@@ -495,13 +631,20 @@ static void on_row(int terminator, void *user)
     }
 
     if (n != r->n_file_cols) {
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: expected %zu field%s, found %zu",
-             r->path, (unsigned long long)r->line,
-             (n < r->n_file_cols ? n : r->n_file_cols) + 1, r->n_file_cols,
+        fail(r, XPL_EFORMAT, "%s:%llu: expected %zu field%s, found %zu",
+             r->path, (unsigned long long)r->line, r->n_file_cols,
              r->n_file_cols == 1 ? "" : "s", n);
         return;
     }
     memcpy(r->out + r->n_out * r->n_cols, r->row, r->n_cols * sizeof *r->row);
+    if (r->n_text) {
+        /* the row's text becomes the delivered row's; the old buffers are
+         * reused for the next row */
+        struct text_cell *t = r->text_done;
+        r->text_done = r->text_row;
+        r->text_row = t;
+        r->text_delivered = 1;
+    }
     r->n_out++;
     r->last_row_line = r->line;
 }
@@ -562,7 +705,7 @@ static void fail_libcsv(xpl_csv_reader *r)
         /* libcsv's strict mode stops on a quote inside an unquoted field
          * and on anything but a delimiter, a line end or blanks after a
          * closing quote; `quoted` tells the two apart. */
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: %s", r->path,
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: %s", r->path,
              (unsigned long long)r->line, r->field + 1,
              r->parser.quoted
                  ? "unexpected character after a closing quote"
@@ -571,7 +714,7 @@ static void fail_libcsv(xpl_csv_reader *r)
     } else if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
         fail(r, XPL_ENOMEM, "out of memory");
     } else {
-        fail(r, XPL_EFORMAT, "%s:%llu:%zu: %s", r->path,
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: %s", r->path,
              (unsigned long long)r->line, r->field + 1, csv_strerror(e));
     }
 }
@@ -583,6 +726,18 @@ static void refill(xpl_csv_reader *r)
      * over a few bytes at a time, and the byte order mark check needs the
      * first three. */
     while (len < CHUNK) {
+        if (r->mem) {
+            size_t n = r->mem_size - r->mem_pos;
+            if (n > CHUNK - len)
+                n = CHUNK - len;
+            memcpy(r->buf + len, r->mem + r->mem_pos, n);
+            r->mem_pos += n;
+            len += n;
+            r->bytes_read += (uint64_t)n;
+            if (r->mem_pos == r->mem_size)
+                r->at_eof = 1;
+            break;
+        }
         ssize_t got = read(r->fd, r->buf + len, CHUNK - len);
         if (got < 0) {
             if (errno == EINTR)
@@ -617,7 +772,7 @@ static void finish(xpl_csv_reader *r)
 {
     if (csv_fini(&r->parser, on_field, on_row, r) != 0 && !r->err) {
         if (csv_error(&r->parser) == CSV_EPARSE)
-            fail(r, XPL_EFORMAT, "%s:%llu:%zu: unterminated quoted field",
+            fail(r, XPL_EFORMAT, "%s:%llu: field %zu: unterminated quoted field",
                  r->path,
                  (unsigned long long)(r->in_quote ? r->quote_line : r->line),
                  r->field + 1);
@@ -672,7 +827,7 @@ static void step(xpl_csv_reader *r)
         return;
     }
     if (r->parser.entry_pos > XPL_MAX_FIELD_LENGTH) {
-        fail(r, XPL_ELIMIT, "%s:%llu:%zu: field is longer than %zu bytes",
+        fail(r, XPL_ELIMIT, "%s:%llu: field %zu: longer than %zu bytes",
              r->path, (unsigned long long)r->line, r->field + 1,
              XPL_MAX_FIELD_LENGTH);
         return;
@@ -718,18 +873,122 @@ void xpl_csv_reader_free(xpl_csv_reader *r)
     free(r->path);
     free(r->buf);
     free(r->col_of);
+    free(r->text_of);
+    for (size_t k = 0; k < r->n_text; k++) {
+        if (r->text_row)
+            free(r->text_row[k].s);
+        if (r->text_done)
+            free(r->text_done[k].s);
+    }
+    free(r->text_row);
+    free(r->text_done);
     free_names(r->names, r->n_cols);
     free_names(r->header, r->header_n);
     free(r->row);
     free(r);
 }
 
+/* A list of column names: none NULL, empty or too long, no duplicates. */
+static int check_names(const char *what, const char *const *names, size_t n)
+{
+    if (n > XPL_MAX_FEATURES)
+        return xpl__error(XPL_ELIMIT, "csv options: %zu %s, the limit is %zu",
+                          n, what, XPL_MAX_FEATURES);
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i] || !names[i][0])
+            return xpl__error(XPL_EINVAL, "csv options: %s %zu is %s", what,
+                              i, names[i] ? "empty" : "NULL");
+        if (strlen(names[i]) > XPL_MAX_NAME_LENGTH)
+            return xpl__error(XPL_ELIMIT,
+                              "csv options: %s %zu is longer than %zu bytes",
+                              what, i, XPL_MAX_NAME_LENGTH);
+    }
+    if (n > 1) {
+        size_t first = 0, second;
+        struct named *sorted = sort_names(names, n, &first, &second);
+        if (!sorted)
+            return xpl__enomem();
+        free(sorted);
+        if (second != NO_COLUMN)
+            return xpl__error(XPL_EINVAL,
+                              "csv options: %s \"%.64s\" is given twice "
+                              "(%zu and %zu)",
+                              what, names[second], first, second);
+    }
+    return XPL_OK;
+}
+
+/* Every name of `names` is (must_be 1) or is not (0) in `among`. */
+static int check_among(const char *what, const char *const *names, size_t n,
+                       const char *const *among, size_t n_among,
+                       const char *among_what, int must_be)
+{
+    if (n == 0)
+        return XPL_OK;
+    size_t first = 0, second;
+    struct named *sorted = n_among ? sort_names(among, n_among, &first,
+                                                &second)
+                                   : NULL;
+    if (n_among && !sorted)
+        return xpl__enomem();
+    for (size_t i = 0; i < n; i++) {
+        int found = sorted && find_name(sorted, n_among, names[i]) !=
+                                  NO_COLUMN;
+        if (found != must_be) {
+            free(sorted);
+            return xpl__error(XPL_EINVAL, "csv options: %s \"%.64s\" is %s "
+                              "%s", what, names[i],
+                              must_be ? "not among the" : "also one of the",
+                              among_what);
+        }
+    }
+    free(sorted);
+    return XPL_OK;
+}
+
+/* The options of version 2 (file_columns, text_columns). */
+static int check_options_v2(const xpl_csv_options *o)
+{
+    if (!o->file_columns != !o->n_file_columns)
+        return xpl__error(XPL_EINVAL, "csv options: file_columns and "
+                          "n_file_columns disagree");
+    if (!o->text_columns != !o->n_text_columns)
+        return xpl__error(XPL_EINVAL, "csv options: text_columns and "
+                          "n_text_columns disagree");
+    if (o->file_columns && o->has_header)
+        return xpl__error(XPL_EINVAL, "csv options: file_columns is for a "
+                          "file without a header");
+    if (o->text_columns && !o->columns)
+        return xpl__error(XPL_EINVAL, "csv options: text_columns needs "
+                          "columns");
+    if (o->text_columns && !o->has_header && !o->file_columns)
+        return xpl__error(XPL_EINVAL, "csv options: text_columns needs a "
+                          "header or file_columns");
+    int rc;
+    if ((rc = check_names("file column", o->file_columns,
+                          o->n_file_columns)) ||
+        (rc = check_names("text column", o->text_columns,
+                          o->n_text_columns)) ||
+        (rc = check_among("text column", o->text_columns, o->n_text_columns,
+                          o->columns, o->n_columns, "columns", 0)))
+        return rc;
+    if (o->file_columns &&
+        ((rc = check_among("column", o->columns, o->n_columns,
+                           o->file_columns, o->n_file_columns,
+                           "file columns", 1)) ||
+         (rc = check_among("text column", o->text_columns, o->n_text_columns,
+                           o->file_columns, o->n_file_columns,
+                           "file columns", 1))))
+        return rc;
+    return XPL_OK;
+}
+
 static int check_options(const xpl_csv_options *o)
 {
-    if (o->version != XPL_CSV_OPTIONS_VERSION)
+    if (o->version != 1 && o->version != XPL_CSV_OPTIONS_VERSION)
         return xpl__error(XPL_EINVAL,
                           "csv options version %u is not supported "
-                          "(expected %u)",
+                          "(expected 1 to %u)",
                           o->version, XPL_CSV_OPTIONS_VERSION);
     if (o->has_header != 0 && o->has_header != 1)
         return xpl__error(XPL_EINVAL, "csv options: has_header must be 0 or 1");
@@ -767,22 +1026,48 @@ static int check_options(const xpl_csv_options *o)
                               "(%zu and %zu)",
                               o->columns[second], first, second);
     }
-    return XPL_OK;
+    return o->version >= 2 ? check_options_v2(o) : XPL_OK;
 }
 
-int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
-                        const xpl_csv_options *opts)
+/* The delivered columns are the requested ones, under their names.
+ * Returns -1 when out of memory. */
+static int copy_wanted_names(xpl_csv_reader *r)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "out is NULL");
-    *out = NULL;
-    if (!path || !*path)
-        return xpl__error(XPL_EINVAL, "no path given");
+    r->n_cols = r->n_want;
+    r->names = xpl__calloc_array(r->n_cols, sizeof *r->names);
+    if (!r->names)
+        return -1;
+    for (size_t i = 0; i < r->n_cols; i++)
+        if (!(r->names[i] = xpl__strdup(r->want[i])))
+            return -1;
+    return 0;
+}
+
+/* The options as version 2: a version 1 caller's struct ends before the
+ * version 2 members, which must not be read. */
+static void options_v2(xpl_csv_options *full, const xpl_csv_options *o)
+{
+    if (o->version >= 2) {
+        *full = *o;
+        return;
+    }
+    memset(full, 0, sizeof *full);
+    memcpy(full, o, offsetof(xpl_csv_options, file_columns));
+}
+
+/* Open a reader on a file (path; "-" for standard input) or on memory
+ * (mem, size; `path` is then the name shown in messages). */
+static int open_reader(xpl_csv_reader **out, const char *path,
+                       const char *mem, size_t size,
+                       const xpl_csv_options *opts)
+{
     const xpl_csv_options defaults = XPL_CSV_OPTIONS_INIT;
-    const xpl_csv_options *o = opts ? opts : &defaults;
-    int rc = check_options(o);
+    int rc = check_options(opts ? opts : &defaults);
     if (rc)
         return rc;
+    xpl_csv_options full;
+    options_v2(&full, opts ? opts : &defaults);
+    const xpl_csv_options *o = &full;
 
     xpl_csv_reader *r = calloc(1, sizeof *r);
     if (!r)
@@ -793,11 +1078,18 @@ int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
     r->has_header = o->has_header;
     r->want = o->columns;
     r->n_want = o->n_columns;
-    int use_stdin = strcmp(path, "-") == 0;
+    r->want_text = o->text_columns;
+    r->n_text = o->n_text_columns;
+    int use_stdin = !mem && strcmp(path, "-") == 0;
     r->path = xpl__strdup(use_stdin ? "<stdin>" : path);
     r->buf = malloc(CHUNK);
     r->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    if (!r->path || !r->buf || r->c_locale == (locale_t)0) {
+    if (r->n_text) {
+        r->text_row = xpl__calloc_array(r->n_text, sizeof *r->text_row);
+        r->text_done = xpl__calloc_array(r->n_text, sizeof *r->text_done);
+    }
+    if (!r->path || !r->buf || r->c_locale == (locale_t)0 ||
+        (r->n_text && (!r->text_row || !r->text_done))) {
         xpl_csv_reader_free(r);
         return xpl__enomem();
     }
@@ -809,7 +1101,10 @@ int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
     csv_set_delim(&r->parser, (unsigned char)o->delimiter);
     csv_set_blk_size(&r->parser, 4096);
 
-    if (use_stdin) {
+    if (mem) {
+        r->mem = (const unsigned char *)mem;
+        r->mem_size = size;
+    } else if (use_stdin) {
         r->fd = STDIN_FILENO;
     } else {
         r->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -822,7 +1117,26 @@ int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
         r->close_fd = 1;
     }
 
-    if (r->want && !r->has_header) {
+    if (o->file_columns) {
+        /* Named file columns stand for the header the file does not have. */
+        r->header = xpl__calloc_array(o->n_file_columns, sizeof *r->header);
+        if (!r->header) {
+            xpl_csv_reader_free(r);
+            return xpl__enomem();
+        }
+        r->header_cap = o->n_file_columns;
+        for (; r->header_n < o->n_file_columns; r->header_n++)
+            if (!(r->header[r->header_n] =
+                      xpl__strdup(o->file_columns[r->header_n]))) {
+                xpl_csv_reader_free(r);
+                return xpl__enomem();
+            }
+        if (r->want && copy_wanted_names(r)) {
+            xpl_csv_reader_free(r);
+            return xpl__enomem();
+        }
+        finish_header(r, o->n_file_columns);
+    } else if (r->want && !r->has_header) {
         /* Without a header the columns are taken by position. */
         r->n_file_cols = r->n_cols = r->n_want;
         r->col_of = xpl__malloc_array(r->n_cols, sizeof *r->col_of);
@@ -842,17 +1156,9 @@ int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
         r->phase = PHASE_ROWS;
     } else if (r->want) {
         /* The header decides the mapping; the names are the requested ones. */
-        r->n_cols = r->n_want;
-        r->names = xpl__calloc_array(r->n_cols, sizeof *r->names);
-        if (!r->names) {
+        if (copy_wanted_names(r)) {
             xpl_csv_reader_free(r);
             return xpl__enomem();
-        }
-        for (size_t i = 0; i < r->n_cols; i++) {
-            if (!(r->names[i] = xpl__strdup(r->want[i]))) {
-                xpl_csv_reader_free(r);
-                return xpl__enomem();
-            }
         }
         r->phase = PHASE_HEADER;
     } else {
@@ -862,8 +1168,9 @@ int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
     while (r->phase != PHASE_ROWS && !r->err && !r->finished)
         step(r);
     r->want = NULL; /* borrowed from opts only during open */
+    r->want_text = NULL;
     if (!r->err && r->phase != PHASE_ROWS)
-        fail(r, XPL_EFORMAT, "%s:1:1: empty file, expected %s", r->path,
+        fail(r, XPL_EFORMAT, "%s:1: empty file, expected %s", r->path,
              r->has_header ? "a header" : "a row");
     if (r->err) {
         rc = report(r);
@@ -872,6 +1179,38 @@ int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
     }
     *out = r;
     return XPL_OK;
+}
+
+int xpl_csv_reader_open(xpl_csv_reader **out, const char *path,
+                        const xpl_csv_options *opts)
+{
+    if (!out)
+        return xpl__error(XPL_EINVAL, "out is NULL");
+    *out = NULL;
+    if (!path || !*path)
+        return xpl__error(XPL_EINVAL, "no path given");
+    return open_reader(out, path, NULL, 0, opts);
+}
+
+int xpl_csv_reader_open_memory(xpl_csv_reader **out, const char *data,
+                               size_t size, const char *name,
+                               const xpl_csv_options *opts)
+{
+    if (!out)
+        return xpl__error(XPL_EINVAL, "out is NULL");
+    *out = NULL;
+    if (!data && size)
+        return xpl__error(XPL_EINVAL, "data is NULL");
+    /* a non-NULL pointer marks memory input, even for no bytes */
+    return open_reader(out, name && *name ? name : "<memory>",
+                       data ? data : "", size, opts);
+}
+
+const char *xpl_csv_reader_text(const xpl_csv_reader *r, size_t k)
+{
+    if (!r || k >= r->n_text || !r->text_delivered)
+        return NULL;
+    return r->text_done[k].s;
 }
 
 size_t xpl_csv_reader_n_cols(const xpl_csv_reader *r)

@@ -1,6 +1,7 @@
 #include "render/common.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,4 +113,46 @@ const char *xpl__condition(const xpl_explanation *e, size_t j)
     if (e->conditions && e->conditions[j] && e->conditions[j][0])
         return e->conditions[j];
     return NULL;
+}
+
+void xpl__output_name(const xpl_render_options *o, size_t k, char *buf,
+                      size_t size)
+{
+    if (o && o->output_names && k < o->n_output_names &&
+        o->output_names[k] && o->output_names[k][0])
+        snprintf(buf, size, "%s", o->output_names[k]);
+    else
+        snprintf(buf, size, "output %zu", k);
+}
+
+void xpl__output_suffix(const xpl_render_options *o, size_t k, size_t n,
+                        char *buf, size_t size)
+{
+    int named = o && o->output_names && k < o->n_output_names &&
+                o->output_names[k] && o->output_names[k][0];
+    if (n <= 1 && !named) {
+        if (size)
+            buf[0] = '\0';
+        return;
+    }
+    char name[256];
+    xpl__output_name(o, k, name, sizeof name);
+    snprintf(buf, size, ", %s", name);
+}
+
+const char *xpl__unit(const xpl_render_options *o)
+{
+    return o && o->unit && o->unit[0] ? o->unit : NULL;
+}
+
+void xpl__axis_title(const xpl_render_options *o, const char *what,
+                     const char *detail, char *buf, size_t size)
+{
+    const char *u = xpl__unit(o);
+    if (detail && u)
+        snprintf(buf, size, "%s (%s, %s)", what, detail, u);
+    else if (detail || u)
+        snprintf(buf, size, "%s (%s)", what, detail ? detail : u);
+    else
+        snprintf(buf, size, "%s", what);
 }

@@ -39,4 +39,20 @@ size_t xpl__n_shown(size_t count, size_t top_k);
  * one, else NULL (the caller composes "name = value"). */
 const char *xpl__condition(const xpl_explanation *e, size_t j);
 
+/* ", NAME" for output k of a model of n outputs (the caller's name for it,
+ * else "output k"), or "" for a one-output model without a name. */
+void xpl__output_suffix(const xpl_render_options *o, size_t k, size_t n,
+                        char *buf, size_t size);
+
+/* The name of output k ("output k" without one). */
+void xpl__output_name(const xpl_render_options *o, size_t k, char *buf,
+                      size_t size);
+
+/* The unit of contributions (opts.unit), or NULL. */
+const char *xpl__unit(const xpl_render_options *o);
+
+/* Axis title "what (unit)" or "what (detail, unit)": detail may be NULL. */
+void xpl__axis_title(const xpl_render_options *o, const char *what,
+                     const char *detail, char *buf, size_t size);
+
 #endif

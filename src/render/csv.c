@@ -56,7 +56,11 @@ int xpl_render_csv_row(FILE *fp, const xpl_explanation *e)
     int rc = xpl__explanation_check(e, fn);
     if (rc || (rc = xpl__stream_check(fp, fn)))
         return rc;
-    fprintf(fp, "%zu,%zu,", e->row, e->output);
+    char num[XPL__NUM_SIZE];
+    fputs(xpl__fmt_size(num, e->row), fp);
+    fputc(',', fp);
+    fputs(xpl__fmt_size(num, e->output), fp);
+    fputc(',', fp);
     xpl__csv_field(fp, e->method ? e->method : "");
     fputc(',', fp);
     xpl__csv_number(fp, e->base_value);

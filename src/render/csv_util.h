@@ -7,7 +7,7 @@
 /* One field with RFC 4180 quoting when needed. */
 void xpl__csv_field(FILE *fp, const char *s);
 
-/* %.17g, or an empty cell when not finite. */
+/* Shortest round-trip form, or an empty cell when not finite. */
 void xpl__csv_number(FILE *fp, double v);
 
 #endif

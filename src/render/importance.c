@@ -68,8 +68,11 @@ int xpl_importance_new(xpl_importance **out, size_t n_features,
     m->room = calloc(n_outputs, sizeof *m->room);
     m->value = calloc(n_outputs, sizeof *m->value);
     m->contrib = calloc(n_outputs, sizeof *m->contrib);
+    m->base = calloc(n_outputs, sizeof *m->base);
+    m->pred = calloc(n_outputs, sizeof *m->pred);
     int ok = m->names && m->rows && m->sum_abs && m->sum && m->n_finite &&
-             m->kept && m->room && m->value && m->contrib;
+             m->kept && m->room && m->value && m->contrib && m->base &&
+             m->pred;
     for (size_t j = 0; ok && j < n_features; j++)
         ok = (m->names[j] = xpl__strdup(names[j])) != NULL;
     if (!ok) {
@@ -95,6 +98,12 @@ void xpl_importance_free(xpl_importance *imp)
         free(imp->value[k]);
     for (size_t k = 0; imp->contrib && k < imp->d; k++)
         free(imp->contrib[k]);
+    for (size_t k = 0; imp->base && k < imp->d; k++)
+        free(imp->base[k]);
+    for (size_t k = 0; imp->pred && k < imp->d; k++)
+        free(imp->pred[k]);
+    free(imp->base);
+    free(imp->pred);
     free(imp->names);
     free(imp->rows);
     free(imp->sum_abs);
@@ -123,6 +132,14 @@ static int sample_reserve(xpl_importance *m, size_t k, size_t rows)
     if (!c)
         return xpl__enomem();
     m->contrib[k] = c;
+    double *b = realloc(m->base[k], want * sizeof *b);
+    if (!b)
+        return xpl__enomem();
+    m->base[k] = b;
+    double *f = realloc(m->pred[k], want * sizeof *f);
+    if (!f)
+        return xpl__enomem();
+    m->pred[k] = f;
     m->room[k] = want;
     return XPL_OK;
 }
@@ -168,11 +185,15 @@ int xpl_importance_add(xpl_importance *imp, const xpl_explanation *e)
             nf[j]++;
         }
     }
-    if (slot != (size_t)-1)
+    if (slot != (size_t)-1) {
         for (size_t j = 0; j < p; j++) {
             imp->value[k][slot * p + j] = to_float(e->values[j]);
             imp->contrib[k][slot * p + j] = to_float(e->contributions[j]);
         }
+        int lime = xpl__is_lime(e);
+        imp->base[k][slot] = lime ? e->intercept : e->base_value;
+        imp->pred[k][slot] = lime ? e->local_prediction : e->prediction;
+    }
     return XPL_OK;
 }
 
@@ -245,9 +266,11 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         o = *opts;
     double *mabs = xpl__malloc_array(imp->p, sizeof *mabs);
     size_t *idx = xpl__malloc_array(imp->p, sizeof *idx);
-    if (!mabs || !idx) {
+    xpl__label *labels = xpl__malloc_array(imp->p + 1, sizeof *labels);
+    if (!mabs || !idx || !labels) {
         free(mabs);
         free(idx);
+        free(labels);
         return xpl__enomem();
     }
     for (size_t k = 0; k < imp->d; k++) {
@@ -255,6 +278,12 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
             continue;
         xpl__imp_rank(imp, k, mabs, idx);
         size_t shown = xpl__n_shown(imp->p, o.top_k);
+        for (size_t r = 0; r < shown; r++)
+            xpl__label_set(&labels[r], imp->names[idx[r]], NULL, NULL);
+        if (xpl__label_differ(labels, shown, sizeof *labels, NULL)) {
+            rc = xpl__enomem();
+            break;
+        }
         double other = 0, other_mean = 0, top = 0;
         size_t w = 7;
         for (size_t r = 0; r < imp->p; r++) {
@@ -275,10 +304,16 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         if (o.color)
             fputs("\033[1m", fp);
         fprintf(fp, "importance");
-        if (imp->d > 1)
-            fprintf(fp, ", output %zu", k);
-        fprintf(fp, " (%s, %llu rows)", method_of(imp),
+        char out[280];
+        xpl__output_suffix(&o, k, imp->d, out, sizeof out);
+        xpl__put_label_text(fp, out);
+        fprintf(fp, " (%s, %llu rows", method_of(imp),
                 (unsigned long long)imp->rows[k]);
+        if (xpl__unit(&o)) {
+            fputs(", ", fp);
+            xpl__put_label_text(fp, o.unit);
+        }
+        fputc(')', fp);
         if (o.color)
             fputs("\033[0m", fp);
         fputs("\n  ", fp);
@@ -287,22 +322,23 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         char a[XPL__NUM_SIZE], b[XPL__NUM_SIZE], label[64];
         for (size_t r = 0; r <= shown && r < imp->p; r++) {
             double va, vm;
-            const char *name;
+            const xpl__label *name;
             if (r == shown) {
                 snprintf(label, sizeof label, "other %zu features",
                          imp->p - shown);
-                name = label;
+                xpl__label_set(&labels[r], label, NULL, NULL);
+                name = &labels[r];
                 va = other;
                 vm = other_mean;
             } else {
-                name = imp->names[idx[r]];
+                name = &labels[r];
                 va = mabs[idx[r]];
                 vm = imp_mean(imp, k, idx[r]);
             }
             xpl__fmt_num(a, va, 3, 0);
             xpl__fmt_num(b, vm, 3, XPL__NUM_PLUS);
             fputs("  ", fp);
-            xpl__put_cell(fp, name, w, 0);
+            xpl__put_label(fp, name, w);
             fputs("  ", fp);
             xpl__put_cell(fp, a, 19, 1);
             fputs("  ", fp);
@@ -314,7 +350,8 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
     }
     free(mabs);
     free(idx);
-    return xpl__write_status(fp, fn);
+    free(labels);
+    return rc ? rc : xpl__write_status(fp, fn);
 }
 
 int xpl_importance_render_json(FILE *fp, const xpl_importance *imp)

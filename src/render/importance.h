@@ -19,6 +19,9 @@ struct xpl_importance {
     size_t cap;             /* rows kept per output in the sample */
     size_t *kept, *room;    /* d: rows in the sample, rows allocated */
     float **value, **contrib; /* d samples, rows x p (NULL until used) */
+    double **base, **pred;    /* d samples, rows: base value (LIME: the
+                                 intercept) and prediction (LIME: the local
+                                 model's), for decision and force plots */
 };
 
 /* Mean |contribution| of feature j for output k (NaN without data). */
@@ -41,5 +44,18 @@ typedef struct xpl__imp_chart {
 int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
                               xpl__chart *info);
 int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id, xpl__chart *info);
+int xpl__chart_dependence(FILE *fp, const void *arg, size_t id,
+                          xpl__chart *info);
+int xpl__chart_decision(FILE *fp, const void *arg, size_t id,
+                        xpl__chart *info);
+int xpl__chart_heatmap(FILE *fp, const void *arg, size_t id, xpl__chart *info);
+int xpl__chart_force_rows(FILE *fp, const void *arg, size_t id,
+                          xpl__chart *info);
+int xpl__chart_stacked(FILE *fp, const void *arg, size_t id, xpl__chart *info);
+
+/* The feature that interacts most with feature f in output k's sample, by
+ * shap's approximate_interactions heuristic; p if none correlates. */
+size_t xpl__strongest_interaction(const xpl_importance *imp, size_t k,
+                                  size_t f, int *rc);
 
 #endif

@@ -35,9 +35,12 @@ void xpl__json_number(FILE *fp, double v)
     fputs(buf, fp);
 }
 
+/* key is the literal text between the comma and the number, e.g.
+ * "\"value\":": no printf in the per-number path. */
 static void key_number(FILE *fp, const char *key, double v)
 {
-    fprintf(fp, ",\"%s\":", key);
+    fputc(',', fp);
+    fputs(key, fp);
     xpl__json_number(fp, v);
 }
 
@@ -65,23 +68,28 @@ int xpl_render_json(FILE *fp, const xpl_explanation *e)
     if ((rc = xpl__stream_check(fp, fn)))
         return rc;
     int lime = xpl__is_lime(e);
-    fprintf(fp, "{\"row\":%zu,\"output\":%zu,\"method\":", e->row, e->output);
+    char num[XPL__NUM_SIZE];
+    fputs("{\"row\":", fp);
+    fputs(xpl__fmt_size(num, e->row), fp);
+    fputs(",\"output\":", fp);
+    fputs(xpl__fmt_size(num, e->output), fp);
+    fputs(",\"method\":", fp);
     xpl__json_string(fp, e->method ? e->method : "");
-    key_number(fp, "base_value", e->base_value);
-    key_number(fp, "prediction", e->prediction);
+    key_number(fp, "\"base_value\":", e->base_value);
+    key_number(fp, "\"prediction\":", e->prediction);
     if (lime) {
-        key_number(fp, "intercept", e->intercept);
-        key_number(fp, "score", e->score);
-        key_number(fp, "local_prediction", e->local_prediction);
+        key_number(fp, "\"intercept\":", e->intercept);
+        key_number(fp, "\"score\":", e->score);
+        key_number(fp, "\"local_prediction\":", e->local_prediction);
     }
     fputs(",\"features\":[", fp);
     for (size_t j = 0; j < e->n_features; j++) {
         fputs(j ? ",{\"name\":" : "{\"name\":", fp);
         xpl__json_string(fp, e->names[j]);
-        key_number(fp, "value", e->values[j]);
-        key_number(fp, "contribution", e->contributions[j]);
+        key_number(fp, "\"value\":", e->values[j]);
+        key_number(fp, "\"contribution\":", e->contributions[j]);
         if (e->std_errors)
-            key_number(fp, "std_error", e->std_errors[j]);
+            key_number(fp, "\"std_error\":", e->std_errors[j]);
         if (e->conditions) {
             fputs(",\"condition\":", fp);
             if (e->conditions[j])

@@ -8,7 +8,7 @@
  * other bytes (UTF-8) copied. */
 void xpl__json_string(FILE *fp, const char *s);
 
-/* %.17g, or null when not finite. */
+/* Shortest round-trip form, or null when not finite. */
 void xpl__json_number(FILE *fp, double v);
 
 #endif

@@ -1,8 +1,12 @@
 #include "render/number.h"
 
+#include <xplain/render.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "core/shortest.h"
 
 /* Thresholds of fixed notation: below 0.001 leading zeros crowd out the
  * digits, from 1e6 on the separators make numbers hard to count. */
@@ -118,23 +122,14 @@ int xpl__tick_digits(double max_abs, double step)
     return d < 3 ? 3 : d > 17 ? 17 : d;
 }
 
-/* printf's decimal point is the locale's: JSON and CSV need '.'. */
-static void dot_decimal(char *s)
-{
-    for (; *s; s++)
-        if (!(*s >= '0' && *s <= '9') && *s != 'e' && *s != '-' &&
-            *s != '+')
-            *s = '.';
-}
-
+/* Shortest round-trip digits: no printf, no locale, so '.' always. */
 void xpl__fmt_json(char buf[XPL__NUM_SIZE], double v)
 {
     if (!isfinite(v)) {
         strcpy(buf, "null");
         return;
     }
-    snprintf(buf, XPL__NUM_SIZE, "%.17g", v);
-    dot_decimal(buf);
+    xpl__shortest_format(buf, v);
 }
 
 void xpl__fmt_csv(char buf[XPL__NUM_SIZE], double v)
@@ -143,8 +138,30 @@ void xpl__fmt_csv(char buf[XPL__NUM_SIZE], double v)
         buf[0] = '\0';
         return;
     }
-    snprintf(buf, XPL__NUM_SIZE, "%.17g", v);
-    dot_decimal(buf);
+    xpl__shortest_format(buf, v);
+}
+
+char *xpl__fmt_size(char buf[XPL__NUM_SIZE], size_t n)
+{
+    char tmp[24];
+    int len = 0;
+    do {
+        tmp[len++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    for (int i = 0; i < len; i++)
+        buf[i] = tmp[len - 1 - i];
+    buf[len] = '\0';
+    return buf;
+}
+
+_Static_assert(XPL_DOUBLE_CHARS >= XPL__SHORTEST_SIZE &&
+                   XPL__NUM_SIZE >= XPL__SHORTEST_SIZE,
+               "number buffers hold any shortest form");
+
+size_t xpl_format_double(char buf[XPL_DOUBLE_CHARS], double v)
+{
+    return xpl__shortest_format(buf, v);
 }
 
 void xpl__fmt_coord(char buf[XPL__NUM_SIZE], double v)

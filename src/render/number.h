@@ -1,5 +1,6 @@
 /* Numbers for people (3 significant digits, thousands separators, scientific
- * where needed) and for machines (%.17g), independent of the C locale. */
+ * where needed) and for machines (the shortest decimal that reads back as
+ * the same double), independent of the C locale. */
 #ifndef XPL_RENDER_NUMBER_H
 #define XPL_RENDER_NUMBER_H
 
@@ -25,11 +26,15 @@ void xpl__fmt_num(char buf[XPL__NUM_SIZE], double v, int sig, int flags);
  * magnitude `max_abs`: at least 3. */
 int xpl__tick_digits(double max_abs, double step);
 
-/* %.17g with '.' as decimal point, or "null" if v is not finite. */
+/* Shortest round-trip form (core/shortest.h), or "null" if v is not
+ * finite. */
 void xpl__fmt_json(char buf[XPL__NUM_SIZE], double v);
 
-/* %.17g with '.', or "" if v is not finite (CSV cells). */
+/* Shortest round-trip form, or "" if v is not finite (CSV cells). */
 void xpl__fmt_csv(char buf[XPL__NUM_SIZE], double v);
+
+/* n in decimal; returns buf. */
+char *xpl__fmt_size(char buf[XPL__NUM_SIZE], size_t n);
 
 /* An SVG coordinate: v rounded to 0.1 without a trailing ".0" and never
  * "-0" ("12.3", "40", "-0.5"). */

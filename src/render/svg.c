@@ -175,54 +175,63 @@ void xpl__svg_text(FILE *fp, double x, double y, const char *attrs,
     fputs("</text>\n", fp);
 }
 
+static double label_width(const char *s, size_t len, const void *ctx)
+{
+    (void)ctx;
+    return xpl__text_width(s, len, XPL__SVG_LABEL_PX, 0);
+}
+
 static double label_px(const char *s)
 {
-    return xpl__text_width(s, strlen(s), XPL__SVG_LABEL_PX, 0);
+    return label_width(s, strlen(s), NULL);
 }
 
-double xpl__svg_label_width(const char *name, const char *value)
+double xpl__svg_label_width(const xpl__label *l)
 {
-    double w = label_px(name);
-    if (value && value[0])
-        w += label_px(" = ") + label_px(value);
-    return w;
+    return label_px(l->pre) + label_px(l->name) + label_px(l->post);
 }
 
-void xpl__svg_label(FILE *fp, double x_right, double y, const char *name,
-                    const char *value, double max_px, const char *fill)
+void xpl__svg_label(FILE *fp, double x_right, double y, const xpl__label *l,
+                    double max_px, const char *fill)
 {
-    char attrs[96];
-    snprintf(attrs, sizeof attrs, "font-size=\"12\" text-anchor=\"end\" "
-             "fill=\"%s\"", fill);
-    int has_value = value && value[0];
-    double tail = has_value ? label_px(" = ") + label_px(value) : 0;
-    /* Shorten the name, not the value, while at least a few characters of
-     * the name remain visible; else shorten the whole label. */
-    if (!has_value || max_px - tail < 4 * XPL__SVG_LABEL_PX) {
-        if (!has_value) {
-            xpl__svg_text(fp, x_right, y, attrs, name, max_px,
-                          XPL__SVG_LABEL_PX, 0);
-            return;
-        }
-        char whole[512];
-        snprintf(whole, sizeof whole, "%s = %s", name, value);
-        xpl__svg_text(fp, x_right, y, attrs, whole, max_px,
-                      XPL__SVG_LABEL_PX, 0);
-        return;
-    }
-    int cut;
-    size_t keep = xpl__text_fit(name, max_px - tail, XPL__SVG_LABEL_PX, 0,
-                                &cut);
     fputs("<text x=\"", fp);
     xpl__svg_coord(fp, x_right);
     fputs("\" y=\"", fp);
     xpl__svg_coord(fp, y);
-    fprintf(fp, "\" %s>", attrs);
-    xpl__xml_escape(fp, name, keep);
-    if (cut)
+    fprintf(fp, "\" font-size=\"12\" text-anchor=\"end\" fill=\"%s\">"
+            "<title>", fill);
+    xpl__xml_escape(fp, l->pre, strlen(l->pre));
+    xpl__xml_escape(fp, l->name, strlen(l->name));
+    xpl__xml_escape(fp, l->post, strlen(l->post));
+    fputs("</title>", fp);
+    double fixed = label_px(l->pre) + label_px(l->post);
+    double ell = label_px(ELLIPSIS);
+    if (max_px - fixed < 4 * XPL__SVG_LABEL_PX) {
+        /* no room for the name beside its value: shorten the whole label,
+         * from its end */
+        char whole[1024];
+        xpl__label_text(l, whole, sizeof whole);
+        int cut;
+        size_t keep = xpl__text_fit(whole, max_px, XPL__SVG_LABEL_PX, 0,
+                                    &cut);
+        xpl__xml_escape(fp, whole, keep);
+        if (cut)
+            fputs(ELLIPSIS, fp);
+        fputs("</text>\n", fp);
+        return;
+    }
+    xpl__elision el;
+    xpl__elide(l->name, l->differ, max_px - fixed, ell, label_width, NULL,
+               &el);
+    xpl__xml_escape(fp, l->pre, strlen(l->pre));
+    xpl__xml_escape(fp, l->name, el.head);
+    if (el.cut) {
         fputs(ELLIPSIS, fp);
-    fputs(" = ", fp);
-    xpl__xml_escape(fp, value, strlen(value));
+        xpl__xml_escape(fp, l->name + el.tail, el.end - el.tail);
+        if (el.end < strlen(l->name))
+            fputs(ELLIPSIS, fp);
+    }
+    xpl__xml_escape(fp, l->post, strlen(l->post));
     fputs("</text>\n", fp);
 }
 
@@ -237,9 +246,13 @@ void xpl__range_fix(double *lo, double *hi)
         *lo = 0;
         *hi = 1;
     }
-    if (*hi > *lo)
+    /* A spread of a few thousand ULPs is rounding, not data (a linear
+     * model's 3e-14 on 67.33): no tick labels could tell it apart, so it
+     * is drawn as the single value it is. */
+    double mag = fmax(fabs(*lo), fabs(*hi));
+    if (*hi > *lo && *hi - *lo > mag * 1e-9)
         return;
-    double v = *lo, pad = fabs(v) > 0 ? fabs(v) * 0.1 : 1;
+    double v = *hi > *lo ? *lo + (*hi - *lo) / 2 : *lo, pad = fabs(v) > 0 ? fabs(v) * 0.1 : 1;
     if (v == 0) {
         *lo = 0;
         *hi = 1;
@@ -328,6 +341,7 @@ double xpl__svg_axis(FILE *fp, const xpl__scale *s, double y_top,
     }
     fputs("</g>\n", fp);
     line(fp, s->x0, y_axis, s->x1, y_axis, XPL__SVG_AXIS);
+    char prev[XPL__NUM_SIZE] = "";
     for (size_t k = 0; k < n; k++) {
         double v = first + (double)k * step;
         if (fabs(v) < step * 1e-9)
@@ -335,6 +349,9 @@ double xpl__svg_axis(FILE *fp, const xpl__scale *s, double y_top,
         double x = xpl__scale_x(s, v);
         char buf[XPL__NUM_SIZE];
         xpl__fmt_num(buf, v, digits, XPL__NUM_MINUS);
+        if (!strcmp(buf, prev))
+            continue; /* never the same label twice */
+        memcpy(prev, buf, sizeof prev);
         line(fp, x, y_axis, x, y_axis + 4, XPL__SVG_AXIS);
         xpl__svg_text(fp, x, y_axis + 17,
                       "font-size=\"11\" text-anchor=\"middle\" fill=\""

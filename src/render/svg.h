@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <xplain/render.h>
 
+#include "render/label.h"
+
 /* Geometry of every chart, in px (user units of the viewBox). */
 #define XPL__SVG_WIDTH 720.0
 #define XPL__SVG_MARGIN 16.0
@@ -53,13 +55,14 @@ void xpl__svg_text(FILE *fp, double x, double y, const char *attrs,
 /* Print a coordinate attribute value (see xpl__fmt_coord). */
 void xpl__svg_coord(FILE *fp, double v);
 
-/* "name = value" for a feature (just name when value is NULL or ""), cut
- * so that it fits max_px: the name is shortened first, keeping " = value". */
-void xpl__svg_label(FILE *fp, double x_right, double y, const char *name,
-                    const char *value, double max_px, const char *fill);
+/* A label (render/label.h) right-aligned at x_right and shortened to
+ * max_px in the middle of its name, keeping its distinct part and the
+ * fixed text around the name; the whole label is its <title> (tooltip). */
+void xpl__svg_label(FILE *fp, double x_right, double y, const xpl__label *l,
+                    double max_px, const char *fill);
 
 /* Width needed by xpl__svg_label for the full label. */
-double xpl__svg_label_width(const char *name, const char *value);
+double xpl__svg_label_width(const xpl__label *l);
 
 /* Linear map of data values to x. */
 typedef struct xpl__scale {

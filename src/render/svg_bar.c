@@ -13,18 +13,20 @@ void xpl__row_heading(const xpl_explanation *e, const xpl_render_options *o,
                       const char *kind, char *heading, size_t hsize,
                       char *subtitle, size_t ssize)
 {
-    char out[32] = "", a[XPL__NUM_SIZE], b[XPL__NUM_SIZE], c[XPL__NUM_SIZE];
-    if (e->n_outputs > 1)
-        snprintf(out, sizeof out, ", output %zu", e->output);
+    char out[280], a[XPL__NUM_SIZE], b[XPL__NUM_SIZE], c[XPL__NUM_SIZE];
+    xpl__output_suffix(o, e->output, e->n_outputs, out, sizeof out);
     if (o->title)
         snprintf(heading, hsize, "%s", o->title);
     else
         snprintf(heading, hsize, "%s, row %zu%s", kind, e->row, out);
     /* With a caller's title the subtitle says which row this is. */
-    char where[64] = "";
+    char where[320] = "";
     if (o->title)
         snprintf(where, sizeof where, "row %zu%s \xc2\xb7 ", e->row, out);
-    const char *method = e->method ? e->method : "unknown method";
+    char method[96];
+    snprintf(method, sizeof method, "%s%s%s",
+             e->method ? e->method : "unknown method",
+             xpl__unit(o) ? " \xc2\xb7 " : "", xpl__unit(o) ? o->unit : "");
     xpl__svg_num(b, e->prediction, 0);
     if (xpl__is_lime(e)) {
         xpl__svg_num(a, e->intercept, 0);
@@ -58,10 +60,10 @@ int xpl__row_bars(const xpl_explanation *e, const xpl_render_options *o,
     size_t count = xpl__rank(e, idx), shown = xpl__n_shown(count, o->top_k);
     for (size_t k = 0; k < shown; k++) {
         size_t j = idx[k];
-        const char *cond = xpl__condition(e, j);
-        bars[k].name = cond ? cond : e->names[j];
-        if (!cond)
-            xpl__fmt_num(bars[k].value, e->values[j], 3, XPL__NUM_MINUS);
+        char value[XPL__NUM_SIZE];
+        xpl__fmt_num(value, e->values[j], 3, XPL__NUM_MINUS);
+        xpl__label_set(&bars[k].label, e->names[j], xpl__condition(e, j),
+                       value);
         bars[k].length = e->contributions[j];
     }
     size_t n = shown;
@@ -75,12 +77,18 @@ int xpl__row_bars(const xpl_explanation *e, const xpl_render_options *o,
             free(bars);
             return xpl__enomem();
         }
-        bars[n].name = *other_name;
+        xpl__label_set(&bars[n].label, *other_name, NULL, NULL);
         bars[n].length = rest;
         bars[n].other = 1;
         n++;
     }
     free(idx);
+    if (xpl__label_differ(bars, n, sizeof *bars, NULL)) {
+        free(bars);
+        free(*other_name);
+        *other_name = NULL;
+        return xpl__enomem();
+    }
     *out = bars;
     *n_out = n;
     return XPL_OK;
@@ -100,12 +108,11 @@ int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     xpl__row_heading(e, rc->opts, "Feature contributions", heading,
                      sizeof heading, subtitle, sizeof subtitle);
     int lime = xpl__is_lime(e);
-    xpl__hbar_spec spec = {
-        heading, subtitle,
-        lime ? "LIME weight (effect on the local model's prediction)"
-             : "contribution to the prediction (SHAP value)",
-        bars, n, 0
-    };
+    char axis[160];
+    xpl__axis_title(rc->opts, lime ? "LIME weight" : "contribution to the "
+                    "prediction", lime ? "effect on the local model's "
+                    "prediction" : "SHAP value", axis, sizeof axis);
+    xpl__hbar_spec spec = { heading, subtitle, axis, bars, n, 0 };
     info->height = xpl__svg_hbars(fp, &spec);
     info->title = xpl__strdupf("%s", heading);
     char *desc = NULL;
@@ -113,8 +120,10 @@ int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     FILE *d = open_memstream(&desc, &len);
     if (d) {
         fprintf(d, "Bar chart of the feature contributions to row %zu", e->row);
-        if (e->n_outputs > 1)
-            fprintf(d, ", output %zu", e->output);
+        char out[280];
+        xpl__output_suffix(rc->opts, e->output, e->n_outputs, out,
+                           sizeof out);
+        fputs(out, d);
         fprintf(d, " (%s), largest first; red bars raise the prediction, "
                 "blue bars lower it. ", subtitle);
         xpl__hbar_desc(d, bars, n, 1);

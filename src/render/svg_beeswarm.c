@@ -200,10 +200,13 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
     char other[64];
     snprintf(other, sizeof other, "other %zu features", p - s.shown);
     for (size_t r = 0; r < n; r++) {
-        lines[r].name = r < s.shown ? imp->names[idx[r]] : other;
+        xpl__label_set(&lines[r].label, r < s.shown ? imp->names[idx[r]]
+                                                    : other, NULL, NULL);
         lines[r].length = r < s.shown ? mabs[idx[r]] : NAN;
         lines[r].other = r >= s.shown;
     }
+    if ((rc = xpl__label_differ(lines, n, sizeof *lines, NULL)))
+        goto done;
     double lo = 0, hi = 0;
     for (size_t r = 0; r < n; r++)
         for (size_t i = 0; i < rows; i++) {
@@ -215,15 +218,14 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
         }
     xpl__range_fix(&lo, &hi);
 
-    char heading[512], subtitle[256], out[32] = "", where[48] = "";
-    if (imp->d > 1)
-        snprintf(out, sizeof out, ", output %zu", k);
+    char heading[512], subtitle[512], out[280], where[300] = "";
+    xpl__output_suffix(c->opts, k, imp->d, out, sizeof out);
     if (c->opts->title)
         snprintf(heading, sizeof heading, "%s", c->opts->title);
     else
         snprintf(heading, sizeof heading, "Feature contributions%s", out);
-    if (c->opts->title && imp->d > 1)
-        snprintf(where, sizeof where, "output %zu \xc2\xb7 ", k);
+    if (c->opts->title && out[0])
+        snprintf(where, sizeof where, "%s \xc2\xb7 ", out + 2);
     if ((uint64_t)rows < imp->rows[k])
         snprintf(subtitle, sizeof subtitle, "%s%s \xc2\xb7 a sample of %zu "
                  "of %llu rows", where, imp->method[0] ? imp->method
@@ -239,11 +241,11 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
     double body = fmax((double)n * XPL__SVG_ROW, MIN_BODY);
     double y_axis = y + body + 6;
     int lime = strcmp(imp->method, "lime") == 0;
-    double bottom = xpl__svg_axis(fp, &s.sc, y, y_axis,
-                                  lime ? "LIME weight (effect on the local "
-                                         "model's prediction)"
-                                       : "contribution to the prediction "
-                                         "(SHAP value)");
+    char axis[160];
+    xpl__axis_title(c->opts, lime ? "LIME weight" : "contribution to the "
+                    "prediction", lime ? "effect on the local model's "
+                    "prediction" : "SHAP value", axis, sizeof axis);
+    double bottom = xpl__svg_axis(fp, &s.sc, y, y_axis, axis);
     double x0 = xpl__scale_x(&s.sc, 0);
     fputs("<line x1=\"", fp);
     xpl__svg_coord(fp, x0);
@@ -256,8 +258,8 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
     fputs("\" stroke=\"" XPL__SVG_AXIS "\"/>\n", fp);
     for (size_t r = 0; r < n; r++) {
         double yc = y + ((double)r + 0.5) * XPL__SVG_ROW;
-        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, lines[r].name,
-                       NULL, label_w,
+        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, &lines[r].label,
+                       label_w,
                        lines[r].other ? XPL__SVG_MUTED : XPL__SVG_INK);
         draw_line(fp, &s, r, yc);
     }

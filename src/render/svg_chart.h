@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <xplain/render.h>
 
+#include "render/label.h"
 #include "render/number.h"
 
 typedef struct xpl__chart {
@@ -41,12 +42,12 @@ typedef struct xpl__row_chart {
 int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info);
 int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
                          xpl__chart *info);
+int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info);
 
 /* Horizontal bars with labels, values at the bar ends and an x axis: the
  * per-row bar chart and the importance bar chart. */
 typedef struct xpl__hbar {
-    const char *name;             /* feature, condition or "other N ..." */
-    char value[XPL__NUM_SIZE];    /* the feature's value, or "" */
+    xpl__label label;             /* first: see xpl__label_differ */
     double length;                /* signed; NaN draws no bar */
     int other;                    /* the summed rest: drawn lighter */
 } xpl__hbar;
@@ -64,7 +65,7 @@ double xpl__svg_label_column(const xpl__hbar *bars, size_t n);
 /* Returns the chart's height. */
 double xpl__svg_hbars(FILE *fp, const xpl__hbar_spec *s);
 
-/* "name = value: +1.23; ..." for a description. */
+/* "label: +1.23; ..." for a description. */
 void xpl__hbar_desc(FILE *fp, const xpl__hbar *bars, size_t n, int plus);
 
 /* The bars of a per-row chart: shown features, then "other N features"

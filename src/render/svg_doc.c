@@ -16,6 +16,8 @@ enum { CHART_GAP = 12 };
 struct xpl_svg {
     xpl_render_options opts;
     char *title;      /* copy of opts.title */
+    char *unit, *feature, *color_by; /* copies of the options' strings */
+    char **output_names;             /* n_output_names copies */
     char *what;
     FILE *body;       /* memory stream of the chart groups */
     char *buf;
@@ -50,11 +52,33 @@ int xpl__svg_new(xpl_svg **out, const xpl_render_options *opts,
         return xpl__enomem();
     xpl_render_options init = XPL_RENDER_OPTIONS_INIT;
     s->opts = opts ? *opts : init;
-    s->title = s->opts.title ? xpl__strdup(s->opts.title) : NULL;
-    s->opts.title = s->title;
+    int ok = 1;
+#define COPY(field)                                                         \
+    if (s->opts.field) {                                                    \
+        ok = ok && (s->field = xpl__strdup(s->opts.field)) != NULL;         \
+        s->opts.field = s->field;                                           \
+    }
+    COPY(title)
+    COPY(unit)
+    COPY(feature)
+    COPY(color_by)
+#undef COPY
+    if (s->opts.output_names && s->opts.n_output_names) {
+        size_t n = s->opts.n_output_names;
+        s->output_names = xpl__calloc_array(n, sizeof *s->output_names);
+        ok = ok && s->output_names;
+        for (size_t k = 0; ok && k < n; k++)
+            if (s->opts.output_names[k])
+                ok = (s->output_names[k] =
+                          xpl__strdup(s->opts.output_names[k])) != NULL;
+        s->opts.output_names = (const char *const *)s->output_names;
+    } else {
+        s->opts.output_names = NULL;
+        s->opts.n_output_names = 0;
+    }
     s->what = xpl__strdup(what);
     s->body = open_memstream(&s->buf, &s->len);
-    if ((opts && opts->title && !s->title) || !s->what || !s->body) {
+    if (!ok || !s->what || !s->body) {
         xpl_render_svg_free(s);
         return xpl__enomem();
     }
@@ -77,9 +101,10 @@ int xpl_render_svg_begin(xpl_svg **out, const xpl_render_options *opts)
     if (rc)
         return rc;
     if (opts && opts->chart != XPL_CHART_BAR &&
-        opts->chart != XPL_CHART_WATERFALL)
-        return xpl__error(XPL_EINVAL, "%s: a row's chart is bar or "
-                          "waterfall (beeswarm is for importance)", fn);
+        opts->chart != XPL_CHART_WATERFALL && opts->chart != XPL_CHART_FORCE)
+        return xpl__error(XPL_EINVAL, "%s: a row's chart is bar, waterfall "
+                          "or force (the others are charts of many rows: "
+                          "xpl_importance_render_svg)", fn);
     return xpl__svg_new(out, opts, "explained row and output");
 }
 
@@ -91,6 +116,12 @@ void xpl_render_svg_free(xpl_svg *svg)
         fclose(svg->body);
     free(svg->buf);
     free(svg->title);
+    free(svg->unit);
+    free(svg->feature);
+    free(svg->color_by);
+    for (size_t k = 0; svg->output_names && k < svg->opts.n_output_names; k++)
+        free(svg->output_names[k]);
+    free(svg->output_names);
     free(svg->what);
     free(svg->first_title);
     free(svg->first_desc);
@@ -142,15 +173,28 @@ int xpl__svg_add(xpl_svg *svg, xpl__chart_fn fn, const void *arg)
 
 int xpl_render_svg_chart(xpl_svg *svg, const xpl_explanation *e)
 {
-    static const char fn[] = "xpl_render_svg_chart";
+    return xpl_render_svg_chart_titled(svg, e, NULL);
+}
+
+int xpl_render_svg_chart_titled(xpl_svg *svg, const xpl_explanation *e,
+                                const char *title)
+{
+    static const char fn[] = "xpl_render_svg_chart_titled";
     if (!svg)
         return xpl__error(XPL_EINVAL, "%s: document is NULL", fn);
     int rc = xpl__explanation_check(e, fn);
     if (rc)
         return rc;
-    xpl__row_chart arg = { e, &svg->opts };
-    return xpl__svg_add(svg, svg->opts.chart == XPL_CHART_WATERFALL
+    /* the chart is drawn during the call: a copy of the options with this
+     * title lives long enough */
+    xpl_render_options o = svg->opts;
+    if (title)
+        o.title = title;
+    xpl__row_chart arg = { e, &o };
+    return xpl__svg_add(svg, o.chart == XPL_CHART_WATERFALL
                                  ? xpl__chart_waterfall
+                             : svg->opts.chart == XPL_CHART_FORCE
+                                 ? xpl__chart_force
                                  : xpl__chart_bar,
                         &arg);
 }

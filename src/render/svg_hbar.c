@@ -24,7 +24,7 @@ double xpl__svg_label_column(const xpl__hbar *bars, size_t n)
 {
     double w = 40;
     for (size_t i = 0; i < n; i++) {
-        double lw = xpl__svg_label_width(bars[i].name, bars[i].value);
+        double lw = xpl__svg_label_width(&bars[i].label);
         if (lw > w)
             w = lw;
     }
@@ -75,8 +75,8 @@ double xpl__svg_hbars(FILE *fp, const xpl__hbar_spec *s)
                                                         : XPL__SVG_NEG;
         if (s->unsigned_values)
             fill = XPL__SVG_NEG;
-        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, b->name,
-                       b->value, label_w,
+        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, &b->label,
+                       label_w,
                        b->other ? XPL__SVG_MUTED : XPL__SVG_INK);
         double xv = isfinite(v) ? xpl__scale_x(&sc, v) : x0;
         if (isfinite(v) && v != 0) {
@@ -108,9 +108,8 @@ void xpl__hbar_desc(FILE *fp, const xpl__hbar *bars, size_t n, int plus)
     char buf[XPL__NUM_SIZE];
     for (size_t i = 0; i < n; i++) {
         fputs(i ? "; " : "", fp);
-        fputs(bars[i].name, fp);
-        if (bars[i].value[0])
-            fprintf(fp, " = %s", bars[i].value);
+        const xpl__label *l = &bars[i].label;
+        fprintf(fp, "%s%s%s", l->pre, l->name, l->post);
         xpl__fmt_num(buf, bars[i].length, 3, plus ? XPL__NUM_PLUS : 0);
         fprintf(fp, ": %s", buf);
     }

@@ -9,6 +9,7 @@
 #include "render/importance.h"
 #include "render/svg.h"
 #include "render/svg_chart.h"
+#include "render/svg_rows.h"
 
 int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
                               xpl__chart *info)
@@ -29,7 +30,7 @@ int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
     xpl__imp_rank(imp, k, mabs, idx);
     size_t shown = xpl__n_shown(p, c->opts->top_k), n = shown;
     for (size_t r = 0; r < shown; r++) {
-        bars[r].name = imp->names[idx[r]];
+        xpl__label_set(&bars[r].label, imp->names[idx[r]], NULL, NULL);
         bars[r].length = mabs[idx[r]];
     }
     if (shown < p) {
@@ -37,27 +38,33 @@ int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
         for (size_t r = shown; r < p; r++)
             rest += isfinite(mabs[idx[r]]) ? mabs[idx[r]] : 0;
         snprintf(other, sizeof other, "other %zu features", p - shown);
-        bars[n].name = other;
+        xpl__label_set(&bars[n].label, other, NULL, NULL);
         bars[n].length = rest;
         bars[n].other = 1;
         n++;
     }
-    char heading[512], subtitle[256], out[32] = "";
-    if (imp->d > 1)
-        snprintf(out, sizeof out, ", output %zu", k);
+    if (xpl__label_differ(bars, n, sizeof *bars, NULL)) {
+        free(mabs);
+        free(idx);
+        free(bars);
+        return xpl__enomem();
+    }
+    char heading[512], subtitle[512], out[280];
+    xpl__output_suffix(c->opts, k, imp->d, out, sizeof out);
     if (c->opts->title)
         snprintf(heading, sizeof heading, "%s", c->opts->title);
     else
         snprintf(heading, sizeof heading, "Feature importance%s", out);
-    char where[48] = "";
-    if (c->opts->title && imp->d > 1)
-        snprintf(where, sizeof where, "output %zu \xc2\xb7 ", k);
+    char where[300] = "";
+    if (c->opts->title && out[0])
+        snprintf(where, sizeof where, "%s \xc2\xb7 ", out + 2);
     snprintf(subtitle, sizeof subtitle, "%smean |contribution| over %llu "
              "rows \xc2\xb7 %s", where, (unsigned long long)imp->rows[k],
              imp->method[0] ? imp->method : "unknown method");
-    xpl__hbar_spec spec = { heading, subtitle,
-                            "mean |contribution| (average impact on the "
-                            "output)", bars, n, 1 };
+    char axis[160];
+    xpl__axis_title(c->opts, "mean |contribution|", "average impact on the "
+                    "output", axis, sizeof axis);
+    xpl__hbar_spec spec = { heading, subtitle, axis, bars, n, 1 };
     info->height = xpl__svg_hbars(fp, &spec);
     info->title = xpl__strdupf("%s", heading);
     char *desc = NULL;
@@ -94,9 +101,32 @@ int xpl_importance_render_svg(FILE *fp, const xpl_importance *imp,
         (rc = xpl__options_check(opts, fn)) ||
         (rc = xpl__imp_any_rows(imp, fn)))
         return rc;
-    if (opts && opts->chart == XPL_CHART_WATERFALL)
-        return xpl__error(XPL_EINVAL, "%s: importance charts are bar or "
-                          "beeswarm", fn);
+    xpl_chart kind = opts ? opts->chart : XPL_CHART_BAR;
+    xpl__chart_fn draw = NULL;
+    switch (kind) {
+    case XPL_CHART_BAR: draw = xpl__chart_importance_bar; break;
+    case XPL_CHART_BEESWARM: draw = xpl__chart_beeswarm; break;
+    case XPL_CHART_DEPENDENCE: draw = xpl__chart_dependence; break;
+    case XPL_CHART_DECISION: draw = xpl__chart_decision; break;
+    case XPL_CHART_HEATMAP: draw = xpl__chart_heatmap; break;
+    case XPL_CHART_FORCE: draw = xpl__chart_force_rows; break;
+    case XPL_CHART_STACKED: draw = xpl__chart_stacked; break;
+    case XPL_CHART_WATERFALL: break;
+    }
+    if (!draw)
+        return xpl__error(XPL_EINVAL, "%s: importance charts are bar, "
+                          "beeswarm, stacked, dependence, decision, heatmap "
+                          "or force (waterfall is a row's chart)", fn);
+    if (kind == XPL_CHART_DEPENDENCE &&
+        xpl__feature_index(imp, opts->feature) == imp->p)
+        return xpl__error(XPL_EINVAL, "%s: dependence chart: no feature "
+                          "named \"%s\"", fn,
+                          opts->feature ? opts->feature : "(none given)");
+    if (kind == XPL_CHART_DEPENDENCE && opts->color_by &&
+        strcmp(opts->color_by, "auto") != 0 &&
+        xpl__feature_index(imp, opts->color_by) == imp->p)
+        return xpl__error(XPL_EINVAL, "%s: dependence chart: no feature "
+                          "named \"%s\" to colour by", fn, opts->color_by);
     xpl_svg *svg;
     if ((rc = xpl__svg_new(&svg, opts, "model output")))
         return rc;
@@ -105,10 +135,9 @@ int xpl_importance_render_svg(FILE *fp, const xpl_importance *imp,
         if (!imp->rows[k])
             continue;
         xpl__imp_chart arg = { imp, k, o };
-        rc = xpl__svg_add(svg, o->chart == XPL_CHART_BEESWARM
-                                   ? xpl__chart_beeswarm
-                                   : xpl__chart_importance_bar,
-                          &arg);
+        rc = xpl__svg_add(svg, draw, &arg);
+        if (kind == XPL_CHART_STACKED)
+            break; /* one chart for every output */
     }
     if (rc == XPL_OK)
         rc = xpl_render_svg_end(svg, fp);

@@ -136,8 +136,8 @@ int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
     for (size_t i = 0; i < n; i++) {
         double yc = y + ((double)i + 0.5) * XPL__SVG_ROW;
         double v = bars[i].length;
-        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, bars[i].name,
-                       bars[i].value, label_w,
+        xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, &bars[i].label,
+                       label_w,
                        bars[i].other ? XPL__SVG_MUTED : XPL__SVG_INK);
         double xs = xpl__scale_x(&sc, start[i]);
         double xe = isfinite(v) ? xpl__scale_x(&sc, start[i] + v) : xs;
@@ -172,8 +172,10 @@ int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
     FILE *d = open_memstream(&desc, &len);
     if (d) {
         fprintf(d, "Waterfall chart of row %zu", e->row);
-        if (e->n_outputs > 1)
-            fprintf(d, ", output %zu", e->output);
+        char out[280];
+        xpl__output_suffix(rc->opts, e->output, e->n_outputs, out,
+                           sizeof out);
+        fputs(out, d);
         fprintf(d, " (%s): from the %s at the bottom, each feature's "
                 "contribution moves the output, up to the %s at the top. ",
                 subtitle, lime ? "intercept" : "base value",

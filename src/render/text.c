@@ -202,6 +202,76 @@ void xpl__put_cell(FILE *fp, const char *s, size_t width, int right)
         pad(fp, width - w);
 }
 
+/* Terminal columns of s[0..len), for label elision. */
+static double cols_of(const char *s, size_t len, const void *ctx)
+{
+    (void)ctx;
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        struct unit u = next_unit((const unsigned char *)s + i);
+        n += u.cols;
+        i += u.len;
+    }
+    return (double)n;
+}
+
+static void put_units(FILE *fp, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        struct unit u = next_unit((const unsigned char *)s + i);
+        put_unit(fp, s + i, u);
+        i += u.len;
+    }
+}
+
+void xpl__put_label_text(FILE *fp, const char *s)
+{
+    put_units(fp, s, strlen(s));
+}
+
+size_t xpl__label_cols(const xpl__label *l)
+{
+    return xpl__term_width(l->pre) + xpl__term_width(l->name) +
+           xpl__term_width(l->post);
+}
+
+void xpl__put_label(FILE *fp, const xpl__label *l, size_t width)
+{
+    size_t fixed = xpl__term_width(l->pre) + xpl__term_width(l->post);
+    size_t w = fixed + xpl__term_width(l->name);
+    if (w > width && (width < fixed + 7 || width < 3)) {
+        char whole[1024];
+        xpl__label_text(l, whole, sizeof whole);
+        xpl__put_cell(fp, whole, width, 0);
+        return;
+    }
+    put_units(fp, l->pre, strlen(l->pre));
+    if (w <= width) {
+        put_units(fp, l->name, strlen(l->name));
+        put_units(fp, l->post, strlen(l->post));
+        pad(fp, width - w);
+        return;
+    }
+    xpl__elision el;
+    xpl__elide(l->name, l->differ, (double)(width - fixed), 3, cols_of, NULL,
+               &el);
+    put_units(fp, l->name, el.head);
+    size_t used = fixed + (size_t)cols_of(l->name, el.head, NULL);
+    if (el.cut) {
+        fputs("...", fp);
+        put_units(fp, l->name + el.tail, el.end - el.tail);
+        used += 3 + (size_t)cols_of(l->name + el.tail, el.end - el.tail,
+                                    NULL);
+        if (el.end < strlen(l->name)) {
+            fputs("...", fp);
+            used += 3;
+        }
+    }
+    put_units(fp, l->post, strlen(l->post));
+    if (used < width)
+        pad(fp, width - used);
+}
+
 void xpl__text_bar(FILE *fp, double c, double neg, double pos, int color)
 {
     double span = neg + pos;
@@ -234,21 +304,16 @@ void xpl__text_bar(FILE *fp, double c, double neg, double pos, int color)
         fputs(RESET, fp);
 }
 
-/* A row label: the LIME condition, else the feature name. */
-static const char *label_of(const xpl_explanation *e, size_t j)
-{
-    const char *c = xpl__condition(e, j);
-    return c ? c : e->names[j];
-}
-
 struct table {
     const xpl_explanation *e;
     const size_t *idx;
+    const xpl__label *labels; /* of the shown features */
     size_t count, shown;
     double other;            /* sum of the contributions not shown */
     size_t w_name, w_value, w_contrib, w_se;
     double neg, pos;         /* largest |negative| and positive shown */
     int color, se;
+    const xpl_render_options *opts;
 };
 
 static void widen(size_t *w, const char *s)
@@ -279,7 +344,8 @@ static void measure(struct table *t)
             c = t->other;
         } else {
             size_t j = t->idx[k];
-            widen(&t->w_name, label_of(e, j));
+            size_t lw = xpl__label_cols(&t->labels[k]);
+            t->w_name = lw > t->w_name ? lw : t->w_name;
             xpl__fmt_num(buf, e->values[j], 6, 0);
             widen(&t->w_value, buf);
             if (t->se) {
@@ -303,12 +369,12 @@ static void measure(struct table *t)
         t->pos = 0;
 }
 
-static void row_line(FILE *fp, const struct table *t, const char *label,
+static void row_line(FILE *fp, const struct table *t, const xpl__label *label,
                      const char *value, double c, const char *se)
 {
     char buf[XPL__NUM_SIZE];
     fputs("  ", fp);
-    xpl__put_cell(fp, label, t->w_name, 0);
+    xpl__put_label(fp, label, t->w_name);
     fputs("  ", fp);
     xpl__put_cell(fp, value, t->w_value, 1);
     fputs("  ", fp);
@@ -335,14 +401,19 @@ static void header(FILE *fp, const struct table *t)
     if (t->color)
         fputs(BOLD, fp);
     fprintf(fp, "row %zu", e->row);
-    if (e->n_outputs > 1)
-        fprintf(fp, ", output %zu", e->output);
+    char out[280];
+    xpl__output_suffix(t->opts, e->output, e->n_outputs, out, sizeof out);
+    xpl__put_label_text(fp, out);
     fprintf(fp, " (%s", e->method ? e->method : "unknown method");
     if (t->se) {
         int sampled = 0;
         for (size_t j = 0; j < e->n_features; j++)
             sampled |= e->std_errors[j] > 0 || isnan(e->std_errors[j]);
         fputs(sampled ? ", sampled" : ", exact", fp);
+    }
+    if (xpl__unit(t->opts)) {
+        fputs(", ", fp);
+        xpl__put_label_text(fp, t->opts->unit);
     }
     fputc(')', fp);
     if (t->color)
@@ -403,16 +474,27 @@ int xpl_render_text(FILE *fp, const xpl_explanation *e,
     xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
     if (opts)
         o = *opts;
-    size_t *idx, *heap = NULL, bytes;
-    if (!xpl__mul_ok(e->n_features + 1, sizeof *idx, &bytes))
+    /* scratch: ranks, then the shown labels and pointers to them */
+    size_t n = e->n_features + 1, *idx, bytes, per;
+    per = sizeof *idx + sizeof(xpl__label) + sizeof(xpl__label *);
+    if (!xpl__mul_ok(n, per, &bytes))
         return xpl__enomem();
-    idx = ws ? xpl__workspace_scratch(ws, bytes) : (heap = malloc(bytes));
-    if (!idx)
+    char *heap = NULL, *mem = ws ? xpl__workspace_scratch(ws, bytes)
+                                 : (heap = malloc(bytes));
+    if (!mem)
         return xpl__enomem();
-    struct table t = { .e = e, .idx = idx, .color = o.color != 0,
-                       .se = e->std_errors != NULL };
+    idx = (size_t *)(void *)mem;
+    xpl__label *labels = (xpl__label *)(void *)(mem + n * sizeof *idx);
+    xpl__label **order = (xpl__label **)(void *)(labels + n);
+    struct table t = { .e = e, .idx = idx, .labels = labels,
+                       .color = o.color != 0, .se = e->std_errors != NULL,
+                       .opts = &o };
     t.count = xpl__rank(e, idx);
     t.shown = xpl__n_shown(t.count, o.top_k);
+    for (size_t k = 0; k < t.shown; k++)
+        xpl__label_set(&labels[k], e->names[idx[k]],
+                       xpl__condition(e, idx[k]), NULL);
+    xpl__label_differ(labels, t.shown, sizeof *labels, order);
     measure(&t);
     header(fp, &t);
     char value[XPL__NUM_SIZE], se[XPL__NUM_SIZE];
@@ -421,14 +503,16 @@ int xpl_render_text(FILE *fp, const xpl_explanation *e,
         xpl__fmt_num(value, e->values[j], 6, 0);
         if (t.se)
             xpl__fmt_num(se, e->std_errors[j], 3, 0);
-        row_line(fp, &t, label_of(e, j), value, e->contributions[j],
+        row_line(fp, &t, &labels[k], value, e->contributions[j],
                  t.se ? se : "");
     }
     if (t.shown < t.count) {
         char label[64];
         snprintf(label, sizeof label, "other %zu features",
                  t.count - t.shown);
-        row_line(fp, &t, label, "", t.other, "");
+        xpl__label other;
+        xpl__label_set(&other, label, NULL, NULL);
+        row_line(fp, &t, &other, "", t.other, "");
     }
     footer(fp, &t);
     free(heap);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "render/label.h"
+
 /* Terminal columns that xpl__put_cell takes for s: 1 per character, 2 for
  * an East Asian wide or fullwidth one, 0 for a combining mark, and 4 for
  * each byte it writes as \xNN (C0 controls, DEL, C1 controls, invalid
@@ -15,6 +17,16 @@ size_t xpl__term_width(const char *s);
  * width - 3 columns of whole characters plus "..." (and padded) if longer.
  * Bytes a terminal could act on are written as \xNN. */
 void xpl__put_cell(FILE *fp, const char *s, size_t width, int right);
+
+/* s with the bytes a terminal could act on escaped as \xNN. */
+void xpl__put_label_text(FILE *fp, const char *s);
+
+/* Terminal columns of a whole label. */
+size_t xpl__label_cols(const xpl__label *l);
+
+/* A label padded to `width` columns, its name shortened in the middle
+ * with "..." (render/label.h) when it is wider; escaped as put_cell. */
+void xpl__put_label(FILE *fp, const xpl__label *l, size_t width);
 
 /* Two spaces and a bar for c on an axis whose left side holds `neg`
  * (largest |negative|) and right side `pos`: "    ###|" for negatives,

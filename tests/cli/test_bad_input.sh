@@ -255,7 +255,7 @@ run 2 "$lin" - -q <"$tmp/na_row.csv" && err_has "^explain: <stdin>:3: row 1: " &
 # 300 good rows, then a bad cell on line 302 (row 300, 0-based).
 awk -F, 'BEGIN { OFS = "," } NR == 302 { $3 = "oops" } { print }' \
     "$data/diabetes.csv" >"$tmp/midway.csv"
-want_err="midway.csv:302:3:"
+want_err="midway.csv:302: field 3:"
 run 2 predict "$lin" "$tmp/midway.csv" && err_has "$want_err" && one_error "$tmp/midway.csv" &&
     [ "$(wc -l <"$tmp/out")" -eq 300 ] &&
     awk '!/^-?[0-9][0-9.e+-]*$/ { exit 1 }' "$tmp/out" &&

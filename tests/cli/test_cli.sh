@@ -58,13 +58,23 @@ tail -n +2 "$tmp/head.csv" | cut -d, -f1-10 >"$tmp/nohead.csv"
 run 0 predict --no-header "$models/diabetes_linear.bin" "$tmp/nohead.csv" && cmp -s "$tmp/out" "$tmp/five" &&
     ok "predict: --no-header takes columns by position" || not_ok "predict: --no-header takes columns by position"
 
+# what pandas writes by default (df.to_csv): an unnamed index column first,
+# and unused columns that repeat a name
+awk -F, 'BEGIN{OFS=","} {print (NR==1 ? "" : NR-2), $0, "note", "note"}' "$tmp/head.csv" >"$tmp/pandas.csv"
+run 0 predict "$models/diabetes_linear.bin" "$tmp/pandas.csv" && cmp -s "$tmp/out" "$tmp/five" &&
+    ok "predict: pandas' unnamed index and repeated unused names are ignored" || not_ok "predict: pandas' unnamed index and repeated unused names are ignored"
+tr , ';' <"$tmp/head.csv" >"$tmp/semicolon.csv"
+run 2 predict "$models/diabetes_linear.bin" "$tmp/semicolon.csv" && err_has "explain --delimiter ';'" &&
+    run 0 predict --delimiter ';' "$models/diabetes_linear.bin" "$tmp/semicolon.csv" && cmp -s "$tmp/out" "$tmp/five" &&
+    ok "predict: a ';' file without --delimiter says which delimiter to pass" || not_ok "predict: a ';' file without --delimiter says which delimiter to pass"
+
 # --- bad input: exit 2, file:line:col, nothing written to -o
 cut -d, -f2- "$tmp/head.csv" >"$tmp/noage.csv"
 run 2 predict "$models/diabetes_linear.bin" "$tmp/noage.csv" && err_has "noage.csv:1" && err_has '"age"' &&
     ok "predict: missing column is named" || not_ok "predict: missing column is named"
 sed '4s/^[^,]*,/59x,/' "$tmp/head.csv" >"$tmp/bad.csv"
-run 2 predict "$models/diabetes_linear.bin" "$tmp/bad.csv" && err_has "bad.csv:4:1:" && err_has '59x' &&
-    ok "predict: bad cell reported as file:line:col" || not_ok "predict: bad cell reported as file:line:col"
+run 2 predict "$models/diabetes_linear.bin" "$tmp/bad.csv" && err_has "bad.csv:4: field 1:" && err_has '59x' &&
+    ok "predict: bad cell reported as file:line: field N" || not_ok "predict: bad cell reported as file:line: field N"
 echo "keep me" >"$tmp/result.txt"
 run 2 predict -o "$tmp/result.txt" "$models/diabetes_linear.bin" "$tmp/bad.csv" &&
     [ "$(cat "$tmp/result.txt")" = "keep me" ] && [ -z "$(ls "$tmp" | grep '\.tmp-')" ] &&

@@ -116,7 +116,7 @@ run 0 --method kernel-shap -o "$tmp/res.json" "$models/diabetes_linear.bin" "$tm
     [ ! -s "$tmp/out" ] && ok "-o writes the file" || not_ok "-o writes the file"
 sed '4s/^[^,]*,/59x,/' "$tmp/d5.csv" >"$tmp/bad.csv"
 echo "keep me" >"$tmp/keep.json"
-run 2 -o "$tmp/keep.json" "$models/diabetes_linear.bin" "$tmp/bad.csv" && err_has "bad.csv:4:1:" &&
+run 2 -o "$tmp/keep.json" "$models/diabetes_linear.bin" "$tmp/bad.csv" && err_has "bad.csv:4: field 1:" &&
     [ "$(cat "$tmp/keep.json")" = "keep me" ] && [ -z "$(ls "$tmp" | grep '\.tmp-')" ] &&
     ok "bad cell: exit 2, -o untouched" || not_ok "bad cell: exit 2, -o untouched"
 

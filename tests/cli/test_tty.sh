@@ -58,7 +58,7 @@ echo "1,2,oops,4,5,6,7,8,9,10,11" >"$tmp/bad_cell.csv"
 echo "1,2,NA,4,5,6,7,8,9,10,11" >"$tmp/bad_row.csv"
 for kind in bad_cell bad_row; do
     case $kind in
-    bad_cell) pat='^explain: <stdin>:514:3: expected a number' ;;
+    bad_cell) pat='^explain: <stdin>:514: field 3: expected a number' ;;
     bad_row) pat='^explain: <stdin>:514: row 512: linear SHAP: feature "bmi" is missing' ;;
     esac
     on_tty 2 '(cat "$TMP/part1.csv"; sleep 0.6; cat "$TMP/part2.csv" "$TMP/'$kind'.csv") |

@@ -1,0 +1,448 @@
+/* explain serve's engine: the model and explainer built once, workspaces
+ * lent to the server's threads, and a request's rows turned into the same
+ * JSON Lines `explain` prints for them. */
+#define _GNU_SOURCE 1 /* qsort_r */
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xplain/render.h>
+
+#include "cli.h"
+#include "explain_methods.h"
+#include "serve_engine.h"
+
+struct serve_engine {
+    const struct explain_args *a;
+    xpl_model *model;
+    xpl_dataset *bg;
+    struct explainer ex;
+    int ex_open;
+    size_t *sorted; /* feature indices sorted by name */
+    /* idle workspaces: a request takes one and gives it back, so there are
+     * never more than the server has threads */
+    pthread_mutex_t lock;
+    xpl_workspace **idle;
+    size_t n_idle, cap_idle;
+};
+
+static int by_name(const void *x, const void *y, void *names)
+{
+    const char *const *n = names;
+    return strcmp(n[*(const size_t *)x], n[*(const size_t *)y]);
+}
+
+/* --background, summarised as asked; NULL for the model's own. */
+static int load_background(xpl_dataset **out, const xpl_model *m,
+                           const struct explain_args *a)
+{
+    *out = NULL;
+    if (!a->background_path)
+        return EXIT_OK;
+    xpl_csv_options csv = XPL_CSV_OPTIONS_INIT;
+    csv.delimiter = a->delimiter;
+    csv.columns = xpl_model_feature_names(m);
+    csv.n_columns = xpl_model_n_features(m);
+    xpl_dataset *all = NULL;
+    int rc = xpl_dataset_read_csv(&all, a->background_path, &csv);
+    if (rc)
+        return cli_library_error(rc);
+    if (xpl_dataset_n_rows(all) == 0) {
+        cli_error("%s: no data rows", a->background_path);
+        xpl_dataset_free(all);
+        return EXIT_INPUT;
+    }
+    if (a->background_size && a->background_size < xpl_dataset_n_rows(all)) {
+        xpl_dataset *kept = NULL;
+        rc = a->kmeans ? xpl_dataset_kmeans(&kept, all, a->background_size,
+                                            a->ks.seed)
+                       : xpl_dataset_sample(&kept, all, a->background_size,
+                                            a->ks.seed);
+        xpl_dataset_free(all);
+        if (rc)
+            return cli_library_error(rc);
+        all = kept;
+    }
+    *out = all;
+    return EXIT_OK;
+}
+
+int serve_engine_open(struct serve_engine **out, const struct explain_args *a)
+{
+    *out = NULL;
+    struct serve_engine *g = calloc(1, sizeof *g);
+    if (!g) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    g->a = a;
+    pthread_mutex_init(&g->lock, NULL);
+    int st, rc = xpl_model_load(&g->model, a->model_path);
+    if (rc) {
+        serve_engine_close(g);
+        return cli_library_error(rc);
+    }
+    if ((st = load_background(&g->bg, g->model, a)) ||
+        (st = explainer_open(&g->ex, g->model, g->bg, a))) {
+        serve_engine_close(g);
+        return st;
+    }
+    g->ex_open = 1;
+    size_t P = g->ex.P;
+    g->sorted = malloc(P * sizeof *g->sorted);
+    if (!g->sorted) {
+        serve_engine_close(g);
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    for (size_t j = 0; j < P; j++)
+        g->sorted[j] = j;
+    qsort_r(g->sorted, P, sizeof *g->sorted, by_name,
+            (void *)xpl_model_feature_names(g->model));
+    *out = g;
+    return EXIT_OK;
+}
+
+void serve_engine_close(struct serve_engine *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->n_idle; i++)
+        xpl_workspace_free(g->idle[i]);
+    free(g->idle);
+    pthread_mutex_destroy(&g->lock);
+    free(g->sorted);
+    if (g->ex_open)
+        explainer_close(&g->ex);
+    xpl_dataset_free(g->bg);
+    xpl_model_free(g->model);
+    free(g);
+}
+
+void serve_engine_schema(const struct serve_engine *g, struct serve_schema *s)
+{
+    memset(s, 0, sizeof *s);
+    s->features = xpl_model_feature_names(g->model);
+    s->P = g->ex.P;
+    s->sorted = g->sorted;
+}
+
+/* ---------------------------------------------------------- workspaces */
+
+static xpl_workspace *take_workspace(struct serve_engine *g)
+{
+    xpl_workspace *ws = NULL;
+    pthread_mutex_lock(&g->lock);
+    if (g->n_idle)
+        ws = g->idle[--g->n_idle];
+    pthread_mutex_unlock(&g->lock);
+    if (!ws && xpl_workspace_new(&ws))
+        return NULL;
+    return ws;
+}
+
+static void give_workspace(struct serve_engine *g, xpl_workspace *ws)
+{
+    pthread_mutex_lock(&g->lock);
+    if (g->n_idle == g->cap_idle) {
+        size_t cap = g->cap_idle ? 2 * g->cap_idle : 8;
+        xpl_workspace **grown = realloc(g->idle, cap * sizeof *grown);
+        if (!grown) {
+            pthread_mutex_unlock(&g->lock);
+            xpl_workspace_free(ws);
+            return;
+        }
+        g->idle = grown;
+        g->cap_idle = cap;
+    }
+    g->idle[g->n_idle++] = ws;
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* ------------------------------------------------------------- outputs */
+
+int serve_put_with_id(struct sbuf *out, const char *obj, size_t len,
+                      char *const *ids, size_t n_ids)
+{
+    if (!n_ids) {
+        sbuf_add(out, obj, len);
+        return 0;
+    }
+    sbuf_str(out, "{\"id\":");
+    if (n_ids > 1)
+        sbuf_str(out, "[");
+    for (size_t k = 0; k < n_ids; k++) {
+        if (k)
+            sbuf_str(out, ",");
+        if (sbuf_json_string(out, ids[k]))
+            return -1;
+    }
+    sbuf_str(out, n_ids > 1 ? "]," : ",");
+    sbuf_add(out, obj + 1, len - 1);
+    return 0;
+}
+
+static uint64_t mix64(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15u;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* The row's key, as `explain` computes it: a hash of its values. */
+static uint64_t row_key(const double *x, size_t P)
+{
+    uint64_t h = 0x3243f6a8885a308du;
+    for (size_t j = 0; j < P; j++) {
+        double v = x[j] == 0 ? 0.0 : x[j];
+        uint64_t bits = 0x7ff8000000000000u;
+        if (!isnan(v))
+            memcpy(&bits, &v, sizeof bits);
+        h = mix64(h ^ bits);
+    }
+    return h;
+}
+
+static size_t explained_outputs(const struct explainer *ex)
+{
+    if (ex->lime && ex->D == 1 && xpl_model_is_classifier(ex->model))
+        return 2;
+    return ex->D;
+}
+
+/* Render explanation e into out (through mem, a memory stream), with the
+ * row's identifiers. */
+static int put(struct sbuf *out, FILE *mem, char **text, size_t *size,
+               const xpl_explanation *e, char *const *ids, size_t n_ids,
+               struct serve_error *err)
+{
+    rewind(mem);
+    long len;
+    if (xpl_render_json(mem, e) || fflush(mem) || (len = ftell(mem)) < 0) {
+        serve_fail(err, 500, "%s", xpl_last_error());
+        return -1;
+    }
+    (void)size;
+    if (serve_put_with_id(out, *text, (size_t)len, ids, n_ids)) {
+        serve_fail(err, 400, "row %zu: an identifier is not valid UTF-8",
+                   e->row);
+        return -1;
+    }
+    return 0;
+}
+
+/* Explain row i of r into out. */
+static int explain_one(struct serve_engine *g, xpl_workspace *ws,
+                       const struct serve_rows *r, size_t i,
+                       struct results *res, FILE *mem, char **text,
+                       size_t *size, struct sbuf *out, struct serve_error *err)
+{
+    const struct explainer *ex = &g->ex;
+    size_t P = ex->P, D = ex->D;
+    const double *x = r->x + i * P;
+    char msg[256];
+    int rc = explainer_row(ex, ws, x, row_key(x, P), res, 0, msg, sizeof msg);
+    if (rc) {
+        serve_fail(err, rc == XPL_ENOMEM ? 500 : 422, "row %zu: %s", i,
+                   msg[0] ? msg : xpl_last_error());
+        return -1;
+    }
+    char *const *ids = r->ids ? r->ids + i * r->n_ids : NULL;
+    xpl_explanation e = {
+        .row = i,
+        .n_outputs = explained_outputs(ex),
+        .method = explain_method_name(ex->method),
+        .n_features = P,
+        .names = xpl_model_feature_names(ex->model),
+        .values = x,
+        .intercept = NAN,
+        .score = NAN,
+        .local_prediction = NAN,
+    };
+    if (ex->lime) {
+        char (*labels)[128] = calloc(P, sizeof *labels);
+        const char **ptrs = calloc(P, sizeof *ptrs);
+        if (!labels || !ptrs) {
+            free(labels);
+            free(ptrs);
+            serve_fail(err, 500, "out of memory");
+            return -1;
+        }
+        for (size_t j = 0; j < P; j++) {
+            if (xpl_lime_condition(ex->lime, x, j, labels[j],
+                                   sizeof labels[j]) < 0)
+                snprintf(labels[j], sizeof labels[j], "%s",
+                         xpl_model_feature_name(ex->model, j));
+            ptrs[j] = labels[j];
+        }
+        const xpl_lime_summary *sum = &res->summary[0];
+        e.output = (size_t)sum->explained_class;
+        e.contributions = res->contrib;
+        e.std_errors = res->se;
+        e.base_value = sum->intercept;
+        e.prediction = sum->prediction;
+        e.conditions = ptrs;
+        e.selected = res->selected;
+        e.intercept = sum->intercept;
+        e.score = sum->score;
+        e.local_prediction = sum->local_prediction;
+        rc = put(out, mem, text, size, &e, ids, r->n_ids, err);
+        free(labels);
+        free(ptrs);
+        return rc;
+    }
+    for (size_t d = 0; d < D; d++) {
+        if (g->a->class_index >= 0 && (size_t)g->a->class_index != d)
+            continue;
+        e.output = d;
+        e.contributions = res->contrib + d * P;
+        e.std_errors = res->se ? res->se + d * P : NULL;
+        e.base_value = ex->base[d];
+        e.prediction = res->pred[d];
+        e.interactions = res->inter ? res->inter + d * (P + 1) * (P + 1)
+                                    : NULL;
+        if (put(out, mem, text, size, &e, ids, r->n_ids, err))
+            return -1;
+    }
+    return 0;
+}
+
+int serve_engine_explain(struct serve_engine *g, const struct serve_rows *r,
+                         struct sbuf *out, struct serve_error *e)
+{
+    struct results res = { 0 };
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    xpl_workspace *ws = take_workspace(g);
+    int rc = -1;
+    if (!mem || !ws || results_alloc(&res, &g->ex, 1)) {
+        serve_fail(e, 500, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        if (explain_one(g, ws, r, i, &res, mem, &text, &size, out, e))
+            goto done;
+    if (out->failed) {
+        serve_fail(e, 500, "out of memory");
+        goto done;
+    }
+    rc = 0;
+done:
+    if (ws)
+        give_workspace(g, ws);
+    results_free(&res);
+    if (mem)
+        fclose(mem);
+    free(text);
+    return rc;
+}
+
+int serve_engine_predict(struct serve_engine *g, const struct serve_rows *r,
+                         xpl_output kind, struct sbuf *out,
+                         struct serve_error *e)
+{
+    size_t D = xpl_model_n_outputs(g->model);
+    double *y = r->n ? malloc(r->n * D * sizeof *y) : NULL;
+    xpl_workspace *ws = take_workspace(g);
+    int rc = -1;
+    if ((r->n && !y) || !ws) {
+        serve_fail(e, 500, "out of memory");
+        goto done;
+    }
+    if (kind == XPL_OUTPUT_PROBABILITY && !xpl_model_is_classifier(g->model)) {
+        serve_fail(e, 400, "model-output probability needs a classifier");
+        goto done;
+    }
+    if (r->n && xpl_model_predict(g->model, ws, r->x, r->n, kind, y)) {
+        serve_fail(e, 422, "%s", xpl_last_error());
+        goto done;
+    }
+    struct sbuf line = { 0 };
+    for (size_t i = 0; i < r->n; i++) {
+        line.len = 0;
+        sbuf_printf(&line, "{\"row\":%zu,\"prediction\":[", i);
+        for (size_t d = 0; d < D; d++) {
+            char num[XPL_DOUBLE_CHARS];
+            xpl_format_double(num, y[i * D + d]);
+            if (isfinite(y[i * D + d]))
+                sbuf_printf(&line, "%s%s", d ? "," : "", num);
+            else
+                sbuf_printf(&line, "%snull", d ? "," : "");
+        }
+        sbuf_str(&line, "]}\n");
+        if (line.failed ||
+            serve_put_with_id(out, line.p, line.len,
+                              r->ids ? r->ids + i * r->n_ids : NULL,
+                              r->n_ids)) {
+            serve_fail(e, line.failed ? 500 : 400,
+                       line.failed ? "out of memory"
+                                   : "an identifier is not valid UTF-8");
+            sbuf_free(&line);
+            goto done;
+        }
+    }
+    sbuf_free(&line);
+    rc = out->failed ? (serve_fail(e, 500, "out of memory"), -1) : 0;
+done:
+    if (ws)
+        give_workspace(g, ws);
+    free(y);
+    return rc;
+}
+
+void serve_engine_describe(const struct serve_engine *g, struct sbuf *out)
+{
+    const xpl_model *m = g->model;
+    sbuf_str(out, "{\"model\":");
+    sbuf_json_string(out, g->a->model_path);
+    sbuf_printf(out, ",\"kind\":\"%s\",\"link\":\"%s\",\"outputs\":%zu,"
+                "\"method\":\"%s\",\"features\":[",
+                xpl_model_kind(m), xpl_link_name(xpl_model_link(m)),
+                xpl_model_n_outputs(m), explain_method_name(g->ex.method));
+    for (size_t j = 0; j < xpl_model_n_features(m); j++) {
+        if (j)
+            sbuf_str(out, ",");
+        sbuf_json_string(out, xpl_model_feature_name(m, j));
+    }
+    sbuf_str(out, "],\"properties\":{");
+    for (size_t i = 0; i < xpl_model_n_properties(m); i++) {
+        const char *key, *value;
+        if (xpl_model_property(m, i, &key, &value) != XPL_OK)
+            continue;
+        if (i)
+            sbuf_str(out, ",");
+        sbuf_json_string(out, key);
+        sbuf_str(out, ":");
+        sbuf_json_string(out, value);
+    }
+    sbuf_str(out, "},\"background\":");
+    const xpl_dataset *bg = g->bg ? g->bg : xpl_model_background(m);
+    if (!bg) {
+        sbuf_str(out, "null");
+    } else {
+        const double *w = xpl_dataset_weights(bg);
+        size_t n = xpl_dataset_n_rows(bg);
+        sbuf_printf(out, "{\"rows\":%zu,\"weighted\":%s", n,
+                    w ? "true" : "false");
+        if (w) {
+            double total = 0;
+            for (size_t i = 0; i < n; i++)
+                total += w[i];
+            char num[XPL_DOUBLE_CHARS];
+            xpl_format_double(num, total);
+            sbuf_printf(out, ",\"total_weight\":%s", num);
+        }
+        sbuf_str(out, "}");
+    }
+    const xpl_stats *s = xpl_model_stats(m);
+    if (s)
+        sbuf_printf(out, ",\"statistics\":{\"features\":%zu,\"quantiles\":%zu}",
+                    xpl_stats_n_features(s), xpl_stats_n_quantiles(s));
+    else
+        sbuf_str(out, ",\"statistics\":null");
+    sbuf_str(out, "}\n");
+}
