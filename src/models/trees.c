@@ -1,6 +1,7 @@
 #include "models/trees.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -473,6 +474,42 @@ static int build_tree(xpl__ensemble *e, const xpl__tree_spec *ts, size_t t,
     return XPL_OK;
 }
 
+/* "categorical features": the features categorical splits test, with
+ * their number of splits, for `explain info`. Property values are short:
+ * the list ends with "and N more" when it would not fit. */
+static int add_categorical_property(xpl_model *m, const xpl__ensemble *e)
+{
+    size_t *count = xpl__calloc_array(e->n_features, sizeof *count);
+    if (!count)
+        return xpl__enomem();
+    for (size_t i = 0; i < e->n_nodes; i++)
+        if (e->nodes[i].feature & XPL__TNODE_CATEGORICAL)
+            count[e->nodes[i].feature & XPL__TNODE_FEATURE_MASK]++;
+    char text[200] = "";
+    size_t len = 0, more = 0;
+    for (size_t j = 0; j < e->n_features; j++) {
+        if (!count[j])
+            continue;
+        char item[160];
+        int n = snprintf(item, sizeof item, "%s%s (%zu split%s)",
+                         len ? ", " : "", m->feature_names[j], count[j],
+                         count[j] == 1 ? "" : "s");
+        if (more || n < 0 || (size_t)n >= sizeof text - 24 - len) {
+            more++;
+            continue;
+        }
+        memcpy(text + len, item, (size_t)n + 1);
+        len += (size_t)n;
+    }
+    free(count);
+    if (!len && !more)
+        return XPL_OK;
+    if (more)
+        return xpl__model_add_property(m, "categorical features",
+                                       "%s and %zu more", text, more);
+    return xpl__model_add_property(m, "categorical features", "%s", text);
+}
+
 static int add_properties(xpl_model *m, const xpl__ensemble *e)
 {
     size_t leaves = 0;
@@ -494,6 +531,10 @@ static int add_properties(xpl_model *m, const xpl__ensemble *e)
                                                                      : "sum");
     if (!rc && e->objective[0])
         rc = xpl__model_add_property(m, "objective", "%s", e->objective);
+    if (!rc && e->link_scale != 1.0)
+        rc = xpl__model_add_property(m, "link scale", "%.15g", e->link_scale);
+    if (!rc && e->has_special)
+        rc = add_categorical_property(m, e);
     return rc;
 }
 
