@@ -30,12 +30,20 @@ static int bad(const struct reading *r, const char *what)
     return EXIT_INPUT;
 }
 
-/* A number or null (NaN) member of a feature object. */
+/* A number, null (NaN) or "inf" / "-inf" (infinities: JSON has none, see
+ * docs/output.md) member of a feature object. */
 static int number_of(const json_t *f, const char *key, double *out)
 {
     const json_t *v = json_object_get(f, key);
     if (json_is_null(v)) {
         *out = NAN;
+        return 0;
+    }
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        if (strcmp(s, "inf") && strcmp(s, "-inf"))
+            return -1;
+        *out = s[0] == '-' ? -INFINITY : INFINITY;
         return 0;
     }
     if (!json_is_number(v))
@@ -169,10 +177,9 @@ int importance_from_explanations(const struct explain_args *a)
     }
     first_method(&r, a->explanation_paths, a->n_explanations);
     size_t D = xpl_model_n_outputs(model);
-    size_t outputs = strcmp(r.method, "lime") == 0 && D == 1 &&
-                             xpl_model_is_classifier(model)
-                         ? 2
-                         : D;
+    /* classes under every method: a binary classifier has two
+     * (docs/output.md) */
+    size_t outputs = D == 1 && xpl_model_is_classifier(model) ? 2 : D;
     r.method[0] = '\0'; /* the real pass checks every line against line 1 */
     if ((rc = xpl_importance_new(&s.imp, r.P, outputs,
                                  xpl_model_feature_names(model)))) {
