@@ -85,7 +85,7 @@ int xpl__check_model_shape(size_t n_features, size_t n_outputs, xpl_link link)
     if (n_outputs > XPL_MAX_OUTPUTS)
         return xpl__error(XPL_ELIMIT, "%zu outputs: more than the limit %zu",
                           n_outputs, XPL_MAX_OUTPUTS);
-    if ((unsigned)link > XPL_LINK_LOG)
+    if ((unsigned)link > XPL_LINK_SIGNED_SQUARE)
         return xpl__error(XPL_EINVAL, "unknown link %d", (int)link);
     if (link == XPL_LINK_SOFTMAX && n_outputs < 2)
         return xpl__error(XPL_EINVAL, "softmax link needs at least 2 outputs");
@@ -132,6 +132,7 @@ int xpl__model_new(xpl_model **out, const xpl_adapter *ops, void *state,
     m->n_features = n_features;
     m->n_outputs = n_outputs;
     m->link = link;
+    m->link_scale = 1.0;
     *out = m;
     return XPL_OK;
 }
@@ -362,6 +363,6 @@ int xpl_model_predict(const xpl_model *m, xpl_workspace *ws, const double *x,
                                 "returned %d", m->ops->name, status)
                    : status;
     if (kind != XPL_OUTPUT_RAW)
-        xpl__apply_link(m->link, out, n_rows, m->n_outputs);
+        xpl__model_link_outputs(m, out, n_rows);
     return XPL_OK;
 }

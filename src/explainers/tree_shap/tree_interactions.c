@@ -19,6 +19,7 @@ struct cwalk {
     size_t nv;
     const double *x;
     int le;
+    const xpl__cattab *cats;
     int missing_ok;
     int unknown;
     uint32_t output;      /* or XPL__ALL_OUTPUTS */
@@ -32,12 +33,8 @@ struct cwalk {
 static inline uint32_t hot_child(const struct cwalk *w, const xpl__tnode *n,
                                  double xv)
 {
-    uint32_t right;
-    if (isnan(xv))
-        right = !(n->feature & XPL__TNODE_DEFAULT_LEFT);
-    else
-        right = w->le ? xv > n->threshold : xv >= n->threshold;
-    return n->left + right;
+    return n->left + xpl__tnode_right(w->cats, n->feature, n->threshold, xv,
+                                      w->le);
 }
 
 static void leaf_add(struct cwalk *w, uint32_t node, const xpl__path_elem *m,
@@ -167,6 +164,7 @@ void xpl__tree_interactions_row_reference(const xpl__ensemble *e,
             .nv = xpl__tree_n_vals(e, tree),
             .x = row,
             .le = e->compare_le,
+            .cats = &e->cats,
             .missing_ok = tree->missing_ok,
             .output = out,
             .scale = plan->out_scale,
