@@ -339,6 +339,10 @@ static const struct {
       "cat_threshold: expected 3 values, found 2" },
     { "feature_names=num_a num_nan", "feature_names=num_a num_a",
       XPL_EFORMAT, "duplicate feature name" },
+    /* model.bin and JSON output need UTF-8 names (a fuzz finding) */
+    { "feature_names=num_a num_nan", "feature_names=num_a num_\xfe\xff",
+      XPL_EFORMAT, "m.txt:8:21: LightGBM model: feature name 2 is not "
+      "valid UTF-8" },
 };
 
 START_TEST(malformed_files)

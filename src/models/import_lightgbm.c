@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "models/model_file.h"
 #include "models/model_internal.h"
@@ -470,6 +471,11 @@ static int read_names(const struct lgb *p, size_t header_end, size_t n,
         if (k == n) {
             rc = fail(p, at, strlen("feature_names=") + start, "more "
                       "feature names than the %zu features", n);
+            break;
+        }
+        if (!xpl__utf8_valid(v.text + start, i - start)) {
+            rc = fail(p, at, strlen("feature_names=") + start,
+                      "feature name %zu is not valid UTF-8", k + 1);
             break;
         }
         names[k] = malloc(i - start + 1);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
@@ -26,7 +27,7 @@ static int compare_str_ptr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Names must be non-empty, bounded and unique: explanations are keyed by
+/* Names must be non-empty, bounded, UTF-8 and unique: explanations are keyed by
  * name and CSV columns are matched by name. Sorting a copy of the pointers
  * keeps the duplicate check O(n log n) for wide models. */
 static int check_names(const char *const *names, size_t n)
@@ -38,6 +39,10 @@ static int check_names(const char *const *names, size_t n)
             return xpl__error(XPL_ELIMIT,
                               "feature %zu: name longer than %zu bytes", i,
                               XPL_MAX_NAME_LENGTH);
+        /* names go into JSON output and model.bin, both UTF-8 */
+        if (!xpl__utf8_valid(names[i], strlen(names[i])))
+            return xpl__error(XPL_EINVAL,
+                              "feature %zu: name is not valid UTF-8", i);
     }
     const char **sorted = xpl__malloc_array(n, sizeof *sorted);
     if (!sorted)
