@@ -343,6 +343,8 @@ static const struct {
     { "feature_names=num_a num_nan", "feature_names=num_a num_\xfe\xff",
       XPL_EFORMAT, "m.txt:8:21: LightGBM model: feature name 2 is not "
       "valid UTF-8" },
+    { "objective=regression", "objective=regression \xff:1", XPL_EFORMAT,
+      "m.txt:7:11: LightGBM model: objective: not valid UTF-8" },
 };
 
 START_TEST(malformed_files)

@@ -226,6 +226,8 @@ static int parse_objective(const struct lgb *p, size_t at, struct line v,
     size_t col = strlen("objective=");
     if (v.len >= sizeof o->text)
         return fail(p, at, col, "objective: too long");
+    if (!xpl__utf8_valid(v.text, v.len))
+        return fail(p, at, col, "objective: not valid UTF-8");
     memcpy(o->text, v.text, v.len);
     o->text[v.len] = '\0';
     o->scale = 1.0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "models/model_internal.h"
 
@@ -306,6 +307,12 @@ static int check_spec(const xpl__ensemble_spec *s, const char *name,
         if (!isfinite(s->base_score[k]))
             return xpl__error(XPL_EFORMAT, "%s: base score %zu is not finite",
                               name, k);
+    /* the objective is a property and a model.bin string: bounded UTF-8 */
+    if (s->objective && (strlen(s->objective) > XPL_MAX_NAME_LENGTH ||
+                         !xpl__utf8_valid(s->objective,
+                                          strlen(s->objective))))
+        return xpl__error(XPL_EFORMAT, "%s: the objective's name is too "
+                          "long or not valid UTF-8", name);
     const xpl__cattab *c = &s->cats;
     if ((c->n_sets && !c->sets) || (c->n_words && !c->words) ||
         c->n_sets > UINT32_MAX || c->n_words > UINT32_MAX)
