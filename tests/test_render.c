@@ -1664,8 +1664,9 @@ START_TEST(labels_stay_distinct)
     static char cond[8][160];
     for (size_t j = 0; j < 8; j++) {
         l.names[j] = names_buf[j];
-        snprintf(cond[j], sizeof cond[j], "-0.23 < %s <= 0.%zu", names_buf[j],
-                 j + 1);
+        int w = snprintf(cond[j], sizeof cond[j], "-0.23 < %s <= 0.%zu",
+                         names_buf[j], j + 1);
+        ck_assert(w > 0 && (size_t)w < sizeof cond[j]);
         l.cond[j] = cond[j];
     }
     char *svg;

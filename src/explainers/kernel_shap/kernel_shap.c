@@ -64,7 +64,7 @@ static int predict(const xpl_kernel_shap *ks, void *scratch, const double *x,
                                 "returned %d", m->ops->name, status)
                    : status;
     if (ks->opts.model_output != XPL_OUTPUT_RAW)
-        xpl__apply_link(m->link, out, n, m->n_outputs);
+        xpl__model_link_outputs(m, out, n);
     return XPL_OK;
 }
 

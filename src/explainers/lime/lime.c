@@ -715,7 +715,7 @@ static int predict(const xpl_lime *l, row_ctx *c, size_t n)
                                 "returned %d", m->ops->name, status)
                    : status;
     if (l->output != XPL_OUTPUT_RAW)
-        xpl__apply_link(m->link, c->yb, n, m->n_outputs);
+        xpl__model_link_outputs(m, c->yb, n);
     return XPL_OK;
 }
 
