@@ -46,19 +46,7 @@ class Workspace(_Opaque):
     pass
 
 
-class KernelShap(_Opaque):
-    pass
-
-
-class TreeShap(_Opaque):
-    pass
-
-
-class LinearShap(_Opaque):
-    pass
-
-
-class Lime(_Opaque):
+class Explainer(_Opaque):
     pass
 
 
@@ -81,6 +69,10 @@ LIME_SELECTION = {"auto": 0, "forward": 1, "highest-weights": 2,
 CHART = {"bar": 0, "waterfall": 1, "beeswarm": 2, "force": 3, "decision": 4,
          "heatmap": 5, "dependence": 6, "stacked": 7}
 LIME_AUTO = -1
+METHOD = {"auto": 0, "kernel-shap": 1, "tree-shap": 2, "linear-shap": 3,
+          "lime": 4}
+OUTPUT_AUTO = -1
+ALL_OUTPUTS = -1
 
 
 class KernelShapOptions(Structure):
@@ -101,13 +93,16 @@ class LimeOptions(Structure):
                 ("label_decimals", c_int)]
 
 
-class LimeSummary(Structure):
-    _fields_ = [("intercept", c_double), ("intercept_std", c_double),
-                ("score", c_double), ("score_std", c_double),
-                ("local_prediction", c_double),
-                ("local_prediction_std", c_double),
-                ("prediction", c_double), ("explained_class", c_int),
-                ("explained_output", c_int), ("n_selected", c_size_t)]
+class TreeShapOptions(Structure):
+    _fields_ = [("interactions", c_int)]
+
+
+class ExplainerOptions(Structure):
+    """xpl_explainer_options (explainer.h), version 1."""
+    _fields_ = [("version", c_uint), ("method", c_int), ("output", c_int),
+                ("class_index", c_int), ("seed", c_uint64),
+                ("kernel_shap", KernelShapOptions),
+                ("tree_shap", TreeShapOptions), ("lime", LimeOptions)]
 
 
 class ExplanationView(Structure):
@@ -120,6 +115,21 @@ class ExplanationView(Structure):
                 ("selected", POINTER(c_ubyte)), ("intercept", c_double),
                 ("score", c_double), ("local_prediction", c_double),
                 ("interactions", c_double_p)]
+
+
+class ExplanationRaw(Structure):
+    """xpl_explanation with its pointers as plain addresses: what
+    xpl_explainer_explain fills, read by the row loop without building a
+    ctypes pointer object per field (same layout as ExplanationView)."""
+    _fields_ = [("row", c_size_t), ("output", c_size_t),
+                ("n_outputs", c_size_t), ("method", c_void_p),
+                ("n_features", c_size_t), ("names", c_void_p),
+                ("values", c_void_p), ("contributions", c_void_p),
+                ("std_errors", c_void_p), ("base_value", c_double),
+                ("prediction", c_double), ("conditions", c_void_p),
+                ("selected", c_void_p), ("intercept", c_double),
+                ("score", c_double), ("local_prediction", c_double),
+                ("interactions", c_void_p)]
 
 
 class RenderOptions(Structure):
@@ -251,36 +261,19 @@ def version():
     return lib.xpl_version().decode()
 
 
-# explainers (xplain.h, lime.h)
-_declare("xpl_kernel_shap_new", c_int, P(P(KernelShap)), P(Model), P(Dataset),
-         P(KernelShapOptions))
-_declare("xpl_kernel_shap_free", None, P(KernelShap))
-_declare("xpl_kernel_shap_base_values", c_double_p, P(KernelShap))
-_declare("xpl_kernel_shap_explain", c_int, P(KernelShap), P(Workspace),
-         c_double_p, c_uint64, c_double_p, c_double_p, c_double_p,
-         P(c_size_t))
-_declare("xpl_tree_shap_new", c_int, P(P(TreeShap)), P(Model), P(Dataset))
-_declare("xpl_tree_shap_free", None, P(TreeShap))
-_declare("xpl_tree_shap_base_values", c_double_p, P(TreeShap))
-_declare("xpl_tree_shap_explain", c_int, P(TreeShap), P(Workspace),
-         c_double_p, c_double_p, c_double_p)
-_declare("xpl_tree_shap_interactions", c_int, P(TreeShap), P(Workspace),
-         c_double_p, c_double_p, c_double_p)
-_declare("xpl_linear_shap_new", c_int, P(P(LinearShap)), P(Model),
-         P(Dataset))
-_declare("xpl_linear_shap_free", None, P(LinearShap))
-_declare("xpl_linear_shap_base_values", c_double_p, P(LinearShap))
-_declare("xpl_linear_shap_explain", c_int, P(LinearShap), c_double_p,
-         c_double_p, c_double_p)
-_declare("xpl_lime_new", c_int, P(P(Lime)), P(Model), P(Dataset),
-         P(LimeOptions))
-_declare("xpl_lime_free", None, P(Lime))
-_declare("xpl_lime_explain", c_int, P(Lime), P(Workspace), c_double_p,
-         c_uint64, c_double_p, P(c_ubyte), c_double_p, c_double_p,
-         P(LimeSummary))
-_declare("xpl_lime_condition", c_int, P(Lime), c_double_p, c_size_t,
-         ctypes.c_char_p, c_size_t)
-_declare("xpl_lime_options_used", P(LimeOptions), P(Lime))
+# the one explainer API (explainer.h): what the CLI runs
+_declare("xpl_explainer_new", c_int, P(P(Explainer)), P(Model), P(Dataset),
+         P(ExplainerOptions))
+_declare("xpl_explainer_free", None, P(Explainer))
+_declare("xpl_explainer_method", c_char_p, P(Explainer))
+_declare("xpl_explainer_method_id", c_int, P(Explainer))
+_declare("xpl_explainer_n_outputs", c_size_t, P(Explainer))
+_declare("xpl_explainer_n_classes", c_size_t, P(Explainer))
+_declare("xpl_explainer_n_features", c_size_t, P(Explainer))
+_declare("xpl_method_name", c_char_p, c_int)
+# addresses, not pointer objects: the row loop passes plain ints
+_declare("xpl_explainer_explain", c_int, c_void_p, c_void_p, c_void_p,
+         c_void_p)
 
 # rendering (render.h)
 _declare("xpl_render_svg_begin", c_int, P(P(Svg)), P(RenderOptions))
@@ -293,5 +286,4 @@ _declare("xpl_importance_free", None, P(Importance))
 _declare("xpl_importance_add", c_int, P(Importance), P(ExplanationView))
 _declare("xpl_importance_render_svg", c_int, c_void_p, P(Importance),
          P(RenderOptions))
-_declare("xpl_model_stats", c_void_p, P(Model))
 _declare("xpl_model_serialize", c_int, P(Model), P(c_void_p), P(c_size_t))

@@ -44,7 +44,7 @@ class _Views:
         v = _lib.ExplanationView()
         e = self.e
         v.row = i
-        v.output = self.output + (e.first_class or 0)
+        v.output = e.outputs[self.output] if e.outputs else self.output
         v.n_outputs = e.n_classes or self.D
         if self.lime:
             v.output = int(e.explained_class[i])

@@ -69,6 +69,11 @@ class CallbackError(XplainError, RuntimeError):
     code = -10
 
 
+class ClosedError(InvalidArgumentError):
+    """A closed Model or Explainer was used (Model.close, Explainer.close,
+    or the end of a ``with`` block)."""
+
+
 _BY_CODE = {c.code: c for c in (
     InvalidArgumentError, OutOfMemoryError, FileError, FormatError,
     VersionError, ShapeError, NumericError, LimitError, UnsupportedError,

@@ -14,16 +14,6 @@ from .model import Dataset, Model, load_model, wrap_model
 METHODS = ("auto", "tree-shap", "linear-shap", "kernel-shap", "lime")
 
 
-def _choice(table, value, what):
-    try:
-        return table[value]
-    except (KeyError, TypeError):
-        raise errors.InvalidArgumentError(
-            "%s must be one of %s, not %r"
-            % (what, ", ".join(repr(k) for k in table if k is not None),
-               value)) from None
-
-
 def _is_library_model(obj):
     mod = type(obj).__module__.split(".")[0]
     return mod in ("xgboost", "sklearn", "lightgbm")
@@ -32,8 +22,12 @@ def _is_library_model(obj):
 class Explainer:
     """Explain a model's predictions.
 
+    Built on libxplain's one explainer API (<xplain/explainer.h>), the
+    path the `explain` CLI runs: the same options give the same bytes.
+
     model: a :class:`xplain.Model`, anything :func:`xplain.load_model`
-        accepts (a path, an xgboost or scikit-learn model), or a Python
+        accepts (a path, an xgboost, lightgbm or scikit-learn model), or a
+        Python
         callable ``f(X) -> predictions`` on 2-D float arrays (explained with
         Kernel SHAP or LIME; give feature_names, and a background).
     background: rows (numpy array or DataFrame, columns matched by name)
@@ -41,9 +35,11 @@ class Explainer:
         training data; None uses the background embedded in a model.bin,
         and TreeSHAP then runs path-dependent if there is none.
     background_weights: optional weights of the background rows.
-    method: "auto" (exact TreeSHAP or linear SHAP for tree and linear
-        models explaining raw margins, else Kernel SHAP), "tree-shap",
-        "linear-shap", "kernel-shap" or "lime".
+    method: "auto" (the library's choice: exact TreeSHAP or linear SHAP
+        for tree and linear models explaining raw margins with Kernel
+        SHAP's settings at their defaults, else Kernel SHAP), "tree-shap",
+        "linear-shap", "kernel-shap" or "lime"; ``method`` and
+        ``algorithm`` (e.g. "tree-shap-interventional") say what runs.
     seed: seed of the sampling methods; a row's numbers depend only on the
         seed and the row's values (not on its position, other rows or
         threads), as in the CLI.
@@ -54,9 +50,15 @@ class Explainer:
         of classifiers and raw outputs of other models.
     link, nsamples, tolerance, l1_reg, l1_top_k, sampler: Kernel SHAP
         options (docs/kernel-shap.md).
+    class_index: explain this class (output) only; None: every output
+        for the SHAP methods (class 1 of a binary classifier), the
+        predicted class for LIME (docs/output.md).
     num_samples, num_features, kernel_width, discretizer,
-    feature_selection, categorical, class_index, repeats,
-    sample_around_instance, label_decimals: LIME options (docs/lime.md).
+    feature_selection, categorical, repeats, sample_around_instance,
+    label_decimals: LIME options (docs/lime.md).
+
+    Use it as a context manager, or call close(), to release the C
+    explainer before garbage collection.
     """
 
     def __init__(self, model, background=None, method="auto", seed=0,
@@ -68,6 +70,7 @@ class Explainer:
                  feature_selection="auto", categorical=None,
                  class_index=None, repeats=1, sample_around_instance=False,
                  label_decimals=2):
+        self._c = None
         if method == "shap":
             method = "auto"
         if method not in METHODS:
@@ -95,14 +98,11 @@ class Explainer:
             self.model = load_model(model, feature_names=feature_names)
         m = self.model
         self.feature_names = m.feature_names
-        P, D = m.n_features, m.n_outputs
         if threads is None:
             threads = len(os.sched_getaffinity(0)) if hasattr(
                 os, "sched_getaffinity") else (os.cpu_count() or 1)
-        if int(threads) < 1:
-            raise errors.InvalidArgumentError("threads must be >= 1")
-        self.threads = int(threads)
-        self.seed = int(seed)
+        self.threads = _positive_int(threads, "threads")
+        self.seed = _int_in(seed, 0, 2**64 - 1, "seed")
         self.interactions = bool(interactions)
         self._bg = None
         if background is not None:
@@ -110,158 +110,183 @@ class Explainer:
             if X.shape[0] == 0:
                 raise errors.InvalidArgumentError("background: no rows")
             self._bg = Dataset(X, self.feature_names, background_weights)
-        bg_h = self._bg.handle if self._bg is not None else None
-        kind = m.kind
-        lime_output = output
-        if output is None:
-            output = "raw"
-        margins = output == "raw" and link == "identity"
-        kernel_only = nsamples is not None or tolerance or l1_reg or \
-            sampler != "xplain"
-        if interactions and kind != "tree_ensemble":
+        elif background_weights is not None:
             raise errors.InvalidArgumentError(
-                "interactions need a tree model; this is a %s model" % kind)
-        if method == "auto":
-            has_bg = bg_h is not None or bool(
-                _lib.lib.xpl_model_background(m.handle))
-            if kind == "tree_ensemble" and margins and not kernel_only:
-                method = "tree-shap"
-            elif kind == "linear" and margins and not kernel_only and (
-                    has_bg or _lib.lib.xpl_model_stats(m.handle)):
-                method = "linear-shap"
-            else:
-                method = "kernel-shap"
-        if interactions and (method != "tree-shap"):
-            raise errors.InvalidArgumentError(
-                "interactions need TreeSHAP, which explains raw margins")
-        if method in ("tree-shap", "linear-shap") and output != "raw":
-            raise errors.InvalidArgumentError(
-                "%s explains raw margins; use method=\"kernel-shap\" for "
-                "output=%r" % (method, output))
-        self.method = method
-        # the unit charts show, by the CLI's rule: classifier margins are
-        # log-odds, probabilities probabilities, Kernel SHAP's logit link
-        # puts them back on the log-odds scale
-        kind_out = lime_output if lime_output is not None else (
-            "probability" if method == "lime" and m.is_classifier else "raw")
-        classes = m.link in ("logit", "softmax")
-        if method == "kernel-shap" and link == "logit":
-            self.unit = "log-odds"
-        elif kind_out == "probability":
-            self.unit = "probability"
-        elif kind_out == "response":
-            self.unit = "probability" if classes else "response"
-        elif classes:
-            self.unit = "log-odds"
-        else:
-            self.unit = "log of the response" if m.link == "log" \
-                else "response"
-        self._ws_needed = method != "linear-shap"
-        self._c = None
+                "background_weights without a background")
+        o = _lib.ExplainerOptions()
+        o.version = 1
+        o.method = _lib.METHOD[method]
+        o.output = _lib.OUTPUT_AUTO if output is None else _choice(
+            _lib.OUTPUT, output, "output")
+        o.class_index = _lib.ALL_OUTPUTS if class_index is None else \
+            _int_in(class_index, 0, 2**31 - 1, "class_index")
+        o.seed = self.seed
+        o.kernel_shap = _lib.KernelShapOptions(
+            1, _int_in(nsamples or 0, 0, 2**63, "nsamples"),
+            0, _choice(_lib.LINK, link, "link"), 0,
+            _float(tolerance, "tolerance"),
+            _choice(_lib.L1_REG, l1_reg, "l1_reg"),
+            _int_in(l1_top_k, 0, 2**63, "l1_top_k"),
+            _choice(_lib.KS_SAMPLER, sampler, "sampler"))
+        o.tree_shap.interactions = int(self.interactions)
+        cat = self._categorical(categorical)
+        o.lime = _lib.LimeOptions(
+            1, _int_in(num_samples, 0, 2**63, "num_samples"),
+            _int_in(num_features or 0, 0, 2**63, "num_features"),
+            _float(kernel_width or 0.0, "kernel_width"),
+            _choice(_lib.LIME_DISCRETIZER, discretizer, "discretizer"),
+            _choice(_lib.LIME_SELECTION, feature_selection,
+                    "feature_selection"),
+            cat, len(cat) if cat is not None else 0, 0, 0, 0,
+            _int_in(repeats, 0, 2**32 - 1, "repeats"),
+            int(bool(sample_around_instance)),
+            _int_in(label_decimals, -2**31, 2**31 - 1, "label_decimals"))
+        h = ctypes.POINTER(_lib.Explainer)()
+        mh = m._acquire()          # the explainer borrows the C model
+        try:
+            m._call(_lib.lib.xpl_explainer_new, ctypes.byref(h), m,
+                    self._bg.handle if self._bg is not None else None,
+                    ctypes.byref(o))
+        except BaseException:
+            m._release()
+            raise
+        del mh
+        self._c = h
         lib = _lib.lib
-        if method == "tree-shap":
-            h = ctypes.POINTER(_lib.TreeShap)()
-            embedded = lib.xpl_model_background(m.handle)
-            m._call(lib.xpl_tree_shap_new, ctypes.byref(h), m.handle,
-                    None if interactions else (bg_h or embedded))
-            self._c = h
-            self._free = lib.xpl_tree_shap_free
-            base = lib.xpl_tree_shap_base_values(h)
-        elif method == "linear-shap":
-            h = ctypes.POINTER(_lib.LinearShap)()
-            m._call(lib.xpl_linear_shap_new, ctypes.byref(h), m.handle, bg_h)
-            self._c = h
-            self._free = lib.xpl_linear_shap_free
-            base = lib.xpl_linear_shap_base_values(h)
-        elif method == "kernel-shap":
-            o = _lib.KernelShapOptions(
-                1, int(nsamples or 0), _choice(_lib.OUTPUT, output, "output"),
-                _choice(_lib.LINK, link, "link"), self.seed & (2**64 - 1),
-                float(tolerance), _choice(_lib.L1_REG, l1_reg, "l1_reg"),
-                int(l1_top_k), _choice(_lib.KS_SAMPLER, sampler, "sampler"))
-            h = ctypes.POINTER(_lib.KernelShap)()
-            m._call(lib.xpl_kernel_shap_new, ctypes.byref(h), m.handle, bg_h,
-                    ctypes.byref(o))
-            self._c = h
-            self._free = lib.xpl_kernel_shap_free
-            base = lib.xpl_kernel_shap_base_values(h)
-        else:
-            cat = None
-            if categorical:
-                idx = []
-                for c in categorical:
-                    if isinstance(c, (int, np.integer)):
-                        idx.append(int(c))
-                    elif c in self.feature_names:
-                        idx.append(self.feature_names.index(c))
-                    else:
-                        raise errors.InvalidArgumentError(
-                            "categorical: no feature %r" % (c,))
-                cat = (ctypes.c_size_t * len(idx))(*idx)
-            o = _lib.LimeOptions(
-                1, int(num_samples), int(num_features or 0),
-                float(kernel_width or 0.0),
-                _choice(_lib.LIME_DISCRETIZER, discretizer, "discretizer"),
-                _choice(_lib.LIME_SELECTION, feature_selection,
-                        "feature_selection"),
-                cat, len(cat) if cat is not None else 0,
-                _lib.LIME_AUTO if lime_output is None else
-                _choice(_lib.OUTPUT, lime_output, "output"),
-                _lib.LIME_AUTO if class_index is None else int(class_index),
-                self.seed & (2**64 - 1), int(repeats),
-                int(bool(sample_around_instance)), int(label_decimals))
-            h = ctypes.POINTER(_lib.Lime)()
-            m._call(lib.xpl_lime_new, ctypes.byref(h), m.handle, bg_h,
-                    ctypes.byref(o))
-            self._c = h
-            self._free = lib.xpl_lime_free
-            base = None
-            self._lime_repeats = int(repeats) > 1
-        self.n_outputs = D
-        self.n_features = P
-        self.expected_value = None if base is None else \
-            np.ctypeslib.as_array(base, shape=(D,)).copy()
+        self.method = lib.xpl_method_name(
+            lib.xpl_explainer_method_id(h)).decode()
+        self.algorithm = lib.xpl_explainer_method(h).decode()
+        self.n_features = lib.xpl_explainer_n_features(h)
+        self.n_classes = lib.xpl_explainer_n_classes(h)
+        # explanations per row (1 for LIME or with a class_index)
+        self.n_outputs = lib.xpl_explainer_n_outputs(h)
+        self._repeats = int(repeats)
+        self._expected = None
+        self.unit = self._unit(output, link)
 
-    def __del__(self):
+    def _categorical(self, categorical):
+        if not categorical:
+            return None
+        idx = []
+        for c in categorical:
+            if isinstance(c, (int, np.integer)) and not isinstance(c, bool):
+                if not 0 <= int(c) < len(self.feature_names):
+                    raise errors.InvalidArgumentError(
+                        "categorical: no feature %d (the model has %d)"
+                        % (int(c), len(self.feature_names)))
+                idx.append(int(c))
+            elif c in self.feature_names:
+                idx.append(self.feature_names.index(c))
+            else:
+                raise errors.InvalidArgumentError(
+                    "categorical: no feature %r" % (c,))
+        self._cat = (ctypes.c_size_t * len(idx))(*idx)   # kept alive
+        return self._cat
+
+    def _unit(self, output, link):
+        """The unit charts show, by the CLI's rule: classifier margins are
+        log-odds, probabilities probabilities, Kernel SHAP's logit link
+        puts them back on the log-odds scale."""
+        m = self.model
+        kind_out = output if output is not None else (
+            "probability" if self.method == "lime" and m.is_classifier
+            else "raw")
+        classes = m.link in ("logit", "softmax")
+        if self.method == "kernel-shap" and link == "logit":
+            return "log-odds"
+        if kind_out == "probability":
+            return "probability"
+        if kind_out == "response":
+            return "probability" if classes else "response"
+        if classes:
+            return "log-odds"
+        return "log of the response" if m.link == "log" else "response"
+
+    # ----------------------------------------------------------- closing
+    def close(self):
+        """Release the C explainer now (and the model's C object if it was
+        closed and this was its last explainer). Calls afterwards raise
+        :class:`xplain.errors.ClosedError`. Closing twice is harmless."""
         c = getattr(self, "_c", None)
         if c:
-            self._free(c)
             self._c = None
+            _lib.lib.xpl_explainer_free(c)
+            self.model._release()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+    def _live(self):
+        """The C explainer and the model, borrowed for one call (a close()
+        from another thread waits for the call to end)."""
+        if not self._c:
+            raise errors.ClosedError("the explainer is closed")
+        self.model._acquire()
+        return self._c
+
+    @property
+    def expected_value(self):
+        """The SHAP base values (expected model output over the
+        background, or the trees' root value when path-dependent): a float,
+        or an array per output; None for LIME, whose intercept is per
+        row."""
+        if self.method == "lime":
+            return None
+        if self._expected is None:
+            # the same for every row: explain one (zeros; linear SHAP
+            # needs finite values, and any value does)
+            e = self(np.zeros((1, self.n_features)), threads=1)
+            self._expected = e.base_values[0]
+        return self._expected
 
     # -------------------------------------------------------- explaining
     def __call__(self, X, threads=None):
         """Explain the rows of X (array or DataFrame): an
         :class:`Explanation`."""
         x = to_matrix(X, self.feature_names, "X")
-        n, P, D = x.shape[0], self.n_features, self.n_outputs
+        threads = self.threads if threads is None else \
+            _positive_int(threads, "threads")
+        c = self._live()
+        try:
+            return self._explain(c, X, x, threads)
+        finally:
+            self.model._release()
+
+    def _explain(self, c, X, x, threads):
+        n, P, K = x.shape[0], self.n_features, self.n_outputs
         lime = self.method == "lime"
+        se = self.method == "kernel-shap" or (lime and self._repeats > 1)
         r = {
-            "contrib": np.zeros((n, D, P)),
-            "pred": np.zeros((n, D)),
-            "se": np.zeros((n, D, P)) if self.method == "kernel-shap" or (
-                lime and self._lime_repeats) else None,
-            "inter": np.zeros((n, D, P + 1, P + 1)) if self.interactions
+            "contrib": np.zeros((n, K, P)),
+            "base": np.zeros((n, K)),
+            "pred": np.zeros((n, K)),
+            "output": np.zeros((n, K), dtype=np.intp),
+            "se": np.full((n, K, P), np.nan) if se else None,
+            "inter": np.zeros((n, K, P + 1, P + 1)) if self.interactions
             else None,
         }
         if lime:
             r["selected"] = np.zeros((n, P), dtype=np.uint8)
-            r["freq"] = np.zeros((n, P)) if self._lime_repeats else None
-            r["summary"] = (_lib.LimeSummary * max(n, 1))()
+            r["lime"] = np.zeros((n, 3))   # intercept, score, local pred.
             r["conditions"] = [None] * n
-        keys = row_keys(x)
         if self.model._callback is not None:
             self.model._callback.error = None
-        threads = self.threads if threads is None else int(threads)
         threads = max(1, min(threads, n))
         bounds = np.linspace(0, n, threads + 1).astype(int)
         chunks = [(bounds[t], bounds[t + 1]) for t in range(threads)
                   if bounds[t + 1] > bounds[t]]
         if len(chunks) <= 1:
-            failures = [self._run(x, keys, r, 0, n)]
+            failures = [self._run(c, x, r, 0, n)]
         else:
             with ThreadPoolExecutor(len(chunks)) as pool:
                 failures = list(pool.map(
-                    lambda c: self._run(x, keys, r, c[0], c[1]), chunks))
+                    lambda ch: self._run(c, x, r, ch[0], ch[1]), chunks))
         for fail in failures:
             if fail is not None:
                 i, rc, msg, cause = fail
@@ -271,111 +296,103 @@ class Explainer:
                 raise exc
         return Explanation._build(self, X, x, r)
 
-    def _run(self, x, keys, r, lo, hi):
-        """Explain rows lo..hi-1 on the calling thread; returns None or the
-        first failure (row, code, message, Python cause)."""
+    def _run(self, c, x, r, lo, hi):
+        """Explain rows lo..hi-1 on the calling thread with its own
+        workspace; returns None or the first failure (row, code, message,
+        Python cause)."""
         lib = _lib.lib
         ws = ctypes.POINTER(_lib.Workspace)()
-        if self._ws_needed:
-            _lib.check(lib.xpl_workspace_new(ctypes.byref(ws)))
+        rc = lib.xpl_workspace_new(ctypes.byref(ws))
+        if rc < 0:
+            return (lo, rc, _lib.last_error(), None)
         try:
-            return self._rows(ws, x, keys, r, lo, hi)
+            return self._rows(c, ws, x, r, lo, hi)
         finally:
             lib.xpl_workspace_free(ws)
 
-    def _rows(self, ws, x, keys, r, lo, hi):
-        lib = _lib.lib
-        P, D = self.n_features, self.n_outputs
-        dp = _lib.as_double_p
-        cb = self.model._callback
-        contrib, pred = r["contrib"], r["pred"]
-        base_c = contrib.ctypes.data
-        base_p = pred.ctypes.data
-        stride_c = D * P * 8
-        cdp = ctypes.cast
-        Dp = _lib.c_double_p
-        c = self._c
+    def _rows(self, c, ws, x, r, lo, hi):
+        """The row loop: one xpl_explainer_explain per row (the CLI's
+        call: the library seeds each row from the seed and its values),
+        then the explanations' arrays copied out of the workspace."""
+        P, K = self.n_features, self.n_outputs
+        explain = _lib.lib.xpl_explainer_explain
+        memmove = ctypes.memmove
+        out = (_lib.ExplanationRaw * K)()
+        views = list(out)
+        out_p = ctypes.addressof(out)
+        c_p = ctypes.cast(c, ctypes.c_void_p).value
+        ws_p = ctypes.cast(ws, ctypes.c_void_p).value
+        x_p = x.ctypes.data
+        contrib = r["contrib"].ctypes.data
+        base, pred, outs = r["base"], r["pred"], r["output"]
+        se = r["se"].ctypes.data if r["se"] is not None else None
+        inter = r["inter"].ctypes.data if r["inter"] is not None else None
+        lime = self.method == "lime"
+        row_bytes, inter_bytes = P * 8, (P + 1) * (P + 1) * 8
         for i in range(lo, hi):
-            xi = cdp(x.ctypes.data + i * P * 8, Dp)
-            ci = cdp(base_c + i * stride_c, Dp)
-            pi = cdp(base_p + i * D * 8, Dp)
-            if self.method == "tree-shap":
-                if self.interactions:
-                    inter = r["inter"]
-                    rc = lib.xpl_tree_shap_interactions(
-                        c, ws, xi, dp(inter[i]), pi)
-                    if rc == 0:
-                        contrib[i] = inter[i][:, :P, :P].sum(axis=2)
-                else:
-                    rc = lib.xpl_tree_shap_explain(c, ws, xi, ci, pi)
-            elif self.method == "linear-shap":
-                bad = ~np.isfinite(x[i])
-                if bad.any():
-                    j = int(np.argmax(bad))
-                    return (i, errors.NumericError.code,
-                            "linear SHAP: feature \"%s\" is %s; linear "
-                            "models need finite values"
-                            % (self.feature_names[j],
-                               "missing" if np.isnan(x[i, j]) else
-                               "infinite"), None)
-                rc = lib.xpl_linear_shap_explain(c, xi, ci, pi)
-            elif self.method == "kernel-shap":
-                rc = lib.xpl_kernel_shap_explain(
-                    c, ws, xi, int(keys[i]), ci, dp(r["se"][i]), pi, None)
-            else:
-                s = r["summary"]
-                freq = r["freq"]
-                rc = lib.xpl_lime_explain(
-                    c, ws, xi, int(keys[i]), ci,
-                    r["selected"][i].ctypes.data_as(
-                        ctypes.POINTER(ctypes.c_ubyte)),
-                    dp(r["se"][i]) if r["se"] is not None else None,
-                    dp(freq[i]) if freq is not None else None,
-                    ctypes.byref(s[i]))
-                if rc == 0:
-                    pred[i, 0] = s[i].prediction
-                    r["conditions"][i] = [self._condition(x[i], j)
-                                          for j in range(P)]
+            rc = explain(c_p, ws_p, x_p + i * row_bytes, out_p)
             if rc < 0:
-                cause = cb.error if cb is not None else None
-                return (i, rc, _lib.last_error(), cause)
+                cb = self.model._callback
+                return (i, rc, _lib.last_error(),
+                        cb.error if cb is not None else None)
+            for k, e in enumerate(views):
+                at = i * K + k
+                memmove(contrib + at * row_bytes, e.contributions, row_bytes)
+                if se is not None and e.std_errors:
+                    memmove(se + at * row_bytes, e.std_errors, row_bytes)
+                if inter is not None:
+                    memmove(inter + at * inter_bytes, e.interactions,
+                            inter_bytes)
+                base[i, k] = e.base_value
+                pred[i, k] = e.prediction
+                outs[i, k] = e.output
+            if lime:
+                e = views[0]
+                memmove(r["selected"][i].ctypes.data, e.selected, P)
+                r["lime"][i] = (e.intercept, e.score, e.local_prediction)
+                labels = ctypes.cast(e.conditions,
+                                     ctypes.POINTER(ctypes.c_char_p))
+                r["conditions"][i] = [labels[j].decode("utf-8")
+                                      for j in range(P)]
         return None
 
-    def _condition(self, xi, j):
-        buf = ctypes.create_string_buffer(256)
-        n = _lib.lib.xpl_lime_condition(self._c, _lib.as_double_p(xi), j,
-                                        buf, 256)
-        if n < 0:
-            return None
-        if n >= 256:
-            buf = ctypes.create_string_buffer(n + 1)
-            _lib.lib.xpl_lime_condition(self._c, _lib.as_double_p(xi), j,
-                                        buf, n + 1)
-        return buf.value.decode("utf-8")
+
+def _choice(table, value, what):
+    try:
+        return table[value]
+    except (KeyError, TypeError):
+        raise errors.InvalidArgumentError(
+            "%s must be one of %s, not %r"
+            % (what, ", ".join(repr(k) for k in table if k is not None),
+               value)) from None
 
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+def _int_in(value, lo, hi, what):
+    """An integer argument in [lo, hi] (ctypes would wrap it silently)."""
+    if isinstance(value, bool) or not isinstance(
+            value, (int, np.integer)):
+        if isinstance(value, (float, np.floating)) and \
+                float(value).is_integer():
+            value = int(value)
+        else:
+            raise errors.InvalidArgumentError(
+                "%s must be an integer, not %r" % (what, value))
+    if not lo <= int(value) <= hi:
+        raise errors.InvalidArgumentError(
+            "%s must be in [%d, %d], not %d" % (what, lo, hi, int(value)))
+    return int(value)
 
 
-def _mix64(z):
-    z = z + _GOLDEN
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+def _positive_int(value, what):
+    return _int_in(value, 1, 2**31 - 1, what)
 
 
-def row_keys(x):
-    """Each row's generator key, a hash of its values as the CLI computes
-    it (-0 counts as 0, every NaN as one missing value): a row gets the
-    same numbers wherever it appears."""
-    v = np.where(x == 0, 0.0, x)
-    bits = v.view(np.uint64).copy()
-    bits[np.isnan(x)] = np.uint64(0x7FF8000000000000)
-    h = np.full(x.shape[0], 0x3243F6A8885A308D, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(x.shape[1]):
-            h = _mix64(h ^ bits[:, j])
-    return h
+def _float(value, what):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise errors.InvalidArgumentError(
+            "%s must be a number, not %r" % (what, value)) from None
 
 
 class Explanation:
@@ -393,7 +410,12 @@ class Explanation:
     interaction_values: (n, M, M) [or (n, M, M, outputs)] TreeSHAP
         interaction values when asked for, else None.
     LIME only: conditions (n lists of M labels), selected (n, M) bools,
-        score, local_prediction, explained_class (n,).
+        score, local_prediction, explained_class (n,): the class (output)
+        each row's surrogate explains.
+    outputs: the class (output) index of each entry of the last axis of
+        values (shap's methods), by the library's rule (docs/output.md):
+        [1] for a binary classifier with one model output (class 1; class
+        0 is its complement); n_classes: the model's classes.
     """
 
     def __init__(self, values, base_values, data, feature_names, method,
@@ -414,66 +436,57 @@ class Explanation:
         self.score = None
         self.local_prediction = None
         self.explained_class = None
-        self.selection_frequency = None
 
-    # the library's output rule (docs/output.md): a binary classifier with
-    # one model output has classes 0 and 1, and its explanations are of
-    # class 1; charts say so
+    # the library's output rule (docs/output.md): an explanation's output
+    # is a class index (a binary classifier with one model output has
+    # classes 0 and 1, and its SHAP explanations are of class 1); charts
+    # say so. outputs: the class index of each entry of the last axis of
+    # values; n_classes: the model's classes (outputs).
     n_classes = None
-    first_class = 0
+    outputs = None
     unit = None
 
     @classmethod
     def _build(cls, ex, X, x, r):
-        e = cls._build_arrays(ex, X, x, r)
-        binary = ex.model.is_classifier and ex.n_outputs == 1
-        e.n_classes = 2 if binary else ex.n_outputs
-        e.first_class = 1 if binary else 0
-        e.unit = ex.unit
-        return e
-
-    @classmethod
-    def _build_arrays(cls, ex, X, x, r):
-        n, P, D = x.shape[0], ex.n_features, ex.n_outputs
+        n, P, K = x.shape[0], ex.n_features, ex.n_outputs
         index = X.index if hasattr(X, "index") and hasattr(X, "iloc") \
             else None
+        lime = ex.method == "lime"
 
-        def shaped(a):   # (n, D, P) -> shap's (n, P) or (n, P, D)
+        def shaped(a):   # (n, K, P) -> shap's (n, P) or (n, P, K)
             if a is None:
                 return None
-            return a[:, 0, :].copy() if D == 1 or ex.method == "lime" \
+            return a[:, 0, :].copy() if K == 1 \
                 else np.ascontiguousarray(a.transpose(0, 2, 1))
 
-        if ex.method == "lime":
-            s = r["summary"]
-            intercept = np.array([s[i].intercept for i in range(n)])
-            e = cls(shaped(r["contrib"]), intercept, x, ex.feature_names,
-                    ex.method, predictions=r["pred"][:, 0].copy(),
-                    std_errors=shaped(r["se"]), index=index)
-            e.conditions = r["conditions"]
-            e.selected = r["selected"].astype(bool)
-            e.score = np.array([s[i].score for i in range(n)])
-            e.local_prediction = np.array([s[i].local_prediction
-                                           for i in range(n)])
-            e.explained_class = np.array([s[i].explained_class
-                                          for i in range(n)])
-            e.selection_frequency = r["freq"]
-            return e
-        base = np.broadcast_to(ex.expected_value, (n, D))
+        def per_output(a):   # (n, K) -> (n,) or (n, K)
+            return a[:, 0].copy() if K == 1 else a.copy()
+
         inter = None
         if r["inter"] is not None:
             inter = r["inter"][:, :, :P, :P]
-            inter = inter[:, 0].copy() if D == 1 else \
+            inter = inter[:, 0].copy() if K == 1 else \
                 np.ascontiguousarray(inter.transpose(0, 2, 3, 1))
-        return cls(shaped(r["contrib"]),
-                   base[:, 0].copy() if D == 1 else base.copy(), x,
-                   ex.feature_names, ex.method,
-                   predictions=r["pred"][:, 0].copy() if D == 1
-                   else r["pred"].copy(),
-                   std_errors=shaped(r["se"]),
-                   output_names=None if D == 1 else
-                   ["output %d" % d for d in range(D)],
-                   interaction_values=inter, index=index)
+        outputs = r["output"]
+        e = cls(shaped(r["contrib"]),
+                r["lime"][:, 0].copy() if lime else per_output(r["base"]),
+                x, ex.feature_names, ex.method,
+                predictions=per_output(r["pred"]),
+                std_errors=shaped(r["se"]),
+                output_names=None if K == 1 else
+                ["output %d" % d for d in (outputs[0] if n else range(K))],
+                interaction_values=inter, index=index)
+        e.n_classes = ex.n_classes
+        e.outputs = [int(d) for d in outputs[0]] if n and not lime else \
+            None
+        e.unit = ex.unit
+        if lime:
+            e.conditions = r["conditions"]
+            e.selected = r["selected"].astype(bool)
+            e.score = r["lime"][:, 1].copy()
+            e.local_prediction = r["lime"][:, 2].copy()
+            e.explained_class = outputs[:, 0].copy()
+        return e
 
     def __len__(self):
         return self.values.shape[0]

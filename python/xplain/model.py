@@ -65,55 +65,110 @@ class Model:
         # Objects the C model points into (a wrapped callable's adapter).
         self._keep = keep
         self._callback = None
+        # close(): explainers built on the model borrow its C object, which
+        # is freed when the last of them is closed or collected
+        self._lock = threading.Lock()
+        self._users = 0
+        self._closed = False
+
+    # ---------------------------------------------------------- closing
+    def close(self):
+        """Release the model's C object now rather than at garbage
+        collection. Using the model afterwards raises
+        :class:`xplain.errors.ClosedError`; explainers built on it stop
+        working too (their calls raise the same error) and the C object
+        goes once the last of them is closed. Closing twice is harmless."""
+        with self._lock:
+            self._closed = True
+            self._free_if_unused()
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _free_if_unused(self):
+        # with self._lock held
+        if self._closed and self._users == 0 and self.handle:
+            _lib.lib.xpl_model_free(self.handle)
+            self.handle = None
+
+    def _h(self):
+        """The C handle of a model that is not closed."""
+        if self._closed:
+            raise errors.ClosedError("the model is closed")
+        return self.handle
+
+    def _acquire(self):
+        """Borrow the C model (an explainer, or one library call that runs
+        it): ClosedError if closed; give it back with _release()."""
+        with self._lock:
+            if self._closed:
+                raise errors.ClosedError("the model is closed")
+            self._users += 1
+            return self.handle
+
+    def _release(self):
+        with self._lock:
+            self._users -= 1
+            self._free_if_unused()
 
     # ------------------------------------------------------------ facts
     @property
     def n_features(self):
-        return _lib.lib.xpl_model_n_features(self.handle)
+        return _lib.lib.xpl_model_n_features(self._h())
 
     @property
     def n_outputs(self):
-        return _lib.lib.xpl_model_n_outputs(self.handle)
+        return _lib.lib.xpl_model_n_outputs(self._h())
 
     @property
     def feature_names(self):
-        return [_lib.lib.xpl_model_feature_name(self.handle, i).decode()
+        h = self._h()
+        return [_lib.lib.xpl_model_feature_name(h, i).decode()
                 for i in range(self.n_features)]
 
     @property
     def kind(self):
         """"tree_ensemble", "linear", or the wrapped model's name."""
-        return _lib.lib.xpl_model_kind(self.handle).decode()
+        return _lib.lib.xpl_model_kind(self._h()).decode()
 
     @property
     def link(self):
         return _lib.lib.xpl_link_name(
-            _lib.lib.xpl_model_link(self.handle)).decode()
+            _lib.lib.xpl_model_link(self._h())).decode()
 
     @property
     def is_classifier(self):
-        return bool(_lib.lib.xpl_model_is_classifier(self.handle))
+        return bool(_lib.lib.xpl_model_is_classifier(self._h()))
 
     @property
     def properties(self):
         """Descriptive properties, as `explain info` prints them."""
         out = {}
         k, v = ctypes.c_char_p(), ctypes.c_char_p()
-        for i in range(_lib.lib.xpl_model_n_properties(self.handle)):
+        for i in range(_lib.lib.xpl_model_n_properties(self._h())):
             _lib.check(_lib.lib.xpl_model_property(
-                self.handle, i, ctypes.byref(k), ctypes.byref(v)))
+                self._h(), i, ctypes.byref(k), ctypes.byref(v)))
             out[k.value.decode()] = v.value.decode()
         return out
 
     @property
     def background(self):
         """The embedded background sample as an (n, M) array, or None."""
-        h = _lib.lib.xpl_model_background(self.handle)
+        h = _lib.lib.xpl_model_background(self._h())
         if not h:
             return None
         return _rows_of(h)
 
     def __repr__(self):
+        if self._closed:
+            return "<xplain.Model (closed)>"
         return "<xplain.Model %s: %d features, %d output%s, link %s>" % (
             self.kind, self.n_features, self.n_outputs,
             "" if self.n_outputs == 1 else "s", self.link)
@@ -129,13 +184,13 @@ class Model:
         n = x.shape[0]
         out = np.empty((n, self.n_outputs))
         if n:
-            self._call(_lib.lib.xpl_model_predict, self.handle, None,
+            self._call(_lib.lib.xpl_model_predict, self, None,
                        _lib.as_double_p(x), n, kind, _lib.as_double_p(out))
         return out[:, 0] if self.n_outputs == 1 else out
 
     def save(self, path):
         """Write the model (with its embedded background) as model.bin."""
-        self._call(_lib.lib.xpl_model_save, self.handle,
+        self._call(_lib.lib.xpl_model_save, self,
                    os.fsencode(os.fspath(path)))
 
     def to_bytes(self):
@@ -143,7 +198,7 @@ class Model:
         load_model(bytes) reads them back. UnsupportedError for a wrapped
         Python callable."""
         p, n = ctypes.c_void_p(), ctypes.c_size_t()
-        self._call(_lib.lib.xpl_model_serialize, self.handle,
+        self._call(_lib.lib.xpl_model_serialize, self,
                    ctypes.byref(p), ctypes.byref(n))
         try:
             return ctypes.string_at(p, n.value)
@@ -155,13 +210,19 @@ class Model:
         return (load_model, (self.to_bytes(),))
 
     def _call(self, fn, *args):
-        """Call a library function that may run this model, turning a
-        failure into an exception; a wrapped callable's own exception is
-        chained to it."""
+        """Call a library function that may run this model (the model
+        itself among args stands for its C handle, borrowed for the call so
+        that a close() from another thread waits), turning a failure into
+        an exception; a wrapped callable's own exception is chained to
+        it."""
         cb = self._callback
         if cb is not None:
             cb.error = None
-        rc = fn(*args)
+        h = self._acquire()
+        try:
+            rc = fn(*[h if a is self else a for a in args])
+        finally:
+            self._release()
         if rc < 0:
             exc = errors.error_for(rc, _lib.last_error() or
                                    _lib.lib.xpl_strerror(rc).decode())
@@ -228,6 +289,28 @@ def _from_xgboost(booster):
     return _from_buffer(bytes(raw), "xgboost.Booster")
 
 
+def _lightgbm_booster(obj):
+    if _module_of(obj) != "lightgbm":
+        return None
+    if hasattr(obj, "model_to_string"):
+        return obj
+    if not hasattr(type(obj), "booster_"):
+        return None
+    try:
+        return obj.booster_                  # LGBMModel, once fitted
+    except Exception as e:  # lightgbm's LGBMNotFittedError
+        raise errors.InvalidArgumentError(
+            "load_model: the %s is not fitted (%s)"
+            % (type(obj).__name__, e)) from None
+
+
+def _from_lightgbm(booster):
+    # The text model save_model("m.txt") writes, read from memory; the
+    # library reads LightGBM text models itself (docs/tree-models.md).
+    text = booster.model_to_string()
+    return _from_buffer(text.encode("utf-8"), "lightgbm.Booster")
+
+
 def _from_sklearn(est, feature_names):
     from ._exporters import export_sklearn_trees as trees
     linear = trees._base   # the module trees.py itself imported
@@ -246,11 +329,14 @@ def load_model(source, feature_names=None):
     """Load a model.
 
     source:
-      - a path (str or os.PathLike) to a model.bin, an xplain JSON model or
-        an XGBoost JSON model (format recognised from the content);
+      - a path (str or os.PathLike) to a model.bin, an xplain JSON model,
+        an XGBoost JSON model or a LightGBM text model (format recognised
+        from the content);
       - bytes of such a file;
       - an ``xgboost.Booster`` or an ``xgboost.XGBModel`` (XGBRegressor,
         XGBClassifier, ...);
+      - a ``lightgbm.Booster`` or a fitted ``lightgbm.LGBMModel``
+        (LGBMRegressor, LGBMClassifier, ...);
       - a fitted scikit-learn estimator that tools/export_sklearn*.py
         cover (linear and logistic regressions, decision trees, random
         forests, extra trees, gradient boosting); feature_names names its
@@ -272,12 +358,16 @@ def load_model(source, feature_names=None):
     booster = _xgboost_booster(source)
     if booster is not None:
         return _from_xgboost(booster)
+    booster = _lightgbm_booster(source)
+    if booster is not None:
+        return _from_lightgbm(booster)
     if _module_of(source) == "sklearn":
         return _from_sklearn(source, feature_names)
     raise errors.UnsupportedError(
         "load_model: cannot load a %s.%s (expected a path, bytes, an "
-        "xgboost Booster or XGBModel, or a scikit-learn estimator; wrap a "
-        "Python function with xplain.wrap_model)"
+        "xgboost Booster or XGBModel, a lightgbm Booster or LGBMModel, or "
+        "a scikit-learn estimator; wrap a Python function with "
+        "xplain.wrap_model)"
         % (type(source).__module__, type(source).__name__))
 
 
