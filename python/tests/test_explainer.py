@@ -191,3 +191,111 @@ def test_explainer_errors(diabetes):
     ex = xplain.Explainer(DIAB_XGB, background=X, method="lime")
     with pytest.raises(errors.InvalidArgumentError, match="row 1"):
         ex(np.r_[X.to_numpy()[:1], np.full((1, 10), np.nan)])
+
+
+LGB_MULTI = repo_path("tests", "fixtures", "categorical",
+                      "lgb_multiclass.txt")
+
+# (model, data file, background rows, CLI options, Explainer options): one
+# path for both (xpl_explainer_*), so every method and option gives the
+# CLI's numbers exactly
+CLI_CASES = [
+    ("bc-embedded", BC_BIN, "breast_cancer", 0, [], {}),
+    ("bc-class-0", BC_BIN, "breast_cancer", 0, ["--class", "0"],
+     {"class_index": 0}),
+    ("bc-ks-probability", BC_BIN, "breast_cancer", 0,
+     ["--method", "kernel-shap", "--model-output", "probability",
+      "--nsamples", "200", "--seed", "3"],
+     {"method": "kernel-shap", "output": "probability", "nsamples": 200,
+      "seed": 3}),
+    ("bc-ks-logit", BC_BIN, "breast_cancer", 0,
+     ["--model-output", "probability", "--link", "logit", "--nsamples",
+      "150"],
+     {"output": "probability", "link": "logit", "nsamples": 150}),
+    ("wine-class-2", WINE_XGB, "wine", 6, ["--class", "2"],
+     {"class_index": 2}),
+    ("wine-lime", WINE_XGB, "wine", 40,
+     ["--method", "lime", "--num-samples", "800", "--seed", "9"],
+     {"method": "lime", "num_samples": 800, "seed": 9}),
+    ("diabetes-linear", DIAB_LIN, "diabetes", 50, [], {}),
+    ("diabetes-lime-repeats", DIAB_XGB, "diabetes", 60,
+     ["--method", "lime", "--num-samples", "400", "--repeats", "3",
+      "--discretizer", "decile", "--num-features", "4"],
+     {"method": "lime", "num_samples": 400, "repeats": 3,
+      "discretizer": "decile", "num_features": 4}),
+    ("diabetes-ks-options", DIAB_XGB, "diabetes", 12,
+     ["--method", "kernel-shap", "--sampler", "shap", "--tolerance", "0.05",
+      "--l1", "top:5", "--nsamples", "300", "--seed", "11"],
+     {"method": "kernel-shap", "sampler": "shap", "tolerance": 0.05,
+      "l1_reg": "top-k", "l1_top_k": 5, "nsamples": 300, "seed": 11}),
+]
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=[c[0] for c in CLI_CASES])
+def test_every_method_equals_cli(cli, case, tmp_path):
+    pd = pytest.importorskip("pandas")
+    _, model, data, n_bg, args, kw = case
+    df = pd.read_csv(repo_path("data", data + ".csv"))
+    X = _rows(df, 10)
+    if n_bg:
+        bg = df.drop(columns=["target"]).tail(n_bg)
+        bg.to_csv(tmp_path / "bg.csv", index=False)
+        args = args + ["--background", str(tmp_path / "bg.csv")]
+        kw = dict(kw, background=bg)
+    e = xplain.Explainer(model, threads=2, **kw)(X)
+    rows = cli_json(cli, [model, "-", "-q"] + args, X.to_csv(index=False))
+    k = len(rows) // len(X)          # CLI objects per row (outputs)
+    assert k * len(X) == len(rows)
+    assert e.method == rows[0]["method"]
+
+    def per_row(a):                  # (n*k, M) -> Explanation's layout
+        a = a.reshape(len(X), k, -1)
+        return a[:, 0] if k == 1 else a.transpose(0, 2, 1)
+
+    assert np.array_equal(e.values, per_row(field(rows, "contribution")))
+    if e.std_errors is not None:
+        assert np.array_equal(e.std_errors, per_row(field(rows,
+                                                          "std_error")))
+    else:
+        assert "std_error" not in rows[0]["features"][0]
+    base = np.array([r["base_value"] for r in rows]).reshape(len(X), k)
+    pred = np.array([r["prediction"] for r in rows]).reshape(len(X), k)
+    outs = np.array([r["output"] for r in rows]).reshape(len(X), k)
+    assert np.array_equal(e.base_values, base[:, 0] if k == 1 else base)
+    assert np.array_equal(e.predictions, pred[:, 0] if k == 1 else pred)
+    if e.method == "lime":
+        assert np.array_equal(e.explained_class, outs[:, 0])
+        assert np.array_equal(e.score, [r["score"] for r in rows])
+        assert e.conditions == [[f["condition"] for f in r["features"]]
+                                for r in rows]
+        assert np.array_equal(e.selected, [[f["selected"] for f in
+                                            r["features"]] for r in rows])
+    else:
+        assert e.outputs == outs[0].tolist()
+        assert (outs == outs[0]).all()
+
+
+def test_lightgbm_file_explained_as_cli(cli, tmp_path):
+    # a LightGBM text model: interventional TreeSHAP, and interactions
+    m = xplain.load_model(LGB_MULTI)
+    rng = np.random.default_rng(4)
+    X = np.abs(rng.normal(size=(8, m.n_features))) * 3
+    bg = np.abs(rng.normal(size=(20, m.n_features))) * 3
+    header = ",".join(m.feature_names)
+    for name, a in (("x.csv", X), ("bg.csv", bg)):
+        np.savetxt(tmp_path / name, a, delimiter=",", header=header,
+                   comments="", fmt="%.17g")
+    e = xplain.Explainer(m, background=bg)(X)
+    rows = cli_json(cli, [LGB_MULTI, str(tmp_path / "x.csv"),
+                          "--background", str(tmp_path / "bg.csv")])
+    K = m.n_outputs
+    want = field(rows, "contribution").reshape(8, K, -1).transpose(0, 2, 1)
+    assert e.values.shape == (8, m.n_features, K)
+    assert np.array_equal(e.values, want)
+    ei = xplain.Explainer(m, interactions=True)(X)
+    rows = cli_json(cli, [LGB_MULTI, str(tmp_path / "x.csv"),
+                          "--interactions"])
+    P = m.n_features
+    want = np.array([r["interactions"] for r in rows]).reshape(
+        8, K, P + 1, P + 1)[:, :, :P, :P].transpose(0, 2, 3, 1)
+    assert np.array_equal(ei.interaction_values, want)

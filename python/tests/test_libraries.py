@@ -115,3 +115,80 @@ def test_sklearn_forest_equals_shap_path_dependent(regression_data):
     e = xplain.Explainer(xplain.load_model(rf, _names(6)))(X[:30])
     want = shap.TreeExplainer(rf).shap_values(X[:30])
     np.testing.assert_allclose(e.values, want, rtol=1e-9, atol=1e-9)
+
+
+def _lgb_contrib_blocks(contrib, n_classes):
+    """LightGBM's pred_contrib row: per class, M contributions then the
+    expected value: -> values (n, M[, K]) and base values (n[, K])."""
+    n = contrib.shape[0]
+    c = contrib.reshape(n, n_classes, -1)
+    vals, base = c[:, :, :-1], c[:, :, -1]
+    if n_classes == 1:
+        return vals[:, 0], base[:, 0]
+    return vals.transpose(0, 2, 1), base
+
+
+def test_lightgbm_objects_and_files_equal_pred_contrib(regression_data,
+                                                       tmp_path):
+    lgb = pytest.importorskip("lightgbm")
+    X, y = regression_data          # with missing values
+    X = X.copy()
+    X[:, 5] = np.floor(np.abs(np.nan_to_num(X[:, 5])) * 3)   # codes 0..
+    yc = (y > np.median(y)).astype(int)
+    y3 = np.digitize(y, np.quantile(y, [0.33, 0.66]))
+    params = dict(n_estimators=25, num_leaves=12, min_child_samples=5,
+                  verbose=-1)
+    cases = [
+        (lgb.LGBMRegressor(**params).fit(X, y, categorical_feature=[5]), 1,
+         "response"),
+        (lgb.LGBMClassifier(**params).fit(X, yc), 1, "probability"),
+        (lgb.LGBMClassifier(**params).fit(X, y3), 3, "probability"),
+    ]
+    for est, K, output in cases:
+        booster = est.booster_
+        path = tmp_path / "model.txt"
+        booster.save_model(str(path))
+        want_raw = booster.predict(X, raw_score=True)
+        want = _lgb_contrib_blocks(booster.predict(X, pred_contrib=True), K)
+        for source in (est, booster, path, str(path)):
+            m = xplain.load_model(source)
+            assert m.n_features == 6
+            what = "%s from %s" % (type(est).__name__, type(source).__name__)
+            np.testing.assert_allclose(m.predict(X), want_raw, rtol=1e-12,
+                                       atol=1e-12, err_msg=what)
+            got = m.predict(X, output=output)
+            ref = est.predict_proba(X) if output == "probability" \
+                else est.predict(X)
+            if K == 1 and output == "probability":
+                ref = ref[:, 1]
+            np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12,
+                                       err_msg=what)
+            # no background: path-dependent TreeSHAP, LightGBM's own
+            ex = xplain.Explainer(m)
+            assert ex.algorithm == "tree-shap-path-dependent"
+            e = ex(X)
+            np.testing.assert_allclose(e.values, want[0], rtol=1e-9,
+                                       atol=1e-9, err_msg=what)
+            np.testing.assert_allclose(e.base_values, want[1], rtol=1e-9,
+                                       atol=1e-9, err_msg=what)
+
+
+def test_lightgbm_fixture_file_equals_cli(cli):
+    # the repository's LightGBM fixtures (tools/make_categorical_models.py)
+    import os
+    from conftest import cli_json, field, repo_path
+    path = repo_path("tests", "fixtures", "categorical", "lgb_binary.txt")
+    if not os.path.exists(path):
+        pytest.skip("no LightGBM fixture")
+    m = xplain.load_model(path)
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(15, m.n_features)) * 2
+    X[rng.random(X.shape) < 0.1] = np.nan
+    e = xplain.Explainer(m)(X)
+    csv = ",".join(m.feature_names) + "\n" + "\n".join(
+        ",".join("" if np.isnan(v) else repr(float(v)) for v in r)
+        for r in X) + "\n"
+    rows = cli_json(cli, [path, "-"], csv)
+    assert np.array_equal(e.values, field(rows, "contribution"))
+    assert np.array_equal(e.base_values, [r["base_value"] for r in rows])
+    assert e.outputs == [1] and e.n_classes == 2

@@ -6,6 +6,11 @@ import numpy as np
 from . import errors
 
 
+# complex (the imaginary part would be dropped), dates and durations
+# (reinterpreted as counts), raw bytes
+_NOT_NUMBERS = ("c", "M", "m", "V")
+
+
 def _is_frame(X):
     return hasattr(X, "columns") and hasattr(X, "iloc")
 
@@ -37,16 +42,28 @@ def to_matrix(X, feature_names, what="X"):
                     % (what, ", ".join(repr(m) for m in missing[:5]),
                        _short_list(feature_names)))
             X = X.iloc[:, [index[n] for n in feature_names]]
+        odd = [str(c) for c, t in X.dtypes.items()
+               if getattr(t, "kind", "O") in _NOT_NUMBERS]
+        if odd:
+            raise errors.InvalidArgumentError(
+                "%s: columns must be real numbers; not: %s"
+                % (what, ", ".join(odd[:5])))
         try:
             a = X.to_numpy(dtype=np.float64, na_value=np.nan)
         except (TypeError, ValueError) as e:
+            from pandas.api.types import is_bool_dtype, is_numeric_dtype
             bad = [str(c) for c, t in X.dtypes.items()
-                   if not (np.issubdtype(t, np.number) or t == bool)]
+                   if not (is_numeric_dtype(t) or is_bool_dtype(t))]
             raise errors.InvalidArgumentError(
                 "%s: columns must be numeric (encode categories as numbers "
                 "first); not numeric: %s (%s)"
                 % (what, ", ".join(bad[:5]) or "?", e)) from None
     else:
+        kind = getattr(getattr(X, "dtype", None), "kind", None)
+        if kind in _NOT_NUMBERS:
+            raise errors.InvalidArgumentError(
+                "%s: expected real numbers, not %s values (numpy would drop "
+                "or reinterpret them)" % (what, X.dtype))
         try:
             a = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError) as e:

@@ -253,8 +253,25 @@ def as_double_p(a):
 
 def names_array(names):
     """A C array of UTF-8 names; keep the result alive while C reads it."""
-    arr = (c_char_p * len(names))(*[n.encode("utf-8") for n in names])
-    return arr
+    try:
+        enc = [n.encode("utf-8") for n in names]
+    except UnicodeError as e:
+        raise errors.InvalidArgumentError(
+            "names must be valid Unicode text: %s" % e) from None
+    if any(b"\0" in n for n in enc):
+        raise errors.InvalidArgumentError(
+            "names cannot contain NUL characters")
+    return (c_char_p * len(enc))(*enc)
+
+
+def path_bytes(path):
+    """A file name for C: os.fsencode, refusing an embedded NUL (C would
+    silently read a shorter name, another file)."""
+    b = os.fsencode(os.fspath(path))
+    if b"\0" in b:
+        raise errors.InvalidArgumentError(
+            "%r: a file name cannot contain a NUL character" % (path,))
+    return b
 
 
 def version():

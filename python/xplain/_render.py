@@ -73,7 +73,7 @@ class _Views:
 
 
 def _write(path, render):
-    fp = _lib.fopen(os.fsencode(path), b"w")
+    fp = _lib.fopen(_lib.path_bytes(path), b"w")
     if not fp:
         err = ctypes.get_errno()
         raise errors.FileError("%s: cannot open for writing%s"

@@ -3,6 +3,7 @@ libxplain's explainers."""
 
 import ctypes
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -152,6 +153,9 @@ class Explainer:
             raise
         del mh
         self._c = h
+        self._lock = threading.Lock()
+        self._busy = 0
+        self._closed = False
         lib = _lib.lib
         self.method = lib.xpl_method_name(
             lib.xpl_explainer_method_id(h)).decode()
@@ -205,11 +209,20 @@ class Explainer:
     # ----------------------------------------------------------- closing
     def close(self):
         """Release the C explainer now (and the model's C object if it was
-        closed and this was its last explainer). Calls afterwards raise
+        closed and this was its last explainer); a call running in another
+        thread finishes first. Calls afterwards raise
         :class:`xplain.errors.ClosedError`. Closing twice is harmless."""
-        c = getattr(self, "_c", None)
-        if c:
-            self._c = None
+        lock = getattr(self, "_lock", None)
+        if lock is None:           # __init__ failed before the C explainer
+            return
+        with lock:
+            self._closed = True
+            self._free_if_unused()
+
+    def _free_if_unused(self):
+        # with self._lock held
+        if self._closed and self._busy == 0 and self._c:
+            c, self._c = self._c, None
             _lib.lib.xpl_explainer_free(c)
             self.model._release()
 
@@ -222,13 +235,21 @@ class Explainer:
     def __del__(self):
         self.close()
 
-    def _live(self):
-        """The C explainer and the model, borrowed for one call (a close()
-        from another thread waits for the call to end)."""
-        if not self._c:
-            raise errors.ClosedError("the explainer is closed")
-        self.model._acquire()
-        return self._c
+    def _acquire(self):
+        """The C explainer, borrowed for one call (close() from another
+        thread waits for the call to end); give it back with _release()."""
+        with self._lock:
+            if self._closed:
+                raise errors.ClosedError("the explainer is closed")
+            self.model._acquire()  # ClosedError if the model was closed
+            self._busy += 1
+            return self._c
+
+    def _release(self):
+        self.model._release()
+        with self._lock:
+            self._busy -= 1
+            self._free_if_unused()
 
     @property
     def expected_value(self):
@@ -252,11 +273,11 @@ class Explainer:
         x = to_matrix(X, self.feature_names, "X")
         threads = self.threads if threads is None else \
             _positive_int(threads, "threads")
-        c = self._live()
+        c = self._acquire()
         try:
             return self._explain(c, X, x, threads)
         finally:
-            self.model._release()
+            self._release()
 
     def _explain(self, c, X, x, threads):
         n, P, K = x.shape[0], self.n_features, self.n_outputs

@@ -191,7 +191,7 @@ class Model:
     def save(self, path):
         """Write the model (with its embedded background) as model.bin."""
         self._call(_lib.lib.xpl_model_save, self,
-                   os.fsencode(os.fspath(path)))
+                   _lib.path_bytes(path))
 
     def to_bytes(self):
         """The model (with its embedded background) as model.bin bytes;
@@ -351,7 +351,7 @@ def load_model(source, feature_names=None):
         path = os.fspath(source)
         h = ctypes.POINTER(_lib.Model)()
         _lib.check(_lib.lib.xpl_model_load(ctypes.byref(h),
-                                           os.fsencode(path)))
+                                           _lib.path_bytes(path)))
         return Model(h, source=path)
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _from_buffer(bytes(source), "<bytes>")
@@ -391,7 +391,8 @@ class _Callback:
             X.setflags(write=False)
             y = np.asarray(self.f(X), dtype=np.float64)
             want = n_rows * self.n_outputs
-            if y.size != want or (y.ndim == 2 and y.shape[0] != n_rows):
+            if y.size != want or y.ndim > 2 or (
+                    y.ndim == 2 and y.shape[0] != n_rows):
                 raise errors.ShapeError(
                     "the model function returned shape %s for %d rows; "
                     "expected (%d,)%s" % (
@@ -423,12 +424,28 @@ def wrap_model(f, feature_names, n_outputs=None, probe=None, name="python"):
     if isinstance(feature_names, (int, np.integer)):
         feature_names = ["f%d" % i for i in range(int(feature_names))]
     feature_names = [str(n) for n in feature_names]
+    if not feature_names:
+        raise errors.InvalidArgumentError("wrap_model: no feature names")
     if n_outputs is None:
         if probe is None:
             probe = np.zeros((1, len(feature_names)))
         x = to_matrix(probe, feature_names, "probe")[:1]
-        y = np.asarray(f(x), dtype=np.float64)
+        try:
+            y = np.asarray(f(x), dtype=np.float64)
+        except Exception as e:
+            raise errors.CallbackError(
+                "the model function failed on a probe row (to count its "
+                "outputs; give n_outputs to skip this): %s: %s"
+                % (type(e).__name__, e)) from e
+        if y.ndim > 2 or (y.ndim == 2 and y.shape[0] != x.shape[0]):
+            raise errors.ShapeError(
+                "the model function returned shape %s for 1 row; expected "
+                "(1,) or (1, outputs)" % (y.shape,))
         n_outputs = 1 if y.ndim <= 1 else int(y.shape[1])
+    n_outputs = int(n_outputs)
+    if n_outputs < 1:
+        raise errors.InvalidArgumentError("wrap_model: n_outputs must be "
+                                          ">= 1")
     cb = _Callback(f, int(n_outputs))
     adapter = _lib.Adapter(1, name.encode("utf-8"), _lib.SCRATCH_SIZE_FN(),
                            cb.c_predict, _lib.DESTROY_FN())
