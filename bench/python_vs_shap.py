@@ -10,7 +10,8 @@ synthetic regression (6000 x 20, interactions, thresholds) so that
 backgrounds of 1000 rows exist.
 
 Timings are wall-clock, median of --reps runs with the spread (min-max)
-shown: the machine may be shared. "1 thread" runs xplain with threads=1
+shown, and the process's CPU time (all its threads; on a shared machine
+the steadier figure for one-thread runs). Ratios are of wall medians. "1 thread" runs xplain with threads=1
 and gives the Python model function one xgboost thread; "all threads"
 uses every core for both (shap's TreeExplainer has no thread setting and
 its KernelExplainer runs one row at a time; its model function gets every
@@ -43,18 +44,22 @@ def synthetic(n, m, seed=0):
 
 
 def timed(fn, reps):
-    """(median, min, max) seconds of reps calls, and the last result."""
-    times, out = [], None
+    """(median, min, max) wall seconds of reps calls, the median process
+    CPU seconds (every thread of the process), and the last result."""
+    times, cpu, out = [], [], None
     for _ in range(reps):
+        c = time.process_time()
         t = time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t)
-    return (statistics.median(times), min(times), max(times)), out
+        cpu.append(time.process_time() - c)
+    return (statistics.median(times), min(times), max(times),
+            statistics.median(cpu)), out
 
 
 def fmt_t(t):
-    med, lo, hi = t
-    return "%.3g s (%.3g-%.3g)" % (med, lo, hi)
+    med, lo, hi, cpu = t
+    return "%.3g s (%.3g-%.3g, CPU %.3g s)" % (med, lo, hi, cpu)
 
 
 def maxdiff(a, b):
