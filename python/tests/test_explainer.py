@@ -299,3 +299,17 @@ def test_lightgbm_file_explained_as_cli(cli, tmp_path):
     want = np.array([r["interactions"] for r in rows]).reshape(
         8, K, P + 1, P + 1)[:, :, :P, :P].transpose(0, 2, 3, 1)
     assert np.array_equal(ei.interaction_values, want)
+
+
+def test_expected_value(diabetes):
+    X = _rows(diabetes, 5)
+    bg = _rows(diabetes, 40)
+    for kw in ({}, {"background": bg}, {"background": bg,
+                                        "method": "kernel-shap"}):
+        ex = xplain.Explainer(DIAB_XGB, **kw)
+        e = ex(X)
+        assert np.all(e.base_values == ex.expected_value), kw
+    wine = xplain.Explainer(WINE_XGB)
+    assert wine.expected_value.shape == (3,)
+    assert xplain.Explainer(DIAB_XGB, background=bg,
+                            method="lime").expected_value is None
