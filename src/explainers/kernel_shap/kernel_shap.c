@@ -1,6 +1,6 @@
 /* Kernel SHAP: the explainer object, coalition evaluation in bounded blocks,
  * exact enumeration, and the sampled estimate (coalitions.c plans the
- * coalitions, solve.c solves the regression, surrogate.c adjusts it). */
+ * coalitions, fit.c solves the regression, surrogate.c adjusts it). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
 #include "explainers/kernel_shap/coalitions.h"
-#include "explainers/solve.h"
+#include "explainers/kernel_shap/fit.h"
 #include "explainers/kernel_shap/surrogate.h"
 #include "models/model_internal.h"
 
