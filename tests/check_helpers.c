@@ -191,3 +191,25 @@ void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
     shapley_from_values(P, D, v, phi);
     free(v);
 }
+
+const struct shipped_model shipped_tree_models[N_SHIPPED_TREE_MODELS] = {
+    { "diabetes_xgb", "diabetes" },
+    { "diabetes_missing_xgb", "diabetes_missing" },
+    { "diabetes_xgb_base_score", "diabetes" },
+    { "diabetes_xgb_poisson", "diabetes" },
+    { "diabetes_xgb_gamma", "diabetes" },
+    { "diabetes_xgb_tweedie", "diabetes" },
+    { "breast_cancer_xgb", "breast_cancer" },
+    { "breast_cancer_xgb_base_score", "breast_cancer" },
+    { "breast_cancer_xgb_logitraw", "breast_cancer" },
+    { "wine_xgb", "wine" },
+    { "wine_xgb_softmax", "wine" },
+    { "diabetes_tree", "diabetes" },
+    { "diabetes_forest", "diabetes" },
+    { "diabetes_gbm", "diabetes" },
+    { "breast_cancer_forest", "breast_cancer" },
+    { "breast_cancer_gbm", "breast_cancer" },
+    { "wine_forest", "wine" },
+    { "wine_extra_trees", "wine" },
+    { "wine_gbm", "wine" },
+};

@@ -55,6 +55,14 @@ void interventional_values(const xpl_model *m, const double *bg,
 void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
                          const double *x, xpl_output kind, double *phi);
 
+/* Every tree model shipped in data/models/ (MODEL.json) with the data set
+ * it was trained on (data/DATA.csv): the one table the tests loop over. */
+struct shipped_model {
+    const char *model, *data;
+};
+enum { N_SHIPPED_TREE_MODELS = 19 };
+extern const struct shipped_model shipped_tree_models[N_SHIPPED_TREE_MODELS];
+
 /* Run a suite in TAP mode; returns the process exit status. */
 int run_suite(Suite *s);
 

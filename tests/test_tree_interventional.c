@@ -147,31 +147,11 @@ END_TEST
 
 /* ---- the modes agree on every shipped model, 1 to 200 references ---- */
 
-static const struct {
-    const char *model, *data;
-} all_models[] = {
-    { "diabetes_xgb", "diabetes" },
-    { "diabetes_missing_xgb", "diabetes_missing" },
-    { "diabetes_xgb_poisson", "diabetes" },
-    { "breast_cancer_xgb", "breast_cancer" },
-    { "breast_cancer_xgb_logitraw", "breast_cancer" },
-    { "wine_xgb", "wine" },
-    { "wine_xgb_softmax", "wine" },
-    { "diabetes_tree", "diabetes" },
-    { "diabetes_forest", "diabetes" },
-    { "diabetes_gbm", "diabetes" },
-    { "breast_cancer_forest", "breast_cancer" },
-    { "breast_cancer_gbm", "breast_cancer" },
-    { "wine_forest", "wine" },
-    { "wine_extra_trees", "wine" },
-    { "wine_gbm", "wine" },
-};
-
 START_TEST(modes_agree_and_add_up)
 {
     char model[128], data[128];
-    snprintf(model, sizeof model, "data/models/%s.json", all_models[_i].model);
-    snprintf(data, sizeof data, "data/%s.csv", all_models[_i].data);
+    snprintf(model, sizeof model, "data/models/%s.json", shipped_tree_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", shipped_tree_models[_i].data);
     xpl_model *m = load_model(model);
     const xpl__ensemble *e = xpl__trees_params(m);
     size_t p = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
@@ -197,7 +177,7 @@ START_TEST(modes_agree_and_add_up)
             explain_all(m, bg, w, n_bg, xr, out, n_agg);
             char what[160];
             snprintf(what, sizeof what, "%s N=%zu row %zu",
-                     all_models[_i].model, n_bg, r);
+                     shipped_tree_models[_i].model, n_bg, r);
             require_equal(what, out, out[3], k * p, 1e-9);
             /* Forced modes really differ: every tree per pair, and every
              * tree aggregated (shipped trees are shallow). */
@@ -549,7 +529,7 @@ int main(void)
     tcase_add_loop_test(tc, equals_brute_force, 0,
                         (int)(sizeof small_models / sizeof small_models[0]));
     tcase_add_loop_test(tc, modes_agree_and_add_up, 0,
-                        (int)(sizeof all_models / sizeof all_models[0]));
+                        N_SHIPPED_TREE_MODELS);
     tcase_add_loop_test(tc, generated_deep_trees, 0, 2);
     tcase_add_test(tc, missing_without_default_directions);
     tcase_add_test(tc, automatic_rule);

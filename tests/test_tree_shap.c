@@ -222,29 +222,11 @@ END_TEST
 
 /* ---- additivity on every shipped tree model ---- */
 
-static const struct {
-    const char *model, *data;
-} all_models[] = {
-    { "diabetes_xgb", "diabetes" },
-    { "diabetes_missing_xgb", "diabetes_missing" },
-    { "diabetes_xgb_poisson", "diabetes" },
-    { "breast_cancer_xgb_logitraw", "breast_cancer" },
-    { "wine_xgb_softmax", "wine" },
-    { "diabetes_tree", "diabetes" },
-    { "diabetes_forest", "diabetes" },
-    { "diabetes_gbm", "diabetes" },
-    { "breast_cancer_forest", "breast_cancer" },
-    { "breast_cancer_gbm", "breast_cancer" },
-    { "wine_forest", "wine" },
-    { "wine_extra_trees", "wine" },
-    { "wine_gbm", "wine" },
-};
-
 START_TEST(contributions_add_up_to_the_prediction)
 {
     char model[128], data[128];
-    snprintf(model, sizeof model, "data/models/%s.json", all_models[_i].model);
-    snprintf(data, sizeof data, "data/%s.csv", all_models[_i].data);
+    snprintf(model, sizeof model, "data/models/%s.json", shipped_tree_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", shipped_tree_models[_i].data);
     struct shap_run r;
     run_open(&r, model);
     size_t m = r.e->n_features, k = r.e->n_outputs;
@@ -264,7 +246,7 @@ START_TEST(contributions_add_up_to_the_prediction)
             double want = pred[row * k + o];
             ck_assert_msg(fabs(sum - want) <= 1e-9 * fmax(1, fabs(want)),
                           "%s row %zu output %zu: %.17g vs %.17g",
-                          all_models[_i].model, row, o, sum, want);
+                          shipped_tree_models[_i].model, row, o, sum, want);
         }
     }
     free(phi);
@@ -305,35 +287,11 @@ static double compare_row(const struct shap_run *r, const double *x,
     return worst;
 }
 
-static const struct {
-    const char *model, *data;
-} shipped[] = {
-    { "diabetes_xgb", "diabetes" },
-    { "diabetes_missing_xgb", "diabetes_missing" },
-    { "diabetes_xgb_base_score", "diabetes" },
-    { "diabetes_xgb_poisson", "diabetes" },
-    { "diabetes_xgb_gamma", "diabetes" },
-    { "diabetes_xgb_tweedie", "diabetes" },
-    { "breast_cancer_xgb", "breast_cancer" },
-    { "breast_cancer_xgb_base_score", "breast_cancer" },
-    { "breast_cancer_xgb_logitraw", "breast_cancer" },
-    { "wine_xgb", "wine" },
-    { "wine_xgb_softmax", "wine" },
-    { "diabetes_tree", "diabetes" },
-    { "diabetes_forest", "diabetes" },
-    { "diabetes_gbm", "diabetes" },
-    { "breast_cancer_forest", "breast_cancer" },
-    { "breast_cancer_gbm", "breast_cancer" },
-    { "wine_forest", "wine" },
-    { "wine_extra_trees", "wine" },
-    { "wine_gbm", "wine" },
-};
-
 START_TEST(fast_equals_algorithm_2_on_shipped_models)
 {
     char model[128], data[128];
-    snprintf(model, sizeof model, "data/models/%s.json", shipped[_i].model);
-    snprintf(data, sizeof data, "data/%s.csv", shipped[_i].data);
+    snprintf(model, sizeof model, "data/models/%s.json", shipped_tree_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", shipped_tree_models[_i].data);
     struct shap_run r;
     run_open(&r, model);
     size_t m = r.e->n_features, k = r.e->n_outputs;
@@ -344,7 +302,7 @@ START_TEST(fast_equals_algorithm_2_on_shipped_models)
         double d = compare_row(&r, xpl_dataset_data(x) + row * m, phi, ref);
         worst = fmax(worst, d);
     }
-    ck_assert_msg(worst <= 1e-9, "%s: %g", shipped[_i].model, worst);
+    ck_assert_msg(worst <= 1e-9, "%s: %g", shipped_tree_models[_i].model, worst);
     free(phi);
     free(ref);
     xpl_dataset_free(x);
@@ -651,9 +609,9 @@ int main(void)
     tcase_add_loop_test(tc, equals_brute_force_shapley, 0, 2);
     tcase_add_loop_test(tc, interventional_equals_brute_force, 0, 3);
     tcase_add_loop_test(tc, contributions_add_up_to_the_prediction, 0,
-                        (int)(sizeof all_models / sizeof all_models[0]));
+                        N_SHIPPED_TREE_MODELS);
     tcase_add_loop_test(tc, fast_equals_algorithm_2_on_shipped_models, 0,
-                        (int)(sizeof shipped / sizeof shipped[0]));
+                        N_SHIPPED_TREE_MODELS);
     tcase_add_loop_test(tc, fast_equals_algorithm_2_on_deep_random_trees, 0,
                         (int)(sizeof rcases / sizeof rcases[0]));
     tcase_add_test(tc, deep_trees_equal_brute_force);
