@@ -113,3 +113,12 @@ char *xpl__strdup(const char *s)
         memcpy(copy, s, n);
     return copy;
 }
+
+void xpl__strings_free(char **s, size_t n)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(s[i]);
+    free(s);
+}

@@ -40,4 +40,8 @@ void *xpl__calloc_array(size_t a, size_t b);
 /* Heap copy of a NUL-terminated string, or NULL. */
 char *xpl__strdup(const char *s);
 
+/* Free an array of n heap strings (NULL entries allowed) and the array;
+ * NULL does nothing. */
+void xpl__strings_free(char **s, size_t n);
+
 #endif

@@ -45,15 +45,6 @@ static void rng_free(gsl_rng *r)
     free(r);
 }
 
-static void free_names(char **names, size_t n)
-{
-    if (!names)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
 static char **copy_names(const xpl_dataset *ds)
 {
     char **names = xpl__calloc_array(ds->n_cols, sizeof *names);
@@ -61,7 +52,7 @@ static char **copy_names(const xpl_dataset *ds)
         return NULL;
     for (size_t j = 0; j < ds->n_cols; j++) {
         if (!(names[j] = xpl__strdup(ds->names[j]))) {
-            free_names(names, ds->n_cols);
+            xpl__strings_free(names, ds->n_cols);
             return NULL;
         }
     }
@@ -83,7 +74,7 @@ static int adopt_with_names(xpl_dataset **out, const xpl_dataset *ds,
     if (rc) {
         free(x);
         free(w);
-        free_names(names, ds->n_cols);
+        xpl__strings_free(names, ds->n_cols);
     }
     return rc;
 }
