@@ -12,8 +12,8 @@
 #include "explainers/kernel_shap/coalitions.h"
 #include "explainers/kernel_shap/fit.h"
 #include "explainers/kernel_shap/surrogate.h"
-#include "models/model_internal.h"
 #include "explainers/new_args.h"
+#include "models/model_internal.h"
 
 /* Model rows per block: one predict call each; small enough to stay in
  * cache-friendly memory, large enough to amortise the call. */

@@ -20,8 +20,8 @@
 #include "explainers/lime/lime_normal.h"
 #include "explainers/lime/lime_random.h"
 #include "explainers/lime/lime_vec.h"
-#include "models/model_internal.h"
 #include "explainers/new_args.h"
+#include "models/model_internal.h"
 
 /* Sampled rows per predict call. */
 enum { BLOCK_ROWS = 256 };
