@@ -122,3 +122,11 @@ void xpl__strings_free(char **s, size_t n)
         free(s[i]);
     free(s);
 }
+
+int xpl__io_error(const char *path, const char *what, int err)
+{
+    char text[128];
+    if (strerror_r(err, text, sizeof text) != 0)
+        snprintf(text, sizeof text, "error %d", err);
+    return xpl__error(XPL_EIO, "%s: cannot %s: %s", path, what, text);
+}
