@@ -267,21 +267,11 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
     legend(fp, id, px1 + 14, y + 14, y + body - 14);
     info->height = bottom + 8;
     info->title = xpl__strdupf("%s", heading);
-    char *desc = NULL;
-    size_t len = 0;
-    FILE *d = open_memstream(&desc, &len);
-    if (d) {
-        fprintf(d, "Beeswarm plot%s (%s): for each feature, one dot per "
-                "row at its contribution, coloured by the feature's value "
-                "from low (blue) to high (red); features by mean absolute "
-                "contribution, largest first. ", out, subtitle);
-        xpl__hbar_desc(d, lines, s.shown, 0);
-        if (fclose(d) != 0) {
-            free(desc);
-            desc = NULL;
-        }
-    }
-    info->desc = desc;
+    info->desc = xpl__hbar_desc(
+        lines, s.shown, 0, "Beeswarm plot%s (%s): for each feature, one dot per "
+        "row at its contribution, coloured by the feature's value "
+        "from low (blue) to high (red); features by mean absolute "
+        "contribution, largest first. ", out, subtitle);
 done:
     free(mabs);
     free(idx);
