@@ -342,10 +342,26 @@ static int sweep_one(double v)
     if (d < 10)
         return 0;
     char shorter[48];
-    const char *sign = v < 0 ? "-" : "";
     for (uint64_t up = 0; up <= 1; up++) {
-        snprintf(shorter, sizeof shorter, "%s%llue%d", sign,
-                 (unsigned long long)(d / 10 + up), e + 1);
+        /* sign, digits, 'e', exponent: by hand, the sweep's hot path */
+        char tmp[48];
+        int n = 0, k = 0;
+        int x = e + 1 < 0 ? -(e + 1) : e + 1;
+        do
+            tmp[n++] = (char)('0' + x % 10);
+        while ((x /= 10) != 0);
+        if (e + 1 < 0)
+            tmp[n++] = '-';
+        tmp[n++] = 'e';
+        uint64_t m = d / 10 + up;
+        do
+            tmp[n++] = (char)('0' + m % 10);
+        while ((m /= 10) != 0);
+        if (v < 0)
+            tmp[n++] = '-';
+        while (n)
+            shorter[k++] = tmp[--n];
+        shorter[k] = '\0';
         if (round_trips(shorter, v)) {
             printf("%a: \"%s\" but \"%s\" is shorter\n", v, s, shorter);
             return 1;
