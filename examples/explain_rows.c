@@ -4,10 +4,9 @@
  * service would: build the explainer once, explain each row with a
  * workspace, render.
  *
- *   cc explain_rows.c $(pkg-config --cflags --libs xplain gsl) -o explain_rows
+ *   cc explain_rows.c $(pkg-config --cflags --libs xplain) -o explain_rows
  *   ./explain_rows data/models/breast_cancer_xgb.bin data/breast_cancer.csv
  */
-#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +18,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s MODEL.bin ROWS.csv\n", argv[0]);
         return 1;
     }
-    gsl_set_error_handler_off();
-
     xpl_model *model = NULL;
     xpl_dataset *rows = NULL;
     xpl_tree_shap *ts = NULL;

@@ -1,10 +1,9 @@
 /*
  * Load a model, read rows from a CSV file and print the predictions.
  *
- *   cc predict_rows.c $(pkg-config --cflags --libs xplain gsl) -o predict_rows
+ *   cc predict_rows.c $(pkg-config --cflags --libs xplain) -o predict_rows
  *   ./predict_rows data/models/wine_logistic.bin data/wine.csv
  */
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <xplain/xplain.h>
@@ -15,9 +14,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s MODEL ROWS.csv\n", argv[0]);
         return 1;
     }
-    /* GSL aborts on errors by default; a service wants return codes. */
-    gsl_set_error_handler_off();
-
     xpl_model *model = NULL;
     xpl_dataset *rows = NULL;
     double *pred = NULL;

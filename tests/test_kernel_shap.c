@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
 
 #include "check_helpers.h"
 #include "models/linear.h"
@@ -1018,6 +1017,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    gsl_set_error_handler_off();
     return run_suite(suite());
 }

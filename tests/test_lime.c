@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
 
 #include "check_helpers.h"
 #include "explainers/lime/lime_internal.h"
@@ -1605,7 +1604,6 @@ END_TEST
 
 int main(void)
 {
-    gsl_set_error_handler_off();
     Suite *s = suite_create("lime");
     TCase *t = tcase_create("fit");
     tcase_add_test(t, fit_equals_sklearn_ridge);

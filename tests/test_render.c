@@ -804,14 +804,16 @@ START_TEST(json_lime_and_interactions)
     s.e.std_errors = NULL;
     for (size_t k = 0; k < 25; k++)
         s.inter[k] = k % 5 == k / 5 ? 0.25 * (double)k : -0.125;
-    s.inter[24] = INFINITY; /* non-finite numbers are null */
+    /* JSON has no NaN or infinity: NaN is null, an infinity a string */
+    s.inter[23] = NAN;
+    s.inter[24] = INFINITY;
     s.e.interactions = s.inter;
     fp = mem_open(&m);
     ck_assert_int_eq(xpl_render_json(fp, &s.e), XPL_OK);
     char *inter = mem_close(&m);
     ck_assert_ptr_nonnull(strstr(inter, "\"interactions\":[[0,-0.125,-0.125,"
                                         "-0.125,-0.125],"));
-    ck_assert_ptr_nonnull(strstr(inter, ",-0.125,null]]}\n"));
+    ck_assert_ptr_nonnull(strstr(inter, ",-0.125,null,\"inf\"]]}\n"));
 
     size_t len = strlen(lime) + strlen(inter) + 1;
     char *both = malloc(len);
@@ -838,7 +840,7 @@ START_TEST(csv_quoting_and_cells)
     ck_assert_str_eq(out,
         "row,output,method,base_value,prediction,plain,\"with,comma\","
         "\"say \"\"hi\"\"\",\"two\nlines\",\" padded\"\n"
-        "2,0,tree-shap,0.25,3.75,0.5,-1e-20,,3,\n");
+        "2,0,tree-shap,0.25,3.75,0.5,-1e-20,,3,inf\n");
     free(out);
 }
 END_TEST

@@ -1,12 +1,15 @@
 #!/bin/sh
 # Rebuild the example figures in docs/figures/ from the shipped data with a
-# built `explain` (default build/src/cli/explain, or pass its path). The
-# bytes depend only on the inputs, so a rerun reproduces the committed files.
+# built `explain` (default build/src/cli/explain, or pass its path; a second
+# argument writes them to another folder). The bytes depend only on the
+# inputs, so a rerun reproduces the committed files: the test suite checks
+# that it does (tests/check_figures.sh), so a change to the charts must
+# come with the figures it makes.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 explain=${1:-$root/build/src/cli/explain}
 [ -x "$explain" ] || { echo "make_figures.sh: build explain first ($explain)" >&2; exit 1; }
-out=$root/docs/figures
+out=${2:-$root/docs/figures}
 model=$root/data/models/breast_cancer_xgb.bin
 data=$root/data/breast_cancer.csv
 mkdir -p "$out"

@@ -20,9 +20,11 @@
  *    (functions marked "not thread-safe" mutate and must be called before the
  *    object is shared). An xpl_workspace or xpl_csv_reader belongs to one
  *    thread at a time.
- *  - The library never prints, never exits and never calls
- *    gsl_set_error_handler. GSL's default handler aborts the process: programs
- *    linking xplain should call gsl_set_error_handler_off() once at start-up.
+ *  - The library never prints, never exits, never aborts and never calls
+ *    gsl_set_error_handler; nor does it need the caller to turn GSL's
+ *    (aborting) handler off: every GSL call it makes has its arguments
+ *    checked and its memory allocated beforehand, so none can report an
+ *    error. Link with `pkg-config --cflags --libs xplain` alone.
  *
  * The header is C99 and C++ clean and uses no GSL, libcsv or jansson types.
  */

@@ -45,6 +45,11 @@ int cli_library_error(int rc);
 /* Strict parsers for option values: the whole string must be a number. */
 int cli_parse_u64(const char *s, uint64_t *out);
 int cli_parse_size(const char *s, size_t *out);
+/* The usage error for a --seed value cli_parse_u64 refused: too large (a
+ * number past 2^64 - 1) or not a non-negative integer. */
+int cli_seed_error(const char *cmd, const char *value);
+/* "a" or "an", whichever goes before `word` ("an identity link"). */
+const char *cli_article(const char *word);
 
 /* An output that is either stdout or a file written atomically: a temporary
  * file beside the target is renamed over it only on success, so a failed run
@@ -58,6 +63,24 @@ typedef struct cli_output {
     char *tmp;    /* NULL when writing to target directly */
     int direct;   /* target is a device or FIFO: written in place */
 } cli_output;
+
+/* An input file of a command, for cli_check_output: its role as the
+ * usage names it ("ROWS.csv", "--background") and its path (NULL or "-":
+ * none, or standard input). */
+typedef struct cli_input {
+    const char *role;
+    const char *path;
+} cli_input;
+
+/* The checks on -o that come before anything is read, all usage errors
+ * (exit 1, with the hint for `cmd`): a directory (an existing one, or a
+ * path ending in '/') where one file is written, unless `dir_hint` is NULL
+ * (the caller writes a folder there); and an output that is one of the
+ * inputs, by any spelling or symbolic link (same device and inode), which
+ * would be replaced. `dir_hint` ends the directory message ("" for none).
+ * Returns EXIT_OK or EXIT_USAGE. */
+int cli_check_output(const char *cmd, const char *out, const char *dir_hint,
+                     const cli_input *inputs, size_t n_inputs);
 
 /* Open `path` (NULL or "-" = stdout). Returns EXIT_OK or an exit code. */
 int cli_output_open(cli_output *o, const char *path);

@@ -84,9 +84,7 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
             break;
         case 'S':
             if (cli_parse_u64(optarg, &a->seed))
-                return cli_usage_error("convert", "--seed must be a "
-                                       "non-negative integer, not '%s'",
-                                       optarg);
+                return cli_seed_error("convert", optarg);
             break;
         case 'h':
             fputs(usage, stdout);
@@ -108,7 +106,10 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
     if ((size_given || a->kmeans) && !a->background_path)
         return cli_usage_error("convert", "--background-size and "
                                "--background-method need --background");
-    return EXIT_OK;
+    const cli_input inputs[] = { { "MODEL", a->model_path },
+                                 { "--background", a->background_path },
+                                 { "--stats", a->stats_path } };
+    return cli_check_output("convert", a->out_path, "", inputs, 3);
 }
 
 /* Read a CSV with the model's features as columns, in the model's order. */

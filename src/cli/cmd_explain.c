@@ -150,9 +150,12 @@ static int run_open(struct run *r)
     size_t D = xpl_model_n_outputs(r->model);
     if (a->ks.model_output == XPL_OUTPUT_PROBABILITY &&
         !xpl_model_is_classifier(r->model))
+    {
+        const char *link = xpl_link_name(xpl_model_link(r->model));
         return cli_usage_error(cmd, "--model-output probability needs a "
-                               "classifier; %s has a %s link", a->model_path,
-                               xpl_link_name(xpl_model_link(r->model)));
+                               "classifier; %s has %s %s link", a->model_path,
+                               cli_article(link), link);
+    }
     if (a->method != METHOD_LIME && a->class_index >= 0 &&
         (size_t)a->class_index >= D)
         return cli_usage_error(cmd, "--class %ld: %s has %zu output%s (0 "

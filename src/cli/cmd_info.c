@@ -24,13 +24,14 @@ static void print_background(const xpl_dataset *bg)
     size_t n = xpl_dataset_n_rows(bg);
     const double *w = xpl_dataset_weights(bg);
     if (!w) {
-        printf("background:  %zu rows, unweighted\n", n);
+        printf("background:  %zu row%s, unweighted\n", n, n == 1 ? "" : "s");
         return;
     }
     double total = 0;
     for (size_t i = 0; i < n; i++)
         total += w[i];
-    printf("background:  %zu rows, weighted (total weight %.6g)\n", n, total);
+    printf("background:  %zu row%s, weighted (total weight %.6g)\n", n,
+           n == 1 ? "" : "s", total);
 }
 
 static void print_stats(const xpl_model *m, const xpl_stats *s)

@@ -16,6 +16,12 @@ static const char usage[] =
     "Columns are matched to the model's features by name; other columns (a\n"
     "target, an id) are ignored.\n"
     "\n"
+    "One column per model output ('explain info' shows how many): a binary\n"
+    "classifier with one margin (XGBoost, gradient boosting, logistic\n"
+    "regression) gives one, the probability of class 1; a model with one\n"
+    "output per class (a random forest, a multiclass model) gives one per\n"
+    "class, like scikit-learn's predict_proba. --header names them.\n"
+    "\n"
     "Options:\n"
     "  --model-output raw|probability|response\n"
     "                     raw margins (default); class probabilities\n"
@@ -24,8 +30,27 @@ static const char usage[] =
     "  --no-header        ROWS.csv has no header: columns are taken by\n"
     "                     position and must match the model's features\n"
     "  --delimiter C      field separator (default ',')\n"
+    "  --header           first print a header naming the columns: raw,\n"
+    "                     probability_1 or response for one output;\n"
+    "                     raw_K, probability_K, response_K for output K\n"
     "  -o, --output FILE  write to FILE (atomically) instead of standard output\n"
     "  -h, --help         show this help\n";
+
+/* The column names of --header: the output kind, and the output's index
+ * when there are several. A single probability is that of class 1 (a
+ * binary classifier with one margin). */
+static void print_header(FILE *fp, xpl_output kind, size_t n_outputs)
+{
+    const char *name = kind == XPL_OUTPUT_PROBABILITY ? "probability"
+                       : kind == XPL_OUTPUT_RESPONSE  ? "response"
+                                                      : "raw";
+    if (n_outputs == 1) {
+        fprintf(fp, kind == XPL_OUTPUT_PROBABILITY ? "%s_1\n" : "%s\n", name);
+        return;
+    }
+    for (size_t k = 0; k < n_outputs; k++)
+        fprintf(fp, "%s_%zu%c", name, k, k + 1 < n_outputs ? ',' : '\n');
+}
 
 /* Rows per batch: large enough to amortise the model call, small enough to
  * keep memory constant for any input size. */
@@ -37,6 +62,7 @@ int cmd_predict(int argc, char **argv)
         { "model-output", required_argument, NULL, 'm' },
         { "no-header", no_argument, NULL, 'H' },
         { "delimiter", required_argument, NULL, 'd' },
+        { "header", no_argument, NULL, 'N' },
         { "output", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -44,7 +70,7 @@ int cmd_predict(int argc, char **argv)
     xpl_output kind = XPL_OUTPUT_RAW;
     xpl_csv_options csv = XPL_CSV_OPTIONS_INIT;
     const char *out_path = NULL;
-    int c;
+    int header = 0, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
@@ -63,6 +89,9 @@ int cmd_predict(int argc, char **argv)
             break;
         case 'H':
             csv.has_header = 0;
+            break;
+        case 'N':
+            header = 1;
             break;
         case 'd':
             if (strlen(optarg) != 1)
@@ -98,13 +127,17 @@ int cmd_predict(int argc, char **argv)
                                argc - optind == 1 ? "" : "s");
     const char *model_path = argv[optind];
     const char *rows_path = argv[optind + 1];
+    const cli_input inputs[] = { { "MODEL", model_path },
+                                 { "ROWS.csv", rows_path } };
+    int status = cli_check_output("predict", out_path, "", inputs, 2);
+    if (status)
+        return status;
 
     xpl_model *model = NULL;
     xpl_csv_reader *reader = NULL;
     xpl_workspace *ws = NULL;
     double *x = NULL, *y = NULL;
     cli_output out = { 0 };
-    int status = EXIT_OK;
     int rc;
 
     if ((rc = xpl_model_load(&model, model_path))) {
@@ -114,11 +147,12 @@ int cmd_predict(int argc, char **argv)
     size_t n_features = xpl_model_n_features(model);
     size_t n_outputs = xpl_model_n_outputs(model);
     if (kind == XPL_OUTPUT_PROBABILITY && !xpl_model_is_classifier(model)) {
+        const char *link = xpl_link_name(xpl_model_link(model));
         status = cli_usage_error("predict", "--model-output probability needs "
-                                 "a classifier; %s has a %s link (use "
+                                 "a classifier; %s has %s %s link (use "
                                  "'response' for the prediction after the "
-                                 "link)", model_path,
-                                 xpl_link_name(xpl_model_link(model)));
+                                 "link)", model_path, cli_article(link),
+                                 link);
         goto done;
     }
     csv.columns = xpl_model_feature_names(model);
@@ -143,6 +177,8 @@ int cmd_predict(int argc, char **argv)
     }
     if ((status = cli_output_open(&out, out_path)))
         goto done;
+    if (header)
+        print_header(out.fp, kind, n_outputs);
     for (;;) {
         size_t n;
         if ((rc = xpl_csv_reader_read(reader, x, batch_rows, &n)) ||

@@ -106,6 +106,53 @@ int cli_parse_size(const char *s, size_t *out)
     return 0;
 }
 
+int cli_check_output(const char *cmd, const char *out, const char *dir_hint,
+                     const cli_input *inputs, size_t n_inputs)
+{
+    if (!out || strcmp(out, "-") == 0)
+        return EXIT_OK;
+    struct stat st;
+    int exists = stat(out, &st) == 0;
+    size_t len = strlen(out);
+    if (dir_hint && ((exists && S_ISDIR(st.st_mode)) || out[len - 1] == '/'))
+        return cli_usage_error(cmd, "-o %s is a directory: this writes one "
+                               "file, name it%s", out, dir_hint);
+    /* Only a regular file would be replaced; devices (/dev/null) are
+     * written in place and may well be read too. */
+    if (!exists || !S_ISREG(st.st_mode))
+        return EXIT_OK;
+    for (size_t i = 0; i < n_inputs; i++) {
+        struct stat in;
+        const char *p = inputs[i].path;
+        if (!p || strcmp(p, "-") == 0 || stat(p, &in) != 0)
+            continue;
+        if (in.st_dev == st.st_dev && in.st_ino == st.st_ino)
+            return cli_usage_error(cmd, "-o %s is the input %s%s%s%s: "
+                                   "refusing to overwrite it", out,
+                                   inputs[i].role,
+                                   strcmp(p, out) ? " (" : "",
+                                   strcmp(p, out) ? p : "",
+                                   strcmp(p, out) ? ")" : "");
+    }
+    return EXIT_OK;
+}
+
+const char *cli_article(const char *word)
+{
+    return word && strchr("aeiouAEIOU", word[0]) && word[0] ? "an" : "a";
+}
+
+int cli_seed_error(const char *cmd, const char *value)
+{
+    size_t digits = strspn(value, "0123456789");
+    if (digits > 0 && value[digits] == '\0')
+        return cli_usage_error(cmd, "--seed %s is too large: seeds go from 0 "
+                               "to %llu", value,
+                               (unsigned long long)UINT64_MAX);
+    return cli_usage_error(cmd, "--seed must be a non-negative integer, not "
+                           "'%s'", value);
+}
+
 /* Write in place to an existing device, FIFO or socket. */
 static int open_direct(cli_output *o, const char *path)
 {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -43,10 +44,11 @@ static int pick(const char *s, const char *const *names)
     return -1;
 }
 
+/* File name extensions match in any case: out.SVG is an SVG file. */
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
+    return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
 enum {
@@ -245,8 +247,7 @@ static int parse_one(int c, struct explain_args *a,
         break;
     case O_SEED:
         if (cli_parse_u64(optarg, &u))
-            return cli_usage_error(cmd, "--seed must be a non-negative "
-                                   "integer, not '%s'", optarg);
+            return cli_seed_error(cmd, optarg);
         a->ks.seed = u;
         a->lime.seed = u;
         break;
@@ -487,6 +488,16 @@ static int check_combination(struct explain_args *a, int size_given,
         a->render.top_k = a->importance ? 20 : 10;
     if (a->interactions && a->format != FORMAT_JSON)
         return cli_usage_error(cmd, "--interactions needs --format json");
+    /* --top shortens what people read, as shap's max_display does for its
+     * plots; JSON and CSV are data and always hold every feature, so
+     * asking them for fewer is refused, as --chart is without SVG */
+    if (top_given && (a->format == FORMAT_JSON || a->format == FORMAT_CSV))
+        return cli_usage_error(cmd, "--top applies to --format text and svg; "
+                               "%s output always holds every feature (keep "
+                               "the largest downstream%s)",
+                               a->format == FORMAT_JSON ? "JSON" : "CSV",
+                               a->format == FORMAT_JSON ? ", e.g. with jq"
+                                                        : "");
     if (chart_given && a->format != FORMAT_SVG)
         return cli_usage_error(cmd, "--chart needs --format svg");
     if (a->render.chart == XPL_CHART_BEESWARM && !a->importance)
@@ -495,7 +506,22 @@ static int check_combination(struct explain_args *a, int size_given,
     if (a->render.chart == XPL_CHART_WATERFALL && a->importance)
         return cli_usage_error(cmd, "--chart waterfall is a per-row chart; "
                                "importance draws bar or beeswarm");
-    return EXIT_OK;
+    /* -o dir/ is a folder of per-row charts; anywhere else a directory
+     * is a mistake on the command line, not bad input */
+    const char *dir_hint =
+        a->importance ? ""
+        : a->format != FORMAT_SVG
+            ? " (only --format svg writes a directory, with -o DIR/: one "
+              "chart per row)"
+            : " (or end it with '/' for one chart per row)";
+    if (!a->importance && a->format == FORMAT_SVG && a->out_path &&
+        ends_with(a->out_path, "/"))
+        dir_hint = NULL;
+    const cli_input inputs[] = { { "MODEL", a->model_path },
+                                 { a->importance ? "DATA.csv" : "ROWS.csv",
+                                   a->rows_path },
+                                 { "--background", a->background_path } };
+    return cli_check_output(cmd, a->out_path, dir_hint, inputs, 3);
 }
 
 void explain_args_free(struct explain_args *a)

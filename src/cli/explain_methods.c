@@ -143,6 +143,12 @@ int explainer_open(struct explainer *ex, const xpl_model *m,
             ex->base = xpl_kernel_shap_base_values(ex->ks);
         break;
     case METHOD_LIME: {
+        if (!any_bg && !xpl_model_stats(m))
+            return cli_usage_error(cmd, "LIME needs training data: pass "
+                                   "--background TRAIN.csv, or embed a "
+                                   "background or statistics in %s "
+                                   "('explain convert --background' or "
+                                   "'--stats')", a->model_path);
         xpl_lime_options o = a->lime;
         size_t *cat = NULL;
         if (a->categorical) {

@@ -1,6 +1,7 @@
 /* Where explanations go: JSON Lines, text, CSV, SVG (one document or one
  * file per row) or the importance accumulator, written through an atomic
  * output. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +10,19 @@
 
 #include "explain_sink.h"
 
-static int render_error(int rc)
+/* A renderer failed. A write error names the output and its cause (the
+ * errno of the failed write, which nothing since has reset), as
+ * cli_output_commit does. */
+static int render_error(int rc, const char *path)
 {
     if (rc == XPL_EIO) {
-        cli_error("write error on the output");
+        int e = errno;
+        if (path && strcmp(path, "-") != 0)
+            cli_error("%s: cannot write: %s", path,
+                      e ? strerror(e) : "write error");
+        else
+            cli_error("write error on standard output: %s",
+                      e ? strerror(e) : "write error");
         return EXIT_INPUT;
     }
     return cli_library_error(rc);
@@ -130,8 +140,9 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e,
         ro.title = title;
     int rc = xpl_render_svg(o.fp, e, 1, &ro);
     if (rc) {
+        int failed = render_error(rc, path);
         cli_output_abort(&o);
-        return render_error(rc);
+        return failed;
     }
     return cli_output_commit(&o);
 }
@@ -198,7 +209,7 @@ static int emit(struct sink *s, struct emitter *em, const xpl_explanation *e,
     }
     if (rc && em->quiet)
         return EXIT_INPUT;
-    return rc ? render_error(rc) : EXIT_OK;
+    return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
 }
 
 /* Outputs an explanation can name: LIME explains class 0 or 1 of a binary
@@ -298,7 +309,7 @@ int sink_csv_header(struct sink *s, const struct explainer *ex,
         .local_prediction = NAN,
     };
     int rc = csv_header(s, s->out.fp, &e);
-    return rc ? render_error(rc) : EXIT_OK;
+    return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
 }
 
 /* Release what emitter_init acquired (NULL-safe members). */
@@ -413,14 +424,8 @@ int write_rendered_row(struct sink *s, const struct row_buffers *rb,
     const struct emitter *em = &rb->em[rb->thread[i]];
     if (fwrite(em->buf + rb->off[i], 1, rb->len[i], s->out.fp) !=
         rb->len[i])
-        return render_error(XPL_EIO);
+        return render_error(XPL_EIO, s->a->out_path);
     return EXIT_OK;
-}
-
-static int is_directory(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int sink_open(struct sink *s, const struct explain_args *a,
@@ -438,7 +443,15 @@ int sink_open(struct sink *s, const struct explain_args *a,
     else if (!rc && a->format == FORMAT_SVG) {
         size_t n = a->out_path ? strlen(a->out_path) : 0;
         s->svg_dir = n && a->out_path[n - 1] == '/';
-        if (s->svg_dir && !is_directory(a->out_path)) {
+        struct stat st;
+        if (s->svg_dir && stat(a->out_path, &st) != 0) {
+            cli_error("%s: %s (a path ending in '/' is a directory that gets "
+                      "one SVG file per row; create it first)", a->out_path,
+                      errno == ENOENT ? "directory does not exist"
+                                      : strerror(errno));
+            return EXIT_INPUT;
+        }
+        if (s->svg_dir && !S_ISDIR(st.st_mode)) {
             cli_error("%s: not a directory (a path ending in '/' takes one "
                       "SVG file per row)", a->out_path);
             return EXIT_INPUT;
@@ -475,7 +488,7 @@ int sink_finish(struct sink *s, int status)
         rc = xpl_render_svg_end(s->svg, s->out.fp);
     }
     if (rc)
-        status = render_error(rc);
+        status = render_error(rc, s->a->out_path);
     if (!s->svg_dir) {
         if (status == EXIT_OK)
             status = cli_output_commit(&s->out);

@@ -3,12 +3,14 @@
 
 #include "explain_usage.h"
 
-static const char usage_methods[] =
+static const char usage_intro[] =
     "Usage: explain [--method M] MODEL ROWS.csv [options]\n"
     "\n"
     "Explain every row of ROWS.csv ('-' for standard input): how much each\n"
     "feature moves the model's output away from its expected value.\n"
-    "\n"
+    "\n";
+
+static const char usage_methods[] =
     "Methods (--method):\n"
     "  shap          the exact algorithm when the model has one (default):\n"
     "                tree models: interventional TreeSHAP over the background\n"
@@ -79,22 +81,30 @@ static const char usage_options[] =
     "  --format json|text|csv|svg\n"
     "                       JSON Lines, one object per row and output\n"
     "                       (default), aligned tables, CSV, or SVG charts;\n"
-    "                       by default -o's extension (.svg, .csv, .txt)\n"
-    "                       decides\n"
-    "  --top K              the K largest features, the rest summed\n"
-    "                       (default: all in text, 10 in SVG charts, 20 in\n"
-    "                       importance charts; 0: all)\n"
+    "                       by default -o's extension (.svg, .csv, .txt,\n"
+    "                       .json, in any case) decides\n"
+    "  --top K              text and SVG: the K largest features, the rest\n"
+    "                       summed into one line (default: all in text, 10\n"
+    "                       in SVG charts, 20 in importance charts; 0: all);\n"
+    "                       JSON and CSV always hold every feature\n"
     "  --chart bar|waterfall  SVG chart (default bar)\n"
     "  -o, --output FILE    write to FILE (atomically) instead of standard\n"
     "                       output; with --format svg, a path ending in '/'\n"
-    "                       is a directory that gets one file per row\n"
+    "                       is a directory that gets one file per row; an\n"
+    "                       input file is never overwritten (refused)\n"
     "  -q, --quiet          no progress bar and no notes on standard error\n"
-    "  -h, --help           show this help\n"
+    "  -h, --help           show this help\n";
+
+const char explain_usage_see_also[] =
     "\n"
     "See docs/output.md for the formats, docs/kernel-shap.md, docs/lime.md\n"
     "and docs/tree-shap.md for the methods.\n";
 
-const char *const explain_usage[] = { usage_methods, usage_options, NULL };
+const char *const explain_usage[] = { usage_intro, usage_methods,
+                                      usage_options, explain_usage_see_also,
+                                      NULL };
+const char *const explain_usage_body[] = { usage_methods, usage_options,
+                                           NULL };
 
 static const char importance_text[] =
     "Usage: explain importance MODEL DATA.csv [options]\n"

@@ -30,12 +30,20 @@ static int bad(const struct reading *r, const char *what)
     return EXIT_INPUT;
 }
 
-/* A number or null (NaN) member of a feature object. */
+/* A number, null (NaN) or "inf" / "-inf" (infinities: JSON has none, see
+ * docs/output.md) member of a feature object. */
 static int number_of(const json_t *f, const char *key, double *out)
 {
     const json_t *v = json_object_get(f, key);
     if (json_is_null(v)) {
         *out = NAN;
+        return 0;
+    }
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        if (strcmp(s, "inf") && strcmp(s, "-inf"))
+            return -1;
+        *out = s[0] == '-' ? -INFINITY : INFINITY;
         return 0;
     }
     if (!json_is_number(v))

@@ -1,10 +1,10 @@
 /* explain: command-line front end of libxplain. */
 #include <errno.h>
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "explain_usage.h"
 
 static const char usage[] =
     "Usage: explain [--method M] MODEL ROWS.csv [options]\n"
@@ -13,7 +13,7 @@ static const char usage[] =
     "Explain the predictions of tabular models. Without a command, explain\n"
     "every row of ROWS.csv (SHAP by default: exact TreeSHAP or linear SHAP\n"
     "where the model allows it, else Kernel SHAP; or LIME with --method\n"
-    "lime). Its options: 'explain --method shap --help'.\n"
+    "lime), with the methods and options below.\n"
     "\n"
     "Commands:\n"
     "  predict MODEL ROWS.csv      predict every row (one line per row)\n"
@@ -26,13 +26,24 @@ static const char usage[] =
     "\n"
     "MODEL is a model.bin file or a JSON model; the format is detected from\n"
     "the content. ROWS.csv may be '-' for standard input.\n"
+    "\n";
+
+/* After the main form's methods and options (explain_usage_body). */
+static const char usage_tail[] =
+    "  -V, --version        show the version\n"
     "\n"
-    "Options:\n"
-    "  -h, --help      show this help (or 'explain COMMAND --help')\n"
-    "  -V, --version   show the version\n"
-    "\n"
+    "Every command has its own --help ('explain predict --help').\n"
     "Exit status: 0 success, 1 bad usage, 2 bad input or model, 3 internal\n"
     "error. See explain(1).\n";
+
+static void print_help(void)
+{
+    fputs(usage, stdout);
+    for (const char *const *part = explain_usage_body; *part; part++)
+        fputs(*part, stdout);
+    fputs(usage_tail, stdout);
+    fputs(explain_usage_see_also, stdout);
+}
 
 struct command {
     const char *name;
@@ -81,17 +92,16 @@ int main(int argc, char **argv)
 
 static int run(int argc, char **argv)
 {
-    /* GSL's default handler aborts the process; the library reports errors
-     * through return codes instead. */
-    gsl_set_error_handler_off();
-
     if (argc < 2) {
-        fputs(usage, stderr);
+        /* the synopsis only: the whole help is long */
+        fputs("Usage: explain [--method M] MODEL ROWS.csv [options]\n"
+              "       explain COMMAND [options]\n"
+              "Try 'explain --help'.\n", stderr);
         return EXIT_USAGE;
     }
     const char *first = argv[1];
     if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0) {
-        fputs(usage, stdout);
+        print_help();
         return EXIT_OK;
     }
     if (strcmp(first, "-V") == 0 || strcmp(first, "--version") == 0) {

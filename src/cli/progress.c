@@ -25,8 +25,8 @@ void progress_update(struct progress *p, size_t rows, uint64_t bytes,
         return;
     p->last = now;
     double t = seconds_between(&p->start, &now);
-    fprintf(stderr, "\r\033[Kexplain: %zu rows, %.1f rows/s, %.1f s", rows,
-            t > 0 ? (double)rows / t : 0.0, t);
+    fprintf(stderr, "\r\033[Kexplain: %zu row%s, %.1f rows/s, %.1f s", rows,
+            rows == 1 ? "" : "s", t > 0 ? (double)rows / t : 0.0, t);
     if (!last && p->total_bytes && bytes > 0 && bytes < p->total_bytes)
         fprintf(stderr, ", about %.0f s left",
                 t * (double)(p->total_bytes - bytes) / (double)bytes);

@@ -21,12 +21,28 @@ static unsigned long mix_seed(uint64_t seed)
     return (unsigned long)((z ^ (z >> 32)) & 0xffffffffu);
 }
 
+/* Not gsl_rng_alloc: it reports a failed allocation through GSL's error
+ * handler, which aborts unless the caller turned it off. */
 static gsl_rng *rng_new(uint64_t seed)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (r)
-        gsl_rng_set(r, mix_seed(seed));
+    gsl_rng *r = malloc(sizeof *r);
+    void *state = calloc(1, gsl_rng_mt19937->size);
+    if (!r || !state) {
+        free(r);
+        free(state);
+        return NULL;
+    }
+    r->type = gsl_rng_mt19937;
+    r->state = state;
+    gsl_rng_set(r, mix_seed(seed));
     return r;
+}
+
+static void rng_free(gsl_rng *r)
+{
+    if (r)
+        free(r->state);
+    free(r);
 }
 
 static void free_names(char **names, size_t n)
@@ -92,7 +108,7 @@ int xpl_dataset_sample(xpl_dataset **out, const xpl_dataset *ds, size_t k,
     if (!x || (ds->w && !w) || !rng) {
         free(x);
         free(w);
-        gsl_rng_free(rng);
+        rng_free(rng);
         return xpl__enomem();
     }
 
@@ -110,7 +126,7 @@ int xpl_dataset_sample(xpl_dataset **out, const xpl_dataset *ds, size_t k,
             chosen++;
         }
     }
-    gsl_rng_free(rng);
+    rng_free(rng);
     return adopt_with_names(out, ds, k, x, w);
 }
 
@@ -402,7 +418,7 @@ int xpl_dataset_kmeans(xpl_dataset **out, const xpl_dataset *ds, size_t k,
             goto done;
         }
         double inertia = run_once(&km, rng);
-        gsl_rng_free(rng);
+        rng_free(rng);
         /* Strictly lower: on ties the earliest restart wins, so the result
          * does not depend on floating-point noise in the order of runs. */
         if (restart == 0 || inertia < best_inertia) {

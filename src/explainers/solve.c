@@ -1,10 +1,10 @@
 #include "explainers/solve.h"
 
-#include <gsl/gsl_eigen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eigen.h"
 #include "core/error.h"
 
 enum { ALIGN = 64 };
@@ -158,45 +158,39 @@ static void reflect(const xpl__ks_fit *f, const double *A, double *out)
 static int pseudo_inverse(xpl__ks_fit *f)
 {
     size_t m = f->m, n = m - 1;
-    gsl_matrix *g = gsl_matrix_alloc(n, n), *evec = gsl_matrix_alloc(n, n);
-    gsl_vector *eval = gsl_vector_alloc(n);
-    gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(n);
-    int rc = XPL_OK;
-    if (!g || !evec || !eval || !w) {
-        rc = xpl__enomem();
+    double *g = xpl__malloc_array(n * n, sizeof *g);
+    double *evec = xpl__malloc_array(n * n, sizeof *evec);
+    double *eval = xpl__malloc_array(n, sizeof *eval);
+    int rc = g && evec && eval ? XPL_OK : xpl__enomem();
+    if (rc)
         goto done;
-    }
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++)
-            gsl_matrix_set(g, i, j, f->K[i * m + j]);
-    if (gsl_eigen_symmv(g, eval, evec, w) != 0) {
-        rc = xpl__error(XPL_ENUMERIC, "Kernel SHAP: eigen-decomposition of "
-                        "the regression matrix failed");
+            g[i * n + j] = f->K[i * m + j];
+    if ((rc = xpl__eigen_symmetric(n, g, eval, evec)) != XPL_OK)
         goto done;
-    }
     double lmax = 0;
     for (size_t k = 0; k < n; k++)
-        if (fabs(gsl_vector_get(eval, k)) > lmax)
-            lmax = fabs(gsl_vector_get(eval, k));
+        if (fabs(eval[k]) > lmax)
+            lmax = fabs(eval[k]);
     double tol = lmax * 1e-12 * (double)n;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++)
             f->K[i * m + j] = 0;
     for (size_t k = 0; k < n; k++) {
-        double l = gsl_vector_get(eval, k);
+        double l = eval[k];
         if (!(l > tol))
             continue;
         for (size_t i = 0; i < n; i++) {
-            double vi = gsl_matrix_get(evec, i, k) / l;
+            double vi = evec[i * n + k] / l;
             for (size_t j = 0; j < n; j++)
-                f->K[i * m + j] += vi * gsl_matrix_get(evec, j, k);
+                f->K[i * m + j] += vi * evec[j * n + k];
         }
     }
 done:
-    gsl_eigen_symmv_free(w);
-    gsl_vector_free(eval);
-    gsl_matrix_free(evec);
-    gsl_matrix_free(g);
+    free(eval);
+    free(evec);
+    free(g);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* CSV: one line per explained (row, output), one column per feature
  * contribution, so that a batch reads as a matrix. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,8 +29,14 @@ void xpl__csv_field(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
+/* A missing value (NaN) is an empty cell, an infinity "inf" or "-inf", as
+ * xplain's CSV reader and pandas read them back. */
 void xpl__csv_number(FILE *fp, double v)
 {
+    if (isinf(v)) {
+        fputs(v > 0 ? "inf" : "-inf", fp);
+        return;
+    }
     char buf[XPL__NUM_SIZE];
     xpl__fmt_csv(buf, v);
     fputs(buf, fp);

@@ -307,8 +307,9 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         char out[280];
         xpl__output_suffix(&o, k, imp->d, out, sizeof out);
         xpl__put_label_text(fp, out);
-        fprintf(fp, " (%s, %llu rows", method_of(imp),
-                (unsigned long long)imp->rows[k]);
+        fprintf(fp, " (%s, %llu row%s", method_of(imp),
+                (unsigned long long)imp->rows[k],
+                imp->rows[k] == 1 ? "" : "s");
         if (xpl__unit(&o)) {
             fputs(", ", fp);
             xpl__put_label_text(fp, o.unit);

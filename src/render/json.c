@@ -28,8 +28,15 @@ void xpl__json_string(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
+/* JSON has no infinity: a missing value (NaN) is null and an infinity the
+ * string "inf" or "-inf" (what Python's float() and xplain's CSV reader
+ * take back), so the two stay apart (docs/output.md). */
 void xpl__json_number(FILE *fp, double v)
 {
+    if (isinf(v)) {
+        fputs(v > 0 ? "\"inf\"" : "\"-inf\"", fp);
+        return;
+    }
     char buf[XPL__NUM_SIZE];
     xpl__fmt_json(buf, v);
     fputs(buf, fp);

@@ -231,8 +231,9 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
                  "of %llu rows", where, imp->method[0] ? imp->method
                  : "unknown method", rows, (unsigned long long)imp->rows[k]);
     else
-        snprintf(subtitle, sizeof subtitle, "%s%s \xc2\xb7 %zu rows", where,
-                 imp->method[0] ? imp->method : "unknown method", rows);
+        snprintf(subtitle, sizeof subtitle, "%s%s \xc2\xb7 %zu row%s", where,
+                 imp->method[0] ? imp->method : "unknown method", rows,
+                 rows == 1 ? "" : "s");
     double y = xpl__svg_heading(fp, heading, subtitle) + 4;
     double label_w = xpl__svg_label_column(lines, n);
     double px0 = XPL__SVG_MARGIN + label_w + 12;

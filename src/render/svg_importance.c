@@ -72,9 +72,9 @@ int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
     FILE *d = open_memstream(&desc, &len);
     if (d) {
         fprintf(d, "Bar chart of global feature importance%s: the mean "
-                "absolute contribution of each feature over %llu rows "
+                "absolute contribution of each feature over %llu row%s "
                 "(%s), largest first. ", out,
-                (unsigned long long)imp->rows[k],
+                (unsigned long long)imp->rows[k], imp->rows[k] == 1 ? "" : "s",
                 imp->method[0] ? imp->method : "unknown method");
         xpl__hbar_desc(d, bars, n, 0);
         if (fclose(d) != 0) {

@@ -14,6 +14,8 @@ maxrel() {
 
 # --- help, version, usage errors
 run 0 --help && out_has "Usage: explain" && out_has "predict" && ok "--help" || not_ok "--help"
+run 0 --help && out_has "--format json|text|csv|svg" && out_has "--top K" && out_has "--background BG.csv" &&
+    out_has "--nsamples" && out_has "--num-samples" && ok "--help shows the main form's options" || not_ok "--help shows the main form's options"
 run 0 --version && out_has "explain (xplain) [0-9]" && ok "--version" || not_ok "--version"
 run 1 && err_has "Usage" && ok "no arguments is a usage error" || not_ok "no arguments is a usage error"
 run 1 frobnicate && err_has "unknown command 'frobnicate'" && err_has "explain --help" && ok "unknown command" || not_ok "unknown command"
@@ -24,12 +26,25 @@ done
 run 1 predict --nope "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "unknown option '--nope'" && err_has "explain predict --help" && ok "predict: unknown option" || not_ok "predict: unknown option"
 run 1 predict "$models/diabetes_linear.json" && err_has "expected MODEL and ROWS.csv" && ok "predict: missing argument" || not_ok "predict: missing argument"
 run 1 predict --model-output bogus "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "'raw', 'probability' or 'response'" && ok "predict: bad --model-output" || not_ok "predict: bad --model-output"
-run 1 predict --model-output probability "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "identity link" && ok "predict: probability of a regression" || not_ok "predict: probability of a regression"
+run 1 predict --model-output probability "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "has an identity link" && ok "predict: probability of a regression" || not_ok "predict: probability of a regression"
 run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" --delimiter ab && err_has "one character" && ok "predict: bad --delimiter" || not_ok "predict: bad --delimiter"
 run 1 predict --delimiter '"' "$models/diabetes_linear.json" "$data/diabetes.csv" && err_has "quote or a line end" &&
     err_has "explain predict --help" && ok "predict: quote as --delimiter is a usage error" || not_ok "predict: quote as --delimiter is a usage error"
 run 1 predict "$models/diabetes_linear.json" "$data/diabetes.csv" -o && err_has "needs a value" && ok "predict: -o without value" || not_ok "predict: -o without value"
 run 1 --method bogus "$models/diabetes_linear.bin" "$data/diabetes.csv" && err_has "not 'bogus'" && ok "main form rejects an unknown method" || not_ok "main form rejects an unknown method"
+
+# --- the man page's OPTIONS describe every option any --help lists
+man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$root/docs/explain.1" |
+    grep '^\.B' | sed 's/\\-/-/g' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
+missing=
+for cmd in "" "--method shap" predict importance info convert; do
+    # shellcheck disable=SC2086
+    for opt in $("$explain" $cmd --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+        echo "$man_opts" | grep -q -x -- "$opt" || missing="$missing $opt(${cmd:-explain})"
+    done
+done
+[ -z "$missing" ] && ok "man page OPTIONS list every option of every --help" ||
+    { echo "# not in explain.1 OPTIONS:$missing"; not_ok "man page OPTIONS list every option of every --help"; }
 
 # --- predict matches scikit-learn's stored predictions
 run 0 predict "$models/diabetes_linear.json" "$data/diabetes.csv" &&
@@ -67,6 +82,23 @@ tr , ';' <"$tmp/head.csv" >"$tmp/semicolon.csv"
 run 2 predict "$models/diabetes_linear.bin" "$tmp/semicolon.csv" && err_has "explain --delimiter ';'" &&
     run 0 predict --delimiter ';' "$models/diabetes_linear.bin" "$tmp/semicolon.csv" && cmp -s "$tmp/out" "$tmp/five" &&
     ok "predict: a ';' file without --delimiter says which delimiter to pass" || not_ok "predict: a ';' file without --delimiter says which delimiter to pass"
+
+# predict --header names the columns: one per model output
+run 0 predict --header --model-output probability "$models/breast_cancer_xgb.bin" "$data/breast_cancer.csv" &&
+    [ "$(head -1 "$tmp/out")" = "probability_1" ] && [ "$(wc -l <"$tmp/out")" -eq 570 ] &&
+    ok "predict --header: an XGBoost binary model has one column, probability_1" ||
+    not_ok "predict --header: an XGBoost binary model has one column, probability_1"
+run 0 predict --header --model-output probability "$models/breast_cancer_forest.json" "$data/breast_cancer.csv" &&
+    [ "$(head -1 "$tmp/out")" = "probability_0,probability_1" ] &&
+    [ "$(sed -n 2p "$tmp/out" | awk -F, '{print NF}')" -eq 2 ] &&
+    ok "predict --header: a random forest has one column per class" ||
+    not_ok "predict --header: a random forest has one column per class"
+run 0 predict --header "$models/diabetes_linear.bin" "$tmp/head.csv" && [ "$(head -1 "$tmp/out")" = "raw" ] &&
+    tail -n +2 "$tmp/out" | cmp -s - "$tmp/five" && ok "predict --header: raw, then the same rows" ||
+    not_ok "predict --header: raw, then the same rows"
+run 0 predict --header --model-output response "$models/wine_logistic.bin" "$data/wine.csv" &&
+    [ "$(head -1 "$tmp/out")" = "response_0,response_1,response_2" ] &&
+    ok "predict --header: response_K for several outputs" || not_ok "predict --header: response_K for several outputs"
 
 # --- bad input: exit 2, file:line:col, nothing written to -o
 cut -d, -f2- "$tmp/head.csv" >"$tmp/noage.csv"
@@ -143,7 +175,7 @@ cat "$tmp/fifo" >"$tmp/from_fifo" &
 run 0 predict -o "$tmp/fifo" "$models/diabetes_linear.bin" "$tmp/head.csv"; st=$?; wait
 [ $st -eq 0 ] && [ -p "$tmp/fifo" ] && cmp -s "$tmp/from_fifo" "$tmp/five" &&
     ok "predict: -o into a FIFO writes through it and keeps it" || not_ok "predict: -o into a FIFO writes through it and keeps it"
-run 2 predict -o "$tmp" "$models/diabetes_linear.bin" "$tmp/head.csv" && err_has "Is a directory" &&
+run 1 predict -o "$tmp" "$models/diabetes_linear.bin" "$tmp/head.csv" && err_has "is a directory" &&
     ok "predict: -o onto a directory" || not_ok "predict: -o onto a directory"
 echo old >"$tmp/real.txt"; chmod 600 "$tmp/real.txt"; ln -s real.txt "$tmp/link.txt"
 run 0 predict -o "$tmp/link.txt" "$models/diabetes_linear.bin" "$tmp/head.csv" && [ -L "$tmp/link.txt" ] &&

@@ -109,5 +109,24 @@ run 1 --method lime --num-features 11 "$models/diabetes_linear.bin" "$tmp/d5.csv
 run 1 --method lime --discretizer octile "$models/diabetes_linear.bin" "$tmp/d5.csv" && err_has "quartile" &&
     ok "lime: bad --discretizer" || not_ok "lime: bad --discretizer"
 
+# Missing values, as documented: Kernel SHAP accepts the ones a tree model
+# routes (and equals interventional TreeSHAP, exact when every coalition
+# fits the budget); a linear model's output with a missing value is NaN,
+# and Kernel SHAP, linear SHAP and LIME refuse the row.
+head -6 "$root/data/diabetes_missing.csv" >"$tmp/dm.csv"
+bgopt="--background $root/data/diabetes_missing.csv --background-size 20 --format csv"
+# shellcheck disable=SC2086
+run 0 --method tree-shap $bgopt "$models/diabetes_missing_xgb.json" "$tmp/dm.csv" && cp "$tmp/out" "$tmp/dm_tree" &&
+    run 0 --method kernel-shap --nsamples 2000 $bgopt "$models/diabetes_missing_xgb.json" "$tmp/dm.csv" &&
+    grep -q ',,' "$tmp/dm.csv" &&
+    paste -d, "$tmp/dm_tree" "$tmp/out" | awk -F, 'NR>1{h=NF/2; for(i=4;i<=h;i++){d=$i-$(i+h); if(d<0)d=-d; if(d>1e-9)bad=1}} END{exit bad}' &&
+    ok "kernel-shap: missing values in a tree model equal interventional TreeSHAP" ||
+    not_ok "kernel-shap: missing values in a tree model equal interventional TreeSHAP"
+for m in kernel-shap linear-shap lime; do
+    run 2 --method $m "$models/diabetes_linear.bin" "$tmp/dm.csv" && err_has "dm.csv:3: row 1: " &&
+        ok "$m: a missing value in a linear model's row is refused" ||
+        not_ok "$m: a missing value in a linear model's row is refused"
+done
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -292,6 +292,9 @@ static void random_subset(xpl__ks_plan *p, size_t s, gsl_rng *rng)
     uint64_t *mask = new_mask(p);
     size_t m = p->m;
     for (size_t i = 0; i < s; i++) {
+        /* m - i >= 1 (s <= m) and below 2^32 (m <= XPL_MAX_FEATURES):
+         * in gsl_rng_uniform_int's domain, so GSL's handler is never
+         * called. */
         size_t j = i + (size_t)gsl_rng_uniform_int(rng, (unsigned long)(m - i));
         uint32_t t = p->perm[j];
         p->perm[j] = p->perm[i];

@@ -8,13 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_matrix.h>
-#include <gsl/gsl_vector.h>
-
+#include "core/eigen.h"
 #include "core/error.h"
 #include "explainers/lime/lime_internal.h"
-
 
 /* -------------------------------------------------------------- the Gram */
 
@@ -240,44 +236,31 @@ static void cholesky_solve(const double *L, size_t k, double *b)
  * allocates. */
 static int pseudo_solve(const double *A, size_t k, double *b)
 {
-    gsl_matrix *a = gsl_matrix_alloc(k, k), *v = gsl_matrix_alloc(k, k);
-    gsl_vector *e = gsl_vector_alloc(k);
-    gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(k);
-    double *t = malloc(k * sizeof *t);
-    int rc = XPL_OK;
-    if (!a || !v || !e || !w || !t) {
-        rc = xpl__enomem();
+    double *v = xpl__malloc_array(k * k, sizeof *v);
+    double *e = xpl__malloc_array(k, sizeof *e);
+    double *t = xpl__calloc_array(k, sizeof *t);
+    int rc = v && e && t ? XPL_OK : xpl__enomem();
+    if (rc || (rc = xpl__eigen_symmetric(k, A, e, v)) != XPL_OK)
         goto done;
-    }
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j < k; j++)
-            gsl_matrix_set(a, i, j, A[i * k + j]);
-    if (gsl_eigen_symmv(a, e, v, w) != 0) {
-        rc = xpl__error(XPL_ENUMERIC, "LIME: eigen-decomposition failed");
-        goto done;
-    }
     double lmax = 0;
     for (size_t i = 0; i < k; i++)
-        if (fabs(gsl_vector_get(e, i)) > lmax)
-            lmax = fabs(gsl_vector_get(e, i));
-    memset(t, 0, k * sizeof *t);
+        if (fabs(e[i]) > lmax)
+            lmax = fabs(e[i]);
     for (size_t q = 0; q < k; q++) {
-        double l = gsl_vector_get(e, q);
+        double l = e[q];
         if (!(l > 1e-12 * lmax))
             continue;
         double proj = 0;
         for (size_t i = 0; i < k; i++)
-            proj += gsl_matrix_get(v, i, q) * b[i];
+            proj += v[i * k + q] * b[i];
         for (size_t i = 0; i < k; i++)
-            t[i] += gsl_matrix_get(v, i, q) * proj / l;
+            t[i] += v[i * k + q] * proj / l;
     }
     memcpy(b, t, k * sizeof *t);
 done:
     free(t);
-    gsl_eigen_symmv_free(w);
-    gsl_vector_free(e);
-    gsl_matrix_free(v);
-    gsl_matrix_free(a);
+    free(e);
+    free(v);
     return rc;
 }
 
