@@ -1,7 +1,6 @@
 /* Where explanations go: JSON Lines, text, CSV, SVG (one document or one
  * file per row) or the importance accumulator, written through an atomic
  * output. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,19 +9,10 @@
 
 #include "explain_sink.h"
 
-/* A renderer failed. A write error names the output and its cause (the
- * errno of the failed write, which nothing since has reset), as
- * cli_output_commit does. */
-static int render_error(int rc, const char *path)
+static int render_error(int rc)
 {
     if (rc == XPL_EIO) {
-        int e = errno;
-        if (path && strcmp(path, "-") != 0)
-            cli_error("%s: cannot write: %s", path,
-                      e ? strerror(e) : "write error");
-        else
-            cli_error("write error on standard output: %s",
-                      e ? strerror(e) : "write error");
+        cli_error("write error on the output");
         return EXIT_INPUT;
     }
     return cli_library_error(rc);
@@ -90,15 +80,15 @@ static int json_string(FILE *fp, const char *t)
 }
 
 /* The JSON line of e with "id" first. */
-static int json_with_ids(struct sink *s, struct emitter *em,
-                         const xpl_explanation *e, char *const *ids)
+static int json_with_ids(struct sink *s, const xpl_explanation *e,
+                         char *const *ids)
 {
-    rewind(em->mem);
-    int rc = xpl_render_json(em->mem, e);
-    long len = rc ? -1 : (fflush(em->mem) ? -1 : ftell(em->mem));
+    rewind(s->mem);
+    int rc = xpl_render_json(s->mem, e);
+    long len = rc ? -1 : (fflush(s->mem) ? -1 : ftell(s->mem));
     if (rc || len < 1)
         return rc ? rc : XPL_ENOMEM;
-    FILE *fp = em->fp;
+    FILE *fp = s->out.fp;
     size_t n = s->a->n_ids;
     fputs("{\"id\":", fp);
     if (n > 1)
@@ -107,14 +97,13 @@ static int json_with_ids(struct sink *s, struct emitter *em,
         if (k)
             fputc(',', fp);
         if (json_string(fp, ids[k])) {
-            if (!em->quiet)
-                cli_error("row %zu: --id-column '%s' is not valid UTF-8",
-                          e->row, s->a->id_columns[k]);
+            cli_error("row %zu: --id-column '%s' is not valid UTF-8", e->row,
+                      s->a->id_columns[k]);
             return XPL_EFORMAT;
         }
     }
     fputs(n > 1 ? "]," : ",", fp);
-    fwrite(em->mem_buf + 1, 1, (size_t)len - 1, fp);
+    fwrite(s->mem_buf + 1, 1, (size_t)len - 1, fp);
     return ferror(fp) ? XPL_EIO : XPL_OK;
 }
 
@@ -140,32 +129,15 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e,
         ro.title = title;
     int rc = xpl_render_svg(o.fp, e, 1, &ro);
     if (rc) {
-        int failed = render_error(rc, path);
         cli_output_abort(&o);
-        return failed;
+        return render_error(rc);
     }
     return cli_output_commit(&o);
 }
 
-/* The CSV header, with the identifier columns first. */
-static int csv_header(struct sink *s, FILE *fp, const xpl_explanation *e)
-{
-    size_t n_ids = s->a->n_ids;
-    for (size_t k = 0; k < n_ids; k++) {
-        csv_cell(fp, s->a->id_columns[k]);
-        fputc(',', fp);
-    }
-    s->csv_header_done = 1;
-    return xpl_render_csv_header(fp, e);
-}
-
-/* Write e through em. Returns EXIT_OK or an exit code, the error printed
- * unless em->quiet (then any failure is EXIT_INPUT, unprinted). */
-static int emit(struct sink *s, struct emitter *em, const xpl_explanation *e,
-                char *const *ids)
+static int emit(struct sink *s, const xpl_explanation *e, char *const *ids)
 {
     int rc = XPL_OK;
-    FILE *fp = em->fp;
     size_t n_ids = ids ? s->a->n_ids : 0;
     char title[1024];
     if (n_ids)
@@ -176,29 +148,32 @@ static int emit(struct sink *s, struct emitter *em, const xpl_explanation *e,
         switch (s->a->format) {
         case FORMAT_JSON:
             if (n_ids) {
-                if ((rc = json_with_ids(s, em, e, ids)) == XPL_EFORMAT)
+                if ((rc = json_with_ids(s, e, ids)) == XPL_EFORMAT)
                     return EXIT_INPUT;
             } else {
-                rc = xpl_render_json(fp, e);
+                rc = xpl_render_json(s->out.fp, e);
             }
             break;
         case FORMAT_TEXT:
-            if (n_ids) {
-                fputs("id: ", fp);
-                fputs(title, fp);
-                fputc('\n', fp);
-            }
-            rc = xpl_render_text(fp, e, &s->a->render, em->ws);
+            if (n_ids)
+                fprintf(s->out.fp, "id: %s\n", title);
+            rc = xpl_render_text(s->out.fp, e, &s->a->render, s->ws);
             break;
         case FORMAT_CSV:
-            if (!em->rows_only && !s->csv_header_done)
-                rc = csv_header(s, fp, e);
+            if (!s->csv_header_done) {
+                for (size_t k = 0; k < n_ids; k++) {
+                    csv_cell(s->out.fp, s->a->id_columns[k]);
+                    fputc(',', s->out.fp);
+                }
+                rc = xpl_render_csv_header(s->out.fp, e);
+                s->csv_header_done = 1;
+            }
             for (size_t k = 0; !rc && k < n_ids; k++) {
-                csv_cell(fp, ids[k]);
-                fputc(',', fp);
+                csv_cell(s->out.fp, ids[k]);
+                fputc(',', s->out.fp);
             }
             if (!rc)
-                rc = xpl_render_csv_row(fp, e);
+                rc = xpl_render_csv_row(s->out.fp, e);
             break;
         case FORMAT_SVG:
             if (s->svg_dir)
@@ -207,9 +182,7 @@ static int emit(struct sink *s, struct emitter *em, const xpl_explanation *e,
             break;
         }
     }
-    if (rc && em->quiet)
-        return EXIT_INPUT;
-    return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
+    return rc ? render_error(rc) : EXIT_OK;
 }
 
 /* Outputs an explanation can name: LIME explains class 0 or 1 of a binary
@@ -221,10 +194,9 @@ static size_t explained_outputs(const struct explainer *ex)
     return ex->D;
 }
 
-static int emit_row_to(struct sink *s, struct emitter *em,
-                       const struct explainer *ex, const struct results *r,
-                       const double *x, size_t i, size_t row,
-                       char *const *ids)
+int emit_row(struct sink *s, const struct explainer *ex,
+             const struct results *r, const double *x, size_t i, size_t row,
+             char *const *ids)
 {
     size_t P = ex->P, D = ex->D;
     xpl_explanation e = {
@@ -241,24 +213,24 @@ static int emit_row_to(struct sink *s, struct emitter *em,
     if (ex->lime) {
         const xpl_lime_summary *sum = &r->summary[i];
         for (size_t j = 0; j < P; j++) {
-            int n = xpl_lime_condition(ex->lime, x, j, em->labels[j],
-                                       sizeof em->labels[j]);
+            int n = xpl_lime_condition(ex->lime, x, j, s->labels[j],
+                                       sizeof s->labels[j]);
             if (n < 0)
-                snprintf(em->labels[j], sizeof em->labels[j], "%s",
+                snprintf(s->labels[j], sizeof s->labels[j], "%s",
                          xpl_model_feature_name(ex->model, j));
-            em->label_ptrs[j] = em->labels[j];
+            s->label_ptrs[j] = s->labels[j];
         }
         e.output = (size_t)sum->explained_class;
         e.contributions = r->contrib + i * D * P;
         e.std_errors = r->se ? r->se + i * D * P : NULL;
         e.base_value = sum->intercept;
         e.prediction = sum->prediction;
-        e.conditions = em->label_ptrs;
+        e.conditions = s->label_ptrs;
         e.selected = r->selected + i * P;
         e.intercept = sum->intercept;
         e.score = sum->score;
         e.local_prediction = sum->local_prediction;
-        return emit(s, em, &e, ids);
+        return emit(s, &e, ids);
     }
     for (size_t d = 0; d < D; d++) {
         if (s->a->class_index >= 0 && (size_t)s->a->class_index != d)
@@ -271,161 +243,17 @@ static int emit_row_to(struct sink *s, struct emitter *em,
         e.interactions = r->inter
                              ? r->inter + (i * D + d) * (P + 1) * (P + 1)
                              : NULL;
-        int st = emit(s, em, &e, ids);
+        int st = emit(s, &e, ids);
         if (st)
             return st;
     }
     return EXIT_OK;
 }
 
-int emit_row(struct sink *s, const struct explainer *ex,
-             const struct results *r, const double *x, size_t i, size_t row,
-             char *const *ids)
+static int is_directory(const char *path)
 {
-    return emit_row_to(s, &s->main, ex, r, x, i, row, ids);
-}
-
-int sink_renders_in_workers(const struct sink *s)
-{
-    return !s->imp && (s->a->format == FORMAT_JSON ||
-                       s->a->format == FORMAT_CSV ||
-                       s->a->format == FORMAT_TEXT);
-}
-
-int sink_csv_header(struct sink *s, const struct explainer *ex,
-                    const struct results *r, const double *x)
-{
-    if (s->a->format != FORMAT_CSV || s->imp || s->csv_header_done)
-        return EXIT_OK;
-    xpl_explanation e = {
-        .n_outputs = explained_outputs(ex),
-        .method = s->method,
-        .n_features = ex->P,
-        .names = xpl_model_feature_names(ex->model),
-        .values = x,
-        .contributions = r->contrib,
-        .intercept = NAN,
-        .score = NAN,
-        .local_prediction = NAN,
-    };
-    int rc = csv_header(s, s->out.fp, &e);
-    return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
-}
-
-/* Release what emitter_init acquired (NULL-safe members). */
-static void emitter_free(struct emitter *em)
-{
-    free(em->labels);
-    free(em->label_ptrs);
-    if (em->mem)
-        fclose(em->mem);
-    free(em->mem_buf);
-    if (em->rows_only && em->fp)
-        fclose(em->fp);
-    free(em->buf);
-    memset(em, 0, sizeof *em);
-}
-
-/* Scratch for LIME labels and --id-column JSON; with `fp` NULL, a memory
- * stream of its own (a worker's). Returns an XPL_ code. */
-static int emitter_init(struct emitter *em, const struct sink *s,
-                        const struct explainer *ex, FILE *fp,
-                        xpl_workspace *ws)
-{
-    memset(em, 0, sizeof *em);
-    em->ws = ws;
-    em->fp = fp;
-    if (!fp) {
-        em->rows_only = 1;
-        em->quiet = 1;
-        if (!(em->fp = open_memstream(&em->buf, &em->size)))
-            return XPL_ENOMEM;
-    }
-    if (ex->lime) {
-        em->labels = calloc(ex->P, sizeof *em->labels);
-        em->label_ptrs = calloc(ex->P, sizeof *em->label_ptrs);
-        if (!em->labels || !em->label_ptrs)
-            return XPL_ENOMEM;
-    }
-    if (s->a->n_ids && s->a->format == FORMAT_JSON &&
-        !(em->mem = open_memstream(&em->mem_buf, &em->mem_size)))
-        return XPL_ENOMEM;
-    return XPL_OK;
-}
-
-int row_buffers_init(struct row_buffers *rb, const struct sink *s,
-                     const struct explainer *ex, size_t threads,
-                     xpl_workspace **ws, size_t rows)
-{
-    memset(rb, 0, sizeof *rb);
-    rb->em = calloc(threads, sizeof *rb->em);
-    rb->off = malloc(sizeof *rb->off * rows);
-    rb->len = malloc(sizeof *rb->len * rows);
-    rb->thread = malloc(sizeof *rb->thread * rows);
-    if (!rb->em || !rb->off || !rb->len || !rb->thread)
-        return cli_library_error(XPL_ENOMEM);
-    rb->threads = threads;
-    for (size_t t = 0; t < threads; t++) {
-        int rc = emitter_init(&rb->em[t], s, ex, NULL, ws[t]);
-        if (rc)
-            return cli_library_error(rc);
-    }
-    return EXIT_OK;
-}
-
-void row_buffers_free(struct row_buffers *rb)
-{
-    if (rb->em)
-        for (size_t t = 0; t < rb->threads; t++)
-            emitter_free(&rb->em[t]);
-    free(rb->em);
-    free(rb->off);
-    free(rb->len);
-    free(rb->thread);
-    memset(rb, 0, sizeof *rb);
-}
-
-void row_buffers_rewind(struct row_buffers *rb)
-{
-    for (size_t t = 0; t < rb->threads; t++)
-        rewind(rb->em[t].fp);
-}
-
-int render_row(struct sink *s, struct row_buffers *rb, size_t thread,
-               const struct explainer *ex, const struct results *r,
-               const double *x, size_t i, size_t row, char *const *ids)
-{
-    struct emitter *em = &rb->em[thread];
-    long start = ftell(em->fp);
-    int st = start < 0 ? EXIT_INPUT
-                       : emit_row_to(s, em, ex, r, x, i, row, ids);
-    long end = st ? -1 : ftell(em->fp);
-    if (st || end < start || ferror(em->fp)) {
-        clearerr(em->fp);
-        return EXIT_INPUT;
-    }
-    rb->off[i] = (size_t)start;
-    rb->len[i] = (size_t)(end - start);
-    rb->thread[i] = thread;
-    return EXIT_OK;
-}
-
-int row_buffers_ready(struct row_buffers *rb)
-{
-    for (size_t t = 0; t < rb->threads; t++)
-        if (fflush(rb->em[t].fp))
-            return cli_library_error(XPL_ENOMEM);
-    return EXIT_OK;
-}
-
-int write_rendered_row(struct sink *s, const struct row_buffers *rb,
-                       size_t i)
-{
-    const struct emitter *em = &rb->em[rb->thread[i]];
-    if (fwrite(em->buf + rb->off[i], 1, rb->len[i], s->out.fp) !=
-        rb->len[i])
-        return render_error(XPL_EIO, s->a->out_path);
-    return EXIT_OK;
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int sink_open(struct sink *s, const struct explain_args *a,
@@ -435,23 +263,22 @@ int sink_open(struct sink *s, const struct explain_args *a,
     s->a = a;
     s->method = explain_method_name(ex->method);
     int rc = xpl_workspace_new(&s->ws);
-    if (!rc)
-        rc = emitter_init(&s->main, s, ex, stdout, s->ws);
+    if (!rc && ex->lime) {
+        s->labels = calloc(ex->P, sizeof *s->labels);
+        s->label_ptrs = calloc(ex->P, sizeof *s->label_ptrs);
+        if (!s->labels || !s->label_ptrs)
+            rc = XPL_ENOMEM;
+    }
+    if (!rc && a->n_ids && a->format == FORMAT_JSON &&
+        !(s->mem = open_memstream(&s->mem_buf, &s->mem_size)))
+        rc = XPL_ENOMEM;
     if (!rc && a->importance)
         rc = xpl_importance_new(&s->imp, ex->P, explained_outputs(ex),
                                 xpl_model_feature_names(ex->model));
     else if (!rc && a->format == FORMAT_SVG) {
         size_t n = a->out_path ? strlen(a->out_path) : 0;
         s->svg_dir = n && a->out_path[n - 1] == '/';
-        struct stat st;
-        if (s->svg_dir && stat(a->out_path, &st) != 0) {
-            cli_error("%s: %s (a path ending in '/' is a directory that gets "
-                      "one SVG file per row; create it first)", a->out_path,
-                      errno == ENOENT ? "directory does not exist"
-                                      : strerror(errno));
-            return EXIT_INPUT;
-        }
-        if (s->svg_dir && !S_ISDIR(st.st_mode)) {
+        if (s->svg_dir && !is_directory(a->out_path)) {
             cli_error("%s: not a directory (a path ending in '/' takes one "
                       "SVG file per row)", a->out_path);
             return EXIT_INPUT;
@@ -463,9 +290,7 @@ int sink_open(struct sink *s, const struct explain_args *a,
         return cli_library_error(rc);
     if (s->svg_dir)
         return EXIT_OK;
-    int st = cli_output_open(&s->out, a->out_path);
-    s->main.fp = s->out.fp;
-    return st;
+    return cli_output_open(&s->out, a->out_path);
 }
 
 int sink_finish(struct sink *s, int status)
@@ -488,7 +313,7 @@ int sink_finish(struct sink *s, int status)
         rc = xpl_render_svg_end(s->svg, s->out.fp);
     }
     if (rc)
-        status = render_error(rc, s->a->out_path);
+        status = render_error(rc);
     if (!s->svg_dir) {
         if (status == EXIT_OK)
             status = cli_output_commit(&s->out);
@@ -497,7 +322,11 @@ int sink_finish(struct sink *s, int status)
     }
     xpl_render_svg_free(s->svg);
     xpl_importance_free(s->imp);
-    emitter_free(&s->main);
     xpl_workspace_free(s->ws);
+    free(s->labels);
+    free(s->label_ptrs);
+    if (s->mem)
+        fclose(s->mem);
+    free(s->mem_buf);
     return status;
 }

@@ -32,6 +32,11 @@ static uint64_t row_key(const double *x, size_t P)
     return h;
 }
 
+struct worker {
+    struct batch *b;
+    size_t id;
+};
+
 static void *work(void *arg)
 {
     struct worker *w = arg;
@@ -46,41 +51,28 @@ static void *work(void *arg)
                                  b->res, i, b->msg[i], sizeof b->msg[i]);
         if (b->rc[i] && !b->msg[i][0])
             snprintf(b->msg[i], sizeof b->msg[i], "%s", xpl_last_error());
-        if (b->after && !b->rc[i])
-            b->after_rc[i] = b->after(b->after_ctx, w->id, i);
     }
     return NULL;
 }
 
-void batch_start(struct batch *b, size_t threads)
+void run_batch(struct batch *b, size_t threads)
 {
     atomic_store(&b->next, 0);
     if (threads > b->n)
         threads = b->n;
-    if (threads > MAX_THREADS)
-        threads = MAX_THREADS;
-    b->started = 0;
+    pthread_t tid[1024];
+    struct worker wk[1024];
+    size_t started = 0;
     for (size_t t = 1; t < threads; t++) {
-        b->wk[t].b = b;
-        b->wk[t].id = t;
-        if (pthread_create(&b->tid[t], NULL, work, &b->wk[t]) != 0)
-            break; /* the threads already started and the caller cope */
-        b->started = t;
+        wk[t].b = b;
+        wk[t].id = t;
+        if (pthread_create(&tid[t], NULL, work, &wk[t]) != 0)
+            break;
+        started = t;
     }
-}
-
-void batch_finish(struct batch *b)
-{
-    b->wk[0].b = b;
-    b->wk[0].id = 0;
-    work(&b->wk[0]);
-    for (size_t t = 1; t <= b->started; t++)
-        pthread_join(b->tid[t], NULL);
-    b->started = 0;
-}
-
-void run_batch(struct batch *b, size_t threads)
-{
-    batch_start(b, threads);
-    batch_finish(b);
+    wk[0].b = b;
+    wk[0].id = 0;
+    work(&wk[0]);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
 }
