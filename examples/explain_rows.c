@@ -1,28 +1,44 @@
 /*
- * Explain rows of a CSV file with exact TreeSHAP over the background that
- * the model file embeds, and print one JSON line per row, the way a scoring
- * service would: build the explainer once, explain each row with a
- * workspace, render.
+ * Explain rows of a CSV file and print one JSON line per row and output,
+ * the way a scoring service would: build the explainer once (the method
+ * the model fits best, over the background the model file embeds), then
+ * per row: explain into the workspace, render.
  *
  *   cc explain_rows.c $(pkg-config --cflags --libs xplain) -o explain_rows
  *   ./explain_rows data/models/breast_cancer_xgb.bin data/breast_cancer.csv
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <xplain/render.h>
+#include <xplain/xplain.h>
+
+/* The service core: one explainer shared by every thread, one workspace
+ * per thread, and per row a complete explanation ready to render. */
+static int explain_all(const xpl_explainer *ex, xpl_workspace *ws,
+                       const xpl_dataset *rows, xpl_explanation *e)
+{
+    size_t P = xpl_explainer_n_features(ex), n = xpl_explainer_n_outputs(ex);
+    int rc = XPL_OK;
+    for (size_t i = 0; rc == XPL_OK && i < xpl_dataset_n_rows(rows); i++) {
+        rc = xpl_explainer_explain(ex, ws, xpl_dataset_data(rows) + i * P, e);
+        for (size_t k = 0; rc == XPL_OK && k < n; k++) {
+            e[k].row = i;
+            rc = xpl_render_json(stdout, &e[k]);
+        }
+    }
+    return rc;
+}
 
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s MODEL.bin ROWS.csv\n", argv[0]);
+        fprintf(stderr, "usage: %s MODEL ROWS.csv\n", argv[0]);
         return 1;
     }
     xpl_model *model = NULL;
     xpl_dataset *rows = NULL;
-    xpl_tree_shap *ts = NULL;
+    xpl_explainer *ex = NULL;
     xpl_workspace *ws = NULL;
-    double *phi = NULL, *pred = NULL;
+    xpl_explanation *e = NULL;
     int rc = xpl_model_load(&model, argv[1]);
     if (rc == XPL_OK) {
         xpl_csv_options opts = XPL_CSV_OPTIONS_INIT;
@@ -30,39 +46,19 @@ int main(int argc, char **argv)
         opts.n_columns = xpl_model_n_features(model);
         rc = xpl_dataset_read_csv(&rows, argv[2], &opts);
     }
-    /* Built once; immutable, so any number of threads may share it. */
     if (rc == XPL_OK)
-        rc = xpl_tree_shap_new(&ts, model, xpl_model_background(model));
+        rc = xpl_explainer_new(&ex, model, NULL, NULL);
     if (rc == XPL_OK)
-        rc = xpl_workspace_new(&ws); /* one per thread */
-    size_t P = xpl_model_n_features(model), D = xpl_model_n_outputs(model);
-    if (rc == XPL_OK) {
-        phi = malloc(D * P * sizeof *phi);
-        pred = malloc(D * sizeof *pred);
-        if (!phi || !pred)
-            rc = XPL_ENOMEM;
-    }
-    for (size_t i = 0; rc == XPL_OK && i < xpl_dataset_n_rows(rows); i++) {
-        const double *x = xpl_dataset_data(rows) + i * P;
-        rc = xpl_tree_shap_explain(ts, ws, x, phi, pred);
-        for (size_t d = 0; rc == XPL_OK && d < D; d++) {
-            xpl_explanation e = {
-                .row = i, .output = d, .n_outputs = D, .method = "tree-shap",
-                .n_features = P, .names = xpl_model_feature_names(model),
-                .values = x, .contributions = phi + d * P,
-                .base_value = xpl_tree_shap_base_values(ts)[d],
-                .prediction = pred[d],
-                .intercept = NAN, .score = NAN, .local_prediction = NAN,
-            };
-            rc = xpl_render_json(stdout, &e);
-        }
-    }
+        rc = xpl_workspace_new(&ws);
+    if (rc == XPL_OK && !(e = calloc(xpl_explainer_n_outputs(ex), sizeof *e)))
+        rc = XPL_ENOMEM;
+    if (rc == XPL_OK)
+        rc = explain_all(ex, ws, rows, e);
     if (rc != XPL_OK)
         fprintf(stderr, "explain_rows: %s\n", xpl_last_error());
-    free(phi);
-    free(pred);
+    free(e);
     xpl_workspace_free(ws);
-    xpl_tree_shap_free(ts);
+    xpl_explainer_free(ex);
     xpl_dataset_free(rows);
     xpl_model_free(model);
     return rc == XPL_OK ? 0 : 2;

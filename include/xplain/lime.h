@@ -4,12 +4,14 @@
  * fixed and per-row seeding. See docs/lime.md.
  *
  * The conventions of <xplain/xplain.h> hold (return codes, output
- * parameters, ownership, thread safety). This header includes it.
+ * parameters, ownership, thread safety). This header includes it (the
+ * umbrella; including it alone is enough). The one explainer API of
+ * <xplain/explainer.h> runs LIME too; this is the lower-level entry point.
  */
+#include "xplain.h" /* first, outside the guard: the umbrella includes us */
+
 #ifndef XPLAIN_LIME_H
 #define XPLAIN_LIME_H
-
-#include "xplain.h"
 
 #ifdef __cplusplus
 extern "C" {

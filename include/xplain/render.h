@@ -12,11 +12,12 @@
  *
  * Conventions are those of <xplain/xplain.h>, which this header includes.
  */
+#include "xplain.h" /* first, outside the guard: the umbrella includes us */
+
 #ifndef XPLAIN_RENDER_H
 #define XPLAIN_RENDER_H
 
 #include <stdio.h>
-#include <xplain/xplain.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -206,6 +207,37 @@ XPL_API void xpl_render_svg_free(xpl_svg *svg);
  *  each), written to fp. */
 XPL_API int xpl_render_svg(FILE *fp, const xpl_explanation *e, size_t n,
                            const xpl_render_options *opts);
+
+/* ------------------------------------------------------------- memory */
+
+/** Formats of xpl_render_memory. Values are stable and append-only. */
+typedef enum xpl_format {
+    XPL_FORMAT_JSON = 0, /**< JSON Lines: one line per explanation */
+    XPL_FORMAT_TEXT = 1, /**< one text table per explanation */
+    XPL_FORMAT_CSV = 2,  /**< the header (from e[0]), then one line each */
+    XPL_FORMAT_SVG = 3   /**< one SVG document, one chart per explanation */
+} xpl_format;
+
+/**
+ * Render n explanations into memory, as the FILE * writers above would
+ * write them (the same bytes): for services that build responses in
+ * buffers. No temporary file, no open_memstream needed by the caller.
+ *
+ * @param[out] out     the bytes, NUL-terminated (not counted in *size);
+ *                     free with xpl_free. NULL on failure.
+ * @param[out] size    their number (may be NULL)
+ * @param[in]  format  one of xpl_format
+ * @param[in]  e       n explanations (n >= 1)
+ * @param[in]  opts    text and SVG options, or NULL for the defaults
+ * @param[in]  ws      scratch of the calling thread (text), or NULL
+ * @return XPL_OK; XPL_EINVAL (NULL argument, n == 0, unknown format, an
+ *         explanation a renderer refuses), XPL_ENOMEM.
+ * Thread-safe (distinct workspaces).
+ */
+XPL_API int xpl_render_memory(char **out, size_t *size, xpl_format format,
+                              const xpl_explanation *e, size_t n,
+                              const xpl_render_options *opts,
+                              xpl_workspace *ws);
 
 /* ------------------------------------------------------- PNG and PDF */
 

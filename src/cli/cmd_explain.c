@@ -68,7 +68,7 @@ struct run {
     const char *cmd;        /* "importance" or NULL: for usage hints */
     xpl_model *model;
     xpl_dataset *bg;
-    struct explainer ex;
+    xpl_explainer *ex;
     struct results res;
     struct sink sink;
     int sink_open_done;     /* sink_finish still to be called */
@@ -132,23 +132,18 @@ static int run_open(struct run *r)
     if ((rc = xpl_model_load(&r->model, a->model_path)))
         return cli_library_error(rc);
     size_t P = xpl_model_n_features(r->model);
-    size_t D = xpl_model_n_outputs(r->model);
     if (a->ks.model_output == XPL_OUTPUT_PROBABILITY &&
         !xpl_model_is_classifier(r->model))
+    {
+        const char *link = xpl_link_name(xpl_model_link(r->model));
         return cli_usage_error(cmd, "--model-output probability needs a "
-                               "classifier; %s has a %s link", a->model_path,
-                               xpl_link_name(xpl_model_link(r->model)));
-    if (a->method != METHOD_LIME && a->class_index >= 0 &&
-        (size_t)a->class_index >= D)
-        return cli_usage_error(cmd, "--class %ld: %s has %zu output%s (0 "
-                               "to %zu)", a->class_index, a->model_path, D,
-                               D == 1 ? "" : "s", D - 1);
+                               "classifier; %s has %s %s link", a->model_path,
+                               cli_article(link), link);
+    }
     if ((status = load_background(&r->bg, r->model, a)))
         return status;
     if ((status = explainer_open(&r->ex, r->model, r->bg, a)))
         return status;
-    if (r->ex.interactions && a->format != FORMAT_JSON)
-        return cli_usage_error(cmd, "--interactions needs --format json");
     if ((status = check_columns(r->model, a, cmd)))
         return status;
     xpl_csv_options csv = XPL_CSV_OPTIONS_INIT;
@@ -162,7 +157,8 @@ static int run_open(struct run *r)
     csv.n_text_columns = a->n_ids;
     if ((rc = xpl_csv_reader_open(&r->reader, a->rows_path, &csv)))
         return cli_library_error(rc);
-    size_t batch_rows = explainer_batch_rows(&r->ex, BATCH_ROWS);
+    size_t batch_rows = explainer_batch_rows(r->ex, a->interactions,
+                                             BATCH_ROWS);
     r->batch_rows = batch_rows;
     r->ws = calloc(a->threads, sizeof *r->ws);
     r->x = malloc(sizeof *r->x * batch_rows * P);
@@ -173,7 +169,7 @@ static int run_open(struct run *r)
         r->ids = calloc(batch_rows * a->n_ids, sizeof *r->ids);
     if (!r->ws || !r->x || !r->rcs || !r->lines || !r->msgs ||
         (a->n_ids && !r->ids) ||
-        results_alloc(&r->res, &r->ex, batch_rows)) {
+        results_alloc(&r->res, r->ex, batch_rows)) {
         cli_error("out of memory");
         return EXIT_INTERNAL;
     }
@@ -182,7 +178,7 @@ static int run_open(struct run *r)
             return cli_library_error(rc);
     /* sink_finish releases whatever a failed sink_open got */
     r->sink_open_done = 1;
-    return sink_open(&r->sink, a, &r->ex);
+    return sink_open(&r->sink, a, r->ex, r->model);
 }
 
 /* Read, explain and emit the rows batch by batch; then finish the sink.
@@ -190,7 +186,7 @@ static int run_open(struct run *r)
 static int stream_rows(struct run *r)
 {
     const struct explain_args *a = &r->a;
-    size_t P = r->ex.P, batch_rows = r->batch_rows;
+    size_t P = xpl_explainer_n_features(r->ex), batch_rows = r->batch_rows;
     double *x = r->x;
     int status = EXIT_OK, rc;
     struct progress prog;
@@ -218,7 +214,7 @@ static int stream_rows(struct run *r)
                 status = cli_library_error(rc);
             break;
         }
-        struct batch b = { &r->ex, r->ws, x, n, &r->res, r->rcs, r->msgs, 0 };
+        struct batch b = { r->ex, r->ws, x, n, &r->res, r->rcs, r->msgs, 0 };
         run_batch(&b, a->threads);
         /* rows written to the terminal that shows the progress line start
          * on a line of their own; the line is redrawn after them */
@@ -235,8 +231,7 @@ static int stream_rows(struct run *r)
                              : EXIT_INPUT;
                 break;
             }
-            status = emit_row(&r->sink, &r->ex, &r->res, x + i * P, i,
-                              first_row + i,
+            status = emit_row(&r->sink, &r->res, i, first_row + i,
                               r->ids ? r->ids + i * a->n_ids : NULL);
         }
         if (rows_on_tty)
@@ -281,7 +276,7 @@ static void run_close(struct run *r, int status)
     free(r->ids);
     results_free(&r->res);
     xpl_csv_reader_free(r->reader);
-    explainer_close(&r->ex);
+    xpl_explainer_free(r->ex);
     xpl_dataset_free(r->bg);
     xpl_model_free(r->model);
 }

@@ -1,6 +1,6 @@
 #include "explain_methods.h"
 
-#include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,247 +60,188 @@ static int categorical_indices(const xpl_model *m, const char *list,
     return EXIT_OK;
 }
 
-/* --method shap: the exact algorithm for the model when there is one. */
-static enum explain_method resolve(const xpl_model *m, const xpl_dataset *bg,
-                                   const struct explain_args *a)
+static xpl_method api_method(enum explain_method m)
 {
-    const char *kind = xpl_model_kind(m);
-    int margins = a->ks.model_output == XPL_OUTPUT_RAW &&
-                  a->ks.link == XPL_LINK_IDENTITY;
-    int exact = 0;
-    if (strcmp(kind, "tree_ensemble") == 0)
-        exact = METHOD_TREE_SHAP;
-    else if (strcmp(kind, "linear") == 0 &&
-             (bg || xpl_model_background(m) || xpl_model_stats(m)))
-        exact = METHOD_LINEAR_SHAP;
-    if (exact && margins && !a->kernel_only)
-        return (enum explain_method)exact;
-    if (exact && !a->quiet)
+    switch (m) {
+    case METHOD_SHAP: return XPL_METHOD_AUTO;
+    case METHOD_KERNEL_SHAP: return XPL_METHOD_KERNEL_SHAP;
+    case METHOD_TREE_SHAP: return XPL_METHOD_TREE_SHAP;
+    case METHOD_LINEAR_SHAP: return XPL_METHOD_LINEAR_SHAP;
+    case METHOD_LIME: return XPL_METHOD_LIME;
+    }
+    return XPL_METHOD_AUTO;
+}
+
+int explainer_open(xpl_explainer **out, const xpl_model *m,
+                   const xpl_dataset *bg, const struct explain_args *a)
+{
+    const char *cmd = a->importance ? "importance" : NULL;
+    *out = NULL;
+    xpl_explainer_options o = XPL_EXPLAINER_OPTIONS_INIT;
+    o.method = api_method(a->method);
+    o.output = a->model_output_given ? a->ks.model_output : XPL_OUTPUT_AUTO;
+    o.class_index = a->class_index < 0          ? XPL_ALL_OUTPUTS
+                    : a->class_index > INT_MAX ? INT_MAX
+                                               : (int)a->class_index;
+    o.seed = a->ks.seed;
+    o.kernel_shap = a->ks;
+    o.tree_shap.interactions = a->interactions;
+    o.lime = a->lime;
+    size_t *cat = NULL;
+    if (a->categorical) {
+        int st = categorical_indices(m, a->categorical, &cat,
+                                     &o.lime.n_categorical, a);
+        if (st)
+            return st;
+        o.lime.categorical = cat;
+    }
+    if (o.method == XPL_METHOD_LIME && !bg && !xpl_model_background(m) &&
+        !xpl_model_stats(m)) {
+        free(cat);
+        return cli_usage_error(cmd, "LIME needs training data: pass "
+                               "--background TRAIN.csv, or embed a "
+                               "background or statistics in %s "
+                               "('explain convert --background' or "
+                               "'--stats')", a->model_path);
+    }
+    int rc = xpl_explainer_new(out, m, bg, &o);
+    free(cat);
+    if (rc) {
+        /* the library cannot name the CLI's options: say which one
+         * supplies what is missing */
+        if (rc == XPL_EINVAL && !bg && !xpl_model_background(m) &&
+            xpl_method_choose(m, bg, &o) == XPL_METHOD_KERNEL_SHAP)
+            return cli_usage_error(cmd, "%s has no embedded background: "
+                                   "pass --background BG.csv (or embed one "
+                                   "with 'explain convert --background')",
+                                   a->model_path);
+        return build_error(rc, a);
+    }
+    /* --method shap: the exact algorithm for the model when there is one;
+     * say so when another output, link or setting passes it over */
+    xpl_explainer_options plain = XPL_EXPLAINER_OPTIONS_INIT;
+    if (o.method == XPL_METHOD_AUTO && !a->quiet &&
+        xpl_explainer_method_id(*out) == XPL_METHOD_KERNEL_SHAP &&
+        xpl_method_choose(m, bg, &plain) != XPL_METHOD_KERNEL_SHAP)
         cli_error("note: exact SHAP explains raw margins; %s, so Kernel "
                   "SHAP runs",
                   a->kernel_only ? "a Kernel SHAP option was given"
                                  : "another output or link was asked for");
-    return METHOD_KERNEL_SHAP;
-}
-
-int explainer_open(struct explainer *ex, const xpl_model *m,
-                   const xpl_dataset *bg, const struct explain_args *a)
-{
-    const char *cmd = a->importance ? "importance" : NULL;
-    memset(ex, 0, sizeof *ex);
-    ex->model = m;
-    ex->P = xpl_model_n_features(m);
-    ex->D = xpl_model_n_outputs(m);
-    /* interaction values are TreeSHAP's: never silently dropped (with
-     * --method tree-shap, other outputs are refused below) */
-    if (a->interactions && strcmp(xpl_model_kind(m), "tree_ensemble") != 0)
-        return cli_usage_error(cmd, "--interactions needs a tree model; %s "
-                               "is a %s model", a->model_path,
-                               xpl_model_kind(m));
-    if (a->interactions && a->method == METHOD_SHAP &&
-        (a->ks.model_output != XPL_OUTPUT_RAW ||
-         a->ks.link != XPL_LINK_IDENTITY || a->kernel_only))
-        return cli_usage_error(cmd, "--interactions needs TreeSHAP, which "
-                               "explains raw margins: drop --model-output "
-                               "and the Kernel SHAP options");
-    ex->method = a->method == METHOD_SHAP ? resolve(m, bg, a) : a->method;
-    int raw = a->ks.model_output == XPL_OUTPUT_RAW;
-    const xpl_dataset *any_bg = bg ? bg : xpl_model_background(m);
-    int rc = XPL_OK;
-    switch (ex->method) {
-    case METHOD_TREE_SHAP:
-        if (!raw)
-            return cli_usage_error(cmd, "tree-shap explains raw margins; use "
-                                   "--method kernel-shap for "
-                                   "--model-output %s",
-                                   a->ks.model_output == XPL_OUTPUT_PROBABILITY
-                                       ? "probability" : "response");
-        /* interaction values are path-dependent: they need no background */
-        rc = xpl_tree_shap_new(&ex->ts, m, a->interactions ? NULL : any_bg);
-        if (!rc)
-            ex->base = xpl_tree_shap_base_values(ex->ts);
-        ex->interactions = a->interactions;
-        break;
-    case METHOD_LINEAR_SHAP:
-        if (!raw)
-            return cli_usage_error(cmd, "linear-shap explains raw margins; "
-                                   "use --method kernel-shap for "
-                                   "--model-output %s",
-                                   a->ks.model_output == XPL_OUTPUT_PROBABILITY
-                                       ? "probability" : "response");
-        rc = xpl_linear_shap_new(&ex->ls, m, bg);
-        if (!rc)
-            ex->base = xpl_linear_shap_base_values(ex->ls);
-        break;
-    case METHOD_KERNEL_SHAP:
-        if (!any_bg)
-            return cli_usage_error(cmd, "%s has no embedded background: pass "
-                                   "--background BG.csv (or embed one with "
-                                   "'explain convert --background')",
-                                   a->model_path);
-        rc = xpl_kernel_shap_new(&ex->ks, m, bg, &a->ks);
-        if (!rc)
-            ex->base = xpl_kernel_shap_base_values(ex->ks);
-        break;
-    case METHOD_LIME: {
-        if (!any_bg && !xpl_model_stats(m))
-            return cli_usage_error(cmd, "LIME needs training data: pass "
-                                   "--background TRAIN.csv, or embed a "
-                                   "background or statistics in %s "
-                                   "('explain convert --background' or "
-                                   "'--stats')", a->model_path);
-        xpl_lime_options o = a->lime;
-        size_t *cat = NULL;
-        if (a->categorical) {
-            int st = categorical_indices(m, a->categorical, &cat,
-                                         &o.n_categorical, a);
-            if (st)
-                return st;
-            o.categorical = cat;
-        }
-        if (a->class_index >= 0)
-            o.class_index = (int)a->class_index;
-        rc = xpl_lime_new(&ex->lime, m, bg, &o);
-        free(cat);
-        ex->lime_repeats = o.repeats > 1;
-        break;
-    }
-    case METHOD_SHAP:
-        break;
-    }
-    if (rc) {
-        int st = build_error(rc, a);
-        explainer_close(ex);
-        return st;
-    }
     return EXIT_OK;
 }
 
-void explainer_close(struct explainer *ex)
+size_t explainer_batch_rows(const xpl_explainer *ex, int interactions,
+                            size_t max)
 {
-    xpl_kernel_shap_free(ex->ks);
-    xpl_tree_shap_free(ex->ts);
-    xpl_linear_shap_free(ex->ls);
-    xpl_lime_free(ex->lime);
-    memset(ex, 0, sizeof *ex);
-}
-
-size_t explainer_batch_rows(const struct explainer *ex, size_t max)
-{
-    if (!ex->interactions)
+    if (!interactions)
         return max;
     /* keep the interaction matrices of a batch under ~64 MiB */
-    size_t per_row = ex->D * (ex->P + 1) * (ex->P + 1) * sizeof(double);
+    size_t P = xpl_explainer_n_features(ex);
+    size_t per_row = xpl_explainer_n_outputs(ex) * (P + 1) * (P + 1) *
+                     sizeof(double);
     size_t rows = ((size_t)64 << 20) / (per_row ? per_row : 1);
     return rows < 1 ? 1 : rows < max ? rows : max;
 }
 
 void results_free(struct results *r)
 {
-    free(r->contrib);
-    free(r->se);
-    free(r->pred);
-    free(r->inter);
-    free(r->selected);
-    free(r->frequency);
-    free(r->summary);
+    if (r->mem)
+        for (size_t i = 0; r->cap && i < r->rows; i++)
+            free(r->mem[i]);
+    free(r->mem);
+    free(r->cap);
+    free(r->e);
     memset(r, 0, sizeof *r);
 }
 
-int results_alloc(struct results *r, const struct explainer *ex, size_t rows)
+int results_alloc(struct results *r, const xpl_explainer *ex, size_t rows)
 {
     memset(r, 0, sizeof *r);
-    size_t P = ex->P, D = ex->D;
-    int ok = 1;
-#define ALLOC(field, n) \
-    ok = ok && (r->field = calloc((n), sizeof *r->field)) != NULL
-    ALLOC(contrib, rows * D * P);
-    ALLOC(pred, rows * D);
-    if (ex->ks || ex->lime_repeats)
-        ALLOC(se, rows * D * P);
-    if (ex->interactions)
-        ALLOC(inter, rows * D * (P + 1) * (P + 1));
-    if (ex->lime) {
-        ALLOC(selected, rows * P);
-        ALLOC(summary, rows);
-        if (ex->lime_repeats)
-            ALLOC(frequency, rows * P);
-    }
-#undef ALLOC
-    if (!ok) {
+    r->rows = rows;
+    r->n_out = xpl_explainer_n_outputs(ex);
+    r->e = calloc(rows * r->n_out, sizeof *r->e);
+    r->mem = calloc(rows, sizeof *r->mem);
+    r->cap = calloc(rows, sizeof *r->cap);
+    if (!r->e || !r->mem || !r->cap) {
         results_free(r);
         return XPL_ENOMEM;
     }
     return XPL_OK;
 }
 
-/* Linear SHAP gives a missing or infinite input a NaN or infinite
- * contribution and prediction, which the library documents; the CLI fails
- * the row instead, as Kernel SHAP and LIME do. */
-static int linear_row_check(const struct explainer *ex, const double *x,
-                            char *msg, size_t msg_size)
+/* Copying explanations: a first pass with p == NULL measures. */
+struct copier {
+    char *p;
+    size_t at;
+};
+
+static const void *put(struct copier *c, const void *src, size_t bytes,
+                       size_t align)
 {
-    for (size_t j = 0; j < ex->P; j++) {
-        if (isfinite(x[j]))
-            continue;
-        const char *name = xpl_model_feature_name(ex->model, j);
-        if (isnan(x[j]))
-            snprintf(msg, msg_size, "linear SHAP: feature \"%.100s\" is "
-                     "missing; linear models need every value", name);
-        else
-            snprintf(msg, msg_size, "linear SHAP: feature \"%.100s\" is "
-                     "%s; linear models need finite values", name,
-                     x[j] > 0 ? "inf" : "-inf");
-        return XPL_ENUMERIC;
-    }
-    return XPL_OK;
+    if (!src)
+        return NULL;
+    size_t start = (c->at + align - 1) / align * align;
+    c->at = start + bytes;
+    if (!c->p)
+        return src;
+    memcpy(c->p + start, src, bytes);
+    return c->p + start;
 }
 
-int explainer_row(const struct explainer *ex, xpl_workspace *ws,
-                  const double *x, uint64_t key, struct results *r, size_t i,
-                  char *msg, size_t msg_size)
+static void copy_row(struct copier *c, xpl_explanation *dst,
+                     const xpl_explanation *src, size_t n)
 {
-    size_t P = ex->P, D = ex->D;
-    double *contrib = r->contrib + i * D * P, *pred = r->pred + i * D;
-    msg[0] = '\0';
-    switch (ex->method) {
-    case METHOD_KERNEL_SHAP:
-        return xpl_kernel_shap_explain(ex->ks, ws, x, key, contrib,
-                                       r->se + i * D * P, pred, NULL);
-    case METHOD_TREE_SHAP:
-        if (ex->interactions) {
-            double *inter = r->inter + i * D * (P + 1) * (P + 1);
-            int rc = xpl_tree_shap_interactions(ex->ts, ws, x, inter, pred);
-            /* the SHAP values are the interaction matrix's row sums */
-            for (size_t d = 0; !rc && d < D; d++)
-                for (size_t j = 0; j < P; j++) {
-                    const double *row = inter + (d * (P + 1) + j) * (P + 1);
-                    double s = 0;
-                    for (size_t k = 0; k < P; k++)
-                        s += row[k];
-                    contrib[d * P + j] = s;
-                }
-            return rc;
+    size_t P = src[0].n_features, dbl = sizeof(double);
+    const double *values = put(c, src[0].values, P * dbl, dbl);
+    for (size_t k = 0; k < n; k++) {
+        const xpl_explanation *s = &src[k];
+        xpl_explanation e = *s;
+        e.values = values;
+        e.contributions = put(c, s->contributions, P * dbl, dbl);
+        e.std_errors = put(c, s->std_errors, P * dbl, dbl);
+        e.interactions = put(c, s->interactions, (P + 1) * (P + 1) * dbl,
+                             dbl);
+        e.selected = put(c, s->selected, P, 1);
+        if (s->conditions) {
+            const char **labels = (const char **)put(
+                c, s->conditions, P * sizeof *labels, sizeof *labels);
+            for (size_t j = 0; j < P; j++) {
+                const char *t = put(c, s->conditions[j],
+                                    strlen(s->conditions[j]) + 1, 1);
+                if (c->p)
+                    labels[j] = t;
+            }
+            e.conditions = labels;
         }
-        return xpl_tree_shap_explain(ex->ts, ws, x, contrib, pred);
-    case METHOD_LINEAR_SHAP: {
-        int rc = linear_row_check(ex, x, msg, msg_size);
-        return rc ? rc : xpl_linear_shap_explain(ex->ls, x, contrib, pred);
+        if (dst)
+            dst[k] = e;
     }
-    case METHOD_LIME: {
-        /* LIME explains one output per row: slot 0 holds it */
-        xpl_lime_summary *s = r->summary + i;
-        int rc = xpl_lime_explain(ex->lime, ws, x, key, contrib,
-                                  r->selected + i * P,
-                                  r->se ? r->se + i * D * P : NULL,
-                                  r->frequency ? r->frequency + i * P : NULL,
-                                  s);
-        if (!rc)
-            pred[0] = s->prediction;
+}
+
+int explainer_row(const xpl_explainer *ex, xpl_workspace *ws,
+                  const double *x, struct results *r, size_t i, char *msg,
+                  size_t msg_size)
+{
+    xpl_explanation *e = r->e + i * r->n_out;
+    msg[0] = '\0';
+    int rc = xpl_explainer_explain(ex, ws, x, e);
+    if (rc) {
+        snprintf(msg, msg_size, "%s", xpl_last_error());
         return rc;
     }
-    case METHOD_SHAP:
-        break;
+    struct copier c = { NULL, 0 };
+    copy_row(&c, NULL, e, r->n_out);
+    if (c.at > r->cap[i]) {
+        void *p = malloc(c.at);
+        if (!p) {
+            snprintf(msg, msg_size, "out of memory");
+            return XPL_ENOMEM;
+        }
+        free(r->mem[i]);
+        r->mem[i] = p;
+        r->cap[i] = c.at;
     }
-    return XPL_EINVAL;
+    c = (struct copier){ r->mem[i], 0 };
+    copy_row(&c, e, e, r->n_out);
+    return XPL_OK;
 }

@@ -1,7 +1,7 @@
 /* Where explanations go: JSON Lines, text, CSV, SVG (one document or one
  * file per row) or the importance accumulator, written through an atomic
  * output. */
-#include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +9,19 @@
 
 #include "explain_sink.h"
 
-static int render_error(int rc)
+/* A renderer failed. A write error names the output and its cause (the
+ * errno of the failed write, which nothing since has reset), as
+ * cli_output_commit does. */
+static int render_error(int rc, const char *path)
 {
     if (rc == XPL_EIO) {
-        cli_error("write error on the output");
+        int e = errno;
+        if (path && strcmp(path, "-") != 0)
+            cli_error("%s: cannot write: %s", path,
+                      e ? strerror(e) : "write error");
+        else
+            cli_error("write error on standard output: %s",
+                      e ? strerror(e) : "write error");
         return EXIT_INPUT;
     }
     return cli_library_error(rc);
@@ -129,8 +138,9 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e,
         ro.title = title;
     int rc = xpl_render_svg(o.fp, e, 1, &ro);
     if (rc) {
+        int failed = render_error(rc, path);
         cli_output_abort(&o);
-        return render_error(rc);
+        return failed;
     }
     return cli_output_commit(&o);
 }
@@ -182,67 +192,15 @@ static int emit(struct sink *s, const xpl_explanation *e, char *const *ids)
             break;
         }
     }
-    return rc ? render_error(rc) : EXIT_OK;
+    return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
 }
 
-/* Outputs an explanation can name: LIME explains class 0 or 1 of a binary
- * classifier that has a single output (p). */
-static size_t explained_outputs(const struct explainer *ex)
-{
-    if (ex->lime && ex->D == 1 && xpl_model_is_classifier(ex->model))
-        return 2;
-    return ex->D;
-}
-
-int emit_row(struct sink *s, const struct explainer *ex,
-             const struct results *r, const double *x, size_t i, size_t row,
+int emit_row(struct sink *s, const struct results *r, size_t i, size_t row,
              char *const *ids)
 {
-    size_t P = ex->P, D = ex->D;
-    xpl_explanation e = {
-        .row = row,
-        .n_outputs = explained_outputs(ex),
-        .method = s->method,
-        .n_features = P,
-        .names = xpl_model_feature_names(ex->model),
-        .values = x,
-        .intercept = NAN,
-        .score = NAN,
-        .local_prediction = NAN,
-    };
-    if (ex->lime) {
-        const xpl_lime_summary *sum = &r->summary[i];
-        for (size_t j = 0; j < P; j++) {
-            int n = xpl_lime_condition(ex->lime, x, j, s->labels[j],
-                                       sizeof s->labels[j]);
-            if (n < 0)
-                snprintf(s->labels[j], sizeof s->labels[j], "%s",
-                         xpl_model_feature_name(ex->model, j));
-            s->label_ptrs[j] = s->labels[j];
-        }
-        e.output = (size_t)sum->explained_class;
-        e.contributions = r->contrib + i * D * P;
-        e.std_errors = r->se ? r->se + i * D * P : NULL;
-        e.base_value = sum->intercept;
-        e.prediction = sum->prediction;
-        e.conditions = s->label_ptrs;
-        e.selected = r->selected + i * P;
-        e.intercept = sum->intercept;
-        e.score = sum->score;
-        e.local_prediction = sum->local_prediction;
-        return emit(s, &e, ids);
-    }
-    for (size_t d = 0; d < D; d++) {
-        if (s->a->class_index >= 0 && (size_t)s->a->class_index != d)
-            continue;
-        e.output = d;
-        e.contributions = r->contrib + (i * D + d) * P;
-        e.std_errors = r->se ? r->se + (i * D + d) * P : NULL;
-        e.base_value = ex->base[d];
-        e.prediction = r->pred[i * D + d];
-        e.interactions = r->inter
-                             ? r->inter + (i * D + d) * (P + 1) * (P + 1)
-                             : NULL;
+    for (size_t k = 0; k < r->n_out; k++) {
+        xpl_explanation e = r->e[i * r->n_out + k];
+        e.row = row;
         int st = emit(s, &e, ids);
         if (st)
             return st;
@@ -250,35 +208,31 @@ int emit_row(struct sink *s, const struct explainer *ex,
     return EXIT_OK;
 }
 
-static int is_directory(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int sink_open(struct sink *s, const struct explain_args *a,
-                     const struct explainer *ex)
+              const xpl_explainer *ex, const xpl_model *m)
 {
     memset(s, 0, sizeof *s);
     s->a = a;
-    s->method = explain_method_name(ex->method);
     int rc = xpl_workspace_new(&s->ws);
-    if (!rc && ex->lime) {
-        s->labels = calloc(ex->P, sizeof *s->labels);
-        s->label_ptrs = calloc(ex->P, sizeof *s->label_ptrs);
-        if (!s->labels || !s->label_ptrs)
-            rc = XPL_ENOMEM;
-    }
     if (!rc && a->n_ids && a->format == FORMAT_JSON &&
         !(s->mem = open_memstream(&s->mem_buf, &s->mem_size)))
         rc = XPL_ENOMEM;
     if (!rc && a->importance)
-        rc = xpl_importance_new(&s->imp, ex->P, explained_outputs(ex),
-                                xpl_model_feature_names(ex->model));
+        rc = xpl_importance_new(&s->imp, xpl_explainer_n_features(ex),
+                                xpl_explainer_n_classes(ex),
+                                xpl_model_feature_names(m));
     else if (!rc && a->format == FORMAT_SVG) {
         size_t n = a->out_path ? strlen(a->out_path) : 0;
         s->svg_dir = n && a->out_path[n - 1] == '/';
-        if (s->svg_dir && !is_directory(a->out_path)) {
+        struct stat st;
+        if (s->svg_dir && stat(a->out_path, &st) != 0) {
+            cli_error("%s: %s (a path ending in '/' is a directory that gets "
+                      "one SVG file per row; create it first)", a->out_path,
+                      errno == ENOENT ? "directory does not exist"
+                                      : strerror(errno));
+            return EXIT_INPUT;
+        }
+        if (s->svg_dir && !S_ISDIR(st.st_mode)) {
             cli_error("%s: not a directory (a path ending in '/' takes one "
                       "SVG file per row)", a->out_path);
             return EXIT_INPUT;
@@ -313,7 +267,7 @@ int sink_finish(struct sink *s, int status)
         rc = xpl_render_svg_end(s->svg, s->out.fp);
     }
     if (rc)
-        status = render_error(rc);
+        status = render_error(rc, s->a->out_path);
     if (!s->svg_dir) {
         if (status == EXIT_OK)
             status = cli_output_commit(&s->out);
@@ -323,8 +277,6 @@ int sink_finish(struct sink *s, int status)
     xpl_render_svg_free(s->svg);
     xpl_importance_free(s->imp);
     xpl_workspace_free(s->ws);
-    free(s->labels);
-    free(s->label_ptrs);
     if (s->mem)
         fclose(s->mem);
     free(s->mem_buf);

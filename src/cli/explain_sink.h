@@ -15,9 +15,6 @@ struct sink {
     int svg_dir;           /* -o dir/: one SVG file per explanation */
     xpl_importance *imp;
     xpl_workspace *ws;     /* the writing thread's scratch */
-    const char *method;
-    char (*labels)[128];   /* LIME condition labels of the current row */
-    const char **label_ptrs;
     /* --id-column: a JSON line is rendered here first, to put "id" in */
     FILE *mem;
     char *mem_buf;
@@ -27,15 +24,14 @@ struct sink {
 /* Open the sink the options ask for. On failure the error is printed and
  * an exit code returned; sink_finish still releases what was acquired. */
 int sink_open(struct sink *s, const struct explain_args *a,
-              const struct explainer *ex);
+              const xpl_explainer *ex, const xpl_model *m);
 
-/* Emit row i of a batch (input row number `row`): one explanation per
- * output shown, carrying the row's identifiers (a->n_ids texts; NULL
- * without --id-column): JSON "id" (a string, or an array for several),
- * CSV leading columns, SVG chart titles, a text line before the table.
- * Returns EXIT_OK or an exit code after printing the error. */
-int emit_row(struct sink *s, const struct explainer *ex,
-             const struct results *r, const double *x, size_t i, size_t row,
+/* Emit row i of a batch (input row number `row`): its explanations, each
+ * carrying the row's identifiers (a->n_ids texts; NULL without
+ * --id-column): JSON "id" (a string, or an array for several), CSV leading
+ * columns, SVG chart titles, a text line before the table. Returns EXIT_OK
+ * or an exit code after printing the error. */
+int emit_row(struct sink *s, const struct results *r, size_t i, size_t row,
              char *const *ids);
 
 /* Finish the output: documents written at the end are written now, and the

@@ -177,10 +177,9 @@ int importance_from_explanations(const struct explain_args *a)
     }
     first_method(&r, a->explanation_paths, a->n_explanations);
     size_t D = xpl_model_n_outputs(model);
-    size_t outputs = strcmp(r.method, "lime") == 0 && D == 1 &&
-                             xpl_model_is_classifier(model)
-                         ? 2
-                         : D;
+    /* classes under every method: a binary classifier has two
+     * (docs/output.md) */
+    size_t outputs = D == 1 && xpl_model_is_classifier(model) ? 2 : D;
     r.method[0] = '\0'; /* the real pass checks every line against line 1 */
     if ((rc = xpl_importance_new(&s.imp, r.P, outputs,
                                  xpl_model_feature_names(model)))) {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xplain/render.h>
+#include <xplain/xplain.h>
 
 #include "cli.h"
 #include "explain_methods.h"
@@ -18,8 +18,7 @@ struct serve_engine {
     const struct explain_args *a;
     xpl_model *model;
     xpl_dataset *bg;
-    struct explainer ex;
-    int ex_open;
+    xpl_explainer *ex;
     size_t *sorted; /* feature indices sorted by name */
     /* idle workspaces: a request takes one and gives it back, so there are
      * never more than the server has threads */
@@ -89,8 +88,7 @@ int serve_engine_open(struct serve_engine **out, const struct explain_args *a)
         serve_engine_close(g);
         return st;
     }
-    g->ex_open = 1;
-    size_t P = g->ex.P;
+    size_t P = xpl_explainer_n_features(g->ex);
     g->sorted = malloc(P * sizeof *g->sorted);
     if (!g->sorted) {
         serve_engine_close(g);
@@ -114,8 +112,7 @@ void serve_engine_close(struct serve_engine *g)
     free(g->idle);
     pthread_mutex_destroy(&g->lock);
     free(g->sorted);
-    if (g->ex_open)
-        explainer_close(&g->ex);
+    xpl_explainer_free(g->ex);
     xpl_dataset_free(g->bg);
     xpl_model_free(g->model);
     free(g);
@@ -125,7 +122,7 @@ void serve_engine_schema(const struct serve_engine *g, struct serve_schema *s)
 {
     memset(s, 0, sizeof *s);
     s->features = xpl_model_feature_names(g->model);
-    s->P = g->ex.P;
+    s->P = xpl_explainer_n_features(g->ex);
     s->sorted = g->sorted;
 }
 
@@ -184,35 +181,6 @@ int serve_put_with_id(struct sbuf *out, const char *obj, size_t len,
     return 0;
 }
 
-static uint64_t mix64(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15u;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-/* The row's key, as `explain` computes it: a hash of its values. */
-static uint64_t row_key(const double *x, size_t P)
-{
-    uint64_t h = 0x3243f6a8885a308du;
-    for (size_t j = 0; j < P; j++) {
-        double v = x[j] == 0 ? 0.0 : x[j];
-        uint64_t bits = 0x7ff8000000000000u;
-        if (!isnan(v))
-            memcpy(&bits, &v, sizeof bits);
-        h = mix64(h ^ bits);
-    }
-    return h;
-}
-
-static size_t explained_outputs(const struct explainer *ex)
-{
-    if (ex->lime && ex->D == 1 && xpl_model_is_classifier(ex->model))
-        return 2;
-    return ex->D;
-}
-
 /* Render explanation e into out (through mem, a memory stream), with the
  * row's identifiers. */
 static int put(struct sbuf *out, FILE *mem, char **text, size_t *size,
@@ -234,77 +202,23 @@ static int put(struct sbuf *out, FILE *mem, char **text, size_t *size,
     return 0;
 }
 
-/* Explain row i of r into out. */
+/* Explain row i of r into out; e has room for the explainer's outputs. */
 static int explain_one(struct serve_engine *g, xpl_workspace *ws,
                        const struct serve_rows *r, size_t i,
-                       struct results *res, FILE *mem, char **text,
+                       xpl_explanation *e, FILE *mem, char **text,
                        size_t *size, struct sbuf *out, struct serve_error *err)
 {
-    const struct explainer *ex = &g->ex;
-    size_t P = ex->P, D = ex->D;
-    const double *x = r->x + i * P;
-    char msg[256];
-    int rc = explainer_row(ex, ws, x, row_key(x, P), res, 0, msg, sizeof msg);
+    size_t P = xpl_explainer_n_features(g->ex);
+    int rc = xpl_explainer_explain(g->ex, ws, r->x + i * P, e);
     if (rc) {
         serve_fail(err, rc == XPL_ENOMEM ? 500 : 422, "row %zu: %s", i,
-                   msg[0] ? msg : xpl_last_error());
+                   xpl_last_error());
         return -1;
     }
     char *const *ids = r->ids ? r->ids + i * r->n_ids : NULL;
-    xpl_explanation e = {
-        .row = i,
-        .n_outputs = explained_outputs(ex),
-        .method = explain_method_name(ex->method),
-        .n_features = P,
-        .names = xpl_model_feature_names(ex->model),
-        .values = x,
-        .intercept = NAN,
-        .score = NAN,
-        .local_prediction = NAN,
-    };
-    if (ex->lime) {
-        char (*labels)[128] = calloc(P, sizeof *labels);
-        const char **ptrs = calloc(P, sizeof *ptrs);
-        if (!labels || !ptrs) {
-            free(labels);
-            free(ptrs);
-            serve_fail(err, 500, "out of memory");
-            return -1;
-        }
-        for (size_t j = 0; j < P; j++) {
-            if (xpl_lime_condition(ex->lime, x, j, labels[j],
-                                   sizeof labels[j]) < 0)
-                snprintf(labels[j], sizeof labels[j], "%s",
-                         xpl_model_feature_name(ex->model, j));
-            ptrs[j] = labels[j];
-        }
-        const xpl_lime_summary *sum = &res->summary[0];
-        e.output = (size_t)sum->explained_class;
-        e.contributions = res->contrib;
-        e.std_errors = res->se;
-        e.base_value = sum->intercept;
-        e.prediction = sum->prediction;
-        e.conditions = ptrs;
-        e.selected = res->selected;
-        e.intercept = sum->intercept;
-        e.score = sum->score;
-        e.local_prediction = sum->local_prediction;
-        rc = put(out, mem, text, size, &e, ids, r->n_ids, err);
-        free(labels);
-        free(ptrs);
-        return rc;
-    }
-    for (size_t d = 0; d < D; d++) {
-        if (g->a->class_index >= 0 && (size_t)g->a->class_index != d)
-            continue;
-        e.output = d;
-        e.contributions = res->contrib + d * P;
-        e.std_errors = res->se ? res->se + d * P : NULL;
-        e.base_value = ex->base[d];
-        e.prediction = res->pred[d];
-        e.interactions = res->inter ? res->inter + d * (P + 1) * (P + 1)
-                                    : NULL;
-        if (put(out, mem, text, size, &e, ids, r->n_ids, err))
+    for (size_t k = 0; k < xpl_explainer_n_outputs(g->ex); k++) {
+        e[k].row = i;
+        if (put(out, mem, text, size, &e[k], ids, r->n_ids, err))
             return -1;
     }
     return 0;
@@ -313,18 +227,18 @@ static int explain_one(struct serve_engine *g, xpl_workspace *ws,
 int serve_engine_explain(struct serve_engine *g, const struct serve_rows *r,
                          struct sbuf *out, struct serve_error *e)
 {
-    struct results res = { 0 };
+    xpl_explanation *ex = calloc(xpl_explainer_n_outputs(g->ex), sizeof *ex);
     char *text = NULL;
     size_t size = 0;
     FILE *mem = open_memstream(&text, &size);
     xpl_workspace *ws = take_workspace(g);
     int rc = -1;
-    if (!mem || !ws || results_alloc(&res, &g->ex, 1)) {
+    if (!mem || !ws || !ex) {
         serve_fail(e, 500, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < r->n; i++)
-        if (explain_one(g, ws, r, i, &res, mem, &text, &size, out, e))
+        if (explain_one(g, ws, r, i, ex, mem, &text, &size, out, e))
             goto done;
     if (out->failed) {
         serve_fail(e, 500, "out of memory");
@@ -334,7 +248,7 @@ int serve_engine_explain(struct serve_engine *g, const struct serve_rows *r,
 done:
     if (ws)
         give_workspace(g, ws);
-    results_free(&res);
+    free(ex);
     if (mem)
         fclose(mem);
     free(text);
@@ -402,7 +316,7 @@ void serve_engine_describe(const struct serve_engine *g, struct sbuf *out)
     sbuf_printf(out, ",\"kind\":\"%s\",\"link\":\"%s\",\"outputs\":%zu,"
                 "\"method\":\"%s\",\"features\":[",
                 xpl_model_kind(m), xpl_link_name(xpl_model_link(m)),
-                xpl_model_n_outputs(m), explain_method_name(g->ex.method));
+                xpl_model_n_outputs(m), xpl_method_name(xpl_explainer_method_id(g->ex)));
     for (size_t j = 0; j < xpl_model_n_features(m); j++) {
         if (j)
             sbuf_str(out, ",");

@@ -8,7 +8,7 @@
 #include "explain_methods.h"
 
 struct batch {
-    const struct explainer *ex;
+    const xpl_explainer *ex;
     xpl_workspace **ws;
     const double *x;
     size_t n;

@@ -19,20 +19,21 @@ void xpl_workspace_free(xpl_workspace *ws)
     if (!ws)
         return;
     free(ws->scratch);
+    free(ws->results);
     free(ws);
 }
 
-void *xpl__workspace_scratch(xpl_workspace *ws, size_t bytes)
+/* At least `bytes` at *block (capacity *capacity), grown geometrically so
+ * a sequence of slightly larger requests does not reallocate every time. */
+static void *grow(void **block, size_t *capacity_io, size_t bytes)
 {
-    if (bytes <= ws->capacity)
-        return ws->scratch;
+    if (bytes <= *capacity_io)
+        return *block;
     if (bytes > (size_t)-1 - SCRATCH_ALIGN) {
         xpl__enomem();
         return NULL;
     }
-    /* Grow geometrically so a sequence of slightly larger requests does not
-     * reallocate every time. */
-    size_t capacity = ws->capacity ? ws->capacity : 4096;
+    size_t capacity = *capacity_io ? *capacity_io : 4096;
     while (capacity < bytes) {
         if (capacity > (size_t)-1 / 2) {
             capacity = bytes;
@@ -46,8 +47,18 @@ void *xpl__workspace_scratch(xpl_workspace *ws, size_t bytes)
         xpl__enomem();
         return NULL;
     }
-    free(ws->scratch);
-    ws->scratch = p;
-    ws->capacity = capacity;
+    free(*block);
+    *block = p;
+    *capacity_io = capacity;
     return p;
+}
+
+void *xpl__workspace_scratch(xpl_workspace *ws, size_t bytes)
+{
+    return grow(&ws->scratch, &ws->capacity, bytes);
+}
+
+void *xpl__workspace_results(xpl_workspace *ws, size_t bytes)
+{
+    return grow(&ws->results, &ws->results_capacity, bytes);
 }

@@ -8,10 +8,18 @@
 struct xpl_workspace {
     void *scratch; /* 64-byte aligned, grown on demand, never shrunk */
     size_t capacity;
+    /* where xpl_explainer_explain leaves its explanations' arrays: apart
+     * from scratch, which the methods use while they fill it */
+    void *results;
+    size_t results_capacity;
 };
 
 /* At least `bytes` of scratch (64-byte aligned; NULL with an error set on
  * allocation failure). Invalidates pointers from earlier calls. */
 void *xpl__workspace_scratch(xpl_workspace *ws, size_t bytes);
+
+/* The same for the results region (64-byte aligned); scratch calls leave
+ * it alone. */
+void *xpl__workspace_results(xpl_workspace *ws, size_t bytes);
 
 #endif

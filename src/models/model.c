@@ -207,6 +207,16 @@ const char *xpl_model_kind(const xpl_model *m)
     return m ? m->ops->name : NULL;
 }
 
+int xpl__model_family(const xpl_model *m)
+{
+    return m->family;
+}
+
+int xpl__model_raw_is_probability(const xpl_model *m)
+{
+    return m->raw_is_probability;
+}
+
 size_t xpl_model_n_features(const xpl_model *m)
 {
     return m ? m->n_features : 0;

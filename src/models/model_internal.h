@@ -29,6 +29,13 @@ struct xpl_model {
     xpl_stats *stats;        /* owned, or NULL */
 };
 
+/* The model's enum xpl__model_family: how explainers pick an exact method
+ * without reading the model's fields. */
+int xpl__model_family(const xpl_model *m);
+
+/* 1 if the raw outputs are already probabilities (a forest classifier). */
+int xpl__model_raw_is_probability(const xpl_model *m);
+
 /* Validate counts and link before any array of that shape is touched. */
 int xpl__check_model_shape(size_t n_features, size_t n_outputs, xpl_link link);
 

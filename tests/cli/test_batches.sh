@@ -45,7 +45,7 @@ run 0 "$bc" "$tmp/ids.csv" --id-column day --id-column customer --format csv &&
 printf 'name,%s\n"Doe, J.",%s\n"say ""hi""",%s\n' "$header" "$(sed -n 2p "$data")" "$(sed -n 3p "$data")" >"$tmp/quoted.csv"
 run 0 "$bc" "$tmp/quoted.csv" --id-column name --format csv &&
     [ "$(sed -n 2p "$tmp/out" | cut -c1-12)" = '"Doe, J.",0,' ] &&
-    [ "$(sed -n 3p "$tmp/out" | cut -c1-16)" = '"say ""hi""",1,0' ] &&
+    [ "$(sed -n 3p "$tmp/out" | cut -c1-16)" = '"say ""hi""",1,1' ] &&
     run 0 "$bc" "$tmp/quoted.csv" --id-column name &&
     [ "$(sed -n 2p "$tmp/out" | cut -c1-20)" = '{"id":"say \"hi\"","' ] &&
     ok "identifiers are quoted for CSV and escaped for JSON" || not_ok "identifiers are quoted for CSV and escaped for JSON"
@@ -53,7 +53,7 @@ head -4 "$tmp/ids.csv" >"$tmp/ids3.csv"
 run 0 "$bc" "$tmp/ids3.csv" --id-column customer --format svg && out_has "<title>c-1</title>" &&
     run 0 "$bc" "$tmp/ids3.csv" --id-column customer --format text && out_has "^id: c-2" &&
     mkdir "$tmp/svgs" && run 0 "$bc" "$tmp/ids3.csv" --id-column customer -o "$tmp/svgs/" &&
-    grep -q "c-0" "$tmp/svgs/row-0.svg" &&
+    grep -q "c-0" "$tmp/svgs/row-0-output-1.svg" &&
     ok "--id-column: SVG chart titles, a text line" || not_ok "--id-column: SVG chart titles, a text line"
 
 # --- errors

@@ -34,7 +34,7 @@ run 0 --chart waterfall --top 8 -o "$tmp/w.svg" "$bc" "$tmp/bc8.csv" && xml_ok "
     ok "-o x.svg: waterfall" || not_ok "-o x.svg: waterfall"
 mkdir "$tmp/charts"
 run 0 --format svg -o "$tmp/charts/" "$bc" "$tmp/bc8.csv" && [ "$(ls "$tmp/charts" | wc -l)" -eq 8 ] &&
-    [ -s "$tmp/charts/row-7.svg" ] && xml_ok "$tmp/charts/row-0.svg" &&
+    [ -s "$tmp/charts/row-7-output-1.svg" ] && xml_ok "$tmp/charts/row-0-output-1.svg" &&
     ok "svg -o dir/: one file per row" || not_ok "svg -o dir/: one file per row"
 mkdir "$tmp/wine"
 run 0 --format svg -o "$tmp/wine/" "$models/wine_xgb.json" "$tmp/w3.csv" && [ -s "$tmp/wine/row-2-output-2.svg" ] &&
