@@ -47,6 +47,10 @@ static const char usage_methods[] =
     "                       the row is in the file\n"
     "  --threads T          rows explained in parallel (default 1)\n"
     "  --no-header          CSV files have no header: columns by position\n"
+    "  --columns a,b,c      with --no-header: the file's column names, in\n"
+    "                       order (features are found by name)\n"
+    "  --id-column NAME     copy this column into every output (JSON \"id\",\n"
+    "                       CSV leading columns, SVG titles); repeatable\n"
     "  --delimiter C        field separator (default ',')\n"
     "\n";
 
@@ -122,6 +126,11 @@ static const char importance_text[] =
     "                       shap's summary plot: one dot per row and\n"
     "                       feature, x = contribution, colour = feature\n"
     "                       value (at most 2000 rows, sampled\n"
-    "                       deterministically)\n";
+    "                       deterministically)\n"
+    "  --explanations A.jsonl ...\n"
+    "                       instead of DATA.csv: the JSON Lines explanations\n"
+    "                       that shards wrote ('-' for standard input), in\n"
+    "                       the rows' order; the same table and charts as\n"
+    "                       from the rows (docs/distributed.md)\n";
 
 const char *const importance_usage[] = { importance_text, NULL };

@@ -273,11 +273,8 @@ const xpl_stats *xpl_model_stats(const xpl_model *m)
     return m ? m->stats : NULL;
 }
 
-int xpl_model_set_background(xpl_model *m, const xpl_dataset *bg)
+int xpl__model_check_background(const xpl_model *m, const xpl_dataset *bg)
 {
-    if (!m || !bg)
-        return xpl__error(XPL_EINVAL, "xpl_model_set_background: NULL "
-                                      "argument");
     if (bg->n_cols != m->n_features)
         return xpl__error(XPL_ESHAPE, "background has %zu columns, the "
                           "model has %zu features", bg->n_cols, m->n_features);
@@ -288,8 +285,19 @@ int xpl_model_set_background(xpl_model *m, const xpl_dataset *bg)
                               bg->names[j], j + 1, m->feature_names[j]);
     if (bg->n_rows == 0)
         return xpl__error(XPL_EINVAL, "background has no rows");
+    return XPL_OK;
+}
+
+int xpl_model_set_background(xpl_model *m, const xpl_dataset *bg)
+{
+    if (!m || !bg)
+        return xpl__error(XPL_EINVAL, "xpl_model_set_background: NULL "
+                                      "argument");
+    int rc = xpl__model_check_background(m, bg);
+    if (rc)
+        return rc;
     xpl_dataset *copy;
-    int rc = xpl__dataset_copy(&copy, bg);
+    rc = xpl__dataset_copy(&copy, bg);
     if (rc)
         return rc;
     xpl_dataset_free(m->background);

@@ -33,6 +33,11 @@ struct xpl_model {
  * without reading the model's fields. */
 int xpl__model_family(const xpl_model *m);
 
+/* The one background/model check: the background's columns are the
+ * model's features in order (XPL_ESHAPE naming the first that is not) and
+ * it has rows (XPL_EINVAL). */
+int xpl__model_check_background(const xpl_model *m, const xpl_dataset *bg);
+
 /* 1 if the raw outputs are already probabilities (a forest classifier). */
 int xpl__model_raw_is_probability(const xpl_model *m);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/rng_seed.h"
 #include "render/common.h"
 #include "render/csv_util.h"
 #include "render/importance.h"
@@ -17,14 +18,6 @@
  * wide models, whose rows are large. */
 #define SAMPLE_VALUES ((size_t)1 << 21)
 #define RESERVOIR_SEED 0x5851f42d4c957f2dULL
-
-static uint64_t mix64(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15u;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
 
 /* Doubles beyond float's range become infinities (a plain conversion of
  * such a value is undefined behaviour). */
@@ -167,7 +160,7 @@ int xpl_importance_add(xpl_importance *imp, const xpl_explanation *e)
         slot = (size_t)seen;
         imp->kept[k] = slot + 1;
     } else {
-        uint64_t r = mix64(RESERVOIR_SEED ^ mix64(seen ^ ((uint64_t)k << 40)));
+        uint64_t r = xpl__mix64(RESERVOIR_SEED ^ xpl__mix64(seen ^ ((uint64_t)k << 40)));
         uint64_t pick = r % (seen + 1);
         if (pick < imp->cap)
             slot = (size_t)pick;

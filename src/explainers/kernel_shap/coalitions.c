@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/rng_seed.h"
+
 /* ------------------------------------------------------------ bit masks */
 
 size_t xpl__mask_count(const uint64_t *mask, size_t words)
@@ -96,14 +98,6 @@ double xpl__binom(size_t n, size_t k)
 
 /* ------------------------------------------------------------ generators */
 
-static uint64_t mix64(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15u;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
 size_t xpl__ks_rng_state_size(void)
 {
     return gsl_rng_mt19937->size;
@@ -113,7 +107,7 @@ void xpl__ks_rng_init(gsl_rng *r, void *state, uint64_t seed, uint64_t row)
 {
     r->type = gsl_rng_mt19937;
     r->state = state;
-    uint64_t z = mix64(seed ^ mix64(row ^ 0x6a09e667f3bcc908u));
+    uint64_t z = xpl__mix64(seed ^ xpl__mix64(row ^ 0x6a09e667f3bcc908u));
     /* MT19937 takes a 32-bit seed; 0 is replaced by GSL's default. */
     gsl_rng_set(r, (unsigned long)((z ^ (z >> 32)) & 0xffffffffu));
 }
@@ -124,7 +118,7 @@ static uint64_t mask_hash(const uint64_t *mask, size_t words)
 {
     uint64_t h = 0x243f6a8885a308d3u;
     for (size_t i = 0; i < words; i++)
-        h = mix64(h ^ mask[i]);
+        h = xpl__mix64(h ^ mask[i]);
     return h;
 }
 

@@ -131,18 +131,13 @@ static int check_options(const xpl_kernel_shap_options *o, const xpl_model *m)
 
 static int check_background(const xpl_dataset *bg, const xpl_model *m)
 {
-    if (bg->n_cols != m->n_features)
-        return xpl__error(XPL_ESHAPE, "Kernel SHAP: the background has %zu "
-                          "columns, the model has %zu features", bg->n_cols,
-                          m->n_features);
-    for (size_t j = 0; j < m->n_features; j++)
-        if (strcmp(bg->names[j], m->feature_names[j]) != 0)
-            return xpl__error(XPL_ESHAPE, "Kernel SHAP: background column %zu "
-                              "is \"%s\", the model's feature %zu is \"%s\"",
-                              j + 1, bg->names[j], j + 1, m->feature_names[j]);
-    if (bg->n_rows == 0)
-        return xpl__error(XPL_EINVAL, "Kernel SHAP: the background has no "
-                          "rows");
+    /* the one background check, its message prefixed with the method */
+    int rc = xpl__model_check_background(m, bg);
+    if (rc) {
+        char msg[1024]; /* the size of the last-error buffer */
+        snprintf(msg, sizeof msg, "%s", xpl_last_error());
+        return xpl__error(rc, "Kernel SHAP: %s", msg);
+    }
     if (bg->w) {
         double total = 0;
         for (size_t i = 0; i < bg->n_rows; i++)

@@ -26,21 +26,6 @@ void xpl_linear_shap_free(xpl_linear_shap *ls)
     free(ls);
 }
 
-static int check_columns(const xpl_model *m, const xpl_dataset *bg)
-{
-    if (bg->n_cols != m->n_features)
-        return xpl__error(XPL_ESHAPE, "background has %zu columns, the model "
-                          "has %zu features", bg->n_cols, m->n_features);
-    for (size_t j = 0; j < m->n_features; j++)
-        if (strcmp(bg->names[j], m->feature_names[j]) != 0)
-            return xpl__error(XPL_ESHAPE, "background column %zu is \"%s\", "
-                              "the model's feature %zu is \"%s\"", j + 1,
-                              bg->names[j], j + 1, m->feature_names[j]);
-    if (bg->n_rows == 0)
-        return xpl__error(XPL_EINVAL, "background has no rows");
-    return XPL_OK;
-}
-
 /* Weighted column means. A missing background value has no linear effect
  * to average over, so it is an error rather than a silently skipped cell. */
 static int background_means(double *mean, const xpl_dataset *bg)
@@ -118,7 +103,7 @@ int xpl_linear_shap_new(xpl_linear_shap **out, const xpl_model *m,
     ls->base_value = xpl__malloc_array(k, sizeof(double));
     int rc = ls->mean && ls->base_value ? XPL_OK : xpl__enomem();
     if (!rc && bg)
-        rc = check_columns(m, bg);
+        rc = xpl__model_check_background(m, bg);
     if (!rc)
         rc = bg ? background_means(ls->mean, bg)
                 : stats_means(ls->mean, m, stats);

@@ -39,16 +39,9 @@ void xpl_tree_shap_free(xpl_tree_shap *ts)
 static int set_background(xpl_tree_shap *ts, const xpl_dataset *bg)
 {
     const xpl_model *m = ts->model;
-    if (bg->n_cols != m->n_features)
-        return xpl__error(XPL_ESHAPE, "background has %zu columns, the model "
-                          "has %zu features", bg->n_cols, m->n_features);
-    for (size_t j = 0; j < m->n_features; j++)
-        if (strcmp(bg->names[j], m->feature_names[j]) != 0)
-            return xpl__error(XPL_ESHAPE, "background column %zu is \"%s\", "
-                              "the model's feature %zu is \"%s\"", j + 1,
-                              bg->names[j], j + 1, m->feature_names[j]);
-    if (bg->n_rows == 0)
-        return xpl__error(XPL_EINVAL, "background has no rows");
+    int rc = xpl__model_check_background(m, bg);
+    if (rc)
+        return rc;
     size_t n = bg->n_rows, p = bg->n_cols, k = m->n_outputs;
     ts->bg = xpl__malloc_array(n, p * sizeof(double));
     ts->weights = xpl__malloc_array(n, sizeof(double));
@@ -68,7 +61,7 @@ static int set_background(xpl_tree_shap *ts, const xpl_dataset *bg)
     for (size_t i = 0; i < n; i++)
         ts->weights[i] = (bg->w ? bg->w[i] : 1.0) / total;
     ts->n_bg = n;
-    int rc = xpl_model_predict(m, NULL, ts->bg, n, XPL_OUTPUT_RAW, pred);
+    rc = xpl_model_predict(m, NULL, ts->bg, n, XPL_OUTPUT_RAW, pred);
     if (!rc)
         for (size_t o = 0; o < k; o++) {
             double s = 0;
