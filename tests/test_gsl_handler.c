@@ -47,11 +47,11 @@ static void record_handler(const char *reason, const char *file, int line,
 #endif
 #endif
 
+#ifndef NO_INJECTION
 /* 0: no failure armed; n > 0: the n-th allocation from now fails. */
 static long fail_countdown;
 static int injected;
 
-#ifndef NO_INJECTION
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);

@@ -767,8 +767,8 @@ START_TEST(detection_by_content)
     ck_assert_ptr_null(m);
     ck_assert_error(xpl_model_load_buffer(&m, "PK\3\4junk", 8, NULL),
                     XPL_EFORMAT,
-                    "<buffer>: not a model file: expected model.bin or a "
-                    "JSON model");
+                    "<buffer>: not a model file: expected model.bin, a "
+                    "JSON model or a LightGBM text model");
     ck_assert_error(xpl_model_load_buffer(&m, "[1, 2]", 6, "a.json"),
                     XPL_EFORMAT, "not a model file");
     /* A JSON object, after whitespace and a byte order mark, goes to the
@@ -1140,8 +1140,8 @@ START_TEST(model_section_errors)
     expect_file(&f, XPL_EVERSION, "unknown model family 7");
 
     put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 4, 2, 1, ab);
-    expect_file(&f, XPL_EFORMAT, "offset 36: unknown link 4");
+    put_model(&f, 1, 6, 2, 1, ab);
+    expect_file(&f, XPL_EFORMAT, "offset 36: unknown link 6");
     put_header(&f, 1, 0, 0);
     put_model(&f, 1, XPL_LINK_SOFTMAX, 2, 1, ab);
     put_doubles(&f, SEC_LINEAR, 0, params, 3);

@@ -106,6 +106,11 @@ START_TEST(invalid_linear_models)
     const char *empty[] = { "a", "" };
     ck_assert_int_eq(xpl__linear_model_new(&m, 2, 1, empty, XPL_LINK_IDENTITY,
                                            b, w), XPL_EINVAL);
+    const char *latin1[] = { "a", "caf\xe9" }; /* not UTF-8 */
+    ck_assert_int_eq(xpl__linear_model_new(&m, 2, 1, latin1,
+                                           XPL_LINK_IDENTITY, b, w),
+                     XPL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "not valid UTF-8"));
     const double inf_w[] = { 1.0, INFINITY };
     ck_assert_int_eq(xpl__linear_model_new(&m, 2, 1, NULL, XPL_LINK_IDENTITY,
                                            b, inf_w), XPL_EFORMAT);

@@ -344,6 +344,76 @@ static char *render_importance(const xpl_importance *imp, xpl_chart chart,
     return mem_close(&m);
 }
 
+static char *render_model(const char *rel, size_t top_k, int *rc)
+{
+    xpl_model *m;
+    ck_assert_int_eq(xpl_model_load(&m, src_path(rel)), XPL_OK);
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.chart = XPL_CHART_COEFFICIENTS;
+    o.top_k = top_k;
+    struct mem mm;
+    FILE *fp = mem_open(&mm);
+    *rc = xpl_model_render_svg(fp, m, &o);
+    xpl_model_free(m);
+    return mem_close(&mm);
+}
+
+/* A complete depth-8 tree (511 nodes, heap order) over 12 features with
+ * long names, as a JSON model: the deepest outline to draw. */
+static xpl_model *deep_tree_model(void)
+{
+    struct mem mm;
+    FILE *fp = mem_open(&mm);
+    fputs("{\"type\":\"tree_ensemble\",\"link\":\"logit\",\"feature_names\":[",
+          fp);
+    for (int j = 0; j < 12; j++)
+        fprintf(fp, "%s\"customer_transaction_history_feature_%02d\"",
+                j ? "," : "", j);
+    fputs("],\"n_outputs\":1,\"aggregation\":\"sum\",\"base_score\":[0],"
+          "\"threshold_type\":\"float64\",\"comparison\":\"<\",\"trees\":"
+          "[{\"output\":0", fp);
+    const char *keys[] = { "feature", "threshold", "left", "right",
+                           "default_left", "value", "cover" };
+    for (int k = 0; k < 7; k++) {
+        fprintf(fp, ",\"%s\":[", keys[k]);
+        for (int i = 0; i < 511; i++) {
+            int leaf = i >= 255, depth = 0;
+            for (int v = i + 1; v > 1; v /= 2)
+                depth++;
+            fputs(i ? "," : "", fp);
+            switch (k) {
+            case 0: fprintf(fp, "%d", leaf ? -1 : depth + (i % 3)); break;
+            case 1: fprintf(fp, "%.4f", leaf ? 0 : 0.37 * i - 20); break;
+            case 2: fprintf(fp, "%d", leaf ? -1 : 2 * i + 1); break;
+            case 3: fprintf(fp, "%d", leaf ? -1 : 2 * i + 2); break;
+            case 4: fprintf(fp, "%d", i % 2); break;
+            case 5: fprintf(fp, "%.5f", leaf ? ((i * 37) % 101 - 50) / 97.0
+                                             : 0); break;
+            default: fprintf(fp, "%d", 1 << (12 - depth)); break;
+            }
+        }
+        fputc(']', fp);
+    }
+    fputs("}]}", fp);
+    char *json = mem_close(&mm);
+    xpl_model *m;
+    int rc = xpl_model_load_buffer(&m, json, strlen(json), "deep tree");
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    free(json);
+    return m;
+}
+
+static char *render_tree(const xpl_model *m, size_t tree, int *rc)
+{
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.chart = XPL_CHART_TREE;
+    o.tree = tree;
+    struct mem mm;
+    FILE *fp = mem_open(&mm);
+    *rc = xpl_model_render_svg(fp, m, &o);
+    return mem_close(&mm);
+}
+
 /* Importance over 12 rows shaped like edge case k: the case's row with
  * its contributions and values scaled by 0.5 to 1.875 (signs, zeros, NaNs
  * and names kept), for the case's output. */
@@ -1454,6 +1524,27 @@ START_TEST(write_svgs)
     bad |= write_file(dir, "beeswarm_many.svg", svg);
     free(svg);
     xpl_importance_free(imp);
+    /* pictures of models: coefficients, a depth-8 tree, an XGBoost tree */
+    int mrc;
+    xpl_model *tm = deep_tree_model();
+    svg = render_tree(tm, 0, &mrc);
+    bad |= mrc != XPL_OK || write_file(dir, "model_tree_depth8.svg", svg);
+    free(svg);
+    xpl_model_free(tm);
+    ck_assert_int_eq(xpl_model_load(&tm, src_path("data/models/"
+                                                  "breast_cancer_xgb.bin")),
+                     XPL_OK);
+    svg = render_tree(tm, 0, &mrc);
+    bad |= mrc != XPL_OK || write_file(dir, "model_tree_xgb.svg", svg);
+    free(svg);
+    xpl_model_free(tm);
+    svg = render_model("data/models/wine_logistic.bin", 0, &mrc);
+    bad |= mrc != XPL_OK || write_file(dir, "model_coefficients_wine.svg",
+                                       svg);
+    free(svg);
+    svg = render_model("data/models/breast_cancer_logistic.bin", 10, &mrc);
+    bad |= mrc != XPL_OK || write_file(dir, "model_coefficients_bc.svg", svg);
+    free(svg);
     /* every kind over 1, 5, 30 and 200 features of a 3-output model, and
      * over a single row */
     static const size_t widths[] = { 1, 5, 30, MAX_P };
@@ -1573,8 +1664,9 @@ START_TEST(labels_stay_distinct)
     static char cond[8][160];
     for (size_t j = 0; j < 8; j++) {
         l.names[j] = names_buf[j];
-        snprintf(cond[j], sizeof cond[j], "-0.23 < %s <= 0.%zu", names_buf[j],
-                 j + 1);
+        int w = snprintf(cond[j], sizeof cond[j], "-0.23 < %s <= 0.%zu",
+                         names_buf[j], j + 1);
+        ck_assert(w > 0 && (size_t)w < sizeof cond[j]);
         l.cond[j] = cond[j];
     }
     char *svg;
@@ -1605,6 +1697,57 @@ static uint32_t be32(const unsigned char *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
            p[3];
 }
+
+/* A linear model's coefficients: one chart per output, sorted, the
+ * intercept and link in the subtitle; tree models are not linear. */
+START_TEST(model_coefficients)
+{
+    int rc;
+    char *svg = render_model("data/models/wine_logistic.bin", 5, &rc);
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    check_layout(svg, "wine coefficients");
+    ck_assert_ptr_nonnull(strstr(svg, "Coefficients, output 2"));
+    ck_assert_ptr_nonnull(strstr(svg, "softmax link"));
+    ck_assert_ptr_nonnull(strstr(svg, "log-odds per unit of the feature"));
+    ck_assert_ptr_nonnull(strstr(svg, "other 8 features (sum)"));
+    free(svg);
+    svg = render_model("data/models/diabetes_linear.bin", 0, &rc);
+    ck_assert_int_eq(rc, XPL_OK);
+    check_layout(svg, "diabetes coefficients");
+    ck_assert_ptr_nonnull(strstr(svg, "response per unit"));
+    free(svg);
+    svg = render_model("data/models/breast_cancer_xgb.bin", 0, &rc);
+    ck_assert_int_eq(rc, XPL_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "linear models"));
+    free(svg);
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    ck_assert_int_eq(xpl_model_render_svg(stdout, NULL, &o), XPL_EINVAL);
+    /* a depth-8 tree: one line per node, every split and leaf shown */
+    xpl_model *m = deep_tree_model();
+    svg = render_tree(m, 0, &rc);
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    check_layout(svg, "depth-8 tree");
+    size_t leaves = 0, yes_splits = 0, yes_leaves = 0;
+    for (const char *q = svg; (q = strstr(q, "</title>yes: ")); q++)
+        yes_splits++;
+    for (const char *q = svg; (q = strstr(q, ">yes: leaf ")); q++)
+        yes_leaves++;
+    for (const char *q = svg; (q = strstr(q, ": leaf ")); q++)
+        leaves++;
+    ck_assert_uint_eq(leaves, 256);
+    /* every split but the root is some split's child: 127 yes-branch
+     * splits, 128 yes-branch leaves */
+    ck_assert_uint_eq(yes_splits, 127);
+    ck_assert_uint_eq(yes_leaves, 128);
+    ck_assert_ptr_nonnull(strstr(svg, "depth 8"));
+    ck_assert_ptr_nonnull(strstr(svg, "(missing: no)"));
+    free(svg);
+    svg = render_tree(m, 1, &rc);
+    ck_assert_int_eq(rc, XPL_EINVAL);
+    free(svg);
+    xpl_model_free(m);
+}
+END_TEST
 
 /* PNG and PDF through librsvg: the PNG is the SVG's size times the scale,
  * the PDF a page of 0.75 pt per pixel; the same SVG gives the same bytes;
@@ -1717,6 +1860,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, svg_content);
     tcase_add_test(tc, labels_stay_distinct);
     tcase_add_test(tc, convert_png_pdf);
+    tcase_add_test(tc, model_coefficients);
     tcase_add_test(tc, svg_several_rows_stack);
     tcase_add_test(tc, importance_means);
     tcase_add_test(tc, importance_golden);

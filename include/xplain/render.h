@@ -92,8 +92,12 @@ typedef enum xpl_chart {
     XPL_CHART_DEPENDENCE = 6,/**< importance: a feature's value against its
                                   contribution (opts.feature), coloured by
                                   another feature (opts.color_by) */
-    XPL_CHART_STACKED = 7    /**< importance: one bar per feature, stacked
+    XPL_CHART_STACKED = 7,   /**< importance: one bar per feature, stacked
                                   over the outputs (classes) */
+    XPL_CHART_COEFFICIENTS = 8, /**< a linear model's coefficients, one
+                                  chart per output (xpl_model_render_svg) */
+    XPL_CHART_TREE = 9       /**< one tree of a tree model (opts.tree),
+                                  drawn as an indented outline */
 } xpl_chart;
 
 /** Options of the text and SVG renderers. Initialise with
@@ -127,12 +131,14 @@ typedef struct xpl_render_options {
      *  by their prediction, 0 (default) = by similarity of their
      *  contributions (rows explained alike side by side). */
     int order_by_output;
+    /** XPL_CHART_TREE: which tree of the model (0-based). */
+    size_t tree;
 } xpl_render_options;
 
 #define XPL_RENDER_OPTIONS_VERSION 2u
 #define XPL_RENDER_OPTIONS_INIT \
     { XPL_RENDER_OPTIONS_VERSION, 0, 0, XPL_CHART_BAR, NULL, NULL, 0, NULL, \
-      NULL, NULL, 0 }
+      NULL, NULL, 0, 0 }
 
 /* --------------------------------------------------- per-row renderers */
 
@@ -207,6 +213,27 @@ XPL_API void xpl_render_svg_free(xpl_svg *svg);
  *  each), written to fp. */
 XPL_API int xpl_render_svg(FILE *fp, const xpl_explanation *e, size_t n,
                            const xpl_render_options *opts);
+
+/* ------------------------------------------------------ model pictures */
+
+/**
+ * A picture of the model itself (opts->chart): XPL_CHART_COEFFICIENTS
+ * draws a linear model's coefficients, one chart per output, largest
+ * |coefficient| first (top_k, the rest summed as "other N features"),
+ * red for positive and blue for negative, with the intercept and the link
+ * in the subtitle. Coefficients are per unit of each feature, so compare
+ * them only across features on the same scale. XPL_CHART_TREE draws tree
+ * opts->tree of a tree model as an outline, one node per line, children
+ * indented under their split ("feature <= threshold", where missing values
+ * go, the cover) and leaves with their values, red raising and blue
+ * lowering the output: legible at any depth, 18 px per node.
+ *
+ * @return XPL_OK; XPL_EINVAL (NULL argument, another chart kind, a tree
+ *         index past the last); XPL_EUNSUPPORTED (not a linear model, not
+ *         a tree model); XPL_ENOMEM; XPL_EIO.
+ */
+XPL_API int xpl_model_render_svg(FILE *fp, const xpl_model *m,
+                                 const xpl_render_options *opts);
 
 /* ------------------------------------------------------------- memory */
 

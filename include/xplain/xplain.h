@@ -312,7 +312,11 @@ typedef enum xpl_link {
     XPL_LINK_IDENTITY = 0, /**< regression: the raw output is the response */
     XPL_LINK_LOGIT = 1,    /**< binary: probability = 1 / (1 + exp(-raw)) */
     XPL_LINK_SOFTMAX = 2,  /**< multiclass: probabilities = softmax(raw) */
-    XPL_LINK_LOG = 3       /**< counts / positive responses: exp(raw) */
+    XPL_LINK_LOG = 3,      /**< counts / positive responses: exp(raw) */
+    XPL_LINK_SOFTPLUS = 4, /**< log(1 + exp(raw)) (LightGBM's
+                                cross_entropy_lambda) */
+    XPL_LINK_SIGNED_SQUARE = 5 /**< sign(raw) raw^2 (LightGBM's regression
+                                    with reg_sqrt) */
 } xpl_link;
 
 /** Which output predictions and explanations are in. */
@@ -331,7 +335,8 @@ typedef enum xpl_output {
 /** 1 if XPL_OUTPUT_PROBABILITY is meaningful for the model (a classifier). */
 XPL_API int xpl_model_is_classifier(const xpl_model *m);
 
-/** "identity", "logit", "softmax", "log", or "unknown". */
+/** "identity", "logit", "softmax", "log", "softplus", "signed_square",
+ *  or "unknown". */
 XPL_API const char *xpl_link_name(xpl_link link);
 
 /**

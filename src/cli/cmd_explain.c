@@ -140,9 +140,27 @@ static int run_open(struct run *r)
                                "classifier; %s has %s %s link", a->model_path,
                                cli_article(link), link);
     }
+    /* the dependence chart's features, before any row is explained */
+    const char *need[2] = { a->render.feature, a->render.color_by };
+    for (int k = 0; k < 2; k++) {
+        if (!need[k] || (k == 1 && !strcmp(need[k], "auto")))
+            continue;
+        size_t j = 0;
+        while (j < P && strcmp(xpl_model_feature_name(r->model, j), need[k]))
+            j++;
+        if (j == P) {
+            cli_error("%s: no feature named \"%s\" (%s)", a->model_path,
+                      need[k], k ? "--color-by" : "--feature");
+            return EXIT_INPUT;
+        }
+    }
     if ((status = load_background(&r->bg, r->model, a)))
         return status;
     if ((status = explainer_open(&r->ex, r->model, r->bg, a)))
+        return status;
+    if ((status = explain_fit_outputs(a, r->model,
+                                      explain_method_of(xpl_explainer_method(r->ex)),
+                                      cmd)))
         return status;
     if ((status = check_columns(r->model, a, cmd)))
         return status;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -57,6 +58,7 @@ enum {
     O_FORMAT, O_NO_HEADER, O_DELIM, O_TOP, O_CHART, O_INTERACTIONS,
     O_NUM_SAMPLES, O_NUM_FEATURES, O_DISCRETIZER, O_KERNEL_WIDTH,
     O_SELECTION, O_CATEGORICAL, O_REPEATS, O_AROUND, O_COLUMNS, O_ID_COLUMN,
+    O_FEATURE, O_COLOR_BY, O_ORDER, O_OUTPUT_NAMES,
     O_EXPLANATIONS, O_HOST, O_PORT, O_MAX_BODY, O_MAX_ROWS, O_TIMEOUT
 };
 
@@ -79,6 +81,11 @@ static const struct option options[] = {
     { "delimiter", required_argument, NULL, O_DELIM },
     { "top", required_argument, NULL, O_TOP },
     { "chart", required_argument, NULL, O_CHART },
+    { "feature", required_argument, NULL, O_FEATURE },
+    { "color-by", required_argument, NULL, O_COLOR_BY },
+    { "colour-by", required_argument, NULL, O_COLOR_BY },
+    { "order", required_argument, NULL, O_ORDER },
+    { "output-names", required_argument, NULL, O_OUTPUT_NAMES },
     { "interactions", no_argument, NULL, O_INTERACTIONS },
     { "num-samples", required_argument, NULL, O_NUM_SAMPLES },
     { "num-features", required_argument, NULL, O_NUM_FEATURES },
@@ -106,8 +113,60 @@ static const char *const method_names[] = {
     "shap", "kernel-shap", "tree-shap", "linear-shap", "lime", NULL
 };
 static const char *const format_names[] = {
-    "json", "text", "csv", "svg", NULL
+    "json", "text", "csv", "svg", "png", "pdf", NULL
 };
+
+/* --chart names and kinds, in the order of the help. */
+static const char *const chart_names[] = {
+    "bar", "waterfall", "force", "beeswarm", "stacked", "dependence",
+    "decision", "heatmap", NULL
+};
+static const xpl_chart chart_kinds[] = {
+    XPL_CHART_BAR, XPL_CHART_WATERFALL, XPL_CHART_FORCE, XPL_CHART_BEESWARM,
+    XPL_CHART_STACKED, XPL_CHART_DEPENDENCE, XPL_CHART_DECISION,
+    XPL_CHART_HEATMAP,
+};
+
+static const char *chart_name(xpl_chart c)
+{
+    for (size_t i = 0; chart_names[i]; i++)
+        if (chart_kinds[i] == c)
+            return chart_names[i];
+    return "?";
+}
+
+/* --output-names a,b,c: the names of the model's outputs, in order; an
+ * empty name is an error (it would read as a missing one). */
+static int parse_output_names(struct explain_args *a, const char *cmd,
+                              const char *list)
+{
+    free(a->output_names_arg);
+    free(a->output_names);
+    a->output_names = NULL;
+    size_t n = 1;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    a->output_names_arg = strdup(list);
+    a->output_names = malloc(n * sizeof *a->output_names);
+    if (!a->output_names_arg || !a->output_names) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    char *p = a->output_names_arg;
+    for (size_t k = 0; k < n; k++) {
+        char *end = strchr(p, ',');
+        if (end)
+            *end = '\0';
+        if (!*p)
+            return cli_usage_error(cmd, "--output-names: name %zu is empty",
+                                   k + 1);
+        a->output_names[k] = p;
+        p = end ? end + 1 : p + strlen(p);
+    }
+    a->render.output_names = a->output_names;
+    a->render.n_output_names = n;
+    return EXIT_OK;
+}
 
 /* --columns a,b,c: the names of a headerless file's columns, in order. */
 static int parse_columns(struct explain_args *a, const char *cmd,
@@ -305,8 +364,10 @@ static int parse_one(int c, struct explain_args *a,
     case O_FORMAT:
         if ((i = pick(optarg, format_names)) < 0)
             return cli_usage_error(cmd, "--format must be 'json', 'text', "
-                                   "'csv' or 'svg', not '%s'", optarg);
-        a->format = (enum explain_format)i;
+                                   "'csv', 'svg', 'png' or 'pdf', not '%s'",
+                                   optarg);
+        a->format = i >= 4 ? FORMAT_SVG : (enum explain_format)i;
+        a->raster = i == 4 ? XPL_RASTER_PNG : i == 5 ? XPL_RASTER_PDF : -1;
         *format_given = 1;
         break;
     case O_NO_HEADER: a->has_header = 0; break;
@@ -329,15 +390,35 @@ static int parse_one(int c, struct explain_args *a,
         a->render.top_k = n;
         break;
     case O_CHART:
-        if ((i = pick(optarg, (const char *const[]){ "bar", "waterfall",
-                                                     "beeswarm", NULL })) < 0)
-            return cli_usage_error(cmd, "--chart must be 'bar', 'waterfall' "
-                                   "or 'beeswarm', not '%s'", optarg);
-        a->render.chart = i == 0   ? XPL_CHART_BAR
-                          : i == 1 ? XPL_CHART_WATERFALL
-                                   : XPL_CHART_BEESWARM;
+        if ((i = pick(optarg, chart_names)) < 0)
+            return cli_usage_error(cmd, "--chart must be 'bar', 'waterfall', "
+                                   "'force', 'beeswarm', 'stacked', "
+                                   "'dependence', 'decision' or 'heatmap', "
+                                   "not '%s'", optarg);
+        a->render.chart = chart_kinds[i];
         *chart_given = 1;
         break;
+    case O_FEATURE:
+        if (!optarg[0])
+            return cli_usage_error(cmd, "--feature needs a feature name");
+        a->render.feature = optarg;
+        break;
+    case O_COLOR_BY:
+        if (!optarg[0])
+            return cli_usage_error(cmd, "--color-by needs a feature name or "
+                                   "'auto'");
+        a->render.color_by = optarg;
+        break;
+    case O_ORDER:
+        if ((i = pick(optarg, (const char *const[]){ "similarity", "output",
+                                                     NULL })) < 0)
+            return cli_usage_error(cmd, "--order must be 'similarity' or "
+                                   "'output', not '%s'", optarg);
+        a->render.order_by_output = i == 1;
+        a->order_given = 1;
+        break;
+    case O_OUTPUT_NAMES:
+        return parse_output_names(a, cmd, optarg);
     case 'q': a->quiet = 1; break;
     case O_INTERACTIONS: a->interactions = 1; break;
     case O_NUM_SAMPLES:
@@ -475,7 +556,12 @@ static int check_combination(struct explain_args *a, int size_given,
                                "explanations, not importance");
     /* the format follows -o's extension unless given */
     if (!format_given && a->out_path) {
-        if (ends_with(a->out_path, ".svg") || ends_with(a->out_path, "/"))
+        if (ends_with(a->out_path, ".png") || ends_with(a->out_path, ".pdf")) {
+            a->format = FORMAT_SVG;
+            a->raster = ends_with(a->out_path, ".png") ? XPL_RASTER_PNG
+                                                       : XPL_RASTER_PDF;
+        } else if (ends_with(a->out_path, ".svg") ||
+                   ends_with(a->out_path, "/"))
             a->format = FORMAT_SVG;
         else if (ends_with(a->out_path, ".csv"))
             a->format = FORMAT_CSV;
@@ -499,13 +585,38 @@ static int check_combination(struct explain_args *a, int size_given,
                                a->format == FORMAT_JSON ? ", e.g. with jq"
                                                         : "");
     if (chart_given && a->format != FORMAT_SVG)
-        return cli_usage_error(cmd, "--chart needs --format svg");
-    if (a->render.chart == XPL_CHART_BEESWARM && !a->importance)
-        return cli_usage_error(cmd, "--chart beeswarm is a global chart: use "
-                               "'explain importance --chart beeswarm'");
-    if (a->render.chart == XPL_CHART_WATERFALL && a->importance)
+        return cli_usage_error(cmd, "--chart needs --format svg, png or pdf");
+    if (a->raster >= 0 && !xpl_render_convert_available())
+        return cli_usage_error(cmd, "this explain was built without librsvg "
+                               "and cairo, so --format png and pdf are not "
+                               "available; --format svg is");
+    if (a->raster >= 0 && (!a->out_path || !strcmp(a->out_path, "-")) &&
+        isatty(STDOUT_FILENO))
+        return cli_usage_error(cmd, "--format %s is binary: give -o FILE "
+                               "or redirect standard output",
+                               a->raster == XPL_RASTER_PNG ? "png" : "pdf");
+    xpl_chart ch = a->render.chart;
+    int row_chart = ch == XPL_CHART_BAR || ch == XPL_CHART_WATERFALL ||
+                    ch == XPL_CHART_FORCE;
+    if (!a->importance && !row_chart)
+        return cli_usage_error(cmd, "--chart %s is a chart of many rows: use "
+                               "'explain importance --chart %s'",
+                               chart_name(ch), chart_name(ch));
+    if (a->importance && ch == XPL_CHART_WATERFALL)
         return cli_usage_error(cmd, "--chart waterfall is a per-row chart; "
-                               "importance draws bar or beeswarm");
+                               "importance draws bar, beeswarm, stacked, "
+                               "dependence, decision, heatmap or force");
+    if (ch == XPL_CHART_DEPENDENCE && !a->render.feature)
+        return cli_usage_error(cmd, "--chart dependence needs --feature NAME");
+    if (ch != XPL_CHART_DEPENDENCE && (a->render.feature ||
+                                       a->render.color_by))
+        return cli_usage_error(cmd, "--feature and --color-by are options of "
+                               "--chart dependence");
+    if (a->order_given && !(a->importance && (ch == XPL_CHART_HEATMAP ||
+                                              ch == XPL_CHART_FORCE)))
+        return cli_usage_error(cmd, "--order is an option of 'explain "
+                               "importance --chart heatmap' and '--chart "
+                               "force'");
     /* -o dir/ is a folder of per-row charts; anywhere else a directory
      * is a mistake on the command line, not bad input */
     const char *dir_hint =
@@ -526,6 +637,12 @@ static int check_combination(struct explain_args *a, int size_given,
 
 void explain_args_free(struct explain_args *a)
 {
+    free(a->output_names_arg);
+    free(a->output_names);
+    a->output_names_arg = NULL;
+    a->output_names = NULL;
+    a->render.output_names = NULL;
+    a->render.n_output_names = 0;
     free(a->columns_arg);
     free(a->columns);
     a->columns_arg = NULL;
@@ -575,7 +692,8 @@ int explain_parse_args(int argc, char **argv, struct explain_args *a,
                                 .max_body = (size_t)1 << 20,
                                 .max_rows = 10000, .timeout = 10,
                                 .format = importance ? FORMAT_TEXT
-                                                     : FORMAT_JSON };
+                                                     : FORMAT_JSON,
+                                .raster = -1 };
     a->render = (xpl_render_options)XPL_RENDER_OPTIONS_INIT;
     a->ks = (xpl_kernel_shap_options)XPL_KERNEL_SHAP_OPTIONS_INIT;
     a->lime = (xpl_lime_options)XPL_LIME_OPTIONS_INIT;
@@ -625,4 +743,58 @@ int explain_parse_args(int argc, char **argv, struct explain_args *a,
     a->rows_path = argv[optind + 1];
     return check_combination(a, size_given, format_given, chart_given,
                              top_given);
+}
+
+/* The unit of the explained output, for chart axes and table headers:
+ * margins of classifiers are log-odds, probabilities are probabilities,
+ * and Kernel SHAP's logit link puts them back on the log-odds scale. */
+static const char *output_unit(const xpl_model *m,
+                               const struct explain_args *a,
+                               enum explain_method method)
+{
+    xpl_link link = xpl_model_link(m);
+    int lime = method == METHOD_LIME;
+    xpl_output kind = a->model_output_given ? a->ks.model_output
+                      : lime && xpl_model_is_classifier(m)
+                          ? XPL_OUTPUT_PROBABILITY
+                          : XPL_OUTPUT_RAW;
+    if (method == METHOD_KERNEL_SHAP && a->ks.link == XPL_LINK_LOGIT)
+        return "log-odds";
+    int classes = link == XPL_LINK_LOGIT || link == XPL_LINK_SOFTMAX;
+    switch (kind) {
+    case XPL_OUTPUT_PROBABILITY:
+        return "probability";
+    case XPL_OUTPUT_RESPONSE:
+        return classes ? "probability" : "response";
+    case XPL_OUTPUT_RAW:
+    case XPL_OUTPUT_AUTO: /* resolved above: not reached */
+        break;
+    }
+    if (classes)
+        return "log-odds";
+    return link == XPL_LINK_LOG ? "log of the response" : "response";
+}
+
+int explain_fit_outputs(struct explain_args *a, const xpl_model *m,
+                        enum explain_method method, const char *cmd)
+{
+    size_t D = xpl_model_n_outputs(m);
+    int binary = D == 1 && xpl_model_is_classifier(m);
+    if (a->render.output_names && a->render.n_output_names != D &&
+        !(binary && a->render.n_output_names == 2))
+        return cli_usage_error(cmd, "--output-names gives %zu name%s; %s "
+                               "has %zu output%s%s", a->render.n_output_names,
+                               a->render.n_output_names == 1 ? "" : "s",
+                               a->model_path, D, D == 1 ? "" : "s",
+                               binary ? " (2 names for its two classes)" : "");
+    /* a binary classifier's one output scores its second class, and
+     * explanations call it output 1 of 2: two names, one per class */
+    a->render.unit = output_unit(m, a, method);
+    return EXIT_OK;
+}
+
+enum explain_method explain_method_of(const char *name)
+{
+    int i = name ? pick(name, method_names) : -1;
+    return i < 0 ? METHOD_SHAP : (enum explain_method)i;
 }

@@ -40,7 +40,14 @@ struct explain_args {
     long class_index;        /* -1: all outputs (SHAP) / automatic (LIME) */
     size_t threads;
     enum explain_format format;
+    int raster;              /* --format png|pdf: an xpl_raster_format (the
+                                chart is drawn as SVG, then converted);
+                                -1 otherwise */
     xpl_render_options render;
+    /* --output-names a,b,c: render.output_names points into these */
+    char *output_names_arg;  /* owned copy, cut at the commas */
+    const char **output_names;
+    int order_given;         /* --order (heatmap, force over rows) */
     int quiet;
     int interactions;        /* SHAP interaction values (tree-shap) */
     int model_output_given;
@@ -75,6 +82,17 @@ int explain_parse_args(int argc, char **argv, struct explain_args *a,
 
 /* Release what explain_parse_args allocated (--columns). */
 void explain_args_free(struct explain_args *a);
+
+/* Once the model and the method are known: check --output-names against
+ * the model's outputs (a usage error otherwise), set the unit of the
+ * charts and tables (log-odds, probability, response) and align the
+ * names with what is explained. */
+int explain_fit_outputs(struct explain_args *a, const xpl_model *m,
+                        enum explain_method method, const char *cmd);
+
+/* The method called `name` in outputs ("kernel-shap"), METHOD_SHAP if
+ * none. */
+enum explain_method explain_method_of(const char *name);
 
 /* The method's name as printed in outputs ("kernel-shap"). */
 const char *explain_method_name(enum explain_method m);

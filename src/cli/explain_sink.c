@@ -116,15 +116,52 @@ static int json_with_ids(struct sink *s, const xpl_explanation *e,
     return ferror(fp) ? XPL_EIO : XPL_OK;
 }
 
+/* Where a chart is drawn: the output itself (SVG), or memory from which
+ * chart_end converts it to PNG or PDF. */
+struct chart_out {
+    FILE *fp, *dest;
+    char *buf;
+    size_t len;
+    int raster;
+};
+
+static int chart_begin(struct chart_out *c, const struct explain_args *a,
+                       FILE *dest)
+{
+    *c = (struct chart_out){ .fp = dest, .dest = dest, .raster = a->raster };
+    if (a->raster < 0)
+        return XPL_OK;
+    c->fp = open_memstream(&c->buf, &c->len);
+    return c->fp ? XPL_OK : XPL_ENOMEM;
+}
+
+static int chart_end(struct chart_out *c, int rc)
+{
+    if (c->raster < 0)
+        return rc;
+    if (c->fp && fclose(c->fp) != 0 && rc == XPL_OK)
+        rc = XPL_ENOMEM;
+    if (rc == XPL_OK)
+        rc = xpl_render_convert(c->dest, c->buf, c->len,
+                                (xpl_raster_format)c->raster, 0);
+    free(c->buf);
+    c->buf = NULL;
+    return rc;
+}
+
 static int write_svg_file(struct sink *s, const xpl_explanation *e,
                           const char *title)
 {
     char path[4096];
     const char *dir = s->a->out_path;
+    const char *ext = s->a->raster == XPL_RASTER_PNG   ? "png"
+                      : s->a->raster == XPL_RASTER_PDF ? "pdf"
+                                                       : "svg";
     int n = e->n_outputs > 1
-                ? snprintf(path, sizeof path, "%srow-%zu-output-%zu.svg", dir,
-                           e->row, e->output)
-                : snprintf(path, sizeof path, "%srow-%zu.svg", dir, e->row);
+                ? snprintf(path, sizeof path, "%srow-%zu-output-%zu.%s", dir,
+                           e->row, e->output, ext)
+                : snprintf(path, sizeof path, "%srow-%zu.%s", dir, e->row,
+                           ext);
     if (n < 0 || (size_t)n >= sizeof path) {
         cli_error("%s: path too long", dir);
         return EXIT_INPUT;
@@ -136,7 +173,11 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e,
     xpl_render_options ro = s->a->render;
     if (title)
         ro.title = title;
-    int rc = xpl_render_svg(o.fp, e, 1, &ro);
+    struct chart_out c;
+    int rc = chart_begin(&c, s->a, o.fp);
+    if (!rc)
+        rc = xpl_render_svg(c.fp, e, 1, &ro);
+    rc = chart_end(&c, rc);
     if (rc) {
         int failed = render_error(rc, path);
         cli_output_abort(&o);
@@ -259,12 +300,21 @@ int sink_finish(struct sink *s, int status)
             break;
         case FORMAT_CSV: rc = xpl_importance_render_csv(s->out.fp, s->imp);
             break;
-        case FORMAT_SVG:
-            rc = xpl_importance_render_svg(s->out.fp, s->imp, &s->a->render);
+        case FORMAT_SVG: {
+            struct chart_out c;
+            rc = chart_begin(&c, s->a, s->out.fp);
+            if (!rc)
+                rc = xpl_importance_render_svg(c.fp, s->imp, &s->a->render);
+            rc = chart_end(&c, rc);
             break;
         }
+        }
     } else if (status == EXIT_OK && s->svg) {
-        rc = xpl_render_svg_end(s->svg, s->out.fp);
+        struct chart_out c;
+        rc = chart_begin(&c, s->a, s->out.fp);
+        if (!rc)
+            rc = xpl_render_svg_end(s->svg, c.fp);
+        rc = chart_end(&c, rc);
     }
     if (rc)
         status = render_error(rc, s->a->out_path);

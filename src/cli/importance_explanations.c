@@ -164,7 +164,8 @@ int importance_from_explanations(const struct explain_args *a)
     if (rc)
         return cli_library_error(rc);
     struct reading r = { .model = model, .P = xpl_model_n_features(model) };
-    struct sink s = { .a = a };
+    struct explain_args args = *a; /* with the unit and output names */
+    struct sink s = { .a = &args };
     int status = EXIT_OK;
     char *line = NULL;
     size_t cap = 0, rows = 0;
@@ -176,6 +177,10 @@ int importance_from_explanations(const struct explain_args *a)
         goto done;
     }
     first_method(&r, a->explanation_paths, a->n_explanations);
+    if ((status = explain_fit_outputs(&args, model,
+                                      explain_method_of(r.method),
+                                      "importance")))
+        goto done;
     size_t D = xpl_model_n_outputs(model);
     /* classes under every method: a binary classifier has two
      * (docs/output.md) */

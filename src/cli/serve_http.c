@@ -54,9 +54,12 @@ static enum route route_of(const char *url, const char **method)
 
 /* ------------------------------------------------------------ answers */
 
+/* allow: the Allow header of a 405, NULL otherwise. It comes from the
+ * request, never from the shared server (which other threads read). */
 static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status,
                                  const char *type, struct sbuf *b,
-                                 const struct serve_server *sv)
+                                 const struct serve_server *sv,
+                                 const char *allow)
 {
     struct MHD_Response *r;
     if (b->len) {
@@ -73,9 +76,8 @@ static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status,
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
-                                sv->allow ? sv->allow : "GET");
+    if (allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     if (atomic_load(&sv->stopping))
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ok = MHD_queue_response(c, status, r);
@@ -84,9 +86,10 @@ static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status,
 }
 
 /* {"error": msg, "line": L, "column": C} with the error's status. */
-static enum MHD_Result send_error(struct MHD_Connection *c,
-                                  const struct serve_error *e,
-                                  const struct serve_server *sv)
+static enum MHD_Result send_error_allow(struct MHD_Connection *c,
+                                        const struct serve_error *e,
+                                        const struct serve_server *sv,
+                                        const char *allow)
 {
     struct sbuf b = { 0 };
     sbuf_str(&b, "{\"error\":");
@@ -105,9 +108,17 @@ static enum MHD_Result send_error(struct MHD_Connection *c,
         sbuf_free(&b);
         return MHD_NO;
     }
-    enum MHD_Result ok = send_body(c, e->status, "application/json", &b, sv);
+    enum MHD_Result ok =
+        send_body(c, e->status, "application/json", &b, sv, allow);
     sbuf_free(&b);
     return ok;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c,
+                                  const struct serve_error *e,
+                                  const struct serve_server *sv)
+{
+    return send_error_allow(c, e, sv, NULL);
 }
 
 static enum MHD_Result send_fail(struct MHD_Connection *c, unsigned status,
@@ -236,7 +247,7 @@ static enum MHD_Result answer_rows(struct MHD_Connection *c,
     serve_rows_free(&rows);
     enum MHD_Result ok = rc ? send_error(c, &e, sv)
                             : send_body(c, MHD_HTTP_OK,
-                                        "application/x-ndjson", &out, sv);
+                                        "application/x-ndjson", &out, sv, NULL);
     sbuf_free(&out);
     return ok;
 }
@@ -287,15 +298,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
                          "GET /healthz, GET /v1/model, POST /v1/explain, "
                          "POST /v1/predict");
     if (!rq->method_ok) {
-        struct serve_server copy = *sv;
-        copy.allow = rq->route == ROUTE_EXPLAIN || rq->route == ROUTE_PREDICT
-                         ? "POST"
-                         : "GET";
-        return send_fail(c, MHD_HTTP_METHOD_NOT_ALLOWED, &copy,
-                         rq->route == ROUTE_EXPLAIN ||
-                                 rq->route == ROUTE_PREDICT
-                             ? "use POST"
-                             : "use GET");
+        int post = rq->route == ROUTE_EXPLAIN || rq->route == ROUTE_PREDICT;
+        struct serve_error e;
+        serve_fail(&e, MHD_HTTP_METHOD_NOT_ALLOWED, "%s",
+                   post ? "use POST" : "use GET");
+        return send_error_allow(c, &e, sv, post ? "POST" : "GET");
     }
     if (rq->bad_query.status)
         return send_error(c, &rq->bad_query, sv);
@@ -307,13 +314,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
     switch (rq->route) {
     case ROUTE_HEALTH:
         sbuf_str(&out, "{\"status\":\"ok\"}\n");
-        ok = send_body(c, MHD_HTTP_OK, "application/json", &out, sv);
+        ok = send_body(c, MHD_HTTP_OK, "application/json", &out, sv, NULL);
         break;
     case ROUTE_MODEL:
         serve_engine_describe(sv->engine, &out);
         ok = out.failed ? MHD_NO
                         : send_body(c, MHD_HTTP_OK, "application/json", &out,
-                                    sv);
+                                    sv, NULL);
         break;
     default:
         ok = answer_rows(c, rq, sv);

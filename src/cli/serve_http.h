@@ -14,7 +14,6 @@ struct serve_server {
     unsigned timeout;              /* idle seconds before a connection drops */
     const char *const *id_columns; /* --id-column: default identifiers */
     size_t n_ids;
-    const char *allow;             /* Allow header of a 405 */
     struct MHD_Daemon *daemon;
     unsigned port;                 /* the bound port (for --port 0) */
     atomic_size_t in_flight;       /* requests begun and not completed */

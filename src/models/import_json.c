@@ -54,6 +54,8 @@ static const struct {
     { "logit", XPL_LINK_LOGIT },
     { "softmax", XPL_LINK_SOFTMAX },
     { "log", XPL_LINK_LOG },
+    { "softplus", XPL_LINK_SOFTPLUS },
+    { "signed_square", XPL_LINK_SIGNED_SQUARE },
 };
 
 static int get_key(const struct common *c, json_t *obj, const char *key,
@@ -276,7 +278,8 @@ static int read_tree(const struct common *c, json_t *tree, size_t t,
             return rc;
     }
     *ts = (xpl__tree_spec){ n, ts->output, a->feature, a->threshold, a->left,
-                            a->right, a->default_left, a->value, a->cover };
+                            a->right, a->default_left, a->value, a->cover,
+                            NULL };
     return XPL_OK;
 }
 
@@ -606,6 +609,22 @@ int xpl__model_read_json(xpl_model **out, const char *text, size_t size,
      * exhausting the stack; the tests check this. */
     json_error_t err;
     json_t *root = json_loadb(text, size, JSON_REJECT_DUPLICATES, &err);
+    char *marked = NULL;
+    if (!root && json_error_code(&err) != json_error_out_of_memory &&
+        xpl__json_mark_nonfinite(text, size, &marked) != 0) {
+        /* XGBoost writes NaN (categorical splits of 1.6-2.x): read its
+         * files with the tokens marked; any other JSON keeps the error. */
+        if (!marked)
+            return xpl__enomem();
+        json_error_t err2;
+        root = json_loadb(marked, size, JSON_REJECT_DUPLICATES, &err2);
+        free(marked);
+        if (root && (json_object_get(root, "format") ||
+                     !json_object_get(root, "learner"))) {
+            json_decref(root);
+            root = NULL;
+        }
+    }
     if (!root) {
         if (json_error_code(&err) == json_error_out_of_memory)
             return xpl__enomem();

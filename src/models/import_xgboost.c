@@ -1,5 +1,5 @@
-/* XGBoost JSON models (Booster.save_model("m.json")), 1.x and 2.x layouts:
- * gbtree boosters with numeric splits. */
+/* XGBoost JSON models (Booster.save_model("m.json")) as 1.x to 3.x write
+ * them: gbtree boosters with numeric and categorical splits. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -120,8 +120,128 @@ static double base_margin(enum base_transform how, double base)
     return (double)b;
 }
 
+/* split_conditions: numbers, NaN for categorical splits in 1.6-2.x. */
+static int read_conditions(const char *name, json_t *arr, const char *path,
+                           size_t n, double *v)
+{
+    if (!json_is_array(arr) || json_array_size(arr) != n)
+        return xpl__error(XPL_EFORMAT, "%s: XGBoost model: %s.split_"
+                          "conditions: expected an array of %zu numbers",
+                          name, path, n);
+    for (size_t i = 0; i < n; i++)
+        if (!xpl__json_number_or_marker(json_array_get(arr, i), &v[i]))
+            return xpl__error(XPL_EFORMAT, "%s: XGBoost model: %s.split_"
+                              "conditions[%zu]: expected a number", name,
+                              path, i);
+    return XPL_OK;
+}
+
+/* Categorical splits: the categories listed for node categories_nodes[i]
+ * are categories[segments[i] .. + sizes[i]]; they go right. */
+static int read_categories(const char *name, json_t *tree, const char *path,
+                           size_t n, const xpl__tree_arrays *a,
+                           uint32_t cat_flags, xpl__catpool *pool)
+{
+    json_t *split_type = json_object_get(tree, "split_type");
+    if (!split_type)
+        return XPL_OK; /* before 1.6: numeric splits only */
+    size_t n_cat_nodes = 0, n_cats = 0;
+    char p[96];
+    snprintf(p, sizeof p, "%s.split_type", path);
+    int64_t *kind = xpl__malloc_array(n, sizeof *kind);
+    if (!kind)
+        return xpl__enomem();
+    int rc = xpl__json_ints(name, split_type, p, n, kind);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (kind[i] != 0 && kind[i] != 1)
+            rc = xpl__error(XPL_EFORMAT, "%s: XGBoost model: %s[%zu]: split "
+                            "type %lld (0 numeric, 1 categorical)", name, p,
+                            i, (long long)kind[i]);
+        else if (kind[i] == 1 && a->left[i] == -1)
+            kind[i] = 0; /* a leaf's split type does not matter */
+        else
+            n_cat_nodes += kind[i] == 1;
+    }
+    json_t *cn = json_object_get(tree, "categories_nodes");
+    json_t *cseg = json_object_get(tree, "categories_segments");
+    json_t *csz = json_object_get(tree, "categories_sizes");
+    json_t *cats = json_object_get(tree, "categories");
+    int64_t *nodes = NULL, *seg = NULL, *size = NULL, *list = NULL;
+    if (!rc) {
+        n_cats = json_is_array(cats) ? json_array_size(cats) : 0;
+        nodes = xpl__malloc_array(n_cat_nodes + 1, sizeof *nodes);
+        seg = xpl__malloc_array(n_cat_nodes + 1, sizeof *seg);
+        size = xpl__malloc_array(n_cat_nodes + 1, sizeof *size);
+        list = xpl__malloc_array(n_cats + 1, sizeof *list);
+        if (!nodes || !seg || !size || !list)
+            rc = xpl__enomem();
+    }
+    const char *keys[] = { "categories_nodes", "categories_segments",
+                           "categories_sizes", "categories" };
+    json_t *arrs[] = { cn, cseg, csz, cats };
+    int64_t *dst[] = { nodes, seg, size, list };
+    for (int k = 0; !rc && k < 4; k++) {
+        snprintf(p, sizeof p, "%s.%s", path, keys[k]);
+        rc = xpl__json_ints(name, arrs[k], p, k == 3 ? n_cats : n_cat_nodes,
+                            dst[k]);
+    }
+    for (size_t c = 0; !rc && c < n_cat_nodes; c++) {
+        int64_t i = nodes[c];
+        if (i < 0 || (uint64_t)i >= n || kind[i] != 1) {
+            rc = xpl__error(XPL_EFORMAT, "%s: XGBoost model: %s.categories_"
+                            "nodes[%zu]: node %lld is not a categorical "
+                            "split", name, path, c, (long long)i);
+            break;
+        }
+        kind[i] = 2; /* seen */
+        if (seg[c] < 0 || size[c] < 0 || (uint64_t)seg[c] > n_cats ||
+            (uint64_t)size[c] > n_cats - (uint64_t)seg[c]) {
+            rc = xpl__error(XPL_EFORMAT, "%s: XGBoost model: %s: categories "
+                            "of node %lld out of range", name, path,
+                            (long long)i);
+            break;
+        }
+        int64_t max = -1;
+        for (int64_t j = seg[c]; j < seg[c] + size[c]; j++) {
+            if (list[j] < 0 || list[j] >= 16777216) {
+                rc = xpl__error(XPL_EFORMAT, "%s: XGBoost model: "
+                                "%s.categories[%lld]: category %lld is not "
+                                "in 0..2^24-1", name, path, (long long)j,
+                                (long long)list[j]);
+                break;
+            }
+            if (list[j] > max)
+                max = list[j];
+        }
+        /* XGBoost sizes a node's bit field for its largest listed code. */
+        uint32_t *words;
+        size_t index;
+        if (!rc)
+            rc = xpl__catpool_add(pool, (size_t)(max + 1 + 31) / 32,
+                                  cat_flags, &words, &index);
+        for (int64_t j = seg[c]; !rc && j < seg[c] + size[c]; j++)
+            words[list[j] >> 5] |= 1u << (list[j] & 31);
+        if (!rc) {
+            a->split_kind[i] = XPL__SPLIT_CATEGORICAL;
+            a->threshold[i] = (double)index;
+        }
+    }
+    for (size_t i = 0; !rc && i < n; i++)
+        if (kind[i] == 1)
+            rc = xpl__error(XPL_EFORMAT, "%s: XGBoost model: %s, node %zu: "
+                            "a categorical split without categories", name,
+                            path, i);
+    free(kind);
+    free(nodes);
+    free(seg);
+    free(size);
+    free(list);
+    return rc;
+}
+
 static int read_tree(const char *name, json_t *tree, size_t t,
-                     size_t n_features, xpl__tree_arrays *a,
+                     size_t n_features, uint32_t cat_flags,
+                     xpl__catpool *pool, xpl__tree_arrays *a,
                      xpl__tree_spec *ts)
 {
     char path[64];
@@ -144,17 +264,6 @@ static int read_tree(const char *name, json_t *tree, size_t t,
         return xpl__error(XPL_EUNSUPPORTED, "%s: XGBoost model: %s: "
                           "multi-target trees (vector leaves) are not "
                           "supported", name, path);
-    json_t *split_type = json_object_get(tree, "split_type");
-    for (size_t i = 0; split_type && i < json_array_size(split_type); i++)
-        if (json_integer_value(json_array_get(split_type, i)) != 0)
-            return xpl__error(XPL_EUNSUPPORTED, "%s: XGBoost model: %s, node "
-                              "%zu: categorical splits are not supported "
-                              "yet", name, path, i);
-    json_t *categories = json_object_get(tree, "categories");
-    if (json_is_array(categories) && json_array_size(categories) > 0)
-        return xpl__error(XPL_EUNSUPPORTED, "%s: XGBoost model: %s: "
-                          "categorical splits are not supported yet", name,
-                          path);
 
     a->feature = xpl__malloc_array(n, sizeof *a->feature);
     a->left = xpl__malloc_array(n, sizeof *a->left);
@@ -163,9 +272,10 @@ static int read_tree(const char *name, json_t *tree, size_t t,
     a->value = xpl__malloc_array(n, sizeof *a->value);
     a->cover = xpl__malloc_array(n, sizeof *a->cover);
     a->default_left = malloc(n);
+    a->split_kind = calloc(n, 1);
     int64_t *dl = xpl__malloc_array(n, sizeof *dl);
     if (!a->feature || !a->left || !a->right || !a->threshold || !a->value ||
-        !a->cover || !a->default_left || !dl) {
+        !a->cover || !a->default_left || !a->split_kind || !dl) {
         free(dl);
         return xpl__enomem();
     }
@@ -181,9 +291,8 @@ static int read_tree(const char *name, json_t *tree, size_t t,
     }
     char p[96];
     if (!rc) {
-        snprintf(p, sizeof p, "%s.split_conditions", path);
-        rc = xpl__json_numbers(name, json_object_get(tree, "split_conditions"),
-                               p, n, a->threshold);
+        rc = read_conditions(name, json_object_get(tree, "split_conditions"),
+                             path, n, a->threshold);
     }
     if (!rc) {
         snprintf(p, sizeof p, "%s.sum_hessian", path);
@@ -217,17 +326,28 @@ static int read_tree(const char *name, json_t *tree, size_t t,
             break;
         /* Leaves keep their value in split_conditions (learning rate
          * applied); base_weights are not leaf values. */
+        if (leaf && !isfinite(a->threshold[i]))
+            rc = xpl__error(XPL_EFORMAT, "%s: XGBoost model: %s, node %zu: "
+                            "leaf value is not finite", name, path, i);
+        if (rc)
+            break;
         a->value[i] = leaf ? f32(a->threshold[i]) : NAN;
-        a->threshold[i] = leaf ? 0.0 : f32(a->threshold[i]);
+        /* Categorical splits write NaN (1.6-2.x) or anything here; their
+         * threshold becomes a category set below. */
+        a->threshold[i] = leaf ? 0.0 : isnan(a->threshold[i])
+                                           ? 0.0 : f32(a->threshold[i]);
         if (leaf)
             a->feature[i] = -1;
         a->default_left[i] = (unsigned char)dl[i];
     }
     free(dl);
+    if (!rc)
+        rc = read_categories(name, tree, path, n, a, cat_flags, pool);
     if (rc)
         return rc;
     *ts = (xpl__tree_spec){ n, 0, a->feature, a->threshold, a->left, a->right,
-                            a->default_left, a->value, a->cover };
+                            a->default_left, a->value, a->cover,
+                            a->split_kind };
     return XPL_OK;
 }
 
@@ -236,15 +356,6 @@ static int read_feature_names(const char *name, json_t *learner, size_t n,
 {
     *out = NULL;
     json_t *names = json_object_get(learner, "feature_names");
-    json_t *types = json_object_get(learner, "feature_types");
-    for (size_t j = 0; json_is_array(types) && j < json_array_size(types);
-         j++) {
-        json_t *ty = json_array_get(types, j);
-        if (json_is_string(ty) && strcmp(json_string_value(ty), "c") == 0)
-            return xpl__error(XPL_EUNSUPPORTED, "%s: XGBoost model: feature "
-                              "%zu is categorical: categorical splits are "
-                              "not supported yet", name, j);
-    }
     if (!json_is_array(names) || json_array_size(names) == 0)
         return XPL_OK; /* XGBoost's own default: f0, f1, ... */
     if (json_array_size(names) != n)
@@ -348,6 +459,12 @@ int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name)
     xpl__tree_spec *ts = NULL;
     xpl__tree_arrays *arrays = NULL;
     size_t n_trees = 0;
+    xpl__catpool pool = { 0 };
+    /* Listed codes go right; invalid ones (negative, >= 2^24) and codes
+     * past a split's bit field go left, in 1.7.4 as in 3.2 (the fixtures
+     * xgb1_nan and xgb3_nan tell the candidate rules apart). */
+    uint32_t cat_flags = XPL__CAT_LISTED_RIGHT;
+    json_t *version = json_object_get(root, "version");
     rc = member(name, booster, "learner.gradient_booster", "model",
                 JSON_OBJECT, &model);
     if (!rc)
@@ -372,7 +489,7 @@ int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name)
     }
     for (size_t t = 0; !rc && t < n_trees; t++) {
         rc = read_tree(name, json_array_get(trees, t), t, n_features,
-                       &arrays[t], &ts[t]);
+                       cat_flags, &pool, &arrays[t], &ts[t]);
         json_t *info = json_array_get(tree_info, t);
         if (!rc && (!json_is_integer(info) || json_integer_value(info) < 0 ||
                     (size_t)json_integer_value(info) >= n_outputs))
@@ -395,11 +512,12 @@ int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name)
             .objective = oname,
             .n_trees = n_trees,
             .trees = ts,
+            .cats = xpl__catpool_table(&pool),
         };
         rc = xpl__trees_model_new(out, &spec, name);
     }
     if (!rc) {
-        json_t *version = json_object_get(root, "version");
+
         if (json_is_array(version) && json_array_size(version) == 3)
             rc = xpl__model_add_property(
                 *out, "xgboost version", "%lld.%lld.%lld",
@@ -415,6 +533,7 @@ int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name)
         xpl__tree_arrays_free(&arrays[t]);
     free(arrays);
     free(ts);
+    xpl__catpool_free(&pool);
     free(names);
     free(base_score);
     return rc;

@@ -9,6 +9,8 @@ const char *xpl_link_name(xpl_link link)
     case XPL_LINK_LOGIT: return "logit";
     case XPL_LINK_SOFTMAX: return "softmax";
     case XPL_LINK_LOG: return "log";
+    case XPL_LINK_SOFTPLUS: return "softplus";
+    case XPL_LINK_SIGNED_SQUARE: return "signed_square";
     }
     return "unknown";
 }
@@ -55,5 +57,23 @@ void xpl__apply_link(xpl_link link, double *v, size_t n_rows, size_t n_outputs)
         for (size_t i = 0; i < n; i++)
             v[i] = exp(v[i]);
         return;
+    case XPL_LINK_SOFTPLUS:
+        /* LightGBM computes log1p(exp(z)) as written; for z > 700 that
+         * overflows to inf where z itself is the answer. */
+        for (size_t i = 0; i < n; i++)
+            v[i] = v[i] > 700 ? v[i] : log1p(exp(v[i]));
+        return;
+    case XPL_LINK_SIGNED_SQUARE:
+        for (size_t i = 0; i < n; i++)
+            v[i] = (v[i] > 0 ? 1.0 : v[i] < 0 ? -1.0 : 0.0) * v[i] * v[i];
+        return;
     }
+}
+
+void xpl__model_link_outputs(const xpl_model *m, double *v, size_t n_rows)
+{
+    if (m->link_scale != 1.0)
+        for (size_t i = 0; i < n_rows * m->n_outputs; i++)
+            v[i] *= m->link_scale;
+    xpl__apply_link(m->link, v, n_rows, m->n_outputs);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
@@ -26,7 +27,7 @@ static int compare_str_ptr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Names must be non-empty, bounded and unique: explanations are keyed by
+/* Names must be non-empty, bounded, UTF-8 and unique: explanations are keyed by
  * name and CSV columns are matched by name. Sorting a copy of the pointers
  * keeps the duplicate check O(n log n) for wide models. */
 static int check_names(const char *const *names, size_t n)
@@ -38,6 +39,10 @@ static int check_names(const char *const *names, size_t n)
             return xpl__error(XPL_ELIMIT,
                               "feature %zu: name longer than %zu bytes", i,
                               XPL_MAX_NAME_LENGTH);
+        /* names go into JSON output and model.bin, both UTF-8 */
+        if (!xpl__utf8_valid(names[i], strlen(names[i])))
+            return xpl__error(XPL_EINVAL,
+                              "feature %zu: name is not valid UTF-8", i);
     }
     const char **sorted = xpl__malloc_array(n, sizeof *sorted);
     if (!sorted)
@@ -85,7 +90,7 @@ int xpl__check_model_shape(size_t n_features, size_t n_outputs, xpl_link link)
     if (n_outputs > XPL_MAX_OUTPUTS)
         return xpl__error(XPL_ELIMIT, "%zu outputs: more than the limit %zu",
                           n_outputs, XPL_MAX_OUTPUTS);
-    if ((unsigned)link > XPL_LINK_LOG)
+    if ((unsigned)link > XPL_LINK_SIGNED_SQUARE)
         return xpl__error(XPL_EINVAL, "unknown link %d", (int)link);
     if (link == XPL_LINK_SOFTMAX && n_outputs < 2)
         return xpl__error(XPL_EINVAL, "softmax link needs at least 2 outputs");
@@ -132,6 +137,7 @@ int xpl__model_new(xpl_model **out, const xpl_adapter *ops, void *state,
     m->n_features = n_features;
     m->n_outputs = n_outputs;
     m->link = link;
+    m->link_scale = 1.0;
     *out = m;
     return XPL_OK;
 }
@@ -362,6 +368,6 @@ int xpl_model_predict(const xpl_model *m, xpl_workspace *ws, const double *x,
                                 "returned %d", m->ops->name, status)
                    : status;
     if (kind != XPL_OUTPUT_RAW)
-        xpl__apply_link(m->link, out, n_rows, m->n_outputs);
+        xpl__model_link_outputs(m, out, n_rows);
     return XPL_OK;
 }

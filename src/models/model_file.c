@@ -62,7 +62,7 @@ static int check_writable(const xpl_model *m)
         return xpl__error(XPL_EUNSUPPORTED, "model \"%s\" wraps a user "
                           "callback: only built-in models can be saved",
                           xpl_model_kind(m));
-    if ((unsigned)m->link > XPL_LINK_LOG)
+    if ((unsigned)m->link > XPL_LINK_SIGNED_SQUARE)
         return xpl__error(XPL_EINVAL, "cannot save: unknown link %d",
                           (int)m->link);
     for (size_t j = 0; j < m->n_features; j++) {
@@ -488,7 +488,7 @@ static int read_model(struct bin *b, xpl__reader *r)
     size_t link_at = r->pos;
     if ((rc = xpl__get_u32(r, &link)))
         return rc;
-    if (link > XPL_LINK_LOG)
+    if (link > XPL_LINK_SIGNED_SQUARE)
         return undefined(b, r, link_at, "unknown link %lu",
                          (unsigned long)link);
     b->link = (xpl_link)link;

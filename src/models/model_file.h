@@ -21,4 +21,8 @@ int xpl__model_read_json(xpl_model **out, const char *text, size_t size,
 typedef struct json_t json_t;
 int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name);
 
+/* Parse a LightGBM text model (Booster.save_model); text starts "tree". */
+int xpl__model_read_lightgbm(xpl_model **out, const char *text, size_t size,
+                             const char *name);
+
 #endif

@@ -22,6 +22,8 @@ struct xpl_model {
     char **feature_names;    /* n_features owned strings */
     xpl_link link;
     int raw_is_probability;  /* raw outputs are already probabilities */
+    double link_scale;       /* raw outputs are multiplied by it before the
+                                link (LightGBM's sigmoid:k); 1 usually */
     size_t n_props;
     char **prop_keys;        /* n_props owned strings */
     char **prop_values;
@@ -60,6 +62,10 @@ int xpl__model_add_property(xpl_model *m, const char *key, const char *fmt, ...)
 
 /* Apply the link to n_rows * n_outputs raw values in place (probabilities). */
 void xpl__apply_link(xpl_link link, double *v, size_t n_rows, size_t n_outputs);
+
+/* The model's response from n_rows * n_outputs raw values, in place: the
+ * link after the model's link scale. */
+void xpl__model_link_outputs(const xpl_model *m, double *v, size_t n_rows);
 
 /* A deterministic estimate of the work of predicting one row, in tree node
  * steps (one step of one row down one tree; about 2 ns on the reference

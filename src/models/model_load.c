@@ -156,6 +156,11 @@ int xpl_model_load_buffer(xpl_model **out, const void *data, size_t size,
     if (i < size && p[i] == '{')
         return xpl__model_read_json(out, (const char *)p + start,
                                     size - start, name);
-    return xpl__error(XPL_EFORMAT, "%s: not a model file: expected model.bin "
-                      "or a JSON model", name);
+    /* LightGBM's text models start with the line "tree". */
+    if (size - start >= 5 && memcmp(p + start, "tree", 4) == 0 &&
+        (p[start + 4] == '\n' || p[start + 4] == '\r'))
+        return xpl__model_read_lightgbm(out, (const char *)p + start,
+                                        size - start, name);
+    return xpl__error(XPL_EFORMAT, "%s: not a model file: expected model.bin, "
+                      "a JSON model or a LightGBM text model", name);
 }

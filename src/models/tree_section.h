@@ -11,6 +11,8 @@ typedef struct xpl__owned_ensemble {
     xpl__tree_spec *trees;
     double *base_score;
     char *objective;
+    xpl__catset *cat_sets;
+    uint32_t *cat_words;
 } xpl__owned_ensemble;
 
 /* Write the payload (the section header is the caller's). */

@@ -1,15 +1,45 @@
 #include "models/trees.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "models/model_internal.h"
 
 /* Rows per block: a tree is walked for a whole block while its nodes are in
  * cache, and the float32-rounded copy of a block stays small. */
 enum { BLOCK_ROWS = 64 };
+
+/* ---------------------------------------------------------------- routing */
+
+/* The side (1: right) a value that is not NaN takes at a categorical or
+ * zero-is-missing split (LightGBM's NumericalDecision and
+ * CategoricalDecision, XGBoost's categorical Decision). */
+uint32_t xpl__tnode_special_right(const xpl__cattab *cats, uint32_t feature,
+                                  double threshold, double v, int le)
+{
+    if (!(feature & XPL__TNODE_CATEGORICAL)) {
+        if (v >= -XPL__ZERO_THRESHOLD && v <= XPL__ZERO_THRESHOLD)
+            return !(feature & XPL__TNODE_DEFAULT_LEFT);
+        return le ? v > threshold : v >= threshold;
+    }
+    const xpl__catset *s = &cats->sets[(size_t)threshold];
+    uint32_t listed_right = (s->flags & XPL__CAT_LISTED_RIGHT) != 0;
+    int valid = s->flags & XPL__CAT_TRUNCATE
+                    ? v > -1.0 && v < 2147483648.0
+                    : v >= 0.0 && v < 16777216.0;
+    if (valid) {
+        uint64_t code = (uint64_t)(v < 0 ? 0.0 : v); /* truncates */
+        uint64_t word = code >> 5;
+        if (word < s->n_words &&
+            ((cats->words[s->first_word + word] >> (code & 31)) & 1u))
+            return listed_right;
+    }
+    return !listed_right;
+}
 
 /* ------------------------------------------------------------- prediction */
 
@@ -32,6 +62,20 @@ static inline uint32_t step(const xpl__tnode *nodes, uint32_t i,
     right |= missing & ~(f >> 31);
     *unknown |= missing & (th == th);
     return n->left + right;
+}
+
+/* The same step through any split kind (categorical, zero-is-missing):
+ * trees without such splits keep the branch-free step. */
+static inline uint32_t step_special(const xpl__ensemble *e,
+                                   const xpl__tnode *nodes, uint32_t i,
+                                   const double *row, int le,
+                                   uint32_t *unknown)
+{
+    const xpl__tnode *n = &nodes[i];
+    double v = row[n->feature & XPL__TNODE_FEATURE_MASK];
+    *unknown |= (v != v) & (n->threshold == n->threshold);
+    return n->left + xpl__tnode_right(&e->cats, n->feature, n->threshold, v,
+                                      le);
 }
 
 static inline void add_leaf(const xpl__ensemble *e, const xpl__tree *t,
@@ -79,10 +123,25 @@ static inline void walk_tree(const xpl__ensemble *e, const xpl__tree *t,
     }
 }
 
+static void walk_special(const xpl__ensemble *e, const xpl__tree *t,
+                         const double *x, size_t n_rows, double *acc)
+{
+    const xpl__tnode *nodes = e->nodes + t->first_node;
+    size_t m = e->n_features, k_out = e->n_outputs;
+    for (size_t r = 0; r < n_rows; r++) {
+        uint32_t i = 0, unknown = 0;
+        for (uint32_t d = 0; d < t->depth; d++)
+            i = step_special(e, nodes, i, x + r * m, e->compare_le, &unknown);
+        add_leaf(e, t, i, unknown, acc + r * k_out);
+    }
+}
+
 static void add_tree(const xpl__ensemble *e, const xpl__tree *t,
                      const double *x, size_t n_rows, double *acc)
 {
-    if (e->compare_le)
+    if (t->special)
+        walk_special(e, t, x, n_rows, acc);
+    else if (e->compare_le)
         walk_tree(e, t, x, n_rows, acc, 1);
     else
         walk_tree(e, t, x, n_rows, acc, 0);
@@ -144,6 +203,8 @@ static void ensemble_free(void *state)
     free(e->base_score);
     free(e->n_feeding);
     free(e->objective);
+    free((void *)e->cats.sets);
+    free((void *)e->cats.words);
     free(e);
 }
 
@@ -171,6 +232,54 @@ void xpl__tree_arrays_free(xpl__tree_arrays *a)
     free(a->value);
     free(a->cover);
     free(a->default_left);
+    free(a->split_kind);
+}
+
+static int grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return XPL_OK;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    void *bigger = xpl__malloc_array(n, elem);
+    if (!bigger)
+        return xpl__enomem();
+    if (*cap)
+        memcpy(bigger, *v, *cap * elem);
+    free(*v);
+    *v = bigger;
+    *cap = n;
+    return XPL_OK;
+}
+
+int xpl__catpool_add(xpl__catpool *p, size_t n_words, uint32_t flags,
+                     uint32_t **words, size_t *index)
+{
+    if (p->n_sets >= UINT32_MAX || n_words > UINT32_MAX - p->n_words)
+        return xpl__error(XPL_ELIMIT, "more than 2^32 category sets or "
+                          "words");
+    int rc = grow((void **)&p->sets, &p->cap_sets, p->n_sets + 1,
+                  sizeof *p->sets);
+    if (!rc)
+        rc = grow((void **)&p->words, &p->cap_words, p->n_words + n_words + 1,
+                  sizeof *p->words);
+    if (rc)
+        return rc;
+    p->sets[p->n_sets] = (xpl__catset){ (uint32_t)p->n_words,
+                                        (uint32_t)n_words, flags };
+    *words = p->words + p->n_words;
+    memset(*words, 0, n_words * sizeof **words);
+    *index = p->n_sets++;
+    p->n_words += n_words;
+    return XPL_OK;
+}
+
+void xpl__catpool_free(xpl__catpool *p)
+{
+    free(p->sets);
+    free(p->words);
+    memset(p, 0, sizeof *p);
 }
 
 /* Count what the ensemble needs and check every count and index that sizes
@@ -191,10 +300,38 @@ static int check_spec(const xpl__ensemble_spec *s, const char *name,
     if (s->n_trees > XPL__MAX_TREES)
         return xpl__error(XPL_ELIMIT, "%s: %zu trees: more than the limit %zu",
                           name, s->n_trees, XPL__MAX_TREES);
+    if (!isfinite(s->link_scale) || s->link_scale < 0)
+        return xpl__error(XPL_EFORMAT, "%s: link scale %g: must be finite "
+                          "and > 0", name, s->link_scale);
     for (size_t k = 0; k < s->n_outputs; k++)
         if (!isfinite(s->base_score[k]))
             return xpl__error(XPL_EFORMAT, "%s: base score %zu is not finite",
                               name, k);
+    /* the objective is a property and a model.bin string: bounded UTF-8 */
+    if (s->objective && (strlen(s->objective) > XPL_MAX_NAME_LENGTH ||
+                         !xpl__utf8_valid(s->objective,
+                                          strlen(s->objective))))
+        return xpl__error(XPL_EFORMAT, "%s: the objective's name is too "
+                          "long or not valid UTF-8", name);
+    const xpl__cattab *c = &s->cats;
+    if ((c->n_sets && !c->sets) || (c->n_words && !c->words) ||
+        c->n_sets > UINT32_MAX || c->n_words > UINT32_MAX)
+        return xpl__error(XPL_EFORMAT, "%s: bad category set table", name);
+    for (size_t i = 0; i < c->n_sets; i++) {
+        const xpl__catset *cs = &c->sets[i];
+        if (cs->flags & ~(uint32_t)XPL__CAT_FLAGS_KNOWN)
+            return xpl__error(XPL_EFORMAT, "%s: category set %zu: undefined "
+                              "flags 0x%lx", name, i,
+                              (unsigned long)cs->flags);
+        if (cs->first_word > c->n_words ||
+            cs->n_words > c->n_words - cs->first_word)
+            return xpl__error(XPL_EFORMAT, "%s: category set %zu: words "
+                              "%lu..%lu out of range (%zu words)", name, i,
+                              (unsigned long)cs->first_word,
+                              (unsigned long)cs->first_word +
+                                  (unsigned long)cs->n_words,
+                              c->n_words);
+    }
     size_t nodes = 0, values = 0;
     for (size_t t = 0; t < s->n_trees; t++) {
         const xpl__tree_spec *ts = &s->trees[t];
@@ -249,6 +386,21 @@ static int build_tree(xpl__ensemble *e, const xpl__tree_spec *ts, size_t t,
         if (isnan(ts->threshold[i]))
             return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: threshold "
                               "is NaN", name, t, i);
+        unsigned kind = ts->split_kind ? ts->split_kind[i] : 0;
+        if (kind > XPL__SPLIT_CATEGORICAL)
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: unknown "
+                              "split kind %u", name, t, i, kind);
+        if (kind == XPL__SPLIT_CATEGORICAL &&
+            !(ts->threshold[i] >= 0 &&
+              ts->threshold[i] < (double)e->cats.n_sets &&
+              ts->threshold[i] == floor(ts->threshold[i])))
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: category "
+                              "set %g out of range (%zu sets)", name, t, i,
+                              ts->threshold[i], e->cats.n_sets);
+        if (kind != XPL__SPLIT_NUMERIC && !ts->default_left)
+            return xpl__error(XPL_EFORMAT, "%s: tree %zu, node %zu: a "
+                              "categorical or zero-is-missing split needs "
+                              "default directions", name, t, i);
         int64_t child[2] = { ts->left[i], ts->right[i] };
         for (int c = 0; c < 2; c++) {
             if (child[c] < 0 || (uint64_t)child[c] >= n)
@@ -302,6 +454,13 @@ static int build_tree(xpl__ensemble *e, const xpl__tree_spec *ts, size_t t,
         }
         uint32_t flags = ts->default_left && ts->default_left[i]
                              ? XPL__TNODE_DEFAULT_LEFT : 0;
+        unsigned kind = ts->split_kind ? ts->split_kind[i] : 0;
+        if (kind == XPL__SPLIT_CATEGORICAL)
+            flags |= XPL__TNODE_CATEGORICAL;
+        else if (kind == XPL__SPLIT_ZERO_MISSING)
+            flags |= XPL__TNODE_ZERO_MISSING;
+        if (kind != XPL__SPLIT_NUMERIC)
+            tree->special = 1;
         nodes[q] = (xpl__tnode){ ts->threshold[i],
                                  (uint32_t)ts->feature[i] | flags,
                                  (uint32_t)new_index[ts->left[i]] };
@@ -320,6 +479,42 @@ static int build_tree(xpl__ensemble *e, const xpl__tree_spec *ts, size_t t,
                                          + (1 - wl) * values[r * n_vals + v];
     }
     return XPL_OK;
+}
+
+/* "categorical features": the features categorical splits test, with
+ * their number of splits, for `explain info`. Property values are short:
+ * the list ends with "and N more" when it would not fit. */
+static int add_categorical_property(xpl_model *m, const xpl__ensemble *e)
+{
+    size_t *count = xpl__calloc_array(e->n_features, sizeof *count);
+    if (!count)
+        return xpl__enomem();
+    for (size_t i = 0; i < e->n_nodes; i++)
+        if (e->nodes[i].feature & XPL__TNODE_CATEGORICAL)
+            count[e->nodes[i].feature & XPL__TNODE_FEATURE_MASK]++;
+    char text[200] = "";
+    size_t len = 0, more = 0;
+    for (size_t j = 0; j < e->n_features; j++) {
+        if (!count[j])
+            continue;
+        char item[160];
+        int n = snprintf(item, sizeof item, "%s%s (%zu split%s)",
+                         len ? ", " : "", m->feature_names[j], count[j],
+                         count[j] == 1 ? "" : "s");
+        if (more || n < 0 || (size_t)n >= sizeof text - 24 - len) {
+            more++;
+            continue;
+        }
+        memcpy(text + len, item, (size_t)n + 1);
+        len += (size_t)n;
+    }
+    free(count);
+    if (!len && !more)
+        return XPL_OK;
+    if (more)
+        return xpl__model_add_property(m, "categorical features",
+                                       "%s and %zu more", text, more);
+    return xpl__model_add_property(m, "categorical features", "%s", text);
 }
 
 static int add_properties(xpl_model *m, const xpl__ensemble *e)
@@ -343,6 +538,10 @@ static int add_properties(xpl_model *m, const xpl__ensemble *e)
                                                                      : "sum");
     if (!rc && e->objective[0])
         rc = xpl__model_add_property(m, "objective", "%s", e->objective);
+    if (!rc && e->link_scale != 1.0)
+        rc = xpl__model_add_property(m, "link scale", "%.15g", e->link_scale);
+    if (!rc && e->has_special)
+        rc = add_categorical_property(m, e);
     return rc;
 }
 
@@ -365,6 +564,7 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
     e->float32_inputs = s->float32_inputs != 0;
     e->compare_le = s->compare_le != 0;
     e->raw_is_probability = s->raw_is_probability != 0;
+    e->link_scale = s->link_scale == 0 ? 1.0 : s->link_scale;
     e->trees = xpl__calloc_array(s->n_trees, sizeof *e->trees);
     e->nodes = xpl__malloc_array(n_nodes, sizeof *e->nodes);
     e->cover = xpl__malloc_array(n_nodes, sizeof *e->cover);
@@ -387,6 +587,23 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
         goto fail;
     }
     memcpy(e->base_score, s->base_score, s->n_outputs * sizeof(double));
+    if (s->cats.n_sets) {
+        xpl__catset *sets = xpl__malloc_array(s->cats.n_sets, sizeof *sets);
+        uint32_t *words = xpl__malloc_array(s->cats.n_words ? s->cats.n_words
+                                                            : 1,
+                                            sizeof *words);
+        e->cats.sets = sets;
+        e->cats.words = words;
+        if (!sets || !words) {
+            rc = xpl__enomem();
+            goto fail;
+        }
+        memcpy(sets, s->cats.sets, s->cats.n_sets * sizeof *sets);
+        if (s->cats.n_words)
+            memcpy(words, s->cats.words, s->cats.n_words * sizeof *words);
+        e->cats.n_sets = s->cats.n_sets;
+        e->cats.n_words = s->cats.n_words;
+    }
 
     size_t node_at = 0, value_at = 0;
     for (size_t t = 0; t < s->n_trees; t++) {
@@ -405,6 +622,7 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
                              name)))
             goto fail;
         node_at += tree->n_nodes;
+        e->has_special |= tree->special;
         value_at += tree->n_nodes * xpl__tree_n_vals(e, tree);
         if (tree->output == XPL__ALL_OUTPUTS)
             for (size_t k = 0; k < e->n_outputs; k++)
@@ -435,6 +653,7 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
         goto fail;
     }
     m->raw_is_probability = s->raw_is_probability != 0;
+    m->link_scale = e->link_scale;
     if ((rc = add_properties(m, e))) {
         xpl_model_free(m);
         return rc;

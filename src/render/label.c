@@ -109,9 +109,15 @@ void xpl__elide(const char *name, size_t differ, double room,
         return;
     }
     double tail_w = w(name + t0, len - t0, ctx);
+    /* the head: the first word if it is short, else a few characters */
     size_t head_min = 0;
     for (int k = 0; k < HEAD_MIN && head_min < t0; k++)
         head_min += char_len(name, head_min, t0);
+    for (size_t i = head_min; i < t0 && i < 2 * HEAD_MIN; i++)
+        if (is_separator(name[i])) {
+            head_min = i;
+            break;
+        }
     double head_min_w = w(name, head_min, ctx);
     if (head_min_w + tail_w <= avail) {
         /* head, ellipsis, all of the rest from the differing part */

@@ -228,9 +228,9 @@ int xpl__chart_dependence(FILE *fp, const void *arg, size_t id,
     xpl__scale xs = { xlo, xhi, x_left + 10, x_right - 10 };
     char ytitle[400];
     char what[320];
-    snprintf(what, sizeof what, "contribution of %s", imp->names[f]);
-    xpl__axis_title(o, what, strcmp(imp->method, "lime") ? "SHAP value"
-                    : "LIME weight", ytitle, sizeof ytitle);
+    snprintf(what, sizeof what, "%s of %s", strcmp(imp->method, "lime")
+             ? "SHAP value" : "LIME weight", imp->names[f]);
+    xpl__axis_title(o, what, NULL, ytitle, sizeof ytitle);
     xpl__svg_yaxis(fp, &ys, x_left, x_right, ytitle, XPL__SVG_MARGIN + 10);
     double bottom = xpl__svg_axis(fp, &xs, y0, y_bottom, imp->names[f]);
     xpl__svg_line(fp, x_left, y_bottom, x_right, y_bottom, XPL__SVG_AXIS);

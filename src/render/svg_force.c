@@ -18,7 +18,7 @@
 
 #define BAND_H 24.0
 #define TIP 5.0
-#define LABEL_MAX 170.0
+#define LABEL_MAX 230.0
 #define LANES 2
 
 static void segment(FILE *fp, double x0, double x1, double yc, int pos,

@@ -112,6 +112,8 @@ int xpl_importance_render_svg(FILE *fp, const xpl_importance *imp,
     case XPL_CHART_FORCE: draw = xpl__chart_force_rows; break;
     case XPL_CHART_STACKED: draw = xpl__chart_stacked; break;
     case XPL_CHART_WATERFALL: break;
+    case XPL_CHART_COEFFICIENTS: break;
+    case XPL_CHART_TREE: break;
     }
     if (!draw)
         return xpl__error(XPL_EINVAL, "%s: importance charts are bar, "

@@ -80,6 +80,8 @@ struct yticks {
 static void yticks(const xpl__scale *s, struct yticks *t)
 {
     size_t max_ticks = (size_t)(fabs(s->x0 - s->x1) / 36.0) + 1;
+    if (max_ticks < 3) /* a short axis still shows where it goes */
+        max_ticks = 3;
     t->n = xpl__nice_ticks(s->lo, s->hi, max_ticks, &t->first, &t->step);
     t->digits = xpl__tick_digits(fmax(fabs(s->lo), fabs(s->hi)), t->step);
 }

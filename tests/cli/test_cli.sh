@@ -37,7 +37,10 @@ run 1 --method bogus "$models/diabetes_linear.bin" "$data/diabetes.csv" && err_h
 man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$root/docs/explain.1" |
     grep '^\.B' | sed 's/\\-/-/g' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
 missing=
-for cmd in "" "--method shap" predict importance info convert; do
+cmds='"" "--method shap" predict importance info convert'
+"$explain" serve --help >/dev/null 2>&1 && cmds="$cmds serve"   # when built
+eval "set -- $cmds"
+for cmd in "$@"; do
     # shellcheck disable=SC2086
     for opt in $("$explain" $cmd --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
         echo "$man_opts" | grep -q -x -- "$opt" || missing="$missing $opt(${cmd:-explain})"

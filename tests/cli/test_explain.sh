@@ -99,7 +99,7 @@ run 0 --method kernel-shap "$models/wine_logistic.bin" "$tmp/w3.csv" --class 1 &
 run 1 "$models/wine_logistic.bin" "$tmp/w3.csv" --class 3 && err_has "3 outputs" && ok "--class out of range" || not_ok "--class out of range"
 
 # --- text format
-run 0 --method kernel-shap --format text "$models/diabetes_linear.bin" "$tmp/d5.csv" && out_has "^row 0 (kernel-shap, exact)" &&
+run 0 --method kernel-shap --format text "$models/diabetes_linear.bin" "$tmp/d5.csv" && out_has "^row 0 (kernel-shap, exact, response)" &&
     out_has "base value" && out_has "prediction" && out_has "sum of contributions" &&
     awk '/^row 0/{f=1; next} f && /^  [a-z]/ && $1 != "feature" && $1 != "base" {print $3} /^  base/{exit}' "$tmp/out" |
         sed 's/^[+-]//' | awk 'NR > 1 && $1 > prev { bad = 1 } { prev = $1 } END { exit bad }' &&
@@ -130,7 +130,7 @@ run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --sampler bogus && err_has "'x
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --l1 top:0 && err_has "top:K" && ok "bad --l1" || not_ok "bad --l1"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --tolerance -1 && err_has "tolerance" && ok "bad --tolerance" || not_ok "bad --tolerance"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --threads 0 && err_has "threads" && ok "bad --threads" || not_ok "bad --threads"
-run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --format xml && err_has "'csv' or 'svg'" && ok "bad --format" || not_ok "bad --format"
+run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --format xml && err_has "'svg', 'png' or 'pdf'" && ok "bad --format" || not_ok "bad --format"
 run 1 "$models/diabetes_linear.bin" "$tmp/d5.csv" --model-output probability && err_has "classifier" && ok "probability of a regression" || not_ok "probability of a regression"
 run 1 "$models/breast_cancer_logistic.bin" "$tmp/bc8.csv" --link logit && err_has "logit link needs probabilities" &&
     ok "logit link on margins" || not_ok "logit link on margins"

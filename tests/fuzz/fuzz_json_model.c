@@ -1,5 +1,6 @@
-/* JSON model readers (xplain JSON and XGBoost JSON): one harness, built
- * twice with different seed corpora and dictionaries. */
+/* Text model readers (xplain JSON, XGBoost JSON, LightGBM text): one
+ * harness through xpl_model_load_buffer, built three times with different
+ * seed corpora and dictionaries. */
 #include <gsl/gsl_errno.h>
 
 #include "fuzz.h"

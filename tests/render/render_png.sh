@@ -33,7 +33,9 @@ fi
 # name, then whether red and blue must both show (1) or not (0)
 # (each screenshot costs seconds: one per chart kind plus the widest cases)
 for spec in bar_typical:1 waterfall_typical:1 bar_lime:1 bar_many:1 \
-            waterfall_huge:1 importance_bar:0 beeswarm:1 beeswarm_many:1; do
+            waterfall_huge:1 importance_bar:0 beeswarm:1 beeswarm_many:1 \
+            force_typical:1 rows_force_p30:1 rows_heatmap_p30:1 \
+            rows_decision_p30:1 rows_dependence_p30:1 rows_stacked_p5:1; do
     name=${spec%:*}
     both=${spec#*:}
     svg="$tmp/svg/$name.svg"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
@@ -63,7 +64,7 @@ static int predict(const xpl_kernel_shap *ks, void *scratch, const double *x,
                                 "returned %d", m->ops->name, status)
                    : status;
     if (ks->opts.model_output != XPL_OUTPUT_RAW)
-        xpl__apply_link(m->link, out, n, m->n_outputs);
+        xpl__model_link_outputs(m, out, n);
     return XPL_OK;
 }
 
@@ -308,21 +309,6 @@ static size_t surrogate_trees(const xpl_kernel_shap *ks, size_t M)
 
 /* -------------------------------------------------------- the row's memory */
 
-enum { ALIGN = 64 };
-
-/* A bump allocator over one workspace block; with base NULL it only
- * measures. */
-typedef struct arena {
-    unsigned char *base;
-    size_t used;
-} arena;
-
-static void *take(arena *a, size_t bytes)
-{
-    void *p = a->base ? a->base + a->used : NULL;
-    a->used += (bytes + ALIGN - 1) / ALIGN * ALIGN;
-    return p;
-}
 
 /* Everything one explained row uses. */
 typedef struct row_ctx {
@@ -375,64 +361,65 @@ static int use_surrogate(const row_ctx *c)
            c->ks->opts.l1_reg == XPL_L1_NONE && c->sur_trees > 0;
 }
 
-static void layout(row_ctx *c, arena *a, int exact, size_t n_coal)
+static void layout(row_ctx *c, xpl__arena *a, int exact, size_t n_coal)
 {
     size_t P = c->P, D = c->D, N = c->N, M = c->M;
     const xpl_model *m = c->ks->model;
-    c->vary = take(a, M * sizeof(uint32_t));
-    c->fx = take(a, D * sizeof(double));
-    c->delta = take(a, D * sizeof(double));
-    c->phi = take(a, D * M * sizeof(double));
-    c->var = take(a, D * M * sizeof(double));
+    c->vary = xpl__arena_take(a, M * sizeof(uint32_t));
+    c->fx = xpl__arena_take(a, D * sizeof(double));
+    c->delta = xpl__arena_take(a, D * sizeof(double));
+    c->phi = xpl__arena_take(a, D * M * sizeof(double));
+    c->var = xpl__arena_take(a, D * M * sizeof(double));
     size_t rows = c->block_coal * N;
     if (rows < 1)
         rows = 1;
-    c->xb = take(a, rows * P * sizeof(double));
-    c->yb = take(a, rows * D * sizeof(double));
-    c->slot_mask = take(a, c->block_coal * xpl__mask_words(M) *
+    c->xb = xpl__arena_take(a, rows * P * sizeof(double));
+    c->yb = xpl__arena_take(a, rows * D * sizeof(double));
+    c->slot_mask = xpl__arena_take(a, c->block_coal * xpl__mask_words(M) *
                                sizeof(uint64_t));
-    c->y_of = take(a, c->block_coal * sizeof(double *));
-    c->ix = take(a, M * sizeof(uint32_t));
-    c->ib = take(a, M * sizeof(uint32_t));
-    c->xv = take(a, M * sizeof(double));
+    c->y_of = xpl__arena_take(a, c->block_coal * sizeof(double *));
+    c->ix = xpl__arena_take(a, M * sizeof(uint32_t));
+    c->ib = xpl__arena_take(a, M * sizeof(uint32_t));
+    c->xv = xpl__arena_take(a, M * sizeof(double));
     size_t ms = m->ops->scratch_size ? m->ops->scratch_size(m->state, rows) : 0;
-    c->mscratch = ms ? take(a, ms) : NULL;
-    c->y = take(a, n_coal * D * sizeof(double));
+    c->mscratch = ms ? xpl__arena_take(a, ms) : NULL;
+    c->y = xpl__arena_take(a, n_coal * D * sizeof(double));
     if (exact)
         return;
-    void *pm = take(a, xpl__ks_plan_bytes(M, n_coal, c->ks->opts.sampler));
+    void *pm = xpl__arena_take(a, xpl__ks_plan_bytes(M, n_coal,
+                                                     c->ks->opts.sampler));
     if (pm)
         xpl__ks_plan_init(&c->plan, pm, M, n_coal, c->ks->opts.sampler);
-    void *lm = take(a, xpl__ks_lists_bytes(n_coal, M));
+    void *lm = xpl__arena_take(a, xpl__ks_lists_bytes(n_coal, M));
     if (lm)
         xpl__ks_lists_init(&c->lists, lm, n_coal, M);
     for (int i = 0; i < (use_surrogate(c) ? 2 : 1); i++) {
         struct selection *s = &c->sel[i];
-        void *fm = take(a, xpl__ks_fit_bytes(M));
+        void *fm = xpl__arena_take(a, xpl__ks_fit_bytes(M));
         if (fm) {
             xpl__ks_fit_init(&s->fit, fm, M);
             s->fit.lists = &c->lists;
         }
-        s->w = take(a, n_coal * sizeof(double));
-        s->counts = take(a, n_coal * sizeof(uint32_t));
-        s->gn = take(a, (M / 2 + 2) * sizeof(double));
-        s->gscale = take(a, (M / 2 + 2) * sizeof(double));
+        s->w = xpl__arena_take(a, n_coal * sizeof(double));
+        s->counts = xpl__arena_take(a, n_coal * sizeof(uint32_t));
+        s->gn = xpl__arena_take(a, (M / 2 + 2) * sizeof(double));
+        s->gscale = xpl__arena_take(a, (M / 2 + 2) * sizeof(double));
     }
-    c->r = take(a, n_coal * sizeof(double));
-    c->rng_state = take(a, xpl__ks_rng_state_size());
+    c->r = xpl__arena_take(a, n_coal * sizeof(double));
+    c->rng_state = xpl__arena_take(a, xpl__ks_rng_state_size());
     if (c->ks->opts.l1_reg != XPL_L1_NONE) {
-        c->l1 = take(a, xpl__ks_l1_bytes(n_coal, M));
-        c->map = take(a, M * sizeof(int32_t));
-        c->active = take(a, M * sizeof(uint32_t));
-        c->tmp_phi = take(a, 2 * M * sizeof(double));
+        c->l1 = xpl__arena_take(a, xpl__ks_l1_bytes(n_coal, M));
+        c->map = xpl__arena_take(a, M * sizeof(int32_t));
+        c->active = xpl__arena_take(a, M * sizeof(uint32_t));
+        c->tmp_phi = xpl__arena_take(a, 2 * M * sizeof(double));
     }
     if (use_surrogate(c)) {
-        void *sm = take(a, xpl__ks_surrogate_bytes(n_coal, M));
+        void *sm = xpl__arena_take(a, xpl__ks_surrogate_bytes(n_coal, M));
         if (sm)
             xpl__ks_surrogate_init(&c->sur, sm, n_coal, M);
-        c->tmp_y = take(a, n_coal * sizeof(double));
-        c->tmp_phi = take(a, 4 * M * sizeof(double));
-        c->tmp_var = take(a, 2 * M * sizeof(double));
+        c->tmp_y = xpl__arena_take(a, n_coal * sizeof(double));
+        c->tmp_phi = xpl__arena_take(a, 4 * M * sizeof(double));
+        c->tmp_var = xpl__arena_take(a, 2 * M * sizeof(double));
     }
 }
 
@@ -910,7 +897,7 @@ int xpl_kernel_shap_explain(const xpl_kernel_shap *ks, xpl_workspace *ws,
     if (c.block_coal == 0)
         c.block_coal = 1;
 
-    arena a = { NULL, 0 };
+    xpl__arena a = { NULL, 0 };
     layout(&c, &a, exact, n_coal);
     xpl_workspace *tmp = NULL;
     if (!ws) {

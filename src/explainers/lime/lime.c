@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "core/workspace.h"
 #include "explainers/lime/lime_internal.h"
@@ -291,19 +292,6 @@ const xpl_lime_options *xpl_lime_options_used(const xpl_lime *lime)
 
 /* -------------------------------------------------------- the row's memory */
 
-enum { ALIGN = 64 };
-
-typedef struct arena {
-    unsigned char *base;
-    size_t used;
-} arena;
-
-static void *take(arena *a, size_t bytes)
-{
-    void *p = a->base ? a->base + a->used : NULL;
-    a->used += (bytes + ALIGN - 1) / ALIGN * ALIGN;
-    return p;
-}
 
 typedef struct row_ctx {
     size_t block;
@@ -336,41 +324,42 @@ typedef struct row_ctx {
     uint32_t *count;       /* M */
 } row_ctx;
 
-static void layout(const xpl_lime *l, row_ctx *c, arena *a)
+static void layout(const xpl_lime *l, row_ctx *c, xpl__arena *a)
 {
     size_t P = l->P, D = l->D, M = P, B = c->block;
     const xpl_model *m = l->model;
     c->zstride = M + 1;
     c->bcap = B + XPL__LIME_LANES;
-    c->xb = take(a, B * P * sizeof(double));
-    c->yb = take(a, B * D * sizeof(double));
+    c->xb = xpl__arena_take(a, B * P * sizeof(double));
+    c->yb = xpl__arena_take(a, B * D * sizeof(double));
     if (l->binary) {
         if (M > 64) { /* else the Gram reads hbits */
-            c->sidx = take(a, B * M * sizeof(uint32_t));
-            c->cnt = take(a, B * sizeof(uint32_t));
+            c->sidx = xpl__arena_take(a, B * M * sizeof(uint32_t));
+            c->cnt = xpl__arena_take(a, B * sizeof(uint32_t));
         }
-        c->hbits = take(a, (M + 63) / 64 * c->bcap * sizeof(uint64_t));
-        c->yv = take(a, B * sizeof(double));
-        c->wv = take(a, B * sizeof(double));
+        c->hbits = xpl__arena_take(a, (M + 63) / 64 * c->bcap *
+                                          sizeof(uint64_t));
+        c->yv = xpl__arena_take(a, B * sizeof(double));
+        c->wv = xpl__arena_take(a, B * sizeof(double));
     } else {
-        c->zb = take(a, B * c->zstride * sizeof(double));
-        c->d2 = take(a, B * sizeof(double));
-        c->wv = take(a, B * sizeof(double));
+        c->zb = xpl__arena_take(a, B * c->zstride * sizeof(double));
+        c->d2 = xpl__arena_take(a, B * sizeof(double));
+        c->wv = xpl__arena_take(a, B * sizeof(double));
     }
-    c->hit = take(a, (B + XPL__LIME_LANES) * sizeof(int64_t));
+    c->hit = xpl__arena_take(a, (B + XPL__LIME_LANES) * sizeof(int64_t));
     size_t ms = m->ops->scratch_size ? m->ops->scratch_size(m->state, B) : 0;
-    c->mscratch = ms ? take(a, ms) : NULL;
-    c->z0 = take(a, M * sizeof(double));
-    c->b0 = take(a, M * sizeof(size_t));
-    c->idx = take(a, (M + 1) * sizeof(uint32_t));
-    c->val = take(a, (M + 1) * sizeof(double));
-    c->gmem = take(a, xpl__lime_gram_bytes(M));
-    c->fmem = take(a, xpl__lime_fit_bytes(M));
-    c->sel = take(a, M * sizeof(uint32_t));
-    c->coef = take(a, M * sizeof(double));
-    c->wsum = take(a, M * sizeof(double));
-    c->wsq = take(a, M * sizeof(double));
-    c->count = take(a, M * sizeof(uint32_t));
+    c->mscratch = ms ? xpl__arena_take(a, ms) : NULL;
+    c->z0 = xpl__arena_take(a, M * sizeof(double));
+    c->b0 = xpl__arena_take(a, M * sizeof(size_t));
+    c->idx = xpl__arena_take(a, (M + 1) * sizeof(uint32_t));
+    c->val = xpl__arena_take(a, (M + 1) * sizeof(double));
+    c->gmem = xpl__arena_take(a, xpl__lime_gram_bytes(M));
+    c->fmem = xpl__arena_take(a, xpl__lime_fit_bytes(M));
+    c->sel = xpl__arena_take(a, M * sizeof(uint32_t));
+    c->coef = xpl__arena_take(a, M * sizeof(double));
+    c->wsum = xpl__arena_take(a, M * sizeof(double));
+    c->wsq = xpl__arena_take(a, M * sizeof(double));
+    c->count = xpl__arena_take(a, M * sizeof(uint32_t));
 }
 
 /* Samples are drawn a column (feature) at a time over a block of rows:
@@ -726,7 +715,7 @@ static int predict(const xpl_lime *l, row_ctx *c, size_t n)
                                 "returned %d", m->ops->name, status)
                    : status;
     if (l->output != XPL_OUTPUT_RAW)
-        xpl__apply_link(m->link, c->yb, n, m->n_outputs);
+        xpl__model_link_outputs(m, c->yb, n);
     return XPL_OK;
 }
 
@@ -836,7 +825,7 @@ int xpl_lime_explain(const xpl_lime *l, xpl_workspace *ws, const double *x,
     memset(&c, 0, sizeof c);
     c.block = l->opts.num_samples - 1 < BLOCK_ROWS ? l->opts.num_samples - 1
                                                    : BLOCK_ROWS;
-    arena a = { NULL, 0 };
+    xpl__arena a = { NULL, 0 };
     layout(l, &c, &a);
     xpl_workspace *tmp = NULL;
     if (!ws) {

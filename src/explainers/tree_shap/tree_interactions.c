@@ -19,6 +19,7 @@ struct cwalk {
     size_t nv;
     const double *x;
     int le;
+    const xpl__cattab *cats;
     int missing_ok;
     int unknown;
     uint32_t output;      /* or XPL__ALL_OUTPUTS */
@@ -32,12 +33,8 @@ struct cwalk {
 static inline uint32_t hot_child(const struct cwalk *w, const xpl__tnode *n,
                                  double xv)
 {
-    uint32_t right;
-    if (isnan(xv))
-        right = !(n->feature & XPL__TNODE_DEFAULT_LEFT);
-    else
-        right = w->le ? xv > n->threshold : xv >= n->threshold;
-    return n->left + right;
+    return n->left + xpl__tnode_right(w->cats, n->feature, n->threshold, xv,
+                                      w->le);
 }
 
 static void leaf_add(struct cwalk *w, uint32_t node, const xpl__path_elem *m,
@@ -122,14 +119,29 @@ size_t xpl__tree_interactions_scratch(const xpl__ensemble *e,
                                       const xpl__tree_shap_plan *plan)
 {
     size_t d = plan->max_depth + 2;
-    return (d * (d + 1) / 2) * sizeof(xpl__path_elem)
-           + e->n_features * sizeof(double)       /* rounded row */
-           + e->n_features * sizeof(uint32_t) * 2; /* stamps, feature list */
+    size_t ref = (d * (d + 1) / 2) * sizeof(xpl__path_elem)
+                 + e->n_features * sizeof(double)       /* rounded row */
+                 + e->n_features * sizeof(uint32_t) * 2; /* stamps, list */
+    size_t fast = plan->fast ? xpl__tree_shap_fast_inter_scratch(e, plan->fast)
+                             : 0;
+    return ref > fast ? ref : fast;
 }
 
 void xpl__tree_interactions_row(const xpl__ensemble *e,
                                 const xpl__tree_shap_plan *plan,
                                 void *scratch, const double *x, double *inter)
+{
+    if (plan->fast)
+        xpl__tree_shap_fast_interactions(e, plan->fast, scratch, x,
+                                         plan->base_value, inter);
+    else
+        xpl__tree_interactions_row_reference(e, plan, scratch, x, inter);
+}
+
+void xpl__tree_interactions_row_reference(const xpl__ensemble *e,
+                                          const xpl__tree_shap_plan *plan,
+                                          void *scratch, const double *x,
+                                          double *inter)
 {
     size_t m = e->n_features, k_out = e->n_outputs, side = m + 1;
     size_t mm = side * side;
@@ -152,6 +164,7 @@ void xpl__tree_interactions_row(const xpl__ensemble *e,
             .nv = xpl__tree_n_vals(e, tree),
             .x = row,
             .le = e->compare_le,
+            .cats = &e->cats,
             .missing_ok = tree->missing_ok,
             .output = out,
             .scale = plan->out_scale,

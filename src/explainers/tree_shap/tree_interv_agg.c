@@ -28,13 +28,7 @@
 
 #include "core/error.h"
 
-static inline uint32_t goes_right(uint32_t feature, double threshold,
-                                  double v, int le)
-{
-    if (isnan(v))
-        return !(feature & XPL__TNODE_DEFAULT_LEFT);
-    return (uint32_t)(le ? v > threshold : v >= threshold);
-}
+
 
 int xpl__interv_agg_prepare(const xpl__ensemble *e,
                             const xpl__interv_plan *plan, size_t t,
@@ -52,7 +46,8 @@ int xpl__interv_agg_prepare(const xpl__ensemble *e,
         double xv = x[st->feature & XPL__TNODE_FEATURE_MASK];
         if (!missing_ok && isnan(xv))
             return 1;
-        uint32_t right = goes_right(st->feature, st->threshold, xv, le);
+        uint32_t right = xpl__tnode_right(&e->cats, st->feature, st->threshold, xv,
+                                          le);
         uint32_t q = st->node;
         mask[st->left + right] = mask[q] | st->set;
         mask[st->left + !right] = mask[q] & st->keep;
@@ -68,7 +63,8 @@ int xpl__interv_agg_prepare(const xpl__ensemble *e,
             double xv = x[f & XPL__TNODE_FEATURE_MASK];
             if (!missing_ok && isnan(xv))
                 return 1;
-            idx |= (size_t)goes_right(f, b[i].inner_threshold[j], xv, le)
+            idx |= (size_t)xpl__tnode_right(&e->cats, f, b[i].inner_threshold[j],
+                                            xv, le)
                    << (b[i].d_root + j);
         }
         rows[i] = plan->tabs + b[i].tab + idx * b[i].d * nv;
@@ -114,9 +110,9 @@ static void patterns_all(const xpl__ensemble *e, const xpl__interv_plan *plan,
         const xpl__tnode *n = &nodes[q];
         if (n->left == q)
             continue;
-        uint32_t right = goes_right(n->feature, n->threshold,
-                                    v[n->feature & XPL__TNODE_FEATURE_MASK],
-                                    e->compare_le);
+        uint32_t right = xpl__tnode_right(
+            &e->cats, n->feature, n->threshold,
+            v[n->feature & XPL__TNODE_FEATURE_MASK], e->compare_le);
         mask[n->left + right] = mask[q] | set[q];
         mask[n->left + !right] = mask[q] & keep[q];
     }

@@ -21,15 +21,15 @@ struct pwalk {
     double *phi;           /* the tree's output row (single-valued trees) */
     double w;              /* reference weight times output scale */
     int le;
+    const xpl__cattab *cats;
     int missing_ok;
     int unknown;
 };
 
-static inline uint32_t child(const xpl__tnode *n, double v, int le)
+static inline uint32_t child(const xpl__cattab *cats, const xpl__tnode *n,
+                             double v, int le)
 {
-    if (isnan(v))
-        return n->left + !(n->feature & XPL__TNODE_DEFAULT_LEFT);
-    return n->left + (uint32_t)(le ? v > n->threshold : v >= n->threshold);
+    return n->left + xpl__tnode_right(cats, n->feature, n->threshold, v, le);
 }
 
 struct sums {
@@ -53,8 +53,8 @@ static struct sums walk1(struct pwalk *w, uint32_t q, size_t a, size_t b)
         double xv = w->x[f], rv = w->r[f];
         if (!w->missing_ok && (isnan(xv) || isnan(rv)))
             w->unknown = 1;
-        xs = child(n, xv, w->le);
-        rs = child(n, rv, w->le);
+        xs = child(w->cats, n, xv, w->le);
+        rs = child(w->cats, n, rv, w->le);
         if (xs == rs) {
             q = xs;
             continue;
@@ -106,7 +106,8 @@ static void walkn(struct pwalk_n *w, uint32_t q)
     double xv = w->base.x[f], rv = w->base.r[f];
     if (!w->base.missing_ok && (isnan(xv) || isnan(rv)))
         w->base.unknown = 1;
-    uint32_t xs = child(n, xv, w->base.le), rs = child(n, rv, w->base.le);
+    uint32_t xs = child(w->base.cats, n, xv, w->base.le),
+             rs = child(w->base.cats, n, rv, w->base.le);
     unsigned char s = w->base.side[f];
     if (xs == rs || s) {
         walkn(w, xs == rs || s == 1 ? xs : rs);
@@ -137,6 +138,7 @@ int xpl__interv_pair_tree(const xpl__ensemble *e,
         .stride = plan->stride,
         .side = side,
         .le = e->compare_le,
+        .cats = &e->cats,
         .missing_ok = tree->missing_ok,
     };
     if (nv == 1) {
@@ -168,9 +170,9 @@ int xpl__interv_pair_tree(const xpl__ensemble *e,
 }
 
 /* Nodes the walk of one pair visits (for the automatic rule). */
-static size_t count_visits(const xpl__tnode *nodes, uint32_t q,
-                           const double *x, const double *r, int le,
-                           unsigned char *side)
+static size_t count_visits(const xpl__cattab *cats, const xpl__tnode *nodes,
+                           uint32_t q, const double *x, const double *r,
+                           int le, unsigned char *side)
 {
     size_t visits = 1;
     for (;;) {
@@ -178,7 +180,7 @@ static size_t count_visits(const xpl__tnode *nodes, uint32_t q,
         if (n->left == q)
             return visits;
         uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
-        uint32_t xs = child(n, x[f], le), rs = child(n, r[f], le);
+        uint32_t xs = child(cats, n, x[f], le), rs = child(cats, n, r[f], le);
         if (xs != rs && !side[f])
             break;
         q = xs == rs || side[f] == 1 ? xs : rs;
@@ -186,11 +188,11 @@ static size_t count_visits(const xpl__tnode *nodes, uint32_t q,
     }
     const xpl__tnode *n = &nodes[q];
     uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
-    uint32_t xs = child(n, x[f], le), rs = child(n, r[f], le);
+    uint32_t xs = child(cats, n, x[f], le), rs = child(cats, n, r[f], le);
     side[f] = 1;
-    visits += count_visits(nodes, xs, x, r, le, side);
+    visits += count_visits(cats, nodes, xs, x, r, le, side);
     side[f] = 2;
-    visits += count_visits(nodes, rs, x, r, le, side);
+    visits += count_visits(cats, nodes, rs, x, r, le, side);
     side[f] = 0;
     return visits;
 }
@@ -200,6 +202,6 @@ size_t xpl__interv_pair_visits(const xpl__ensemble *e, size_t t,
                                unsigned char *side)
 {
     const xpl__tree *tree = &e->trees[t];
-    return count_visits(e->nodes + tree->first_node, 0, x, r,
+    return count_visits(&e->cats, e->nodes + tree->first_node, 0, x, r,
                         e->compare_le, side);
 }

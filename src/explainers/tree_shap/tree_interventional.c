@@ -16,6 +16,7 @@ struct iwalk {
     const double *x;      /* rounded like the model's inputs */
     const double *ref;
     int le;
+    const xpl__cattab *cats;
     int missing_ok;
     int unknown;
     uint8_t *side;        /* per feature: 0 unset, 1 x's side, 2 ref's */
@@ -32,11 +33,10 @@ struct iwalk {
 };
 
 /* 1 if a split sends v right. */
-static inline int goes_right(const xpl__tnode *n, double v, int le)
+static inline int goes_right(const xpl__cattab *cats, const xpl__tnode *n,
+                             double v, int le)
 {
-    if (isnan(v))
-        return !(n->feature & XPL__TNODE_DEFAULT_LEFT);
-    return le ? v > n->threshold : v >= n->threshold;
+    return (int)xpl__tnode_right(cats, n->feature, n->threshold, v, le);
 }
 
 static void ileaf(struct iwalk *w, uint32_t node)
@@ -70,8 +70,8 @@ static void irecurse(struct iwalk *w, uint32_t node)
     double xv = w->x[f], rv = w->ref[f];
     if (!w->missing_ok && (isnan(xv) || isnan(rv)))
         w->unknown = 1;
-    uint32_t xs = n->left + (uint32_t)goes_right(n, xv, w->le);
-    uint32_t rs = n->left + (uint32_t)goes_right(n, rv, w->le);
+    uint32_t xs = n->left + (uint32_t)goes_right(w->cats, n, xv, w->le);
+    uint32_t rs = n->left + (uint32_t)goes_right(w->cats, n, rv, w->le);
     if (xs == rs || w->side[f] == 1) {
         irecurse(w, xs);
         return;
@@ -130,6 +130,7 @@ void xpl__tree_shap_interventional_row(const xpl__ensemble *e,
                 .x = xr,
                 .ref = ref,
                 .le = e->compare_le,
+                .cats = &e->cats,
                 .missing_ok = tree->missing_ok,
                 .side = side,
                 .on_x = on_x,

@@ -79,6 +79,11 @@ int xpl__tree_shap_plan_new(xpl__tree_shap_plan *plan, const xpl__ensemble *e)
                                      ? root_sum[k] / e->n_feeding[k]
                                      : root_sum[k]);
     }
+    /* The quadrature kernels route numeric splits only; ensembles with
+     * categorical or zero-is-missing splits run Algorithm 2, which routes
+     * every kind (xpl__tnode_right). */
+    if (e->has_special)
+        return XPL_OK;
     int rc = xpl__tree_shap_fast_new(&plan->fast, e, plan);
     if (rc)
         xpl__tree_shap_plan_free(plan);
@@ -116,6 +121,7 @@ struct walk {
     size_t nv;
     const double *x;
     int le;
+    const xpl__cattab *cats;
     int missing_ok;
     int unknown;          /* a NaN met a split without default direction */
     double *phi;          /* n_outputs * n_features */
@@ -152,14 +158,10 @@ static void recurse(struct walk *w, uint32_t node, xpl__path_elem *parent,
 
     int64_t f = n->feature & XPL__TNODE_FEATURE_MASK;
     double xv = w->x[f];
-    uint32_t right;
-    if (isnan(xv)) {
-        if (!w->missing_ok)
-            w->unknown = 1;
-        right = !(n->feature & XPL__TNODE_DEFAULT_LEFT);
-    } else {
-        right = w->le ? xv > n->threshold : xv >= n->threshold;
-    }
+    if (isnan(xv) && !w->missing_ok)
+        w->unknown = 1;
+    uint32_t right = xpl__tnode_right(w->cats, n->feature, n->threshold, xv,
+                                      w->le);
     uint32_t hot = n->left + right, cold = n->left + !right;
 
     double in_zero = 1, in_one = 1;
@@ -205,6 +207,7 @@ void xpl__tree_shap_row_reference(const xpl__ensemble *e,
             .nv = xpl__tree_n_vals(e, tree),
             .x = row,
             .le = e->compare_le,
+            .cats = &e->cats,
             .missing_ok = tree->missing_ok,
             .unknown = 0,
             .phi = phi,

@@ -60,6 +60,15 @@ void xpl__tree_shap_fast_row(const xpl__ensemble *e,
                              const xpl__tree_shap_fast *f, void *scratch,
                              const double *x, double *phi);
 size_t xpl__tree_shap_fast_points(const xpl__tree_shap_fast *f);
+/* SHAP interaction values by the same quadrature (layout as
+ * xpl__tree_interactions_row): per tree, the plain game and, for each
+ * feature the tree splits on, the games with it held present and absent. */
+size_t xpl__tree_shap_fast_inter_scratch(const xpl__ensemble *e,
+                                         const xpl__tree_shap_fast *f);
+void xpl__tree_shap_fast_interactions(const xpl__ensemble *e,
+                                      const xpl__tree_shap_fast *f,
+                                      void *scratch, const double *x,
+                                      const double *base_value, double *inter);
 
 /* Interventional TreeSHAP: exact Shapley values of the game
  * v(S) = sum_b w_b f(x_S, bg_b,notS) of a tree ensemble's raw output (the
@@ -93,5 +102,11 @@ size_t xpl__tree_interactions_scratch(const xpl__ensemble *e,
 void xpl__tree_interactions_row(const xpl__ensemble *e,
                                 const xpl__tree_shap_plan *plan,
                                 void *scratch, const double *x, double *inter);
+/* The same by Algorithm 2 with the held feature kept off the path: the
+ * tests' reference (and the path without the fast plan). */
+void xpl__tree_interactions_row_reference(const xpl__ensemble *e,
+                                          const xpl__tree_shap_plan *plan,
+                                          void *scratch, const double *x,
+                                          double *inter);
 
 #endif

@@ -81,6 +81,13 @@ struct fscratch;
 typedef int (*tree_kernel)(const xpl__tree_shap_fast *, const ftree *,
                            const struct fscratch *, size_t, int);
 static tree_kernel pick_kernel(size_t q, size_t nv);
+/* The same with one feature held present (x's side) or absent (the
+ * covers), its terms left out, and the others' added times sgn into acc:
+ * the games of SHAP interaction values. */
+typedef int (*pin_kernel)(const xpl__tree_shap_fast *, const ftree *,
+                          const struct fscratch *, size_t, int, size_t, int,
+                          double, double *);
+static pin_kernel pick_pin_kernel(size_t q, size_t nv);
 
 struct xpl__tree_shap_fast {
     size_t q;            /* quadrature points, a multiple of 4 */
@@ -96,6 +103,7 @@ struct xpl__tree_shap_fast {
     size_t max_slots;    /* largest tree; also the sentinel slot */
     size_t max_nv;
     tree_kernel kernel;  /* tree_row for q, for this CPU */
+    pin_kernel pin_kernel;
 };
 
 /* ------------------------------------------------------------ quadrature */
@@ -323,6 +331,7 @@ int xpl__tree_shap_fast_new(xpl__tree_shap_fast **out, const xpl__ensemble *e,
         f->inv_1mt[i] = 1 / (1 - f->t[i]);
     }
     f->kernel = pick_kernel(f->q, f->max_nv);
+    f->pin_kernel = pick_pin_kernel(f->q, f->max_nv);
     if (!f->kernel) {
         xpl__tree_shap_fast_free(f);
         return XPL_OK;
@@ -441,12 +450,13 @@ static ALWAYS_INLINE unsigned route(const frec *r, const double *x, int le,
 static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
                                   const ftree *ft, const fscratch *sc,
                                   size_t n_features, int le, size_t q,
-                                  size_t nv)
+                                  size_t nv, int pinned, size_t pin,
+                                  int present, double sgn, double *acc0)
 {
     const frec *rec = f->recs + ft->first_rec;
     const double *x = sc->row, *t = f->t, *omt = f->one_minus_t;
     const double *i1mt = f->inv_1mt, *lv = f->leaf_value + ft->first_leaf;
-    double *p = sc->p, *inv_f = sc->inv_f, *acc0 = sc->acc;
+    double *p = sc->p, *inv_f = sc->inv_f;
     double *s = nv == 1 ? p : sc->s;
     uint8_t *o = sc->o;
     struct up *up = sc->up, *top = up;
@@ -473,7 +483,18 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
         size_t a = r->anc, feat = r->feature & XPL__TNODE_FEATURE_MASK;
         size_t h = r->child[right], c = r->child[right ^ 1];
         double mh = r->mul[right], mc = r->mul[right ^ 1];
-        if (o[a]) {
+        if (pinned && feat == pin && present) {
+            /* The held feature, present: x's side only, no term. */
+            size_t cl = r->child[0], cr = r->child[1];
+            for (size_t b = 0; b < q; b += 4) {
+                vec pi = CV(p + i * q + b);
+                V(p + h * q + b) = pi * mh;
+                V(p + c * q + b) = pi * 0.0;
+            }
+            o[cl] = o[cr] = 0;
+            *top++ = (struct up){ (uint32_t)i, (uint32_t)cl, (uint32_t)cr,
+                                  0, 0, 0, 0, 0 };
+        } else if (o[a] && !(pinned && feat == pin)) {
             double zh = r->za * r->frac[right], zc = r->za * r->frac[right ^ 1];
             for (size_t b = 0; b < q; b += 4) {
                 vec pa = CV(p + i * q + b) * CV(inv_f + a * q + b);
@@ -489,7 +510,8 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
                                   1 - r->za };
         } else {
             /* x failed an earlier split on this feature: the factor keeps
-             * its form z (1 - t), only z shrinks by the fraction. */
+             * its form z (1 - t), only z shrinks by the fraction. (The
+             * held feature, absent, takes the same form: the covers.) */
             double ml = r->mul[0] * r->frac[0], mr = r->mul[1] * r->frac[1];
             size_t cl = r->child[0], cr = r->child[1];
             for (size_t b = 0; b < q; b += 4) {
@@ -507,7 +529,11 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
         const frec *r = &rec[i];
         unsigned right = route(r, x, le, missing_ok, &unknown);
         size_t a = r->anc, feat = r->feature & XPL__TNODE_FEATURE_MASK;
-        if (o[a]) {
+        if (pinned && feat == pin && present) {
+            double vh = r->mul[right];
+            for (size_t b = 0; b < q; b += 4)
+                V(s + i * q + b) = CV(p + i * q + b) * vh;
+        } else if (o[a] && !(pinned && feat == pin)) {
             double zh = r->za * r->frac[right], zc = r->za * r->frac[right ^ 1];
             double vh = r->mul[right], vc = r->mul[right ^ 1];
             double gain = (1 - zh) * vh - zc * vc, one_za = 1 - r->za;
@@ -518,7 +544,7 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
                 vec si = pa * (vh * (zh + T(b) * (1 - zh))
                                + (vc * zc) * OMT(b));
                 V(s + i * q + b) = si;
-                V(acc + b) += pa * gain - one_za * ia * si;
+                V(acc + b) += sgn * (pa * gain - one_za * ia * si);
             }
         } else {
             double m = r->mul[0] * r->frac[0] + r->mul[1] * r->frac[1];
@@ -554,9 +580,9 @@ static ALWAYS_INLINE int tree_row(const xpl__tree_shap_fast *f,
                 vec sc_ = CV(s + c * stride + v * q + b);
                 vec si = sh + sc_;
                 V(s + i * stride + v * q + b) = si;
-                V(acc + b) += one_zh * CV(inv_f + h * q + b) * sh
-                              - I1MT(b) * sc_
-                              - one_za * CV(inv_f + a * q + b) * si;
+                V(acc + b) += sgn * (one_zh * CV(inv_f + h * q + b) * sh
+                                     - I1MT(b) * sc_
+                                     - one_za * CV(inv_f + a * q + b) * si);
             }
         }
     }
@@ -570,14 +596,33 @@ static int tree_row_q4(const xpl__tree_shap_fast *f, const ftree *ft,
                        const fscratch *sc, size_t n_features, int le)
 {
     /* The comparison as a constant too, in the common case. */
-    return le ? tree_row(f, ft, sc, n_features, 1, 4, 1)
-              : tree_row(f, ft, sc, n_features, 0, 4, 1);
+    return le ? tree_row(f, ft, sc, n_features, 1, 4, 1, 0, 0, 0, 1.0, sc->acc)
+              : tree_row(f, ft, sc, n_features, 0, 4, 1, 0, 0, 0, 1.0, sc->acc);
 }
 
 static int tree_row_any(const xpl__tree_shap_fast *f, const ftree *ft,
                         const fscratch *sc, size_t n_features, int le)
 {
-    return tree_row(f, ft, sc, n_features, le, f->q, ft->nv);
+    return tree_row(f, ft, sc, n_features, le, f->q, ft->nv, 0, 0, 0, 1.0,
+                    sc->acc);
+}
+
+static int tree_pin_q4(const xpl__tree_shap_fast *f, const ftree *ft,
+                       const fscratch *sc, size_t n_features, int le,
+                       size_t pin, int present, double sgn, double *acc)
+{
+    return le ? tree_row(f, ft, sc, n_features, 1, 4, 1, 1, pin, present, sgn,
+                         acc)
+              : tree_row(f, ft, sc, n_features, 0, 4, 1, 1, pin, present, sgn,
+                         acc);
+}
+
+static int tree_pin_any(const xpl__tree_shap_fast *f, const ftree *ft,
+                        const fscratch *sc, size_t n_features, int le,
+                        size_t pin, int present, double sgn, double *acc)
+{
+    return tree_row(f, ft, sc, n_features, le, f->q, ft->nv, 1, pin, present,
+                    sgn, acc);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -589,17 +634,47 @@ tree_row_q4_avx2(const xpl__tree_shap_fast *f, const ftree *ft,
                  const fscratch *sc, size_t n_features, int le)
 {
     /* The comparison as a constant too, in the common case. */
-    return le ? tree_row(f, ft, sc, n_features, 1, 4, 1)
-              : tree_row(f, ft, sc, n_features, 0, 4, 1);
+    return le ? tree_row(f, ft, sc, n_features, 1, 4, 1, 0, 0, 0, 1.0, sc->acc)
+              : tree_row(f, ft, sc, n_features, 0, 4, 1, 0, 0, 0, 1.0, sc->acc);
 }
 
 __attribute__((target("avx2"))) static int
 tree_row_any_avx2(const xpl__tree_shap_fast *f, const ftree *ft,
                   const fscratch *sc, size_t n_features, int le)
 {
-    return tree_row(f, ft, sc, n_features, le, f->q, ft->nv);
+    return tree_row(f, ft, sc, n_features, le, f->q, ft->nv, 0, 0, 0, 1.0,
+                    sc->acc);
+}
+
+__attribute__((target("avx2"))) static int
+tree_pin_q4_avx2(const xpl__tree_shap_fast *f, const ftree *ft,
+                 const fscratch *sc, size_t n_features, int le, size_t pin,
+                 int present, double sgn, double *acc)
+{
+    return le ? tree_row(f, ft, sc, n_features, 1, 4, 1, 1, pin, present, sgn,
+                         acc)
+              : tree_row(f, ft, sc, n_features, 0, 4, 1, 1, pin, present, sgn,
+                         acc);
+}
+
+__attribute__((target("avx2"))) static int
+tree_pin_any_avx2(const xpl__tree_shap_fast *f, const ftree *ft,
+                  const fscratch *sc, size_t n_features, int le, size_t pin,
+                  int present, double sgn, double *acc)
+{
+    return tree_row(f, ft, sc, n_features, le, f->q, ft->nv, 1, pin, present,
+                    sgn, acc);
 }
 #endif
+
+static pin_kernel pick_pin_kernel(size_t q, size_t nv)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (__builtin_cpu_supports("avx2"))
+        return q == 4 && nv == 1 ? tree_pin_q4_avx2 : tree_pin_any_avx2;
+#endif
+    return q == 4 && nv == 1 ? tree_pin_q4 : tree_pin_any;
+}
 
 static tree_kernel pick_kernel(size_t q, size_t nv)
 {
@@ -613,6 +688,13 @@ static tree_kernel pick_kernel(size_t q, size_t nv)
 /* Without GNU C vector types there is no fast kernel: the plan is not
  * built and xpl__tree_shap_row runs Algorithm 2. */
 static tree_kernel pick_kernel(size_t q, size_t nv)
+{
+    (void)q;
+    (void)nv;
+    return NULL;
+}
+
+static pin_kernel pick_pin_kernel(size_t q, size_t nv)
 {
     (void)q;
     (void)nv;
@@ -655,4 +737,115 @@ void xpl__tree_shap_fast_row(const xpl__ensemble *e,
                 sum += f->w[i] * acc[i];
             phi[k * m + j] = sc.unknown[k] ? NAN : sum;
         }
+}
+
+/* ---------------------------------------------------- interaction values */
+
+/* Scratch: the row's, then per feature a block of n_outputs * M * q
+ * accumulators of the conditioned games (present minus absent), then a
+ * tree stamp, a used-feature list and a "block cleared" flag per feature. */
+static size_t inter_offset(const xpl__tree_shap_fast *f,
+                           const xpl__ensemble *e)
+{
+    return (xpl__tree_shap_fast_scratch(e, f) + 63) / 64 * 64;
+}
+
+size_t xpl__tree_shap_fast_inter_scratch(const xpl__ensemble *e,
+                                         const xpl__tree_shap_fast *f)
+{
+    size_t m = e->n_features;
+    return inter_offset(f, e)
+           + m * e->n_outputs * m * f->q * sizeof(double)
+           + m * 2 * sizeof(uint32_t) + m;
+}
+
+void xpl__tree_shap_fast_interactions(const xpl__ensemble *e,
+                                      const xpl__tree_shap_fast *f,
+                                      void *scratch, const double *x,
+                                      const double *base_value, double *inter)
+{
+    size_t m = e->n_features, k_out = e->n_outputs, q = f->q;
+    size_t side = m + 1, mm = side * side, block = k_out * m * q;
+    fscratch sc = scratch_layout(e, f, scratch);
+    double *pacc = (double *)(void *)((char *)scratch + inter_offset(f, e));
+    uint32_t *stamp = (uint32_t *)(pacc + m * block), *used = stamp + m;
+    uint8_t *cleared = (uint8_t *)(used + m);
+    for (size_t j = 0; j < m; j++)
+        sc.row[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
+    memset(sc.acc, 0, block * sizeof *sc.acc);
+    memset(sc.unknown, 0, k_out);
+    memset(stamp, 0, m * sizeof *stamp);
+    memset(cleared, 0, m);
+    size_t sent = f->max_slots;
+    sc.o[sent] = 1;
+    for (size_t k = 0; k < q; k++)
+        sc.inv_f[sent * q + k] = 1;
+
+    int le = e->compare_le;
+    for (size_t t = 0; t < e->n_trees; t++) {
+        const ftree *ft = &f->trees[t];
+        if (ft->n_internal == 0)
+            continue;
+        if (f->kernel(f, ft, &sc, m, le)) {
+            for (size_t k = 0; k < k_out; k++)
+                if (ft->output == XPL__ALL_OUTPUTS || ft->output == k)
+                    sc.unknown[k] = 1;
+        }
+        /* Only the features this tree splits on interact through it: for
+         * any other the two conditioned games coincide. Stamps are tree
+         * numbers + 1. */
+        const frec *rec = f->recs + ft->first_rec;
+        size_t n_used = 0;
+        for (size_t i = 0; i < ft->n_internal; i++) {
+            uint32_t g = rec[i].feature & XPL__TNODE_FEATURE_MASK;
+            if (stamp[g] != (uint32_t)t + 1) {
+                stamp[g] = (uint32_t)t + 1;
+                used[n_used++] = g;
+            }
+        }
+        for (size_t u = 0; u < n_used; u++) {
+            size_t g = used[u];
+            double *acc = pacc + g * block;
+            if (!cleared[g]) {
+                memset(acc, 0, block * sizeof *acc);
+                cleared[g] = 1;
+            }
+            f->pin_kernel(f, ft, &sc, m, le, g, 1, 0.5, acc);
+            f->pin_kernel(f, ft, &sc, m, le, g, 0, -0.5, acc);
+        }
+    }
+
+    /* Off the diagonal, half the difference of the two games (the 1/2 is
+     * in the accumulators); on it, phi_i minus the rest of row i, so that
+     * row i sums to phi_i; the bias cell holds the base value. */
+    for (size_t k = 0; k < k_out; k++) {
+        double *a = inter + k * mm;
+        if (sc.unknown[k]) {
+            for (size_t i = 0; i < mm; i++)
+                a[i] = NAN;
+            continue;
+        }
+        for (size_t i = 0; i < m; i++) {
+            double off = 0;
+            for (size_t j = 0; j < m; j++) {
+                double v = 0;
+                if (cleared[i] && j != i) {
+                    const double *ac = pacc + i * block + (k * m + j) * q;
+                    for (size_t b = 0; b < q; b++)
+                        v += f->w[b] * ac[b];
+                    off += v;
+                }
+                a[i * side + j] = v;
+            }
+            const double *ac = sc.acc + (k * m + i) * q;
+            double phi = 0;
+            for (size_t b = 0; b < q; b++)
+                phi += f->w[b] * ac[b];
+            a[i * side + i] = phi - off;
+            a[i * side + m] = 0;
+        }
+        for (size_t j = 0; j < m; j++)
+            a[m * side + j] = 0;
+        a[m * side + m] = base_value[k];
+    }
 }

@@ -1,0 +1,25 @@
+/* The bump allocator explainers lay out a row's memory with: one pass with
+ * base NULL measures, the second (over a workspace block of that size)
+ * hands out 64-byte aligned pieces in the same order. */
+#ifndef XPL_CORE_ARENA_H
+#define XPL_CORE_ARENA_H
+
+#include <stddef.h>
+
+typedef struct xpl__arena {
+    unsigned char *base; /* NULL: only measure */
+    size_t used;
+} xpl__arena;
+
+enum { XPL__ARENA_ALIGN = 64 };
+
+/* `bytes` from the arena (NULL while measuring). */
+static inline void *xpl__arena_take(xpl__arena *a, size_t bytes)
+{
+    void *p = a->base ? a->base + a->used : NULL;
+    a->used += (bytes + XPL__ARENA_ALIGN - 1) / XPL__ARENA_ALIGN *
+               XPL__ARENA_ALIGN;
+    return p;
+}
+
+#endif

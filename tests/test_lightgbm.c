@@ -1,0 +1,426 @@
+/* LightGBM text models and categorical splits: predictions equal
+ * LightGBM's predict(raw_score=True) and predict(), path-dependent
+ * TreeSHAP equals pred_contrib, XGBoost's categorical JSON equals XGBoost;
+ * every fixture was written by the real libraries
+ * (tools/make_categorical_models.py). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_helpers.h"
+#include "explainers/tree_shap/tree_shap.h"
+#include "models/model_internal.h"
+#include <xplain/xplain.h>
+
+#define DIR "tests/fixtures/categorical/"
+
+static const char *const features[] = { "num_a", "num_nan", "num_zero",
+                                        "cat_big", "cat_small" };
+enum { P = 5 };
+
+struct pcase {
+    const char *model;
+    size_t k;     /* outputs */
+    int contrib;  /* a pred_contrib fixture exists */
+    double tol;   /* relative, on raw scores and responses */
+};
+
+/* LightGBM computes in double: 1e-9 relative. */
+static const struct pcase cases[] = {
+    { "lgb_regression", 1, 1, 1e-9 },
+    { "lgb_regression_l1", 1, 1, 1e-9 },
+    { "lgb_huber", 1, 1, 1e-9 },
+    { "lgb_fair", 1, 1, 1e-9 },
+    { "lgb_quantile", 1, 1, 1e-9 },
+    { "lgb_mape", 1, 1, 1e-9 },
+    { "lgb_sqrt", 1, 1, 1e-9 },
+    { "lgb_binary", 1, 1, 1e-9 },
+    { "lgb_multiclass", 3, 1, 1e-9 },
+    { "lgb_multiclassova", 3, 1, 1e-9 },
+    { "lgb_cross_entropy", 1, 1, 1e-9 },
+    { "lgb_cross_entropy_lambda", 1, 1, 1e-9 },
+    { "lgb_poisson", 1, 1, 1e-9 },
+    { "lgb_gamma", 1, 1, 1e-9 },
+    { "lgb_tweedie", 1, 1, 1e-9 },
+    { "lgb_lambdarank", 1, 1, 1e-9 },
+    { "lgb_rank_xendcg", 1, 1, 1e-9 },
+    { "lgb_rf", 1, 1, 1e-9 },
+    { "lgb_rf_binary", 1, 1, 1e-9 },
+    { "lgb_zero_missing", 1, 1, 1e-9 },
+    { "lgb_no_missing", 1, 1, 1e-9 },
+    { "lgb_single_leaf", 1, 1, 1e-9 },
+    { "lgb_deep", 1, 1, 1e-9 },
+    /* XGBoost computes in float32: 1e-6 relative to max(1, |value|). */
+    { "xgb3_reg", 1, 1, 1e-6 },
+    { "xgb3_onehot", 1, 1, 1e-6 },
+    { "xgb3_binary", 1, 1, 1e-6 },
+    { "xgb3_multi", 3, 1, 1e-6 },
+    { "xgb3_nan", 1, 1, 1e-6 },
+    { "xgb1_reg", 1, 1, 1e-6 },
+    { "xgb1_onehot", 1, 1, 1e-6 },
+    { "xgb1_binary", 1, 1, 1e-6 },
+    { "xgb1_multi", 3, 1, 1e-6 },
+    { "xgb1_nan", 1, 1, 1e-6 },
+};
+#define N_CASES (sizeof cases / sizeof cases[0])
+
+static const char *model_path(const struct pcase *c)
+{
+    static char path[128];
+    snprintf(path, sizeof path, DIR "%s.%s", c->model,
+             c->model[0] == 'l' ? "txt" : "json");
+    return path;
+}
+
+static double rel_err(double got, double want)
+{
+    if (isnan(got) && isnan(want))
+        return 0;
+    double scale = fabs(want) > 1 ? fabs(want) : 1;
+    double e = fabs(got - want) / scale;
+    return e == e ? e : INFINITY;
+}
+
+static xpl_dataset *rows(void)
+{
+    return read_columns(DIR "rows.csv", features, P);
+}
+
+START_TEST(predictions_equal_the_library)
+{
+    const struct pcase *c = &cases[_i];
+    xpl_model *m = load_model(model_path(c));
+    size_t k = c->k;
+    ck_assert_uint_eq(xpl_model_n_outputs(m), k);
+    xpl_dataset *x = rows();
+    size_t n = xpl_dataset_n_rows(x);
+    char fixture[128], (*names)[32] = malloc(2 * k * sizeof *names);
+    const char **cols = malloc(2 * k * sizeof *cols);
+    for (size_t i = 0; i < k; i++) {
+        snprintf(names[i], 32, "raw%zu", i);
+        snprintf(names[k + i], 32, "response%zu", i);
+        cols[i] = names[i];
+        cols[k + i] = names[k + i];
+    }
+    snprintf(fixture, sizeof fixture, DIR "%s_pred.csv", c->model);
+    xpl_dataset *ref = read_columns(fixture, cols, 2 * k);
+    ck_assert_uint_eq(xpl_dataset_n_rows(ref), n);
+    double *raw = malloc(n * k * sizeof *raw), *resp = malloc(n * k *
+                                                              sizeof *resp);
+    ck_assert_int_eq(xpl_model_predict(m, NULL, xpl_dataset_data(x), n,
+                                       XPL_OUTPUT_RAW, raw), XPL_OK);
+    ck_assert_int_eq(xpl_model_predict(m, NULL, xpl_dataset_data(x), n,
+                                       XPL_OUTPUT_RESPONSE, resp), XPL_OK);
+    const double *want = xpl_dataset_data(ref);
+    /* In random-forest mode LightGBM's raw_score is the trees' sum, while
+     * predict() links their mean; xplain's raw output is the mean, which
+     * its response links (docs/tree-models.md). */
+    const xpl__ensemble *e = xpl__trees_params(m);
+    double rf = e->aggregation == XPL__AGG_MEAN ? e->n_feeding[0] : 1;
+    for (size_t r = 0; r < n; r++)
+        for (size_t j = 0; j < k; j++) {
+            double er = rel_err(raw[r * k + j] * rf, want[r * 2 * k + j]);
+            double ep = rel_err(resp[r * k + j], want[r * 2 * k + k + j]);
+            ck_assert_msg(er <= c->tol && ep <= c->tol,
+                          "%s row %zu output %zu: raw %.17g vs %.17g, "
+                          "response %.17g vs %.17g", c->model, r, j,
+                          raw[r * k + j], want[r * 2 * k + j],
+                          resp[r * k + j], want[r * 2 * k + k + j]);
+        }
+
+    /* model.bin keeps every split kind, set and link scale: the same
+     * predictions bit for bit after a round trip. */
+    void *bin;
+    size_t size;
+    ck_assert_int_eq(xpl_model_serialize(m, &bin, &size), XPL_OK);
+    xpl_model *m2;
+    ck_assert_int_eq(xpl_model_load_buffer(&m2, bin, size, "rt.bin"), XPL_OK);
+    double *again = malloc(n * k * sizeof *again);
+    ck_assert_int_eq(xpl_model_predict(m2, NULL, xpl_dataset_data(x), n,
+                                       XPL_OUTPUT_RESPONSE, again), XPL_OK);
+    ck_assert_int_eq(memcmp(again, resp, n * k * sizeof *again), 0);
+    xpl_model_free(m2);
+    free(bin);
+    free(again);
+    free(raw);
+    free(resp);
+    free(cols);
+    free(names);
+    xpl_dataset_free(ref);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
+}
+END_TEST
+
+/* Path-dependent TreeSHAP against the library's own pred_contrib. */
+START_TEST(tree_shap_equals_pred_contrib)
+{
+    const struct pcase *c = &cases[_i];
+    xpl_model *m = load_model(model_path(c));
+    const xpl__ensemble *e = xpl__trees_params(m);
+    xpl__tree_shap_plan plan;
+    ck_assert_int_eq(xpl__tree_shap_plan_new(&plan, e), XPL_OK);
+    void *scratch = malloc(xpl__tree_shap_scratch(e, &plan));
+    size_t k = c->k;
+    xpl_dataset *x = rows();
+    size_t n = xpl_dataset_n_rows(x);
+    char fixture[128], (*names)[32] = malloc(k * (P + 1) * sizeof *names);
+    const char **cols = malloc(k * (P + 1) * sizeof *cols);
+    for (size_t o = 0; o < k; o++)
+        for (size_t j = 0; j <= P; j++) {
+            snprintf(names[o * (P + 1) + j], 32, "out%zu_%s", o,
+                     j < P ? features[j] : "bias");
+            cols[o * (P + 1) + j] = names[o * (P + 1) + j];
+        }
+    snprintf(fixture, sizeof fixture, DIR "%s_contrib.csv", c->model);
+    xpl_dataset *ref = read_columns(fixture, cols, k * (P + 1));
+    const double *want = xpl_dataset_data(ref);
+    /* LightGBM's random-forest mode sums the trees' contributions and
+     * forgets to divide by their number (LightGBM issue 6217); xplain's
+     * add up to the averaged prediction. */
+    double rf = e->aggregation == XPL__AGG_MEAN ? e->n_feeding[0] : 1;
+    double *phi = malloc(k * P * sizeof *phi);
+    for (size_t r = 0; r < n; r++) {
+        xpl__tree_shap_row(e, &plan, scratch, xpl_dataset_data(x) + r * P,
+                           phi);
+        for (size_t o = 0; o < k; o++)
+            for (size_t j = 0; j <= P; j++) {
+                double got = j < P ? phi[o * P + j] : plan.base_value[o];
+                double w = want[r * k * (P + 1) + o * (P + 1) + j] / rf;
+                ck_assert_msg(rel_err(got, w) <= c->tol,
+                              "%s row %zu output %zu feature %zu: %.17g vs "
+                              "%.17g", c->model, r, o, j, got, w);
+            }
+    }
+    free(phi);
+    free(cols);
+    free(names);
+    free(scratch);
+    xpl__tree_shap_plan_free(&plan);
+    xpl_dataset_free(ref);
+    xpl_dataset_free(x);
+    xpl_model_free(m);
+}
+END_TEST
+
+/* Interventional TreeSHAP on categorical splits: exact, equal to
+ * brute-force Shapley values over all 2^5 coalitions computed from the
+ * library's own predictions (check_helpers.c). */
+static const char *const brute_models[] = {
+    DIR "lgb_regression.txt", DIR "lgb_multiclass.txt",
+    DIR "lgb_zero_missing.txt", DIR "xgb3_reg.json", DIR "xgb1_nan.json",
+    DIR "lgb_rf.txt",
+};
+
+START_TEST(interventional_equals_brute_force)
+{
+    xpl_model *m = load_model(brute_models[_i]);
+    const xpl__ensemble *e = xpl__trees_params(m);
+    xpl__tree_shap_plan plan;
+    ck_assert_int_eq(xpl__tree_shap_plan_new(&plan, e), XPL_OK);
+    void *scratch = malloc(xpl__tree_shap_interventional_scratch(e, &plan));
+    xpl_dataset *x = rows();
+    size_t k = e->n_outputs, n_bg = 8;
+    const double *xd = xpl_dataset_data(x);
+    xpl_dataset *bg;
+    ck_assert_int_eq(xpl_dataset_new(&bg, n_bg, P, xd, features, NULL),
+                     XPL_OK);
+    double w[8], *phi = malloc(k * P * sizeof *phi),
+                 *want = malloc(k * P * sizeof *want);
+    for (size_t b = 0; b < n_bg; b++)
+        w[b] = 1.0 / (double)n_bg;
+    /* Rows 8..39 hold the unseen, negative, fractional and missing codes. */
+    for (size_t r = n_bg; r < xpl_dataset_n_rows(x); r++) {
+        xpl__tree_shap_interventional_row(e, &plan, scratch, xd + r * P, xd,
+                                          w, n_bg, phi);
+        brute_force_shapley(m, bg, xd + r * P, XPL_OUTPUT_RAW, want);
+        for (size_t i = 0; i < k * P; i++)
+            ck_assert_msg(fabs(phi[i] - want[i]) <= 1e-9 * fmax(1,
+                                                               fabs(want[i])),
+                          "%s row %zu value %zu: %.17g vs %.17g",
+                          brute_models[_i], r, i, phi[i], want[i]);
+    }
+    free(phi);
+    free(want);
+    free(scratch);
+    xpl_dataset_free(bg);
+    xpl_dataset_free(x);
+    xpl__tree_shap_plan_free(&plan);
+    xpl_model_free(m);
+}
+END_TEST
+
+/* Interaction values on categorical splits: each row of the matrix sums
+ * to the feature's contribution, the matrix is symmetric. */
+START_TEST(interactions_sum_to_contributions)
+{
+    xpl_model *m = load_model(brute_models[_i]);
+    const xpl__ensemble *e = xpl__trees_params(m);
+    xpl__tree_shap_plan plan;
+    ck_assert_int_eq(xpl__tree_shap_plan_new(&plan, e), XPL_OK);
+    size_t s1 = xpl__tree_interactions_scratch(e, &plan),
+           s2 = xpl__tree_shap_scratch(e, &plan);
+    void *scratch = malloc(s1 > s2 ? s1 : s2);
+    xpl_dataset *x = rows();
+    size_t k = e->n_outputs, side = P + 1;
+    double *inter = malloc(k * side * side * sizeof *inter),
+           *phi = malloc(k * P * sizeof *phi);
+    for (size_t r = 0; r < xpl_dataset_n_rows(x); r++) {
+        const double *xr = xpl_dataset_data(x) + r * P;
+        xpl__tree_shap_row(e, &plan, scratch, xr, phi);
+        xpl__tree_interactions_row(e, &plan, scratch, xr, inter);
+        for (size_t o = 0; o < k; o++)
+            for (size_t i = 0; i < P; i++) {
+                const double *row = inter + o * side * side + i * side;
+                double sum = 0;
+                for (size_t j = 0; j < P; j++) {
+                    sum += row[j];
+                    double t = inter[o * side * side + j * side + i];
+                    ck_assert(fabs(row[j] - t) <= 1e-9 * fmax(1, fabs(t)));
+                }
+                ck_assert_msg(fabs(sum - phi[o * P + i]) <=
+                                  1e-9 * fmax(1, fabs(phi[o * P + i])),
+                              "%s row %zu: %.17g vs %.17g", brute_models[_i],
+                              r, sum, phi[o * P + i]);
+            }
+    }
+    free(inter);
+    free(phi);
+    free(scratch);
+    xpl_dataset_free(x);
+    xpl__tree_shap_plan_free(&plan);
+    xpl_model_free(m);
+}
+END_TEST
+
+/* ---- bad input: every error names the file and line ---- */
+
+static char *slurp(const char *relative, size_t *size)
+{
+    FILE *f = fopen(src_path(relative), "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = '\0';
+    *size = (size_t)n;
+    return buf;
+}
+
+static const struct {
+    const char *from, *to;
+    int code;
+    const char *message;
+} edits[] = {
+    { "num_leaves=15", "num_leaves=abc", XPL_EFORMAT,
+      "m.txt:13:12: LightGBM model: num_leaves: expected an integer" },
+    { "left_child=3 4", "left_child=99 4", XPL_EFORMAT, "left_child" },
+    { "decision_type=1 1", "decision_type=13 1", XPL_EFORMAT,
+      "unknown missing type" },
+    { "objective=regression", "objective=magic", XPL_EUNSUPPORTED,
+      "m.txt:7:11: LightGBM objective \"magic\"" },
+    { "end of trees", "end of tree", XPL_EFORMAT, "truncated" },
+    { "Tree=1\n", "Tree=7\n", XPL_EFORMAT, "expected Tree=1" },
+    { "cat_boundaries=0 1 2 3", "cat_boundaries=0 5 2 3", XPL_EFORMAT,
+      "cat_boundaries" },
+    { "max_feature_idx=4", "max_feature_idx=2", XPL_EFORMAT,
+      "split_feature: expected an integer in range" },
+    { "threshold=0 1 ", "threshold=7 1 ", XPL_EFORMAT,
+      "category set 7 out of range" },
+    { "num_class=1", "num_class=3", XPL_EFORMAT, "num_class" },
+    { "objective=regression", "objective=binary sigmoid:-1", XPL_EFORMAT,
+      "sigmoid:-1" },
+    { "leaf_value=0.5", "leaf_value=nan", XPL_EFORMAT, "leaf_value" },
+    { "cat_threshold=2377 130 1", "cat_threshold=2377 130", XPL_EFORMAT,
+      "cat_threshold: expected 3 values, found 2" },
+    { "feature_names=num_a num_nan", "feature_names=num_a num_a",
+      XPL_EFORMAT, "duplicate feature name" },
+    /* model.bin and JSON output need UTF-8 names (a fuzz finding) */
+    { "feature_names=num_a num_nan", "feature_names=num_a num_\xfe\xff",
+      XPL_EFORMAT, "m.txt:8:21: LightGBM model: feature name 2 is not "
+      "valid UTF-8" },
+    { "objective=regression", "objective=regression \xff:1", XPL_EFORMAT,
+      "m.txt:7:11: LightGBM model: objective: not valid UTF-8" },
+};
+
+START_TEST(malformed_files)
+{
+    size_t size;
+    char *text = slurp(DIR "lgb_regression.txt", &size);
+    const char *at = strstr(text, edits[_i].from);
+    ck_assert_msg(at != NULL, "fixture lacks %s", edits[_i].from);
+    size_t from = strlen(edits[_i].from), to = strlen(edits[_i].to);
+    char *bad = malloc(size - from + to + 1);
+    size_t pre = (size_t)(at - text);
+    memcpy(bad, text, pre);
+    memcpy(bad + pre, edits[_i].to, to);
+    memcpy(bad + pre + to, at + from, size - pre - from + 1);
+    xpl_model *m = (xpl_model *)1;
+    int rc = xpl_model_load_buffer(&m, bad, size - from + to, "m.txt");
+    ck_assert_msg(rc == edits[_i].code, "edit %d: rc %d (%s)", _i, rc,
+                  xpl_last_error());
+    ck_assert_msg(strstr(xpl_last_error(), edits[_i].message) != NULL,
+                  "edit %d: \"%s\" lacks \"%s\"", _i, xpl_last_error(),
+                  edits[_i].message);
+    ck_assert_ptr_null(m);
+    free(bad);
+    free(text);
+}
+END_TEST
+
+/* Every prefix of a model is an error, never a crash or a model. */
+START_TEST(truncated_files)
+{
+    size_t size;
+    char *text = slurp(DIR "lgb_multiclass.txt", &size);
+    size_t end = (size_t)(strstr(text, "end of trees") - text);
+    for (size_t n = 0; n < end; n += n < 200 ? 1 : 97) {
+        xpl_model *m = NULL;
+        int rc = xpl_model_load_buffer(&m, text, n, "t.txt");
+        ck_assert_msg(rc != XPL_OK, "prefix %zu loaded", n);
+        ck_assert_ptr_null(m);
+    }
+    free(text);
+}
+END_TEST
+
+/* Linear trees are refused with a clear message, not mispredicted. */
+START_TEST(linear_trees_are_refused)
+{
+    xpl_model *m = NULL;
+    ck_assert_int_eq(xpl_model_load(&m, src_path(DIR "lgb_linear.txt")),
+                     XPL_EUNSUPPORTED);
+    ck_assert_ptr_null(m);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "linear tree"));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("lightgbm");
+    TCase *tc = tcase_create("parity");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, predictions_equal_the_library, 0, N_CASES);
+    tcase_add_loop_test(tc, tree_shap_equals_pred_contrib, 0, N_CASES);
+    tcase_add_loop_test(tc, interventional_equals_brute_force, 0,
+                        sizeof brute_models / sizeof brute_models[0]);
+    tcase_add_loop_test(tc, interactions_sum_to_contributions, 0,
+                        sizeof brute_models / sizeof brute_models[0]);
+    suite_add_tcase(s, tc);
+    TCase *bad = tcase_create("malformed");
+    tcase_add_loop_test(bad, malformed_files, 0,
+                        sizeof edits / sizeof edits[0]);
+    tcase_add_test(bad, truncated_files);
+    tcase_add_test(bad, linear_trees_are_refused);
+    suite_add_tcase(s, bad);
+    return s;
+}
+
+int main(void)
+{
+    return run_suite(suite());
+}
