@@ -142,22 +142,14 @@ int xpl_tree_shap_explain(const xpl_tree_shap *ts, xpl_workspace *ws,
     size_t need = ts->bg ? xpl__interv_scratch(e, &ts->interv)
                          : xpl__tree_shap_scratch(e, &ts->plan);
     xpl_workspace *tmp = NULL;
-    if (!ws) {
-        int rc = xpl_workspace_new(&tmp);
-        if (rc)
-            return rc;
-        ws = tmp;
-    }
-    void *scratch = xpl__workspace_scratch(ws, need);
-    if (!scratch) {
-        xpl_workspace_free(tmp);
-        return XPL_ENOMEM;
-    }
+    void *scratch;
+    int rc = xpl__workspace_scratch_for_call(&ws, &tmp, need, &scratch);
+    if (rc)
+        return rc;
     if (ts->bg)
         xpl__interv_row(e, &ts->interv, scratch, x, contrib);
     else
         xpl__tree_shap_row(e, &ts->plan, scratch, x, contrib);
-    int rc = XPL_OK;
     if (prediction)
         /* base + contributions is the raw prediction up to rounding;
          * reporting the model's own value keeps the sum check honest. */
@@ -180,20 +172,12 @@ int xpl_tree_shap_interactions(const xpl_tree_shap *ts, xpl_workspace *ws,
                           "background)");
     const xpl__ensemble *e = ts->e;
     xpl_workspace *tmp = NULL;
-    if (!ws) {
-        int rc = xpl_workspace_new(&tmp);
-        if (rc)
-            return rc;
-        ws = tmp;
-    }
-    void *scratch = xpl__workspace_scratch(
-        ws, xpl__tree_interactions_scratch(e, &ts->plan));
-    if (!scratch) {
-        xpl_workspace_free(tmp);
-        return XPL_ENOMEM;
-    }
+    void *scratch;
+    int rc = xpl__workspace_scratch_for_call(
+        &ws, &tmp, xpl__tree_interactions_scratch(e, &ts->plan), &scratch);
+    if (rc)
+        return rc;
     xpl__tree_interactions_row(e, &ts->plan, scratch, x, interactions);
-    int rc = XPL_OK;
     if (prediction)
         rc = xpl_model_predict(ts->model, ws, x, 1, XPL_OUTPUT_RAW,
                                prediction);

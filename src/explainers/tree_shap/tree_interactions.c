@@ -89,15 +89,8 @@ static void crecurse(struct cwalk *w, uint32_t node, xpl__path_elem *parent,
     uint32_t hot = hot_child(w, n, xv);
     uint32_t cold = hot == n->left ? n->left + 1 : n->left;
 
-    double in_zero = 1, in_one = 1;
-    for (size_t k = 1; k < len; k++)
-        if (m[k].feature == f) {
-            in_zero = m[k].zero;
-            in_one = m[k].one;
-            xpl__path_unwind(m, len, k);
-            len--;
-            break;
-        }
+    double in_zero, in_one;
+    len = xpl__path_take_feature(m, len, f, &in_zero, &in_one);
     double rj = w->cover[hot] + w->cover[cold];
     double hot_frac = rj > 0 ? w->cover[hot] / rj : 0.5;
     double cold_frac = rj > 0 ? w->cover[cold] / rj : 0.5;

@@ -58,6 +58,26 @@ static inline void xpl__path_unwind(xpl__path_elem *m, size_t len, size_t i)
     }
 }
 
+/* Before a split on feature f: if f is already on the path (m[1..len-1]),
+ * undo its entry and put the fractions it carried in *zero and *one, for
+ * both children to carry on; otherwise they are 1. Returns the path's new
+ * length. */
+static inline size_t xpl__path_take_feature(xpl__path_elem *m, size_t len,
+                                            int64_t f, double *zero,
+                                            double *one)
+{
+    *zero = 1;
+    *one = 1;
+    for (size_t k = 1; k < len; k++)
+        if (m[k].feature == f) {
+            *zero = m[k].zero;
+            *one = m[k].one;
+            xpl__path_unwind(m, len, k);
+            return len - 1;
+        }
+    return len;
+}
+
 /* Total weight the path would have with entry i removed. */
 static inline double xpl__path_unwound_sum(const xpl__path_elem *m, size_t len, size_t i)
 {

@@ -164,17 +164,8 @@ static void recurse(struct walk *w, uint32_t node, xpl__path_elem *parent,
                                       w->le);
     uint32_t hot = n->left + right, cold = n->left + !right;
 
-    double in_zero = 1, in_one = 1;
-    for (size_t k = 1; k < len; k++)
-        if (m[k].feature == f) {
-            /* A feature already on the path: undo it, then carry its
-             * fractions into both children. */
-            in_zero = m[k].zero;
-            in_one = m[k].one;
-            xpl__path_unwind(m, len, k);
-            len--;
-            break;
-        }
+    double in_zero, in_one;
+    len = xpl__path_take_feature(m, len, f, &in_zero, &in_one);
     /* Normalise by the children's covers rather than the node's own: files
      * store covers rounded (XGBoost: float32 hessian sums), and fractions
      * that sum to exactly 1 keep the contributions exactly additive. */
