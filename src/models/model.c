@@ -11,15 +11,6 @@
 #include "data/stats_internal.h"
 #include "models/model_internal.h"
 
-static void free_strings(char **s, size_t n)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(s[i]);
-    free(s);
-}
-
 static int compare_str_ptr(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -70,7 +61,7 @@ static char **copy_names(const char *const *names, size_t n)
             snprintf(buf, sizeof buf, "f%zu", i);
         copy[i] = xpl__strdup(src);
         if (!copy[i]) {
-            free_strings(copy, n);
+            xpl__strings_free(copy, n);
             return NULL;
         }
     }
@@ -188,9 +179,9 @@ void xpl_model_free(xpl_model *m)
         return;
     if (m->ops && m->ops->destroy)
         m->ops->destroy(m->state);
-    free_strings(m->feature_names, m->n_features);
-    free_strings(m->prop_keys, m->n_props);
-    free_strings(m->prop_values, m->n_props);
+    xpl__strings_free(m->feature_names, m->n_features);
+    xpl__strings_free(m->prop_keys, m->n_props);
+    xpl__strings_free(m->prop_values, m->n_props);
     xpl_dataset_free(m->background);
     xpl_stats_free(m->stats);
     free(m);
