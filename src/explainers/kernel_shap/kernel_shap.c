@@ -12,6 +12,7 @@
 #include "explainers/kernel_shap/coalitions.h"
 #include "explainers/kernel_shap/fit.h"
 #include "explainers/kernel_shap/surrogate.h"
+#include "explainers/new_args.h"
 #include "models/model_internal.h"
 
 /* Model rows per block: one predict call each; small enough to stay in
@@ -159,11 +160,7 @@ int xpl_kernel_shap_new(xpl_kernel_shap **out, const xpl_model *m,
                         const xpl_dataset *background,
                         const xpl_kernel_shap_options *opts)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "xpl_kernel_shap_new: out is NULL");
-    *out = NULL;
-    if (!m)
-        return xpl__error(XPL_EINVAL, "xpl_kernel_shap_new: model is NULL");
+    XPL__EXPLAINER_NEW_ARGS("xpl_kernel_shap_new", out, m);
     xpl_kernel_shap_options defaults = XPL_KERNEL_SHAP_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;

@@ -20,6 +20,7 @@
 #include "explainers/lime/lime_normal.h"
 #include "explainers/lime/lime_random.h"
 #include "explainers/lime/lime_vec.h"
+#include "explainers/new_args.h"
 #include "models/model_internal.h"
 
 /* Sampled rows per predict call. */
@@ -162,11 +163,7 @@ void xpl_lime_free(xpl_lime *lime)
 int xpl_lime_new(xpl_lime **out, const xpl_model *m,
                  const xpl_dataset *training, const xpl_lime_options *opts)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "xpl_lime_new: out is NULL");
-    *out = NULL;
-    if (!m)
-        return xpl__error(XPL_EINVAL, "xpl_lime_new: model is NULL");
+    XPL__EXPLAINER_NEW_ARGS("xpl_lime_new", out, m);
     xpl_lime_options defaults = XPL_LIME_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
+#include "explainers/new_args.h"
 #include "explainers/tree_shap/tree_interv.h"
 #include "explainers/tree_shap/tree_shap.h"
 #include "models/model_internal.h"
@@ -79,11 +80,7 @@ static int set_background(xpl_tree_shap *ts, const xpl_dataset *bg)
 int xpl_tree_shap_new(xpl_tree_shap **out, const xpl_model *m,
                       const xpl_dataset *background)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "xpl_tree_shap_new: out is NULL");
-    *out = NULL;
-    if (!m)
-        return xpl__error(XPL_EINVAL, "xpl_tree_shap_new: model is NULL");
+    XPL__EXPLAINER_NEW_ARGS("xpl_tree_shap_new", out, m);
     const xpl__ensemble *e = xpl__trees_params(m);
     if (!e)
         return xpl__error(XPL_EUNSUPPORTED, "TreeSHAP needs a tree ensemble; "
