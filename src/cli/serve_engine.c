@@ -44,8 +44,12 @@ static int load_background(xpl_dataset **out, const xpl_model *m,
     csv.delimiter = a->delimiter;
     csv.columns = xpl_model_feature_names(m);
     csv.n_columns = xpl_model_n_features(m);
+    cli_categories cats;
+    if (cli_csv_categories(&csv, m, a->unknown_category, &cats))
+        return EXIT_INTERNAL;
     xpl_dataset *all = NULL;
     int rc = xpl_dataset_read_csv(&all, a->background_path, &csv);
+    cli_csv_categories_free(&cats);
     if (rc)
         return cli_library_error(rc);
     if (xpl_dataset_n_rows(all) == 0) {
@@ -124,6 +128,8 @@ void serve_engine_schema(const struct serve_engine *g, struct serve_schema *s)
     s->features = xpl_model_feature_names(g->model);
     s->P = xpl_explainer_n_features(g->ex);
     s->sorted = g->sorted;
+    s->model = g->model;
+    s->unknown_category = g->a->unknown_category;
 }
 
 /* ---------------------------------------------------------- workspaces */
