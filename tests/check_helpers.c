@@ -129,38 +129,15 @@ void check_threads_match(const char *model_relative, const char *data_relative,
     xpl_model_free(m);
 }
 
-void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
-                         const double *x, xpl_output kind, double *phi)
+void shapley_from_values(size_t P, size_t D, const double *v, double *phi)
 {
-    size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
-    ck_assert(P <= 20);
-    size_t N = xpl_dataset_n_rows(bg), nS = (size_t)1 << P;
-    const double *b = xpl_dataset_data(bg), *bw = xpl_dataset_weights(bg);
-    double *v = malloc(nS * D * sizeof *v);
-    double *rows = malloc(N * P * sizeof *rows);
-    double *out = malloc(N * D * sizeof *out);
-    ck_assert(v && rows && out);
-    double wt = 0;
-    for (size_t i = 0; i < N; i++)
-        wt += bw ? bw[i] : 1.0;
-    for (size_t S = 0; S < nS; S++) {
-        for (size_t i = 0; i < N; i++)
-            for (size_t j = 0; j < P; j++)
-                rows[i * P + j] = (S >> j & 1) ? x[j] : b[i * P + j];
-        ck_assert(xpl_model_predict(m, NULL, rows, N, kind, out) == XPL_OK);
-        for (size_t d = 0; d < D; d++) {
-            double s = 0;
-            for (size_t i = 0; i < N; i++)
-                s += (bw ? bw[i] : 1.0) / wt * out[i * D + d];
-            v[S * D + d] = s;
-        }
-    }
+    ck_assert(P <= 30);
     double fact[32];
     fact[0] = 1;
     for (size_t i = 1; i < 32; i++)
         fact[i] = fact[i - 1] * (double)i;
     memset(phi, 0, D * P * sizeof *phi);
-    for (size_t S = 0; S < nS; S++) {
+    for (size_t S = 0; S < (size_t)1 << P; S++) {
         size_t s = (size_t)__builtin_popcountll((unsigned long long)S);
         for (size_t j = 0; j < P; j++) {
             if (S >> j & 1)
@@ -171,7 +148,68 @@ void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
                                        v[S * D + d]);
         }
     }
-    free(v);
+}
+
+void interventional_values(const xpl_model *m, const double *bg,
+                           const double *w, size_t n_bg, const double *x,
+                           xpl_output kind, double *v)
+{
+    size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
+    ck_assert(P <= 20);
+    double *rows = malloc(n_bg * P * sizeof *rows);
+    double *out = malloc(n_bg * D * sizeof *out);
+    ck_assert(rows && out);
+    double wt = 0;
+    for (size_t i = 0; i < n_bg; i++)
+        wt += w ? w[i] : 1.0;
+    for (size_t S = 0; S < (size_t)1 << P; S++) {
+        for (size_t i = 0; i < n_bg; i++)
+            for (size_t j = 0; j < P; j++)
+                rows[i * P + j] = (S >> j & 1) ? x[j] : bg[i * P + j];
+        ck_assert(xpl_model_predict(m, NULL, rows, n_bg, kind, out) ==
+                  XPL_OK);
+        for (size_t d = 0; d < D; d++) {
+            double s = 0;
+            for (size_t i = 0; i < n_bg; i++)
+                s += (w ? w[i] : 1.0) / wt * out[i * D + d];
+            v[S * D + d] = s;
+        }
+    }
     free(rows);
     free(out);
 }
+
+void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
+                         const double *x, xpl_output kind, double *phi)
+{
+    size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
+    ck_assert(P <= 20);
+    double *v = malloc(((size_t)1 << P) * D * sizeof *v);
+    ck_assert(v);
+    interventional_values(m, xpl_dataset_data(bg), xpl_dataset_weights(bg),
+                          xpl_dataset_n_rows(bg), x, kind, v);
+    shapley_from_values(P, D, v, phi);
+    free(v);
+}
+
+const struct shipped_model shipped_tree_models[N_SHIPPED_TREE_MODELS] = {
+    { "diabetes_xgb", "diabetes" },
+    { "diabetes_missing_xgb", "diabetes_missing" },
+    { "diabetes_xgb_base_score", "diabetes" },
+    { "diabetes_xgb_poisson", "diabetes" },
+    { "diabetes_xgb_gamma", "diabetes" },
+    { "diabetes_xgb_tweedie", "diabetes" },
+    { "breast_cancer_xgb", "breast_cancer" },
+    { "breast_cancer_xgb_base_score", "breast_cancer" },
+    { "breast_cancer_xgb_logitraw", "breast_cancer" },
+    { "wine_xgb", "wine" },
+    { "wine_xgb_softmax", "wine" },
+    { "diabetes_tree", "diabetes" },
+    { "diabetes_forest", "diabetes" },
+    { "diabetes_gbm", "diabetes" },
+    { "breast_cancer_forest", "breast_cancer" },
+    { "breast_cancer_gbm", "breast_cancer" },
+    { "wine_forest", "wine" },
+    { "wine_extra_trees", "wine" },
+    { "wine_gbm", "wine" },
+};

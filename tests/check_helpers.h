@@ -32,6 +32,20 @@ xpl_dataset *read_columns(const char *relative, const char *const *cols,
 void check_threads_match(const char *model_relative, const char *data_relative,
                          xpl_output kind, int reps);
 
+/* The tests' one Shapley formula, for any game given by its value table:
+ * v[S * D + d] for every coalition S of the P players (bit j: player j
+ * present) and D outputs; phi[d * P + j] = sum over S without j of
+ * |S|! (P-|S|-1)! / P! (v(S+j) - v(S)). P <= 30. */
+void shapley_from_values(size_t P, size_t D, const double *v, double *phi);
+
+/* The interventional game of row x: v(S) = sum_b w_b f(x_S, b_notS) over
+ * n_bg background rows bg (row-major) with weights w (NULL: uniform;
+ * normalised here), for every coalition S of the model's P <= 20 features,
+ * into v (2^P * n_outputs, as shapley_from_values reads it). */
+void interventional_values(const xpl_model *m, const double *bg,
+                           const double *w, size_t n_bg, const double *x,
+                           xpl_output kind, double *v);
+
 /* Exact interventional Shapley values by brute force over all 2^P subsets
  * of the model's features (P <= 20): v(S) = sum_b w_b f(x_S, b_notS) with
  * the background's weights (NULL: uniform), phi_j = sum over S without j of
@@ -40,6 +54,14 @@ void check_threads_match(const char *model_relative, const char *data_relative,
  * xpl_model_predict. */
 void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
                          const double *x, xpl_output kind, double *phi);
+
+/* Every tree model shipped in data/models/ (MODEL.json) with the data set
+ * it was trained on (data/DATA.csv): the one table the tests loop over. */
+struct shipped_model {
+    const char *model, *data;
+};
+enum { N_SHIPPED_TREE_MODELS = 19 };
+extern const struct shipped_model shipped_tree_models[N_SHIPPED_TREE_MODELS];
 
 /* Run a suite in TAP mode; returns the process exit status. */
 int run_suite(Suite *s);

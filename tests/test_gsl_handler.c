@@ -12,7 +12,7 @@
 
 #include "check_helpers.h"
 #include "explainers/lime/lime_internal.h"
-#include "explainers/solve.h"
+#include "explainers/kernel_shap/fit.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>

@@ -65,54 +65,22 @@ static double link_of(int logit, double p)
 }
 
 /* Exact Shapley values by brute force over all 2^P subsets of the model's
- * features: v(S) = link(sum_b w_b f(x_S, b_notS)) with weights w (NULL:
- * uniform), phi_j = sum_{S without j} |S|! (P-|S|-1)! / P! (v(S+j) - v(S)).
- * Independent of the explainer: plain enumeration and xpl_model_predict. */
+ * features, of the game v(S) = link(sum_b w_b f(x_S, b_notS)) (the test
+ * helpers' interventional game and Shapley formula). */
 static void brute_force(const xpl_model *m, const xpl_dataset *bg,
                         const double *x, xpl_output kind, int logit,
                         double *phi)
 {
     size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
-    size_t N = xpl_dataset_n_rows(bg), nS = (size_t)1 << P;
-    const double *b = xpl_dataset_data(bg), *bw = xpl_dataset_weights(bg);
+    size_t nS = (size_t)1 << P;
     double *v = malloc(nS * D * sizeof *v);
-    double *rows = malloc(N * P * sizeof *rows);
-    double *out = malloc(N * D * sizeof *out);
-    ck_assert(v && rows && out);
-    double wt = 0;
-    for (size_t i = 0; i < N; i++)
-        wt += bw ? bw[i] : 1.0;
-    for (size_t S = 0; S < nS; S++) {
-        for (size_t i = 0; i < N; i++)
-            for (size_t j = 0; j < P; j++)
-                rows[i * P + j] = (S >> j & 1) ? x[j] : b[i * P + j];
-        ck_assert(xpl_model_predict(m, NULL, rows, N, kind, out) == XPL_OK);
-        for (size_t d = 0; d < D; d++) {
-            double s = 0;
-            for (size_t i = 0; i < N; i++)
-                s += (bw ? bw[i] : 1.0) / wt * out[i * D + d];
-            v[S * D + d] = link_of(logit, s);
-        }
-    }
-    double fact[32];
-    fact[0] = 1;
-    for (size_t i = 1; i < 32; i++)
-        fact[i] = fact[i - 1] * (double)i;
-    memset(phi, 0, D * P * sizeof *phi);
-    for (size_t S = 0; S < nS; S++) {
-        size_t s = (size_t)__builtin_popcountll((unsigned long long)S);
-        for (size_t j = 0; j < P; j++) {
-            if (S >> j & 1)
-                continue;
-            double c = fact[s] * fact[P - s - 1] / fact[P];
-            for (size_t d = 0; d < D; d++)
-                phi[d * P + j] += c * (v[(S | (size_t)1 << j) * D + d] -
-                                       v[S * D + d]);
-        }
-    }
+    ck_assert(v);
+    interventional_values(m, xpl_dataset_data(bg), xpl_dataset_weights(bg),
+                          xpl_dataset_n_rows(bg), x, kind, v);
+    for (size_t i = 0; i < nS * D; i++)
+        v[i] = link_of(logit, v[i]);
+    shapley_from_values(P, D, v, phi);
     free(v);
-    free(rows);
-    free(out);
 }
 
 static xpl_kernel_shap *make(const xpl_model *m, const xpl_dataset *bg,

@@ -220,29 +220,11 @@ END_TEST
 
 /* ---- consistency with the SHAP values on every shipped tree model ---- */
 
-static const struct {
-    const char *model, *data;
-} all_models[] = {
-    { "diabetes_xgb", "diabetes" },
-    { "diabetes_missing_xgb", "diabetes_missing" },
-    { "diabetes_xgb_poisson", "diabetes" },
-    { "breast_cancer_xgb_logitraw", "breast_cancer" },
-    { "wine_xgb_softmax", "wine" },
-    { "diabetes_tree", "diabetes" },
-    { "diabetes_forest", "diabetes" },
-    { "diabetes_gbm", "diabetes" },
-    { "breast_cancer_forest", "breast_cancer" },
-    { "breast_cancer_gbm", "breast_cancer" },
-    { "wine_forest", "wine" },
-    { "wine_extra_trees", "wine" },
-    { "wine_gbm", "wine" },
-};
-
 START_TEST(consistent_with_shap_values)
 {
     char model[128], data[128];
-    snprintf(model, sizeof model, "data/models/%s.json", all_models[_i].model);
-    snprintf(data, sizeof data, "data/%s.csv", all_models[_i].data);
+    snprintf(model, sizeof model, "data/models/%s.json", shipped_tree_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", shipped_tree_models[_i].data);
     xpl_model *m = load_model(model);
     const xpl__ensemble *e = xpl__trees_params(m);
     size_t p = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
@@ -286,7 +268,7 @@ START_TEST(consistent_with_shap_values)
                     ck_assert_msg(fabs(a[i * side + j] - a[j * side + i])
                                       <= 1e-9 * scale,
                                   "%s row %zu: (%zu,%zu) %.17g vs %.17g",
-                                  all_models[_i].model, row, i, j,
+                                  shipped_tree_models[_i].model, row, i, j,
                                   a[i * side + j], a[j * side + i]);
                     if (!used[i])
                         ck_assert(a[i * side + j] == 0);
@@ -294,7 +276,7 @@ START_TEST(consistent_with_shap_values)
                 ck_assert_msg(fabs(sum - phi[o * p + i])
                                   <= 1e-9 * fmax(1, fabs(phi[o * p + i])),
                               "%s row %zu feature %zu: %.17g vs %.17g",
-                              all_models[_i].model, row, i, sum,
+                              shipped_tree_models[_i].model, row, i, sum,
                               phi[o * p + i]);
                 total += sum;
             }
@@ -302,7 +284,7 @@ START_TEST(consistent_with_shap_values)
             total += a[p * side + p];
             ck_assert_msg(fabs(total - pred[o]) <= 1e-9 * fmax(1,
                           fabs(pred[o])), "%s row %zu: %.17g vs %.17g",
-                          all_models[_i].model, row, total, pred[o]);
+                          shipped_tree_models[_i].model, row, total, pred[o]);
         }
     }
     free(pred);
@@ -367,8 +349,8 @@ END_TEST
 START_TEST(quadrature_equals_reference)
 {
     char model[128], data[128];
-    snprintf(model, sizeof model, "data/models/%s.json", all_models[_i].model);
-    snprintf(data, sizeof data, "data/%s.csv", all_models[_i].data);
+    snprintf(model, sizeof model, "data/models/%s.json", shipped_tree_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", shipped_tree_models[_i].data);
     xpl_model *m = load_model(model);
     const xpl__ensemble *e = xpl__trees_params(m);
     xpl__tree_shap_plan plan;
@@ -395,7 +377,7 @@ START_TEST(quadrature_equals_reference)
             }
             ck_assert_msg(fabs(a[i] - b[i]) <= 1e-10 * fmax(1, scale),
                           "%s row %zu cell %zu: %.17g vs %.17g",
-                          all_models[_i].model, row, i, a[i], b[i]);
+                          shipped_tree_models[_i].model, row, i, a[i], b[i]);
         }
     }
     free(a);
@@ -416,9 +398,9 @@ int main(void)
                         (int)(sizeof xgb_cases / sizeof xgb_cases[0]));
     tcase_add_loop_test(tc, equals_brute_force_interaction_index, 0, 4);
     tcase_add_loop_test(tc, consistent_with_shap_values, 0,
-                        (int)(sizeof all_models / sizeof all_models[0]));
+                        N_SHIPPED_TREE_MODELS);
     tcase_add_loop_test(tc, quadrature_equals_reference, 0,
-                        (int)(sizeof all_models / sizeof all_models[0]));
+                        N_SHIPPED_TREE_MODELS);
     tcase_add_test(tc, public_api);
     suite_add_tcase(s, tc);
     return run_suite(s);

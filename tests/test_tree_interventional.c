@@ -46,45 +46,18 @@ static void explain_all(const xpl_model *m, const double *bg,
     xpl__tree_shap_plan_free(&sp);
 }
 
-/* Exact Shapley values by enumerating the 2^p coalitions (p <= 14). */
+/* Exact Shapley values of the interventional game (the test helpers'
+ * enumeration of the 2^p coalitions). */
 static void brute_force(const xpl_model *m, const double *bg, const double *w,
                         size_t n_bg, const double *x, double *phi)
 {
     size_t p = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
     ck_assert_uint_le(p, 14);
-    size_t n_sub = (size_t)1 << p;
-    double *rows = malloc(n_sub * n_bg * p * sizeof *rows);
-    double *pred = malloc(n_sub * n_bg * k * sizeof *pred);
-    double *v = calloc(n_sub * k, sizeof *v);
-    for (size_t s = 0; s < n_sub; s++)
-        for (size_t b = 0; b < n_bg; b++)
-            for (size_t j = 0; j < p; j++)
-                rows[(s * n_bg + b) * p + j] = (s >> j & 1) ? x[j]
-                                                            : bg[b * p + j];
-    ck_assert_int_eq(xpl_model_predict(m, NULL, rows, n_sub * n_bg,
-                                       XPL_OUTPUT_RAW, pred), XPL_OK);
-    for (size_t s = 0; s < n_sub; s++)
-        for (size_t b = 0; b < n_bg; b++)
-            for (size_t o = 0; o < k; o++)
-                v[s * k + o] += w[b] * pred[(s * n_bg + b) * k + o];
-    double fact[15] = { 1 };
-    for (int i = 1; i <= 14; i++)
-        fact[i] = fact[i - 1] * i;
-    for (size_t o = 0; o < k; o++)
-        for (size_t j = 0; j < p; j++) {
-            double sum = 0;
-            for (size_t s = 0; s < n_sub; s++) {
-                if (s >> j & 1)
-                    continue;
-                int size = __builtin_popcountl(s);
-                sum += fact[size] * fact[p - (size_t)size - 1] / fact[p]
-                       * (v[(s | (size_t)1 << j) * k + o] - v[s * k + o]);
-            }
-            phi[o * p + j] = sum;
-        }
+    double *v = malloc(((size_t)1 << p) * k * sizeof *v);
+    ck_assert(v);
+    interventional_values(m, bg, w, n_bg, x, XPL_OUTPUT_RAW, v);
+    shapley_from_values(p, k, v, phi);
     free(v);
-    free(pred);
-    free(rows);
 }
 
 /* Weights summing to 1, unequal. */
@@ -174,31 +147,11 @@ END_TEST
 
 /* ---- the modes agree on every shipped model, 1 to 200 references ---- */
 
-static const struct {
-    const char *model, *data;
-} all_models[] = {
-    { "diabetes_xgb", "diabetes" },
-    { "diabetes_missing_xgb", "diabetes_missing" },
-    { "diabetes_xgb_poisson", "diabetes" },
-    { "breast_cancer_xgb", "breast_cancer" },
-    { "breast_cancer_xgb_logitraw", "breast_cancer" },
-    { "wine_xgb", "wine" },
-    { "wine_xgb_softmax", "wine" },
-    { "diabetes_tree", "diabetes" },
-    { "diabetes_forest", "diabetes" },
-    { "diabetes_gbm", "diabetes" },
-    { "breast_cancer_forest", "breast_cancer" },
-    { "breast_cancer_gbm", "breast_cancer" },
-    { "wine_forest", "wine" },
-    { "wine_extra_trees", "wine" },
-    { "wine_gbm", "wine" },
-};
-
 START_TEST(modes_agree_and_add_up)
 {
     char model[128], data[128];
-    snprintf(model, sizeof model, "data/models/%s.json", all_models[_i].model);
-    snprintf(data, sizeof data, "data/%s.csv", all_models[_i].data);
+    snprintf(model, sizeof model, "data/models/%s.json", shipped_tree_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", shipped_tree_models[_i].data);
     xpl_model *m = load_model(model);
     const xpl__ensemble *e = xpl__trees_params(m);
     size_t p = xpl_model_n_features(m), k = xpl_model_n_outputs(m);
@@ -224,7 +177,7 @@ START_TEST(modes_agree_and_add_up)
             explain_all(m, bg, w, n_bg, xr, out, n_agg);
             char what[160];
             snprintf(what, sizeof what, "%s N=%zu row %zu",
-                     all_models[_i].model, n_bg, r);
+                     shipped_tree_models[_i].model, n_bg, r);
             require_equal(what, out, out[3], k * p, 1e-9);
             /* Forced modes really differ: every tree per pair, and every
              * tree aggregated (shipped trees are shallow). */
@@ -576,7 +529,7 @@ int main(void)
     tcase_add_loop_test(tc, equals_brute_force, 0,
                         (int)(sizeof small_models / sizeof small_models[0]));
     tcase_add_loop_test(tc, modes_agree_and_add_up, 0,
-                        (int)(sizeof all_models / sizeof all_models[0]));
+                        N_SHIPPED_TREE_MODELS);
     tcase_add_loop_test(tc, generated_deep_trees, 0, 2);
     tcase_add_test(tc, missing_without_default_directions);
     tcase_add_test(tc, automatic_rule);

@@ -119,6 +119,21 @@ static double expectation(const xpl__ensemble *e, const xpl__tree *t,
            / (cover[l] + cover[r]);
 }
 
+/* The path-dependent game of row x: v(S) = the sum over trees of the
+ * expectation with the features outside S integrated out by the covers. */
+static void path_dependent_values(const xpl__ensemble *e,
+                                  const xpl__tree_shap_plan *plan,
+                                  const double *x, double *v)
+{
+    for (unsigned s = 0; s < (1u << e->n_features); s++) {
+        v[s] = 0;
+        for (size_t t = 0; t < e->n_trees; t++)
+            v[s] += expectation(e, &e->trees[t],
+                                plan->node_mean + e->trees[t].first_value, 0,
+                                x, s);
+    }
+}
+
 START_TEST(equals_brute_force_shapley)
 {
     static const char *models[] = { "data/models/diabetes_xgb.json",
@@ -131,34 +146,18 @@ START_TEST(equals_brute_force_shapley)
     ck_assert_uint_eq(m, 10);
     xpl_dataset *x = read_columns(datasets[_i], xpl_model_feature_names(r.m),
                                   m);
-    double fact[11] = { 1 };
-    for (int i = 1; i <= 10; i++)
-        fact[i] = fact[i - 1] * i;
     double *v = malloc((1u << m) * sizeof *v);
-    double phi[10];
+    double phi[10], want[10];
     for (size_t row = 0; row < 6; row++) {
         const double *xr = xpl_dataset_data(x) + row * 37 % 442 * m;
-        for (unsigned s = 0; s < (1u << m); s++) {
-            v[s] = 0;
-            for (size_t t = 0; t < r.e->n_trees; t++)
-                v[s] += expectation(r.e, &r.e->trees[t],
-                                    r.plan.node_mean + r.e->trees[t].first_value,
-                                    0, xr, s);
-        }
+        path_dependent_values(r.e, &r.plan, xr, v);
+        shapley_from_values(m, 1, v, want);
         xpl__tree_shap_row(r.e, &r.plan, r.scratch, xr, phi);
-        for (size_t j = 0; j < m; j++) {
-            double want = 0;
-            for (unsigned s = 0; s < (1u << m); s++) {
-                if (s & (1u << j))
-                    continue;
-                int size = __builtin_popcount(s);
-                want += fact[size] * fact[m - size - 1] / fact[m]
-                        * (v[s | (1u << j)] - v[s]);
-            }
-            ck_assert_msg(fabs(phi[j] - want) <= 1e-9 * fmax(1, fabs(want)),
+        for (size_t j = 0; j < m; j++)
+            ck_assert_msg(fabs(phi[j] - want[j]) <=
+                              1e-9 * fmax(1, fabs(want[j])),
                           "row %zu feature %zu: %.17g vs %.17g", row, j,
-                          phi[j], want);
-        }
+                          phi[j], want[j]);
     }
     free(v);
     xpl_dataset_free(x);
@@ -189,45 +188,22 @@ START_TEST(interventional_equals_brute_force)
                10 * sizeof(double));
     void *scratch = malloc(xpl__tree_shap_interventional_scratch(r.e,
                                                                  &r.plan));
-    double fact[11] = { 1 };
-    for (int i = 1; i <= 10; i++)
-        fact[i] = fact[i - 1] * i;
-    size_t n_sub = (size_t)1 << m;
-    double *rows = malloc(n_sub * N_BG * m * sizeof *rows);
-    double *pred = malloc(n_sub * N_BG * sizeof *pred);
-    double *v = malloc(n_sub * sizeof *v);
-    double phi[10], fx, fbg[N_BG];
+    double *v = malloc(((size_t)1 << m) * sizeof *v);
+    double phi[10], want[10], fx, fbg[N_BG];
     ck_assert_int_eq(xpl_model_predict(r.m, NULL, bg, N_BG, XPL_OUTPUT_RAW,
                                        fbg), XPL_OK);
     for (size_t row = 0; row < 4; row++) {
         const double *xr = data + (row * 53 + 7) % 442 * m;
-        for (size_t s = 0; s < n_sub; s++)
-            for (int b = 0; b < N_BG; b++)
-                for (size_t j = 0; j < m; j++)
-                    rows[(s * N_BG + (size_t)b) * m + j] =
-                        (s >> j & 1) ? xr[j] : bg[b * 10 + (int)j];
-        ck_assert_int_eq(xpl_model_predict(r.m, NULL, rows, n_sub * N_BG,
-                                           XPL_OUTPUT_RAW, pred), XPL_OK);
-        for (size_t s = 0; s < n_sub; s++) {
-            v[s] = 0;
-            for (int b = 0; b < N_BG; b++)
-                v[s] += w[b] * pred[s * N_BG + (size_t)b];
-        }
+        interventional_values(r.m, bg, w, N_BG, xr, XPL_OUTPUT_RAW, v);
+        shapley_from_values(m, 1, v, want);
         xpl__tree_shap_interventional_row(r.e, &r.plan, scratch, xr, bg, w,
                                           N_BG, phi);
         double sum = 0;
         for (size_t j = 0; j < m; j++) {
-            double want = 0;
-            for (size_t s = 0; s < n_sub; s++) {
-                if (s >> j & 1)
-                    continue;
-                int size = __builtin_popcountl(s);
-                want += fact[size] * fact[m - size - 1] / fact[m]
-                        * (v[s | (1u << j)] - v[s]);
-            }
-            ck_assert_msg(fabs(phi[j] - want) <= 1e-9 * fmax(1, fabs(want)),
+            ck_assert_msg(fabs(phi[j] - want[j]) <=
+                              1e-9 * fmax(1, fabs(want[j])),
                           "%s row %zu feature %zu: %.17g vs %.17g",
-                          models[_i], row, j, phi[j], want);
+                          models[_i], row, j, phi[j], want[j]);
             sum += phi[j];
         }
         ck_assert_int_eq(xpl_model_predict(r.m, NULL, xr, 1, XPL_OUTPUT_RAW,
@@ -238,8 +214,6 @@ START_TEST(interventional_equals_brute_force)
         ck_assert(fabs(sum - (fx - efx)) <= 1e-9 * fmax(1, fabs(fx)));
     }
     free(v);
-    free(pred);
-    free(rows);
     free(scratch);
     xpl_dataset_free(x);
     run_close(&r);
@@ -248,29 +222,11 @@ END_TEST
 
 /* ---- additivity on every shipped tree model ---- */
 
-static const struct {
-    const char *model, *data;
-} all_models[] = {
-    { "diabetes_xgb", "diabetes" },
-    { "diabetes_missing_xgb", "diabetes_missing" },
-    { "diabetes_xgb_poisson", "diabetes" },
-    { "breast_cancer_xgb_logitraw", "breast_cancer" },
-    { "wine_xgb_softmax", "wine" },
-    { "diabetes_tree", "diabetes" },
-    { "diabetes_forest", "diabetes" },
-    { "diabetes_gbm", "diabetes" },
-    { "breast_cancer_forest", "breast_cancer" },
-    { "breast_cancer_gbm", "breast_cancer" },
-    { "wine_forest", "wine" },
-    { "wine_extra_trees", "wine" },
-    { "wine_gbm", "wine" },
-};
-
 START_TEST(contributions_add_up_to_the_prediction)
 {
     char model[128], data[128];
-    snprintf(model, sizeof model, "data/models/%s.json", all_models[_i].model);
-    snprintf(data, sizeof data, "data/%s.csv", all_models[_i].data);
+    snprintf(model, sizeof model, "data/models/%s.json", shipped_tree_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", shipped_tree_models[_i].data);
     struct shap_run r;
     run_open(&r, model);
     size_t m = r.e->n_features, k = r.e->n_outputs;
@@ -290,7 +246,7 @@ START_TEST(contributions_add_up_to_the_prediction)
             double want = pred[row * k + o];
             ck_assert_msg(fabs(sum - want) <= 1e-9 * fmax(1, fabs(want)),
                           "%s row %zu output %zu: %.17g vs %.17g",
-                          all_models[_i].model, row, o, sum, want);
+                          shipped_tree_models[_i].model, row, o, sum, want);
         }
     }
     free(phi);
@@ -331,35 +287,11 @@ static double compare_row(const struct shap_run *r, const double *x,
     return worst;
 }
 
-static const struct {
-    const char *model, *data;
-} shipped[] = {
-    { "diabetes_xgb", "diabetes" },
-    { "diabetes_missing_xgb", "diabetes_missing" },
-    { "diabetes_xgb_base_score", "diabetes" },
-    { "diabetes_xgb_poisson", "diabetes" },
-    { "diabetes_xgb_gamma", "diabetes" },
-    { "diabetes_xgb_tweedie", "diabetes" },
-    { "breast_cancer_xgb", "breast_cancer" },
-    { "breast_cancer_xgb_base_score", "breast_cancer" },
-    { "breast_cancer_xgb_logitraw", "breast_cancer" },
-    { "wine_xgb", "wine" },
-    { "wine_xgb_softmax", "wine" },
-    { "diabetes_tree", "diabetes" },
-    { "diabetes_forest", "diabetes" },
-    { "diabetes_gbm", "diabetes" },
-    { "breast_cancer_forest", "breast_cancer" },
-    { "breast_cancer_gbm", "breast_cancer" },
-    { "wine_forest", "wine" },
-    { "wine_extra_trees", "wine" },
-    { "wine_gbm", "wine" },
-};
-
 START_TEST(fast_equals_algorithm_2_on_shipped_models)
 {
     char model[128], data[128];
-    snprintf(model, sizeof model, "data/models/%s.json", shipped[_i].model);
-    snprintf(data, sizeof data, "data/%s.csv", shipped[_i].data);
+    snprintf(model, sizeof model, "data/models/%s.json", shipped_tree_models[_i].model);
+    snprintf(data, sizeof data, "data/%s.csv", shipped_tree_models[_i].data);
     struct shap_run r;
     run_open(&r, model);
     size_t m = r.e->n_features, k = r.e->n_outputs;
@@ -370,7 +302,7 @@ START_TEST(fast_equals_algorithm_2_on_shipped_models)
         double d = compare_row(&r, xpl_dataset_data(x) + row * m, phi, ref);
         worst = fmax(worst, d);
     }
-    ck_assert_msg(worst <= 1e-9, "%s: %g", shipped[_i].model, worst);
+    ck_assert_msg(worst <= 1e-9, "%s: %g", shipped_tree_models[_i].model, worst);
     free(phi);
     free(ref);
     xpl_dataset_free(x);
@@ -587,34 +519,19 @@ START_TEST(deep_trees_equal_brute_force)
     r.scratch = malloc(xpl__tree_shap_scratch(r.e, &r.plan));
     enum { M = 6 };
     ck_assert_uint_eq(r.e->n_features, M);
-    double fact[M + 1] = { 1 };
-    for (int i = 1; i <= M; i++)
-        fact[i] = fact[i - 1] * i;
     struct rng g = { 99 };
-    double x[M], phi[M], v[1 << M];
+    double x[M], phi[M], want[M], v[1 << M];
     for (int row = 0; row < 10; row++) {
         for (int j = 0; j < M; j++)
             x[j] = uniform(&g) < 0.1 ? NAN : normal(&g);
-        for (unsigned s = 0; s < (1u << M); s++) {
-            v[s] = 0;
-            for (size_t t = 0; t < r.e->n_trees; t++)
-                v[s] += expectation(r.e, &r.e->trees[t],
-                                    r.plan.node_mean + r.e->trees[t].first_value,
-                                    0, x, s);
-        }
+        path_dependent_values(r.e, &r.plan, x, v);
+        shapley_from_values(M, 1, v, want);
         xpl__tree_shap_row(r.e, &r.plan, r.scratch, x, phi);
-        for (int j = 0; j < M; j++) {
-            double want = 0;
-            for (unsigned s = 0; s < (1u << M); s++)
-                if (!(s & (1u << j))) {
-                    int size = __builtin_popcount(s);
-                    want += fact[size] * fact[M - size - 1] / fact[M]
-                            * (v[s | (1u << j)] - v[s]);
-                }
-            ck_assert_msg(fabs(phi[j] - want) <= 1e-9 * fmax(1, fabs(want)),
+        for (int j = 0; j < M; j++)
+            ck_assert_msg(fabs(phi[j] - want[j]) <=
+                              1e-9 * fmax(1, fabs(want[j])),
                           "row %d feature %d: %.17g vs %.17g", row, j, phi[j],
-                          want);
-        }
+                          want[j]);
     }
     run_close(&r);
 }
@@ -692,9 +609,9 @@ int main(void)
     tcase_add_loop_test(tc, equals_brute_force_shapley, 0, 2);
     tcase_add_loop_test(tc, interventional_equals_brute_force, 0, 3);
     tcase_add_loop_test(tc, contributions_add_up_to_the_prediction, 0,
-                        (int)(sizeof all_models / sizeof all_models[0]));
+                        N_SHIPPED_TREE_MODELS);
     tcase_add_loop_test(tc, fast_equals_algorithm_2_on_shipped_models, 0,
-                        (int)(sizeof shipped / sizeof shipped[0]));
+                        N_SHIPPED_TREE_MODELS);
     tcase_add_loop_test(tc, fast_equals_algorithm_2_on_deep_random_trees, 0,
                         (int)(sizeof rcases / sizeof rcases[0]));
     tcase_add_test(tc, deep_trees_equal_brute_force);

@@ -11,6 +11,7 @@
 #include <xplain/xplain.h>
 
 #include "cli.h"
+#include "explain_background.h"
 #include "explain_methods.h"
 #include "serve_engine.h"
 
@@ -33,45 +34,6 @@ static int by_name(const void *x, const void *y, void *names)
     return strcmp(n[*(const size_t *)x], n[*(const size_t *)y]);
 }
 
-/* --background, summarised as asked; NULL for the model's own. */
-static int load_background(xpl_dataset **out, const xpl_model *m,
-                           const struct explain_args *a)
-{
-    *out = NULL;
-    if (!a->background_path)
-        return EXIT_OK;
-    xpl_csv_options csv = XPL_CSV_OPTIONS_INIT;
-    csv.delimiter = a->delimiter;
-    csv.columns = xpl_model_feature_names(m);
-    csv.n_columns = xpl_model_n_features(m);
-    cli_categories cats;
-    if (cli_csv_categories(&csv, m, a->unknown_category, &cats))
-        return EXIT_INTERNAL;
-    xpl_dataset *all = NULL;
-    int rc = xpl_dataset_read_csv(&all, a->background_path, &csv);
-    cli_csv_categories_free(&cats);
-    if (rc)
-        return cli_library_error(rc);
-    if (xpl_dataset_n_rows(all) == 0) {
-        cli_error("%s: no data rows", a->background_path);
-        xpl_dataset_free(all);
-        return EXIT_INPUT;
-    }
-    if (a->background_size && a->background_size < xpl_dataset_n_rows(all)) {
-        xpl_dataset *kept = NULL;
-        rc = a->kmeans ? xpl_dataset_kmeans(&kept, all, a->background_size,
-                                            a->ks.seed)
-                       : xpl_dataset_sample(&kept, all, a->background_size,
-                                            a->ks.seed);
-        xpl_dataset_free(all);
-        if (rc)
-            return cli_library_error(rc);
-        all = kept;
-    }
-    *out = all;
-    return EXIT_OK;
-}
-
 int serve_engine_open(struct serve_engine **out, const struct explain_args *a)
 {
     *out = NULL;
@@ -87,7 +49,7 @@ int serve_engine_open(struct serve_engine **out, const struct explain_args *a)
         serve_engine_close(g);
         return cli_library_error(rc);
     }
-    if ((st = load_background(&g->bg, g->model, a)) ||
+    if ((st = explain_load_background(&g->bg, g->model, a)) ||
         (st = explainer_open(&g->ex, g->model, g->bg, a))) {
         serve_engine_close(g);
         return st;

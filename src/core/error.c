@@ -113,3 +113,20 @@ char *xpl__strdup(const char *s)
         memcpy(copy, s, n);
     return copy;
 }
+
+void xpl__strings_free(char **s, size_t n)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
+int xpl__io_error(const char *path, const char *what, int err)
+{
+    char text[128];
+    if (strerror_r(err, text, sizeof text) != 0)
+        snprintf(text, sizeof text, "error %d", err);
+    return xpl__error(XPL_EIO, "%s: cannot %s: %s", path, what, text);
+}

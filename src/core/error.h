@@ -37,7 +37,14 @@ static inline int xpl__mul_ok(size_t a, size_t b, size_t *out)
 void *xpl__malloc_array(size_t a, size_t b);
 void *xpl__calloc_array(size_t a, size_t b);
 
+/* XPL_EIO with "PATH: cannot WHAT: strerror(err)". */
+int xpl__io_error(const char *path, const char *what, int err);
+
 /* Heap copy of a NUL-terminated string, or NULL. */
 char *xpl__strdup(const char *s);
+
+/* Free an array of n heap strings (NULL entries allowed) and the array;
+ * NULL does nothing. */
+void xpl__strings_free(char **s, size_t n);
 
 #endif

@@ -58,6 +58,25 @@ void *xpl__workspace_scratch(xpl_workspace *ws, size_t bytes)
     return grow(&ws->scratch, &ws->capacity, bytes);
 }
 
+int xpl__workspace_scratch_for_call(xpl_workspace **ws, xpl_workspace **own,
+                                    size_t bytes, void **scratch)
+{
+    *own = NULL;
+    if (!*ws) {
+        int rc = xpl_workspace_new(own);
+        if (rc)
+            return rc;
+        *ws = *own;
+    }
+    *scratch = xpl__workspace_scratch(*ws, bytes);
+    if (!*scratch) {
+        xpl_workspace_free(*own);
+        *own = NULL;
+        return XPL_ENOMEM;
+    }
+    return XPL_OK;
+}
+
 void *xpl__workspace_results(xpl_workspace *ws, size_t bytes)
 {
     return grow(&ws->results, &ws->results_capacity, bytes);

@@ -45,15 +45,6 @@ static void rng_free(gsl_rng *r)
     free(r);
 }
 
-static void free_names(char **names, size_t n)
-{
-    if (!names)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
 static char **copy_names(const xpl_dataset *ds)
 {
     char **names = xpl__calloc_array(ds->n_cols, sizeof *names);
@@ -61,7 +52,7 @@ static char **copy_names(const xpl_dataset *ds)
         return NULL;
     for (size_t j = 0; j < ds->n_cols; j++) {
         if (!(names[j] = xpl__strdup(ds->names[j]))) {
-            free_names(names, ds->n_cols);
+            xpl__strings_free(names, ds->n_cols);
             return NULL;
         }
     }
@@ -83,19 +74,29 @@ static int adopt_with_names(xpl_dataset **out, const xpl_dataset *ds,
     if (rc) {
         free(x);
         free(w);
-        free_names(names, ds->n_cols);
+        xpl__strings_free(names, ds->n_cols);
     }
     return rc;
 }
 
-int xpl_dataset_sample(xpl_dataset **out, const xpl_dataset *ds, size_t k,
-                       uint64_t seed)
+/* The summaries' first checks: somewhere to put the result, and a dataset
+ * to summarise. */
+static int check_out_and_input(xpl_dataset **out, const xpl_dataset *ds)
 {
     if (!out)
         return xpl__error(XPL_EINVAL, "out is NULL");
     *out = NULL;
     if (!ds)
         return xpl__error(XPL_EINVAL, "dataset is NULL");
+    return XPL_OK;
+}
+
+int xpl_dataset_sample(xpl_dataset **out, const xpl_dataset *ds, size_t k,
+                       uint64_t seed)
+{
+    int rc = check_out_and_input(out, ds);
+    if (rc)
+        return rc;
     if (k == 0)
         return xpl__error(XPL_EINVAL, "sample size is 0");
     if (k >= ds->n_rows)
@@ -355,11 +356,9 @@ static int scale_values(const double *x, size_t n_values, int *shift,
 int xpl_dataset_kmeans(xpl_dataset **out, const xpl_dataset *ds, size_t k,
                        uint64_t seed)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "out is NULL");
-    *out = NULL;
-    if (!ds)
-        return xpl__error(XPL_EINVAL, "dataset is NULL");
+    int rc = check_out_and_input(out, ds);
+    if (rc)
+        return rc;
     if (k == 0)
         return xpl__error(XPL_EINVAL, "k-means: k is 0");
     if (ds->n_rows == 0)
@@ -381,7 +380,7 @@ int xpl_dataset_kmeans(xpl_dataset **out, const xpl_dataset *ds, size_t k,
     km.d2 = xpl__malloc_array(n, sizeof *km.d2);
     km.sum_w = xpl__malloc_array(k, sizeof *km.sum_w);
     double *out_x = NULL, *out_w = NULL;
-    int rc = XPL_OK;
+    rc = XPL_OK;
     if (!x || !w || !best || !best_assign || !column || !km.centres ||
         !km.assign || !km.d2 || !km.sum_w) {
         rc = xpl__enomem();

@@ -6,25 +6,7 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
-
-/* Names compare as byte strings of known length (a prefix sorts first). */
-static int compare_bytes(const char *a, size_t na, const char *b, size_t nb)
-{
-    int c = memcmp(a, b, na < nb ? na : nb);
-    return c ? c : (na > nb) - (na < nb);
-}
-
-/* qsort has no context argument: sort pairs of (name, code) instead. */
-struct pair {
-    const char *name;
-    uint32_t code;
-};
-
-static int compare_pairs(const void *a, const void *b)
-{
-    const struct pair *x = a, *y = b;
-    return strcmp(x->name, y->name);
-}
+#include "data/names.h"
 
 void xpl__catnames_free(xpl__catnames *c)
 {
@@ -60,37 +42,22 @@ int xpl__catnames_new(xpl__catnames **out, const char *const *names,
                               "not valid UTF-8", what, i);
     }
     xpl__catnames *c = calloc(1, sizeof *c);
-    struct pair *pairs = xpl__malloc_array(n, sizeof *pairs);
-    if (!c || !pairs) {
-        free(c);
-        free(pairs);
+    if (!c)
         return xpl__enomem();
-    }
     c->names = xpl__calloc_array(n, sizeof *c->names);
-    c->sorted = xpl__malloc_array(n, sizeof *c->sorted);
     c->n = n;
-    int rc = c->names && c->sorted ? XPL_OK : xpl__enomem();
+    int rc = c->names ? XPL_OK : xpl__enomem();
     for (size_t i = 0; !rc && i < n; i++)
         if (!(c->names[i] = xpl__strdup(names[i])))
             rc = xpl__enomem();
-    if (!rc) {
-        for (size_t i = 0; i < n; i++)
-            pairs[i] = (struct pair){ c->names[i], (uint32_t)i };
-        qsort(pairs, n, sizeof *pairs, compare_pairs);
-        for (size_t i = 0; i < n; i++) {
-            c->sorted[i] = pairs[i].code;
-            if (i > 0 && strcmp(pairs[i - 1].name, pairs[i].name) == 0) {
-                uint32_t a = pairs[i - 1].code, b = pairs[i].code;
-                rc = xpl__error(XPL_EINVAL, "%s: categories %lu and %lu "
-                                "are both named \"%.200s\"", what,
-                                (unsigned long)(a < b ? a : b),
-                                (unsigned long)(a < b ? b : a),
-                                pairs[i].name);
-                break;
-            }
-        }
-    }
-    free(pairs);
+    size_t first = 0, second = XPL__NO_NAME;
+    if (!rc && !(c->sorted = xpl__names_sorted((const char *const *)c->names,
+                                               n, &first, &second)))
+        rc = xpl__enomem();
+    if (!rc && second != XPL__NO_NAME)
+        rc = xpl__error(XPL_EINVAL, "%s: categories %zu and %zu are both "
+                        "named \"%.200s\"", what, first, second,
+                        c->names[second]);
     if (rc) {
         xpl__catnames_free(c);
         return rc;
@@ -101,19 +68,11 @@ int xpl__catnames_new(xpl__catnames **out, const char *const *names,
 
 int64_t xpl__catnames_find(const xpl__catnames *c, const char *s, size_t len)
 {
-    size_t lo = 0, hi = c->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *name = c->names[c->sorted[mid]];
-        int cmp = compare_bytes(name, strlen(name), s, len);
-        if (cmp == 0)
-            return c->sorted[mid];
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    /* s[len] is NUL; a NUL byte inside would cut the comparison short */
+    if (memchr(s, '\0', len))
+        return -1;
+    size_t k = xpl__names_find(c->sorted, c->n, s);
+    return k == XPL__NO_NAME ? -1 : (int64_t)k;
 }
 
 void xpl__catnames_list(const xpl__catnames *c, char *buf, size_t cap)

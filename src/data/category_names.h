@@ -11,7 +11,7 @@
 typedef struct xpl__catnames {
     size_t n;         /* names: code c is names[c] */
     char **names;     /* owned */
-    uint32_t *sorted; /* n codes in the byte order of their names */
+    struct xpl__named *sorted; /* the names sorted (data/names.h) */
 } xpl__catnames;
 
 /* Validate and copy n names (1 <= n <= XPL_MAX_CATEGORIES; each non-empty,
@@ -22,7 +22,7 @@ int xpl__catnames_new(xpl__catnames **out, const char *const *names,
                       size_t n, const char *what);
 void xpl__catnames_free(xpl__catnames *c);
 
-/* The code whose name is s[0..len), or -1. */
+/* The code whose name is s[0..len) (s[len] must be NUL), or -1. */
 int64_t xpl__catnames_find(const xpl__catnames *c, const char *s, size_t len);
 
 /* Up to `max` names, comma-separated and quoted, into buf (for messages:

@@ -18,6 +18,7 @@
 
 #include "core/error.h"
 #include "data/dataset_internal.h"
+#include "data/names.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -34,7 +35,7 @@
 #include "data/category_names.h"
 
 #define CHUNK ((size_t)64 * 1024)
-#define NO_COLUMN ((size_t)-1)
+#define NO_COLUMN XPL__NO_NAME
 #define MSG_SIZE 1024
 
 /* libcsv's parser state between rows (csv_init sets it, and every row end
@@ -220,89 +221,6 @@ static int parse_cell(locale_t loc, const char *s, size_t len, double *out)
 
 /* ------------------------------------------------------------- header */
 
-struct named {
-    const char *name;
-    size_t index;
-};
-
-static int compare_named(const void *a, const void *b)
-{
-    const struct named *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    if (c)
-        return c;
-    return (x->index > y->index) - (x->index < y->index);
-}
-
-/* names[0..n) sorted by (name, index) for binary search; NULL if out of
- * memory. The first duplicate in column order goes to *dup_first/second. */
-static struct named *sort_names(const char *const *names, size_t n,
-                                size_t *dup_first, size_t *dup_second)
-{
-    struct named *sorted = xpl__malloc_array(n, sizeof *sorted);
-    if (!sorted)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        sorted[i].name = names[i];
-        sorted[i].index = i;
-    }
-    qsort(sorted, n, sizeof *sorted, compare_named);
-    *dup_second = NO_COLUMN;
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(sorted[i - 1].name, sorted[i].name) == 0 &&
-            sorted[i].index < *dup_second) {
-            *dup_first = sorted[i - 1].index;
-            *dup_second = sorted[i].index;
-        }
-    }
-    return sorted;
-}
-
-static size_t find_name(const struct named *sorted, size_t n, const char *name)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(sorted[mid].name, name);
-        if (c == 0)
-            return sorted[mid].index;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NO_COLUMN;
-}
-
-/* If `name` is in sorted[0..n) more than once, set *first and *second to
- * its first two columns. */
-static void duplicate_of(const struct named *sorted, size_t n,
-                         const char *name, size_t *first, size_t *second)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) { /* the first entry >= name */
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(sorted[mid].name, name) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo + 1 < n && strcmp(sorted[lo].name, name) == 0 &&
-        strcmp(sorted[lo + 1].name, name) == 0) {
-        *first = sorted[lo].index;
-        *second = sorted[lo + 1].index;
-    }
-}
-
-static void free_names(char **names, size_t n)
-{
-    if (!names)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
 /* A header read as one field that holds another common delimiter was
  * almost certainly split with the wrong one: say which to use (the CLI's
  * option is named, as that is where most such files arrive). */
@@ -329,7 +247,7 @@ static const char *delimiter_hint(const xpl_csv_reader *r, size_t n_header)
 
 /* "missing column \"a\"" or "missing columns \"a\", \"b\"", cut short (with
  * the total) when the list does not fit in a message. */
-static void fail_missing(xpl_csv_reader *r, const struct named *sorted,
+static void fail_missing(xpl_csv_reader *r, const xpl__named *sorted,
                          size_t n_header)
 {
     char list[768];
@@ -337,7 +255,7 @@ static void fail_missing(xpl_csv_reader *r, const struct named *sorted,
     for (size_t i = 0; i < r->n_want + r->n_text; i++) {
         const char *name =
             i < r->n_want ? r->want[i] : r->want_text[i - r->n_want];
-        if (find_name(sorted, n_header, name) != NO_COLUMN)
+        if (xpl__names_find(sorted, n_header, name) != NO_COLUMN)
             continue;
         missing++;
         char shown[200];
@@ -362,8 +280,8 @@ static void finish_header(xpl_csv_reader *r, size_t n)
 {
     r->n_file_cols = n;
     size_t first = 0, second;
-    struct named *sorted =
-        sort_names((const char *const *)r->header, n, &first, &second);
+    xpl__named *sorted =
+        xpl__names_sorted((const char *const *)r->header, n, &first, &second);
     if (!sorted) {
         fail(r, XPL_ENOMEM, "out of memory");
         return;
@@ -374,7 +292,7 @@ static void finish_header(xpl_csv_reader *r, size_t n)
     if (r->want) {
         second = NO_COLUMN;
         for (size_t j = 0; j < r->n_want && second == NO_COLUMN; j++)
-            duplicate_of(sorted, n, r->want[j], &first, &second);
+            xpl__names_duplicate_of(sorted, n, r->want[j], &first, &second);
     }
     if (!r->want && n == 1 && r->header[0][0] == '\0') {
         fail(r, XPL_EFORMAT, "%s:%llu: field 1: empty column name", r->path,
@@ -421,7 +339,7 @@ static void finish_header(xpl_csv_reader *r, size_t n)
             r->col_of[i] = NO_COLUMN;
         int complete = 1;
         for (size_t j = 0; j < r->n_want; j++) {
-            size_t i = find_name(sorted, n, r->want[j]);
+            size_t i = xpl__names_find(sorted, n, r->want[j]);
             if (i == NO_COLUMN)
                 complete = 0;
             else
@@ -436,7 +354,7 @@ static void finish_header(xpl_csv_reader *r, size_t n)
         for (size_t i = 0; i < n; i++)
             r->text_of[i] = NO_COLUMN;
         for (size_t k = 0; k < r->n_text; k++) {
-            size_t i = find_name(sorted, n, r->want_text[k]);
+            size_t i = xpl__names_find(sorted, n, r->want_text[k]);
             if (i == NO_COLUMN)
                 complete = 0;
             else
@@ -446,7 +364,7 @@ static void finish_header(xpl_csv_reader *r, size_t n)
             fail_missing(r, sorted, n);
     }
     free(sorted);
-    free_names(r->header, r->header_n); /* only needed for the mapping */
+    xpl__strings_free(r->header, r->header_n); /* only needed for the mapping */
     r->header = NULL;
     r->header_n = r->header_cap = 0;
     if (!r->err) {
@@ -913,8 +831,8 @@ void xpl_csv_reader_free(xpl_csv_reader *r)
     for (size_t i = 0; r->cats && i < r->n_cats; i++)
         xpl__catnames_free(r->cats[i]);
     free(r->cats);
-    free_names(r->names, r->n_cols);
-    free_names(r->header, r->header_n);
+    xpl__strings_free(r->names, r->n_cols);
+    xpl__strings_free(r->header, r->header_n);
     free(r->row);
     free(r);
 }
@@ -936,7 +854,7 @@ static int check_names(const char *what, const char *const *names, size_t n)
     }
     if (n > 1) {
         size_t first = 0, second;
-        struct named *sorted = sort_names(names, n, &first, &second);
+        xpl__named *sorted = xpl__names_sorted(names, n, &first, &second);
         if (!sorted)
             return xpl__enomem();
         free(sorted);
@@ -957,13 +875,13 @@ static int check_among(const char *what, const char *const *names, size_t n,
     if (n == 0)
         return XPL_OK;
     size_t first = 0, second;
-    struct named *sorted = n_among ? sort_names(among, n_among, &first,
+    xpl__named *sorted = n_among ? xpl__names_sorted(among, n_among, &first,
                                                 &second)
                                    : NULL;
     if (n_among && !sorted)
         return xpl__enomem();
     for (size_t i = 0; i < n; i++) {
-        int found = sorted && find_name(sorted, n_among, names[i]) !=
+        int found = sorted && xpl__names_find(sorted, n_among, names[i]) !=
                                   NO_COLUMN;
         if (found != must_be) {
             free(sorted);
@@ -1046,8 +964,8 @@ static int check_options(const xpl_csv_options *o)
     }
     if (o->n_columns > 1) {
         size_t first = 0, second;
-        struct named *sorted =
-            sort_names(o->columns, o->n_columns, &first, &second);
+        xpl__named *sorted =
+            xpl__names_sorted(o->columns, o->n_columns, &first, &second);
         if (!sorted)
             return xpl__enomem();
         free(sorted);
@@ -1422,7 +1340,7 @@ int xpl_dataset_read_csv(xpl_dataset **out, const char *path,
     rc = xpl__dataset_adopt(out, n, d, x, names, NULL);
     if (rc) {
         free(x);
-        free_names(names, d);
+        xpl__strings_free(names, d);
     }
     xpl_csv_reader_free(r);
     return rc;

@@ -2,25 +2,12 @@
 #include "data/dataset_internal.h"
 
 #include "core/error.h"
+#include "data/names.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct named {
-    const char *name;
-    size_t index;
-};
-
-static int compare_named(const void *a, const void *b)
-{
-    const struct named *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    if (c)
-        return c;
-    return (x->index > y->index) - (x->index < y->index);
-}
 
 /* Names must be usable as keys (model features, CSV headers, JSON output),
  * so they are checked here once rather than by every consumer. Sorting
@@ -41,26 +28,14 @@ static int check_names(const char *const *names, size_t n)
     if (n < 2)
         return XPL_OK;
 
-    struct named *sorted = xpl__malloc_array(n, sizeof *sorted);
+    /* the pair whose second occurrence comes first: what a reader
+     * scanning the columns left to right would notice */
+    size_t first = 0, second;
+    xpl__named *sorted = xpl__names_sorted(names, n, &first, &second);
     if (!sorted)
         return xpl__enomem();
-    for (size_t i = 0; i < n; i++) {
-        sorted[i].name = names[i];
-        sorted[i].index = i;
-    }
-    qsort(sorted, n, sizeof *sorted, compare_named);
-    /* Report the pair whose second occurrence comes first: that is what a
-     * reader scanning the columns left to right would notice. */
-    size_t first = 0, second = (size_t)-1;
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(sorted[i - 1].name, sorted[i].name) == 0 &&
-            sorted[i].index < second) {
-            first = sorted[i - 1].index;
-            second = sorted[i].index;
-        }
-    }
     int rc = XPL_OK;
-    if (second != (size_t)-1)
+    if (second != XPL__NO_NAME)
         rc = xpl__error(XPL_EINVAL,
                         "duplicate column name \"%.64s\" (columns %zu and %zu)",
                         names[first], first, second);
@@ -98,15 +73,6 @@ static int check_weights(const double *w, size_t n_rows)
     return XPL_OK;
 }
 
-static void free_names(char **names, size_t n)
-{
-    if (!names)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
 /* Owned copies of `names`, or "f0", "f1", ... when names is NULL. */
 static char **copy_names(const char *const *names, size_t n)
 {
@@ -122,7 +88,7 @@ static char **copy_names(const char *const *names, size_t n)
             copy[i] = xpl__strdup(buf);
         }
         if (!copy[i]) {
-            free_names(copy, n);
+            xpl__strings_free(copy, n);
             return NULL;
         }
     }
@@ -153,7 +119,7 @@ int xpl__dataset_adopt(xpl_dataset **out, size_t n_rows, size_t n_cols,
 
     xpl_dataset *ds = malloc(sizeof *ds);
     if (!ds) {
-        free_names(generated, n_cols);
+        xpl__strings_free(generated, n_cols);
         return xpl__enomem();
     }
     ds->n_rows = n_rows;
@@ -195,14 +161,14 @@ int xpl_dataset_new(xpl_dataset **out, size_t n_rows, size_t n_cols,
     if ((rc = xpl__dataset_adopt(out, n_rows, n_cols, xc, nc, wc)) != XPL_OK) {
         free(xc);
         free(wc);
-        free_names(nc, n_cols);
+        xpl__strings_free(nc, n_cols);
     }
     return rc;
 
 nomem:
     free(xc);
     free(wc);
-    free_names(nc, n_cols);
+    xpl__strings_free(nc, n_cols);
     return xpl__enomem();
 }
 
@@ -223,7 +189,7 @@ void xpl_dataset_free(xpl_dataset *ds)
         return;
     free(ds->x);
     free(ds->w);
-    free_names(ds->names, ds->n_cols);
+    xpl__strings_free(ds->names, ds->n_cols);
     free(ds);
 }
 

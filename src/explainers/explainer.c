@@ -11,6 +11,7 @@
 #include "core/rng_seed.h"
 #include "core/workspace.h"
 #include "models/model_internal.h"
+#include "explainers/new_args.h"
 
 struct xpl_explainer {
     xpl_method method;       /* never AUTO */
@@ -226,11 +227,7 @@ int xpl_explainer_new(xpl_explainer **out, const xpl_model *m,
                       const xpl_dataset *background,
                       const xpl_explainer_options *opts)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "xpl_explainer_new: out is NULL");
-    *out = NULL;
-    if (!m)
-        return xpl__error(XPL_EINVAL, "xpl_explainer_new: model is NULL");
+    XPL__EXPLAINER_NEW_ARGS("xpl_explainer_new", out, m);
     xpl_explainer_options defaults = XPL_EXPLAINER_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;

@@ -86,6 +86,8 @@ int xpl__linear_model_new(xpl_model **out, size_t n_features, size_t n_outputs,
         linear_destroy(lin);
         return rc;
     }
+    /* multiply-adds run about four to a node step */
+    m->row_cost = (double)(n_features * n_outputs) / 4;
     size_t nonzero = 0;
     for (size_t i = 0; i < n_coef; i++)
         nonzero += coef[i] != 0.0;

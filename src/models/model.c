@@ -10,17 +10,6 @@
 #include "data/dataset_internal.h"
 #include "data/stats_internal.h"
 #include "models/model_internal.h"
-#include "models/linear.h"
-#include "models/trees.h"
-
-static void free_strings(char **s, size_t n)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(s[i]);
-    free(s);
-}
 
 static int compare_str_ptr(const void *a, const void *b)
 {
@@ -72,7 +61,7 @@ static char **copy_names(const char *const *names, size_t n)
             snprintf(buf, sizeof buf, "f%zu", i);
         copy[i] = xpl__strdup(src);
         if (!copy[i]) {
-            free_strings(copy, n);
+            xpl__strings_free(copy, n);
             return NULL;
         }
     }
@@ -99,18 +88,7 @@ int xpl__check_model_shape(size_t n_features, size_t n_outputs, xpl_link link)
 
 double xpl__model_row_cost(const xpl_model *m)
 {
-    const xpl__ensemble *e = xpl__trees_params(m);
-    if (e) {
-        double steps = e->float32_inputs ? (double)e->n_features / 8 : 0;
-        for (size_t t = 0; t < e->n_trees; t++)
-            steps += (double)e->trees[t].depth +
-                     (double)xpl__tree_n_vals(e, &e->trees[t]);
-        return steps;
-    }
-    const xpl__linear *l = xpl__linear_params(m);
-    if (l)
-        return (double)(l->n_features * l->n_outputs) / 4;
-    return INFINITY;
+    return m->row_cost;
 }
 
 int xpl__model_new(xpl_model **out, const xpl_adapter *ops, void *state,
@@ -138,6 +116,7 @@ int xpl__model_new(xpl_model **out, const xpl_adapter *ops, void *state,
     m->n_outputs = n_outputs;
     m->link = link;
     m->link_scale = 1.0;
+    m->row_cost = INFINITY; /* a user adapter: unknown, assumed expensive */
     *out = m;
     return XPL_OK;
 }
@@ -200,9 +179,9 @@ void xpl_model_free(xpl_model *m)
         return;
     if (m->ops && m->ops->destroy)
         m->ops->destroy(m->state);
-    free_strings(m->feature_names, m->n_features);
-    free_strings(m->prop_keys, m->n_props);
-    free_strings(m->prop_values, m->n_props);
+    xpl__strings_free(m->feature_names, m->n_features);
+    xpl__strings_free(m->prop_keys, m->n_props);
+    xpl__strings_free(m->prop_values, m->n_props);
     xpl_dataset_free(m->background);
     xpl_stats_free(m->stats);
     xpl__model_categories_free(m);
@@ -328,6 +307,26 @@ int xpl_model_set_stats(xpl_model *m, const xpl_stats *s)
     return XPL_OK;
 }
 
+size_t xpl__model_predict_scratch(const xpl_model *m, size_t n_rows)
+{
+    return m->ops->scratch_size ? m->ops->scratch_size(m->state, n_rows) : 0;
+}
+
+int xpl__model_predict_into(const xpl_model *m, void *scratch, const double *x,
+                            size_t n_rows, xpl_output kind, double *out)
+{
+    int status = m->ops->predict_batch(m->state, scratch, x, n_rows,
+                                       m->n_features, out);
+    if (status != 0)
+        return m->family == XPL__FAMILY_CUSTOM
+                   ? xpl__error(XPL_EUSER, "model \"%s\": predict_batch "
+                                "returned %d", m->ops->name, status)
+                   : status;
+    if (kind != XPL_OUTPUT_RAW)
+        xpl__model_link_outputs(m, out, n_rows);
+    return XPL_OK;
+}
+
 int xpl_model_predict(const xpl_model *m, xpl_workspace *ws, const double *x,
                       size_t n_rows, xpl_output kind, double *out)
 {
@@ -342,33 +341,15 @@ int xpl_model_predict(const xpl_model *m, xpl_workspace *ws, const double *x,
                           xpl_link_name(m->link));
     if (n_rows == 0)
         return XPL_OK;
-
-    size_t bytes = m->ops->scratch_size ? m->ops->scratch_size(m->state, n_rows)
-                                        : 0;
-    xpl_workspace *tmp = NULL;
+    size_t bytes = xpl__model_predict_scratch(m, n_rows);
+    xpl_workspace *own = NULL;
     void *scratch = NULL;
     if (bytes) {
-        if (!ws) {
-            int rc = xpl_workspace_new(&tmp);
-            if (rc)
-                return rc;
-            ws = tmp;
-        }
-        scratch = xpl__workspace_scratch(ws, bytes);
-        if (!scratch) {
-            xpl_workspace_free(tmp);
-            return XPL_ENOMEM;
-        }
+        int rc = xpl__workspace_scratch_for_call(&ws, &own, bytes, &scratch);
+        if (rc)
+            return rc;
     }
-    int status = m->ops->predict_batch(m->state, scratch, x, n_rows,
-                                       m->n_features, out);
-    xpl_workspace_free(tmp);
-    if (status != 0)
-        return m->family == XPL__FAMILY_CUSTOM
-                   ? xpl__error(XPL_EUSER, "model \"%s\": predict_batch "
-                                "returned %d", m->ops->name, status)
-                   : status;
-    if (kind != XPL_OUTPUT_RAW)
-        xpl__model_link_outputs(m, out, n_rows);
-    return XPL_OK;
+    int rc = xpl__model_predict_into(m, scratch, x, n_rows, kind, out);
+    xpl_workspace_free(own);
+    return rc;
 }

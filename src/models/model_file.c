@@ -261,20 +261,6 @@ int xpl_model_serialize(const xpl_model *m, void **out, size_t *size)
 
 /* ================================================================= saving */
 
-static const char *errno_text(int err, char *buf, size_t n)
-{
-    if (strerror_r(err, buf, n) != 0)
-        snprintf(buf, n, "error %d", err);
-    return buf;
-}
-
-static int io_error(const char *path, const char *what, int err)
-{
-    char text[128];
-    return xpl__error(XPL_EIO, "%s: cannot %s: %s", path, what,
-                      errno_text(err, text, sizeof text));
-}
-
 /* mkstemp creates files readable by the owner only. A saved model should get
  * the permissions any new file would get (0666 minus the umask). The umask
  * cannot be read without changing it, which would race with other threads,
@@ -353,7 +339,7 @@ static int replace_regular(const char *path, const unsigned char *data,
     if (fd < 0) {
         int err = errno;
         free(tmp);
-        return io_error(path, "create a temporary file next to it", err);
+        return xpl__io_error(path, "create a temporary file next to it", err);
     }
     /* Replacing a file keeps its permissions, as an in-place write would. */
     struct stat st;
@@ -379,7 +365,7 @@ static int replace_regular(const char *path, const unsigned char *data,
     if (failed) {
         unlink(tmp);
         free(tmp);
-        return io_error(path, failed, err);
+        return xpl__io_error(path, failed, err);
     }
     free(tmp);
     sync_parent(path);
@@ -393,14 +379,14 @@ static int write_in_place(const char *path, const unsigned char *data,
 {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
-        return io_error(path, "open", errno);
+        return xpl__io_error(path, "open", errno);
     int failed = write_all(fd, data, size) != 0;
     int err = errno;
     if (close(fd) != 0 && !failed) {
         failed = 1;
         err = errno;
     }
-    return failed ? io_error(path, "write", err) : XPL_OK;
+    return failed ? xpl__io_error(path, "write", err) : XPL_OK;
 }
 
 /* Write to a temporary file next to the target, then rename over it: readers
@@ -412,14 +398,14 @@ static int replace_file(const char *target, const unsigned char *data,
     struct stat st;
     if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode))
-            return io_error(target, "write", EISDIR);
+            return xpl__io_error(target, "write", EISDIR);
         return write_in_place(target, data, size);
     }
     char *resolved = NULL;
     if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode)) {
         resolved = realpath(target, NULL);
         if (!resolved)
-            return io_error(target, "resolve the link", errno);
+            return xpl__io_error(target, "resolve the link", errno);
     }
     int rc = replace_regular(resolved ? resolved : target, data, size);
     free(resolved);

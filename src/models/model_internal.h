@@ -17,6 +17,7 @@ struct xpl_model {
     const xpl_adapter *ops;
     void *state;             /* owned; released with ops->destroy */
     int family;              /* enum xpl__model_family */
+    double row_cost;         /* xpl__model_row_cost; set by the family */
     size_t n_features;
     size_t n_outputs;
     char **feature_names;    /* n_features owned strings */
@@ -88,6 +89,16 @@ void xpl__apply_link(xpl_link link, double *v, size_t n_rows, size_t n_outputs);
  * link after the model's link scale. */
 void xpl__model_link_outputs(const xpl_model *m, double *v, size_t n_rows);
 
+/* Bytes of adapter scratch xpl__model_predict_into needs for n_rows. */
+size_t xpl__model_predict_scratch(const xpl_model *m, size_t n_rows);
+
+/* The one way into a model's predictions: n_rows rows of x into out
+ * (n_rows * n_outputs) with the caller's scratch (at least
+ * xpl__model_predict_scratch bytes), as `kind` asks (checked by the
+ * caller). xpl_model_predict, Kernel SHAP and LIME all predict through it. */
+int xpl__model_predict_into(const xpl_model *m, void *scratch, const double *x,
+                            size_t n_rows, xpl_output kind, double *out);
+
 /* A deterministic estimate of the work of predicting one row, in tree node
  * steps (one step of one row down one tree; about 2 ns on the reference
  * machine), read from the model's structure alone: for tree ensembles the
@@ -95,7 +106,8 @@ void xpl__model_link_outputs(const xpl_model *m, double *v, size_t n_rows);
  * inputs to float32; for linear models P D / 4 (multiply-adds run about
  * four to a step). Explainers use it to size optional work against the
  * cost of the model evaluations; it is a floor, so cheap models are not
- * overcharged. User adapters: +inf (unknown, assumed expensive). */
+ * overcharged. User adapters: +inf (unknown, assumed expensive). Each
+ * family sets it when it builds the model (model.c knows no family). */
 double xpl__model_row_cost(const xpl_model *m);
 
 #endif

@@ -16,20 +16,6 @@
  * disk image, /dev/zero) into a clear error instead of exhausting memory. */
 #define MODEL_FILE_LIMIT ((size_t)1 << 30)
 
-static const char *errno_text(int err, char *buf, size_t n)
-{
-    if (strerror_r(err, buf, n) != 0)
-        snprintf(buf, n, "error %d", err);
-    return buf;
-}
-
-static int io_error(const char *path, const char *what, int err)
-{
-    char text[128];
-    return xpl__error(XPL_EIO, "%s: cannot %s: %s", path, what,
-                      errno_text(err, text, sizeof text));
-}
-
 static int too_big(const char *path)
 {
     return xpl__error(XPL_ELIMIT, "%s: larger than %zu bytes (1 GiB), the "
@@ -43,12 +29,12 @@ int xpl__read_model_file(const char *path, unsigned char **out,
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return io_error(path, "open", errno);
+        return xpl__io_error(path, "open", errno);
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int err = errno;
         close(fd);
-        return io_error(path, "stat", err);
+        return xpl__io_error(path, "stat", err);
     }
     size_t cap = 64 * 1024;
     if (S_ISREG(st.st_mode)) {
@@ -90,7 +76,7 @@ int xpl__read_model_file(const char *path, unsigned char **out,
             int err = errno;
             free(data);
             close(fd);
-            return io_error(path, "read", err);
+            return xpl__io_error(path, "read", err);
         }
         if (n == 0)
             break;

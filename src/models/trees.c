@@ -545,6 +545,17 @@ static int add_properties(xpl_model *m, const xpl__ensemble *e)
     return rc;
 }
 
+/* xpl__model_row_cost: depth + leaf values added per tree, plus P / 8 for
+ * rounding the inputs to float32. */
+static double row_cost(const xpl__ensemble *e)
+{
+    double steps = e->float32_inputs ? (double)e->n_features / 8 : 0;
+    for (size_t t = 0; t < e->n_trees; t++)
+        steps += (double)e->trees[t].depth +
+                 (double)xpl__tree_n_vals(e, &e->trees[t]);
+    return steps;
+}
+
 int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
                          const char *name)
 {
@@ -654,6 +665,7 @@ int xpl__trees_model_new(xpl_model **out, const xpl__ensemble_spec *s,
     }
     m->raw_is_probability = s->raw_is_probability != 0;
     m->link_scale = e->link_scale;
+    m->row_cost = row_cost(e);
     if ((rc = add_properties(m, e))) {
         xpl_model_free(m);
         return rc;

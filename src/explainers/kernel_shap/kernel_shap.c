@@ -1,6 +1,6 @@
 /* Kernel SHAP: the explainer object, coalition evaluation in bounded blocks,
  * exact enumeration, and the sampled estimate (coalitions.c plans the
- * coalitions, solve.c solves the regression, surrogate.c adjusts it). */
+ * coalitions, fit.c solves the regression, surrogate.c adjusts it). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +10,10 @@
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
 #include "explainers/kernel_shap/coalitions.h"
-#include "explainers/solve.h"
+#include "explainers/kernel_shap/fit.h"
 #include "explainers/kernel_shap/surrogate.h"
 #include "models/model_internal.h"
+#include "explainers/new_args.h"
 
 /* Model rows per block: one predict call each; small enough to stay in
  * cache-friendly memory, large enough to amortise the call. */
@@ -50,22 +51,13 @@ static double apply_link(xpl_link link, double p)
     return log(p / (1 - p));
 }
 
-/* Predict n rows through the model's adapter with the caller's scratch
- * (carved from the same workspace as the explainer's buffers). */
+/* Predict n rows with the caller's scratch (carved from the same workspace
+ * as the explainer's buffers). */
 static int predict(const xpl_kernel_shap *ks, void *scratch, const double *x,
                    size_t n, double *out)
 {
-    const xpl_model *m = ks->model;
-    int status = m->ops->predict_batch(m->state, scratch, x, n,
-                                       m->n_features, out);
-    if (status != 0)
-        return m->family == XPL__FAMILY_CUSTOM
-                   ? xpl__error(XPL_EUSER, "model \"%s\": predict_batch "
-                                "returned %d", m->ops->name, status)
-                   : status;
-    if (ks->opts.model_output != XPL_OUTPUT_RAW)
-        xpl__model_link_outputs(m, out, n);
-    return XPL_OK;
+    return xpl__model_predict_into(ks->model, scratch, x, n,
+                                   ks->opts.model_output, out);
 }
 
 /* --------------------------------------------------------- construction */
@@ -168,11 +160,7 @@ int xpl_kernel_shap_new(xpl_kernel_shap **out, const xpl_model *m,
                         const xpl_dataset *background,
                         const xpl_kernel_shap_options *opts)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "xpl_kernel_shap_new: out is NULL");
-    *out = NULL;
-    if (!m)
-        return xpl__error(XPL_EINVAL, "xpl_kernel_shap_new: model is NULL");
+    XPL__EXPLAINER_NEW_ARGS("xpl_kernel_shap_new", out, m);
     xpl_kernel_shap_options defaults = XPL_KERNEL_SHAP_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
@@ -381,7 +369,7 @@ static void layout(row_ctx *c, xpl__arena *a, int exact, size_t n_coal)
     c->ix = xpl__arena_take(a, M * sizeof(uint32_t));
     c->ib = xpl__arena_take(a, M * sizeof(uint32_t));
     c->xv = xpl__arena_take(a, M * sizeof(double));
-    size_t ms = m->ops->scratch_size ? m->ops->scratch_size(m->state, rows) : 0;
+    size_t ms = xpl__model_predict_scratch(m, rows);
     c->mscratch = ms ? xpl__arena_take(a, ms) : NULL;
     c->y = xpl__arena_take(a, n_coal * D * sizeof(double));
     if (exact)
@@ -900,21 +888,14 @@ int xpl_kernel_shap_explain(const xpl_kernel_shap *ks, xpl_workspace *ws,
     xpl__arena a = { NULL, 0 };
     layout(&c, &a, exact, n_coal);
     xpl_workspace *tmp = NULL;
-    if (!ws) {
-        int rc = xpl_workspace_new(&tmp);
-        if (rc)
-            return rc;
-        ws = tmp;
-    }
-    a.base = xpl__workspace_scratch(ws, a.used);
-    if (!a.base) {
-        xpl_workspace_free(tmp);
-        return XPL_ENOMEM;
-    }
+    void *base;
+    int rc = xpl__workspace_scratch_for_call(&ws, &tmp, a.used, &base);
+    if (rc)
+        return rc;
+    a.base = base;
     a.used = 0;
     layout(&c, &a, exact, n_coal);
 
-    int rc = XPL_OK;
     M = 0;
     for (size_t j = 0; j < P; j++)
         if (!ks->col_const[j] || !same_value(x[j], ks->col_value[j]))

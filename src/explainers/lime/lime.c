@@ -21,6 +21,7 @@
 #include "explainers/lime/lime_random.h"
 #include "explainers/lime/lime_vec.h"
 #include "models/model_internal.h"
+#include "explainers/new_args.h"
 
 /* Sampled rows per predict call. */
 enum { BLOCK_ROWS = 256 };
@@ -162,11 +163,7 @@ void xpl_lime_free(xpl_lime *lime)
 int xpl_lime_new(xpl_lime **out, const xpl_model *m,
                  const xpl_dataset *training, const xpl_lime_options *opts)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "xpl_lime_new: out is NULL");
-    *out = NULL;
-    if (!m)
-        return xpl__error(XPL_EINVAL, "xpl_lime_new: model is NULL");
+    XPL__EXPLAINER_NEW_ARGS("xpl_lime_new", out, m);
     xpl_lime_options defaults = XPL_LIME_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
@@ -347,7 +344,7 @@ static void layout(const xpl_lime *l, row_ctx *c, xpl__arena *a)
         c->wv = xpl__arena_take(a, B * sizeof(double));
     }
     c->hit = xpl__arena_take(a, (B + XPL__LIME_LANES) * sizeof(int64_t));
-    size_t ms = m->ops->scratch_size ? m->ops->scratch_size(m->state, B) : 0;
+    size_t ms = xpl__model_predict_scratch(m, B);
     c->mscratch = ms ? xpl__arena_take(a, ms) : NULL;
     c->z0 = xpl__arena_take(a, M * sizeof(double));
     c->b0 = xpl__arena_take(a, M * sizeof(size_t));
@@ -706,17 +703,8 @@ int xpl__lime_use_build(xpl_lime *l, int build)
 
 static int predict(const xpl_lime *l, row_ctx *c, size_t n)
 {
-    const xpl_model *m = l->model;
-    int status = m->ops->predict_batch(m->state, c->mscratch, c->xb, n,
-                                       m->n_features, c->yb);
-    if (status != 0)
-        return m->family == XPL__FAMILY_CUSTOM
-                   ? xpl__error(XPL_EUSER, "model \"%s\": predict_batch "
-                                "returned %d", m->ops->name, status)
-                   : status;
-    if (l->output != XPL_OUTPUT_RAW)
-        xpl__model_link_outputs(m, c->yb, n);
-    return XPL_OK;
+    return xpl__model_predict_into(l->model, c->mscratch, c->xb, n, l->output,
+                                   c->yb);
 }
 
 static double explained(const xpl_lime *l, const double *y, int cls)
@@ -828,17 +816,11 @@ int xpl_lime_explain(const xpl_lime *l, xpl_workspace *ws, const double *x,
     xpl__arena a = { NULL, 0 };
     layout(l, &c, &a);
     xpl_workspace *tmp = NULL;
-    if (!ws) {
-        int rc = xpl_workspace_new(&tmp);
-        if (rc)
-            return rc;
-        ws = tmp;
-    }
-    a.base = xpl__workspace_scratch(ws, a.used);
-    if (!a.base) {
-        xpl_workspace_free(tmp);
-        return XPL_ENOMEM;
-    }
+    void *base;
+    int rc = xpl__workspace_scratch_for_call(&ws, &tmp, a.used, &base);
+    if (rc)
+        return rc;
+    a.base = base;
     a.used = 0;
     layout(l, &c, &a);
 
@@ -854,7 +836,7 @@ int xpl_lime_explain(const xpl_lime *l, xpl_workspace *ws, const double *x,
     }
     /* The model at the row: the prediction, the class, the shift. */
     memcpy(c.xb, x, P * sizeof *x);
-    int rc = predict(l, &c, 1);
+    rc = predict(l, &c, 1);
     if (rc)
         goto done;
     int cls = l->opts.class_index;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/eigen.h"
+#include "core/linalg.h"
 #include "core/error.h"
 #include "explainers/lime/lime_internal.h"
 
@@ -192,78 +192,6 @@ size_t xpl__lime_fit_bytes(size_t m)
            (3 * m + 520) * sizeof(uint32_t) + 64;
 }
 
-/* In-place Cholesky factor (lower) of the k x k matrix A; 0 if A is not
- * numerically positive definite. */
-static int cholesky(double *A, size_t k)
-{
-    for (size_t j = 0; j < k; j++) {
-        double d = A[j * k + j];
-        for (size_t p = 0; p < j; p++)
-            d -= A[j * k + p] * A[j * k + p];
-        if (!(d > 0))
-            return 0;
-        d = sqrt(d);
-        A[j * k + j] = d;
-        for (size_t i = j + 1; i < k; i++) {
-            double s = A[i * k + j];
-            for (size_t p = 0; p < j; p++)
-                s -= A[i * k + p] * A[j * k + p];
-            A[i * k + j] = s / d;
-        }
-    }
-    return 1;
-}
-
-static void cholesky_solve(const double *L, size_t k, double *b)
-{
-    for (size_t i = 0; i < k; i++) {
-        double s = b[i];
-        for (size_t p = 0; p < i; p++)
-            s -= L[i * k + p] * b[p];
-        b[i] = s / L[i * k + i];
-    }
-    for (size_t i = k; i-- > 0;) {
-        double s = b[i];
-        for (size_t p = i + 1; p < k; p++)
-            s -= L[p * k + i] * b[p];
-        b[i] = s / L[i * k + i];
-    }
-}
-
-/* b = A^+ b for a singular symmetric A (only reached with alpha 0 on
- * collinear columns): eigenvalues below 1e-12 of the largest are dropped,
- * as an SVD solver drops negligible singular values. This rare path
- * allocates. */
-static int pseudo_solve(const double *A, size_t k, double *b)
-{
-    double *v = xpl__malloc_array(k * k, sizeof *v);
-    double *e = xpl__malloc_array(k, sizeof *e);
-    double *t = xpl__calloc_array(k, sizeof *t);
-    int rc = v && e && t ? XPL_OK : xpl__enomem();
-    if (rc || (rc = xpl__eigen_symmetric(k, A, e, v)) != XPL_OK)
-        goto done;
-    double lmax = 0;
-    for (size_t i = 0; i < k; i++)
-        if (fabs(e[i]) > lmax)
-            lmax = fabs(e[i]);
-    for (size_t q = 0; q < k; q++) {
-        double l = e[q];
-        if (!(l > 1e-12 * lmax))
-            continue;
-        double proj = 0;
-        for (size_t i = 0; i < k; i++)
-            proj += v[i * k + q] * b[i];
-        for (size_t i = 0; i < k; i++)
-            t[i] += v[i * k + q] * proj / l;
-    }
-    memcpy(b, t, k * sizeof *t);
-done:
-    free(t);
-    free(e);
-    free(v);
-    return rc;
-}
-
 int xpl__lime_ridge(const xpl__lime_gram *g, const uint32_t *cols, size_t k,
                     double alpha, void *scratch, double *coef,
                     double *intercept, double *r2)
@@ -278,12 +206,12 @@ int xpl__lime_ridge(const xpl__lime_gram *g, const uint32_t *cols, size_t k,
     memcpy(A, A0, k * k * sizeof *A);
     for (size_t i = 0; i < k; i++)
         A[i * k + i] += alpha;
-    if (cholesky(A, k)) {
-        cholesky_solve(A, k, coef);
+    if (xpl__cholesky(A, k, k, NULL, NULL) == 0) {
+        xpl__cholesky_solve(A, k, k, coef);
     } else {
         for (size_t i = 0; i < k; i++)
             A0[i * k + i] += alpha;
-        int rc = pseudo_solve(A0, k, coef);
+        int rc = xpl__sym_pinv_solve(k, A0, 1e-12, coef);
         if (rc)
             return rc;
         for (size_t i = 0; i < k; i++)
@@ -478,13 +406,13 @@ static size_t lars_lasso(const xpl__lime_gram *g, sel_mem *s, size_t stop_at)
             s->dir[i] = s->c[s->cols[i]] > 0 ? 1.0 : -1.0;
         }
         memcpy(s->a, s->dir, k * sizeof *s->a); /* the signs */
-        if (cholesky(s->GA, k)) {
-            cholesky_solve(s->GA, k, s->dir);
+        if (xpl__cholesky(s->GA, k, k, NULL, NULL) == 0) {
+            xpl__cholesky_solve(s->GA, k, k, s->dir);
         } else {
             for (size_t i = 0; i < k; i++)
                 for (size_t j = 0; j < k; j++)
                     s->GA[i * k + j] = gram_at(g, s->cols[i], s->cols[j]);
-            if (pseudo_solve(s->GA, k, s->dir) != XPL_OK)
+            if (xpl__sym_pinv_solve(k, s->GA, 1e-12, s->dir) != XPL_OK)
                 break;
         }
         double sw = 0;

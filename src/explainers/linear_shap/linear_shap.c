@@ -9,6 +9,7 @@
 #include "data/dataset_internal.h"
 #include "models/linear.h"
 #include "models/model_internal.h"
+#include "explainers/new_args.h"
 
 struct xpl_linear_shap {
     const xpl_model *model;
@@ -78,11 +79,7 @@ static int stats_means(double *mean, const xpl_model *m, const xpl_stats *s)
 int xpl_linear_shap_new(xpl_linear_shap **out, const xpl_model *m,
                         const xpl_dataset *background)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "xpl_linear_shap_new: out is NULL");
-    *out = NULL;
-    if (!m)
-        return xpl__error(XPL_EINVAL, "xpl_linear_shap_new: model is NULL");
+    XPL__EXPLAINER_NEW_ARGS("xpl_linear_shap_new", out, m);
     const xpl__linear *lin = xpl__linear_params(m);
     if (!lin)
         return xpl__error(XPL_EUNSUPPORTED, "linear SHAP needs a linear "

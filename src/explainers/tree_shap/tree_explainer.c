@@ -10,6 +10,7 @@
 #include "explainers/tree_shap/tree_interv.h"
 #include "explainers/tree_shap/tree_shap.h"
 #include "models/model_internal.h"
+#include "explainers/new_args.h"
 
 struct xpl_tree_shap {
     const xpl_model *model;
@@ -79,11 +80,7 @@ static int set_background(xpl_tree_shap *ts, const xpl_dataset *bg)
 int xpl_tree_shap_new(xpl_tree_shap **out, const xpl_model *m,
                       const xpl_dataset *background)
 {
-    if (!out)
-        return xpl__error(XPL_EINVAL, "xpl_tree_shap_new: out is NULL");
-    *out = NULL;
-    if (!m)
-        return xpl__error(XPL_EINVAL, "xpl_tree_shap_new: model is NULL");
+    XPL__EXPLAINER_NEW_ARGS("xpl_tree_shap_new", out, m);
     const xpl__ensemble *e = xpl__trees_params(m);
     if (!e)
         return xpl__error(XPL_EUNSUPPORTED, "TreeSHAP needs a tree ensemble; "
@@ -142,22 +139,14 @@ int xpl_tree_shap_explain(const xpl_tree_shap *ts, xpl_workspace *ws,
     size_t need = ts->bg ? xpl__interv_scratch(e, &ts->interv)
                          : xpl__tree_shap_scratch(e, &ts->plan);
     xpl_workspace *tmp = NULL;
-    if (!ws) {
-        int rc = xpl_workspace_new(&tmp);
-        if (rc)
-            return rc;
-        ws = tmp;
-    }
-    void *scratch = xpl__workspace_scratch(ws, need);
-    if (!scratch) {
-        xpl_workspace_free(tmp);
-        return XPL_ENOMEM;
-    }
+    void *scratch;
+    int rc = xpl__workspace_scratch_for_call(&ws, &tmp, need, &scratch);
+    if (rc)
+        return rc;
     if (ts->bg)
         xpl__interv_row(e, &ts->interv, scratch, x, contrib);
     else
         xpl__tree_shap_row(e, &ts->plan, scratch, x, contrib);
-    int rc = XPL_OK;
     if (prediction)
         /* base + contributions is the raw prediction up to rounding;
          * reporting the model's own value keeps the sum check honest. */
@@ -180,20 +169,12 @@ int xpl_tree_shap_interactions(const xpl_tree_shap *ts, xpl_workspace *ws,
                           "background)");
     const xpl__ensemble *e = ts->e;
     xpl_workspace *tmp = NULL;
-    if (!ws) {
-        int rc = xpl_workspace_new(&tmp);
-        if (rc)
-            return rc;
-        ws = tmp;
-    }
-    void *scratch = xpl__workspace_scratch(
-        ws, xpl__tree_interactions_scratch(e, &ts->plan));
-    if (!scratch) {
-        xpl_workspace_free(tmp);
-        return XPL_ENOMEM;
-    }
+    void *scratch;
+    int rc = xpl__workspace_scratch_for_call(
+        &ws, &tmp, xpl__tree_interactions_scratch(e, &ts->plan), &scratch);
+    if (rc)
+        return rc;
     xpl__tree_interactions_row(e, &ts->plan, scratch, x, interactions);
-    int rc = XPL_OK;
     if (prediction)
         rc = xpl_model_predict(ts->model, ws, x, 1, XPL_OUTPUT_RAW,
                                prediction);

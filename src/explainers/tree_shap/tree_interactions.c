@@ -13,14 +13,7 @@
 
 /* What the recursion adds to at a leaf. */
 struct cwalk {
-    const xpl__tnode *nodes;
-    const double *cover;
-    const double *values; /* subtree means, nv per node */
-    size_t nv;
-    const double *x;
-    int le;
-    const xpl__cattab *cats;
-    int missing_ok;
+    xpl__tree_view v;     /* the tree and the row */
     int unknown;
     uint32_t output;      /* or XPL__ALL_OUTPUTS */
     const double *scale;  /* per output */
@@ -33,14 +26,14 @@ struct cwalk {
 static inline uint32_t hot_child(const struct cwalk *w, const xpl__tnode *n,
                                  double xv)
 {
-    return n->left + xpl__tnode_right(w->cats, n->feature, n->threshold, xv,
-                                      w->le);
+    return n->left + xpl__tnode_right(w->v.cats, n->feature, n->threshold, xv,
+                                      w->v.le);
 }
 
 static void leaf_add(struct cwalk *w, uint32_t node, const xpl__path_elem *m,
                      size_t len, double frac)
 {
-    const double *v = w->values + (size_t)node * w->nv;
+    const double *v = w->v.values + (size_t)node * w->v.nv;
     size_t mm = w->side * w->side;
     for (size_t i = 1; i < len; i++) {
         double s = xpl__path_unwound_sum(m, len, i) * (m[i].one - m[i].zero)
@@ -52,7 +45,7 @@ static void leaf_add(struct cwalk *w, uint32_t node, const xpl__path_elem *m,
         if (w->output != XPL__ALL_OUTPUTS)
             w->inter[w->output * mm + at] += s * v[0] * w->scale[w->output];
         else
-            for (size_t k = 0; k < w->nv; k++)
+            for (size_t k = 0; k < w->v.nv; k++)
                 w->inter[k * mm + at] += s * v[k] * w->scale[k];
     }
 }
@@ -74,33 +67,26 @@ static void crecurse(struct cwalk *w, uint32_t node, xpl__path_elem *parent,
         len++;
     }
 
-    if (xpl__tnode_is_leaf(w->nodes, node)) {
+    if (xpl__tnode_is_leaf(w->v.nodes, node)) {
         double frac = w->cond < 0 ? 1.0 : 0.5 * (on - off);
         if (frac != 0)
             leaf_add(w, node, m, len, frac);
         return;
     }
 
-    const xpl__tnode *n = &w->nodes[node];
+    const xpl__tnode *n = &w->v.nodes[node];
     int64_t f = n->feature & XPL__TNODE_FEATURE_MASK;
-    double xv = w->x[f];
-    if (isnan(xv) && !w->missing_ok)
+    double xv = w->v.x[f];
+    if (isnan(xv) && !w->v.missing_ok)
         w->unknown = 1;
     uint32_t hot = hot_child(w, n, xv);
     uint32_t cold = hot == n->left ? n->left + 1 : n->left;
 
-    double in_zero = 1, in_one = 1;
-    for (size_t k = 1; k < len; k++)
-        if (m[k].feature == f) {
-            in_zero = m[k].zero;
-            in_one = m[k].one;
-            xpl__path_unwind(m, len, k);
-            len--;
-            break;
-        }
-    double rj = w->cover[hot] + w->cover[cold];
-    double hot_frac = rj > 0 ? w->cover[hot] / rj : 0.5;
-    double cold_frac = rj > 0 ? w->cover[cold] / rj : 0.5;
+    double in_zero, in_one;
+    len = xpl__path_take_feature(m, len, f, &in_zero, &in_one);
+    double rj = w->v.cover[hot] + w->v.cover[cold];
+    double hot_frac = rj > 0 ? w->v.cover[hot] / rj : 0.5;
+    double cold_frac = rj > 0 ? w->v.cover[cold] / rj : 0.5;
     double on_hot = on, on_cold = on, off_hot = off, off_cold = off;
     if (f == w->cond) {
         on_cold = 0;
@@ -149,8 +135,7 @@ void xpl__tree_interactions_row_reference(const xpl__ensemble *e,
     xpl__path_elem *path = scratch;
     double *row = (double *)(path + d * (d + 1) / 2);
     uint32_t *stamp = (uint32_t *)(row + m), *used = stamp + m;
-    for (size_t j = 0; j < m; j++)
-        row[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
+    xpl__tree_row(e, x, row);
     memset(inter, 0, k_out * mm * sizeof *inter);
     memset(stamp, 0, m * sizeof *stamp);
 
@@ -158,14 +143,7 @@ void xpl__tree_interactions_row_reference(const xpl__ensemble *e,
         const xpl__tree *tree = &e->trees[t];
         uint32_t out = tree->output;
         struct cwalk w = {
-            .nodes = e->nodes + tree->first_node,
-            .cover = e->cover + tree->first_node,
-            .values = plan->node_mean + tree->first_value,
-            .nv = xpl__tree_n_vals(e, tree),
-            .x = row,
-            .le = e->compare_le,
-            .cats = &e->cats,
-            .missing_ok = tree->missing_ok,
+            .v = xpl__tree_view_of(e, tree, plan->node_mean, row),
             .output = out,
             .scale = plan->out_scale,
             .inter = inter,
@@ -179,9 +157,9 @@ void xpl__tree_interactions_row_reference(const xpl__ensemble *e,
          * numbers + 1, so they never need clearing. */
         size_t n_used = 0;
         for (size_t q = 0; q < tree->n_nodes; q++) {
-            if (xpl__tnode_is_leaf(w.nodes, q))
+            if (xpl__tnode_is_leaf(w.v.nodes, q))
                 continue;
-            uint32_t f = w.nodes[q].feature & XPL__TNODE_FEATURE_MASK;
+            uint32_t f = w.v.nodes[q].feature & XPL__TNODE_FEATURE_MASK;
             if (stamp[f] != (uint32_t)t + 1) {
                 stamp[f] = (uint32_t)t + 1;
                 used[n_used++] = f;

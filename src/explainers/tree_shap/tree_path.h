@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/trees.h"
+
 /* One entry of the "unique path" of features met from the root: the
  * fraction of zero paths (feature absent: follow the covers) and one paths
  * (feature present: follow x) that flow through, and the permutation
@@ -17,6 +19,47 @@ typedef struct xpl__path_elem {
     double one;
     double weight;
 } xpl__path_elem;
+
+/* What a recursive walk of one tree reads: the tree's nodes and covers,
+ * the per-node values it sums (nv per node), the row and how it routes. */
+typedef struct xpl__tree_view {
+    const xpl__tnode *nodes;
+    const double *cover;
+    const double *values;
+    size_t nv;
+    const double *x;
+    int le;
+    const xpl__cattab *cats;
+    int missing_ok;
+} xpl__tree_view;
+
+/* Tree `tree` of e with per-node values node_values (indexed by the
+ * tree's first value) and the row x as the ensemble compares it. */
+static inline xpl__tree_view xpl__tree_view_of(const xpl__ensemble *e,
+                                               const xpl__tree *tree,
+                                               const double *node_values,
+                                               const double *x)
+{
+    xpl__tree_view v = {
+        .nodes = e->nodes + tree->first_node,
+        .cover = e->cover + tree->first_node,
+        .values = node_values + tree->first_value,
+        .nv = xpl__tree_n_vals(e, tree),
+        .x = x,
+        .le = e->compare_le,
+        .cats = &e->cats,
+        .missing_ok = tree->missing_ok,
+    };
+    return v;
+}
+
+/* The row as the ensemble compares it (float32 models round it). */
+static inline void xpl__tree_row(const xpl__ensemble *e, const double *x,
+                                 double *row)
+{
+    for (size_t j = 0; j < e->n_features; j++)
+        row[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
+}
 
 /* ------------------------------------------------------ path operations */
 
@@ -56,6 +99,26 @@ static inline void xpl__path_unwind(xpl__path_elem *m, size_t len, size_t i)
         m[j].zero = m[j + 1].zero;
         m[j].one = m[j + 1].one;
     }
+}
+
+/* Before a split on feature f: if f is already on the path (m[1..len-1]),
+ * undo its entry and put the fractions it carried in *zero and *one, for
+ * both children to carry on; otherwise they are 1. Returns the path's new
+ * length. */
+static inline size_t xpl__path_take_feature(xpl__path_elem *m, size_t len,
+                                            int64_t f, double *zero,
+                                            double *one)
+{
+    *zero = 1;
+    *one = 1;
+    for (size_t k = 1; k < len; k++)
+        if (m[k].feature == f) {
+            *zero = m[k].zero;
+            *one = m[k].one;
+            xpl__path_unwind(m, len, k);
+            return len - 1;
+        }
+    return len;
 }
 
 /* Total weight the path would have with entry i removed. */

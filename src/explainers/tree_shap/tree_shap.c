@@ -115,14 +115,7 @@ size_t xpl__tree_shap_scratch(const xpl__ensemble *e,
 /* ------------------------------------------------------------- recursion */
 
 struct walk {
-    const xpl__tnode *nodes;
-    const double *cover;
-    const double *values; /* leaf values, nv per node */
-    size_t nv;
-    const double *x;
-    int le;
-    const xpl__cattab *cats;
-    int missing_ok;
+    xpl__tree_view v;     /* the tree and the row */
     int unknown;          /* a NaN met a split without default direction */
     double *phi;          /* n_outputs * n_features */
     size_t n_features;
@@ -139,9 +132,9 @@ static void recurse(struct walk *w, uint32_t node, xpl__path_elem *parent,
     xpl__path_extend(m, len, zero, one, feature);
     len++;
 
-    const xpl__tnode *n = &w->nodes[node];
-    if (xpl__tnode_is_leaf(w->nodes, node)) {
-        const double *v = w->values + (size_t)node * w->nv;
+    const xpl__tnode *n = &w->v.nodes[node];
+    if (xpl__tnode_is_leaf(w->v.nodes, node)) {
+        const double *v = w->v.values + (size_t)node * w->v.nv;
         for (size_t i = 1; i < len; i++) {
             double s = xpl__path_unwound_sum(m, len, i)
                        * (m[i].one - m[i].zero);
@@ -150,37 +143,28 @@ static void recurse(struct walk *w, uint32_t node, xpl__path_elem *parent,
                 w->phi[w->output * w->n_features + f] +=
                     s * v[0] * w->scale[w->output];
             else
-                for (size_t k = 0; k < w->nv; k++)
+                for (size_t k = 0; k < w->v.nv; k++)
                     w->phi[k * w->n_features + f] += s * v[k] * w->scale[k];
         }
         return;
     }
 
     int64_t f = n->feature & XPL__TNODE_FEATURE_MASK;
-    double xv = w->x[f];
-    if (isnan(xv) && !w->missing_ok)
+    double xv = w->v.x[f];
+    if (isnan(xv) && !w->v.missing_ok)
         w->unknown = 1;
-    uint32_t right = xpl__tnode_right(w->cats, n->feature, n->threshold, xv,
-                                      w->le);
+    uint32_t right = xpl__tnode_right(w->v.cats, n->feature, n->threshold, xv,
+                                      w->v.le);
     uint32_t hot = n->left + right, cold = n->left + !right;
 
-    double in_zero = 1, in_one = 1;
-    for (size_t k = 1; k < len; k++)
-        if (m[k].feature == f) {
-            /* A feature already on the path: undo it, then carry its
-             * fractions into both children. */
-            in_zero = m[k].zero;
-            in_one = m[k].one;
-            xpl__path_unwind(m, len, k);
-            len--;
-            break;
-        }
+    double in_zero, in_one;
+    len = xpl__path_take_feature(m, len, f, &in_zero, &in_one);
     /* Normalise by the children's covers rather than the node's own: files
      * store covers rounded (XGBoost: float32 hessian sums), and fractions
      * that sum to exactly 1 keep the contributions exactly additive. */
-    double rj = w->cover[hot] + w->cover[cold];
-    double hot_frac = rj > 0 ? w->cover[hot] / rj : 0.5;
-    double cold_frac = rj > 0 ? w->cover[cold] / rj : 0.5;
+    double rj = w->v.cover[hot] + w->v.cover[cold];
+    double hot_frac = rj > 0 ? w->v.cover[hot] / rj : 0.5;
+    double cold_frac = rj > 0 ? w->v.cover[cold] / rj : 0.5;
     recurse(w, hot, m, len, in_zero * hot_frac, in_one, f);
     recurse(w, cold, m, len, in_zero * cold_frac, 0, f);
 }
@@ -193,22 +177,14 @@ void xpl__tree_shap_row_reference(const xpl__ensemble *e,
     size_t d = plan->max_depth + 2;
     xpl__path_elem *path = scratch;
     double *row = (double *)(path + d * (d + 1) / 2);
-    for (size_t j = 0; j < m; j++)
-        row[j] = e->float32_inputs ? (double)(float)x[j] : x[j];
+    xpl__tree_row(e, x, row);
     memset(phi, 0, k_out * m * sizeof *phi);
 
     for (size_t t = 0; t < e->n_trees; t++) {
         const xpl__tree *tree = &e->trees[t];
         uint32_t out = tree->output;
         struct walk w = {
-            .nodes = e->nodes + tree->first_node,
-            .cover = e->cover + tree->first_node,
-            .values = plan->node_mean + tree->first_value,
-            .nv = xpl__tree_n_vals(e, tree),
-            .x = row,
-            .le = e->compare_le,
-            .cats = &e->cats,
-            .missing_ok = tree->missing_ok,
+            .v = xpl__tree_view_of(e, tree, plan->node_mean, row),
             .unknown = 0,
             .phi = phi,
             .n_features = m,

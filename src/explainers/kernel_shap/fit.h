@@ -1,8 +1,8 @@
 /* Kernel SHAP's regression: weighted least squares of the coalition values
  * on the coalition indicators under the efficiency constraint, its
  * linearised standard errors, and optional L1 feature selection. */
-#ifndef XPL_EXPLAINERS_SOLVE_H
-#define XPL_EXPLAINERS_SOLVE_H
+#ifndef XPL_EXPLAINERS_KERNEL_SHAP_FIT_H
+#define XPL_EXPLAINERS_KERNEL_SHAP_FIT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,10 +1,10 @@
-#include "explainers/solve.h"
+#include "explainers/kernel_shap/fit.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/eigen.h"
+#include "core/linalg.h"
 #include "core/error.h"
 
 enum { ALIGN = 64 };
@@ -104,36 +104,6 @@ static long cheap_side(xpl__ks_fit *f, const uint64_t *masks, size_t words,
     return -(long)complement_list(f, k);
 }
 
-/* In-place Cholesky of the leading n x n block of G (leading dimension ld):
- * G = L L', L in the lower triangle. 0, or -1 if not positive definite. */
-static int cholesky(double *G, size_t n, size_t ld, double *dmin, double *dmax)
-{
-    *dmin = INFINITY;
-    *dmax = 0;
-    for (size_t j = 0; j < n; j++) {
-        double *gj = G + j * ld;
-        double d = gj[j];
-        for (size_t k = 0; k < j; k++)
-            d -= gj[k] * gj[k];
-        if (!(d > 0))
-            return -1;
-        double l = sqrt(d);
-        gj[j] = l;
-        if (d < *dmin)
-            *dmin = d;
-        if (d > *dmax)
-            *dmax = d;
-        for (size_t i = j + 1; i < n; i++) {
-            double *gi = G + i * ld;
-            double s = gi[j];
-            for (size_t k = 0; k < j; k++)
-                s -= gi[k] * gj[k];
-            gi[j] = s / l;
-        }
-    }
-    return 0;
-}
-
 /* G = (H A H) restricted to the leading (m-1) block, into out (ld m). */
 static void reflect(const xpl__ks_fit *f, const double *A, double *out)
 {
@@ -153,45 +123,11 @@ static void reflect(const xpl__ks_fit *f, const double *A, double *out)
                              + beta * beta * s * v[i] * v[j];
 }
 
-/* Pseudo-inverse of the (m-1) block of f->K (ld m) through its symmetric
- * eigen-decomposition, in place. */
+/* Pseudo-inverse of the (m-1) block of f->K (ld m), in place. */
 static int pseudo_inverse(xpl__ks_fit *f)
 {
     size_t m = f->m, n = m - 1;
-    double *g = xpl__malloc_array(n * n, sizeof *g);
-    double *evec = xpl__malloc_array(n * n, sizeof *evec);
-    double *eval = xpl__malloc_array(n, sizeof *eval);
-    int rc = g && evec && eval ? XPL_OK : xpl__enomem();
-    if (rc)
-        goto done;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-            g[i * n + j] = f->K[i * m + j];
-    if ((rc = xpl__eigen_symmetric(n, g, eval, evec)) != XPL_OK)
-        goto done;
-    double lmax = 0;
-    for (size_t k = 0; k < n; k++)
-        if (fabs(eval[k]) > lmax)
-            lmax = fabs(eval[k]);
-    double tol = lmax * 1e-12 * (double)n;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-            f->K[i * m + j] = 0;
-    for (size_t k = 0; k < n; k++) {
-        double l = eval[k];
-        if (!(l > tol))
-            continue;
-        for (size_t i = 0; i < n; i++) {
-            double vi = evec[i * n + k] / l;
-            for (size_t j = 0; j < n; j++)
-                f->K[i * m + j] += vi * evec[j * n + k];
-        }
-    }
-done:
-    free(eval);
-    free(evec);
-    free(g);
-    return rc;
+    return xpl__sym_pinv(n, f->K, m, 1e-12 * (double)n, f->K, m);
 }
 
 int xpl__ks_fit_factor(xpl__ks_fit *f, const uint64_t *masks, size_t words,
@@ -247,7 +183,7 @@ int xpl__ks_fit_factor(xpl__ks_fit *f, const uint64_t *masks, size_t words,
     size_t n = m - 1;
     reflect(f, A, K);
     double dmin, dmax;
-    if (cholesky(K, n, m, &dmin, &dmax) == 0 && dmin > dmax * 1e-12) {
+    if (xpl__cholesky(K, n, m, &dmin, &dmax) == 0 && dmin > dmax * 1e-12) {
         /* A = L^-1 (lower), then K = L^-T L^-1. */
         memset(A, 0, m * m * sizeof *A);
         for (size_t j = 0; j < n; j++) {
@@ -506,32 +442,6 @@ static void l1_carve(l1_mem *L, void *mem, size_t n_coal, size_t m)
     L->in = b;
 }
 
-/* Solve the SPD system G x = rhs (n x n, ld) by Cholesky into x, using
- * work (n * n). -1 if G is not numerically positive definite. */
-static int spd_solve(const double *G, size_t n, size_t ld, const double *rhs,
-                     double *x, double *work)
-{
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-            work[i * n + j] = G[i * ld + j];
-    double dmin, dmax;
-    if (cholesky(work, n, n, &dmin, &dmax) != 0 || !(dmin > dmax * 1e-14))
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        double s = rhs[i];
-        for (size_t k = 0; k < i; k++)
-            s -= work[i * n + k] * x[k];
-        x[i] = s / work[i * n + i];
-    }
-    for (size_t i = n; i-- > 0;) {
-        double s = x[i];
-        for (size_t k = i + 1; k < n; k++)
-            s -= work[k * n + i] * x[k];
-        x[i] = s / work[i * n + i];
-    }
-    return 0;
-}
-
 /* Least angle regression on (L->X, L->y) through the Gram matrix (Efron,
  * Hastie, Johnstone and Tibshirani 2004). With `lasso`, a coefficient that
  * would cross zero leaves the active set (the lasso path). Stops after
@@ -585,7 +495,7 @@ static size_t lars(l1_mem *L, int lasso, size_t max_add)
             }
         }
         double *w = L->wA;
-        if (spd_solve(L->GA, n_act, m, ones, w, L->work) != 0)
+        if (xpl__spd_solve(L->GA, n_act, m, ones, w, L->work, 1e-14) != 0)
             break; /* singular active set: stop at the last knot */
         double s1 = 0;
         for (size_t k = 0; k < n_act; k++)
@@ -754,7 +664,7 @@ size_t xpl__ks_l1_select(void *mem, int criterion, size_t top_k,
                 active[j] = (uint32_t)j;
             return m;
         }
-        int ols_ok = spd_solve(L.G, m, m, L.c, L.a, L.work) == 0;
+        int ols_ok = xpl__spd_solve(L.G, m, m, L.c, L.a, L.work, 1e-14) == 0;
         double sigma2 = ols_ok ? rss(&L, L.a) / (double)dof : NAN;
         size_t knots = lars(&L, 1, 0);
         if (!ols_ok)
