@@ -10,8 +10,8 @@
 #include "core/error.h"
 #include "core/rng_seed.h"
 #include "core/workspace.h"
-#include "models/model_internal.h"
 #include "explainers/new_args.h"
+#include "models/model_internal.h"
 
 struct xpl_explainer {
     xpl_method method;       /* never AUTO */

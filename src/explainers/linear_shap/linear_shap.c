@@ -7,9 +7,9 @@
 
 #include "core/error.h"
 #include "data/dataset_internal.h"
+#include "explainers/new_args.h"
 #include "models/linear.h"
 #include "models/model_internal.h"
-#include "explainers/new_args.h"
 
 struct xpl_linear_shap {
     const xpl_model *model;

@@ -7,10 +7,10 @@
 #include "core/error.h"
 #include "core/workspace.h"
 #include "data/dataset_internal.h"
+#include "explainers/new_args.h"
 #include "explainers/tree_shap/tree_interv.h"
 #include "explainers/tree_shap/tree_shap.h"
 #include "models/model_internal.h"
-#include "explainers/new_args.h"
 
 struct xpl_tree_shap {
     const xpl_model *model;
