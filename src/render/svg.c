@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "render/number.h"
+#include "render/svg_rows.h"
 
 /* Advance widths of ASCII 32..126 in 1/1000 em: for each character the
  * larger of Helvetica's (which Arial and Liberation Sans share) and DejaVu
@@ -311,20 +312,6 @@ double xpl__svg_heading(FILE *fp, const char *heading, const char *subtitle)
     return 38;
 }
 
-static void line(FILE *fp, double x1, double y1, double x2, double y2,
-                 const char *stroke)
-{
-    fputs("<line x1=\"", fp);
-    xpl__svg_coord(fp, x1);
-    fputs("\" y1=\"", fp);
-    xpl__svg_coord(fp, y1);
-    fputs("\" x2=\"", fp);
-    xpl__svg_coord(fp, x2);
-    fputs("\" y2=\"", fp);
-    xpl__svg_coord(fp, y2);
-    fprintf(fp, "\" stroke=\"%s\"/>\n", stroke);
-}
-
 double xpl__svg_axis(FILE *fp, const xpl__scale *s, double y_top,
                      double y_axis, const char *title)
 {
@@ -337,10 +324,10 @@ double xpl__svg_axis(FILE *fp, const xpl__scale *s, double y_top,
     fputs("<g class=\"grid\">\n", fp);
     for (size_t k = 0; k < n; k++) {
         double x = xpl__scale_x(s, first + (double)k * step);
-        line(fp, x, y_top, x, y_axis, XPL__SVG_GRID);
+        xpl__svg_line(fp, x, y_top, x, y_axis, XPL__SVG_GRID);
     }
     fputs("</g>\n", fp);
-    line(fp, s->x0, y_axis, s->x1, y_axis, XPL__SVG_AXIS);
+    xpl__svg_line(fp, s->x0, y_axis, s->x1, y_axis, XPL__SVG_AXIS);
     char prev[XPL__NUM_SIZE] = "";
     for (size_t k = 0; k < n; k++) {
         double v = first + (double)k * step;
@@ -352,7 +339,7 @@ double xpl__svg_axis(FILE *fp, const xpl__scale *s, double y_top,
         if (!strcmp(buf, prev))
             continue; /* never the same label twice */
         memcpy(prev, buf, sizeof prev);
-        line(fp, x, y_axis, x, y_axis + 4, XPL__SVG_AXIS);
+        xpl__svg_line(fp, x, y_axis, x, y_axis + 4, XPL__SVG_AXIS);
         xpl__svg_text(fp, x, y_axis + 17,
                       "font-size=\"11\" text-anchor=\"middle\" fill=\""
                       XPL__SVG_MUTED "\"", buf, 0, XPL__SVG_TICK_PX, 0);

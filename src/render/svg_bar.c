@@ -114,24 +114,12 @@ int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     xpl__hbar_spec spec = { heading, subtitle, axis, bars, n, 0 };
     info->height = xpl__svg_hbars(fp, &spec);
     info->title = xpl__strdupf("%s", heading);
-    char *desc = NULL;
-    size_t len = 0;
-    FILE *d = open_memstream(&desc, &len);
-    if (d) {
-        fprintf(d, "Bar chart of the feature contributions to row %zu", e->row);
-        char out[280];
-        xpl__output_suffix(rc->opts, e->output, e->n_outputs, out,
-                           sizeof out);
-        fputs(out, d);
-        fprintf(d, " (%s), largest first; red bars raise the prediction, "
-                "blue bars lower it. ", subtitle);
-        xpl__hbar_desc(d, bars, n, 1);
-        if (fclose(d) != 0) {
-            free(desc);
-            desc = NULL;
-        }
-    }
-    info->desc = desc;
+    char out[280];
+    xpl__output_suffix(rc->opts, e->output, e->n_outputs, out, sizeof out);
+    info->desc = xpl__hbar_desc(bars, n, 1, "Bar chart of the feature "
+                                "contributions to row %zu%s (%s), largest "
+                                "first; red bars raise the prediction, blue "
+                                "bars lower it. ", e->row, out, subtitle);
     free(bars);
     free(other);
     (void)id;

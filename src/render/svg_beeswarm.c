@@ -13,33 +13,13 @@
 #include "render/importance.h"
 #include "render/svg.h"
 #include "render/svg_chart.h"
+#include "render/svg_rows.h"
 
 #define DOT_R 2.2
 #define BIN_PX 3.0        /* width of a stacking bin */
 #define LEGEND_W 56.0     /* colour bar and its labels, right of the plot */
 #define MIN_BODY 110.0    /* room for the colour bar's labels */
 #define NAN_COLOR "#8c8c8c"
-
-/* The colour scale from low to high feature values: shap's blue, a purple
- * half-way, shap's red. The gradient of the legend uses the same stops. */
-static const unsigned char stops[3][3] = {
-    { 0x00, 0x8b, 0xfb }, { 0x8a, 0x4b, 0xd0 }, { 0xff, 0x00, 0x51 },
-};
-
-static void color_at(double t, char out[8])
-{
-    if (!(t >= 0))
-        t = 0;
-    if (t > 1)
-        t = 1;
-    int seg = t < 0.5 ? 0 : 1;
-    double u = (t - 0.5 * seg) * 2;
-    int c[3];
-    for (int k = 0; k < 3; k++)
-        c[k] = (int)lround(stops[seg][k] + (stops[seg + 1][k] -
-                                            stops[seg][k]) * u);
-    snprintf(out, 8, "#%02x%02x%02x", c[0], c[1], c[2]);
-}
 
 static int cmp_double(const void *pa, const void *pb)
 {
@@ -130,7 +110,7 @@ static void draw_line(FILE *fp, struct swarm *s, size_t r, double yc)
         if (r < s->shown) {
             double v = imp->value[s->k][i * p + s->idx[r]];
             if (isfinite(v) && isfinite(vlo)) {
-                color_at(vhi > vlo ? (v - vlo) / (vhi - vlo) : 0.5, color);
+                xpl__color_scale(vhi > vlo ? (v - vlo) / (vhi - vlo) : 0.5, color);
                 fill = color;
             }
         }
@@ -140,38 +120,6 @@ static void draw_line(FILE *fp, struct swarm *s, size_t r, double yc)
         xpl__svg_coord(fp, yc + off * step);
         fprintf(fp, "\" r=\"%.1f\" fill=\"%s\"/>\n", DOT_R, fill);
     }
-}
-
-static void legend(FILE *fp, size_t id, double x, double top, double bottom)
-{
-    fprintf(fp, "<defs><linearGradient id=\"xpl-colorbar-%zu\" x1=\"0\" "
-            "y1=\"1\" x2=\"0\" y2=\"0\">", id);
-    for (int k = 0; k < 3; k++)
-        fprintf(fp, "<stop offset=\"%s\" stop-color=\"#%02x%02x%02x\"/>",
-                k == 0 ? "0" : k == 1 ? "0.5" : "1", stops[k][0], stops[k][1],
-                stops[k][2]);
-    fputs("</linearGradient></defs>\n<rect x=\"", fp);
-    xpl__svg_coord(fp, x);
-    fputs("\" y=\"", fp);
-    xpl__svg_coord(fp, top);
-    fputs("\" width=\"8\" height=\"", fp);
-    xpl__svg_coord(fp, bottom - top);
-    fprintf(fp, "\" fill=\"url(#xpl-colorbar-%zu)\"/>\n", id);
-    static const char attrs[] = "font-size=\"11\" text-anchor=\"middle\" "
-                                "fill=\"" XPL__SVG_MUTED "\"";
-    xpl__svg_text(fp, x + 4, top - 4, attrs, "high", 0, XPL__SVG_VALUE_PX, 0);
-    xpl__svg_text(fp, x + 4, bottom + 12, attrs, "low", 0, XPL__SVG_VALUE_PX,
-                  0);
-    double cx = x + 26, cy = (top + bottom) / 2;
-    fputs("<text transform=\"rotate(-90 ", fp);
-    xpl__svg_coord(fp, cx);
-    fputc(' ', fp);
-    xpl__svg_coord(fp, cy);
-    fputs(")\" x=\"", fp);
-    xpl__svg_coord(fp, cx);
-    fputs("\" y=\"", fp);
-    xpl__svg_coord(fp, cy);
-    fprintf(fp, "\" %s>feature value</text>\n", attrs);
 }
 
 int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
@@ -264,24 +212,16 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
                        lines[r].other ? XPL__SVG_MUTED : XPL__SVG_INK);
         draw_line(fp, &s, r, yc);
     }
-    legend(fp, id, px1 + 14, y + 14, y + body - 14);
+    /* shap's colour bar: feature value from low (blue) to high (red) */
+    xpl__svg_colorbar(fp, id, px1 + 14, y + 14, y + body - 14, "low", "high",
+                      "feature value", 0);
     info->height = bottom + 8;
     info->title = xpl__strdupf("%s", heading);
-    char *desc = NULL;
-    size_t len = 0;
-    FILE *d = open_memstream(&desc, &len);
-    if (d) {
-        fprintf(d, "Beeswarm plot%s (%s): for each feature, one dot per "
-                "row at its contribution, coloured by the feature's value "
-                "from low (blue) to high (red); features by mean absolute "
-                "contribution, largest first. ", out, subtitle);
-        xpl__hbar_desc(d, lines, s.shown, 0);
-        if (fclose(d) != 0) {
-            free(desc);
-            desc = NULL;
-        }
-    }
-    info->desc = desc;
+    info->desc = xpl__hbar_desc(
+        lines, s.shown, 0, "Beeswarm plot%s (%s): for each feature, one dot per "
+        "row at its contribution, coloured by the feature's value "
+        "from low (blue) to high (red); features by mean absolute "
+        "contribution, largest first. ", out, subtitle);
 done:
     free(mabs);
     free(idx);

@@ -65,8 +65,15 @@ double xpl__svg_label_column(const xpl__hbar *bars, size_t n);
 /* Returns the chart's height. */
 double xpl__svg_hbars(FILE *fp, const xpl__hbar_spec *s);
 
-/* "label: +1.23; ..." for a description. */
-void xpl__hbar_desc(FILE *fp, const xpl__hbar *bars, size_t n, int plus);
+/* A chart's description (its <desc>): the opening sentence, printf-style,
+ * then the bars read out ("label: +1.23; ...", with the sign when plus).
+ * A heap string, or NULL if memory ran out (the chart goes without). */
+char *xpl__hbar_desc(const xpl__hbar *bars, size_t n, int plus,
+                     const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 /* The bars of a per-row chart: shown features, then "other N features"
  * (its name in *other_name). The caller frees *out and *other_name. */

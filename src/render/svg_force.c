@@ -194,21 +194,11 @@ int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     }
     info->height = bottom + 8;
     info->title = xpl__strdupf("%s", heading);
-    char *desc = NULL;
-    size_t dlen = 0;
-    FILE *d = open_memstream(&desc, &dlen);
-    if (d) {
-        fprintf(d, "Force plot (%s): the features that raise the output "
-                "(red) push from the left and those that lower it (blue) "
-                "from the right, meeting at the prediction; each segment is "
-                "as long as the contribution. ", subtitle);
-        xpl__hbar_desc(d, bars, n, 1);
-        if (fclose(d) != 0) {
-            free(desc);
-            desc = NULL;
-        }
-    }
-    info->desc = desc;
+    info->desc = xpl__hbar_desc(
+        bars, n, 1, "Force plot (%s): the features that raise the output "
+        "(red) push from the left and those that lower it (blue) "
+        "from the right, meeting at the prediction; each segment is "
+        "as long as the contribution. ", subtitle);
     free(x0s);
     free(x1s);
     free(lane);

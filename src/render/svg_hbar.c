@@ -3,6 +3,9 @@
  * texts is reserved on both sides before the data is scaled, so that no
  * text can leave the canvas or reach the labels. */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render/svg.h"
@@ -103,7 +106,7 @@ double xpl__svg_hbars(FILE *fp, const xpl__hbar_spec *s)
     return bottom + 8;
 }
 
-void xpl__hbar_desc(FILE *fp, const xpl__hbar *bars, size_t n, int plus)
+static void hbar_values(FILE *fp, const xpl__hbar *bars, size_t n, int plus)
 {
     char buf[XPL__NUM_SIZE];
     for (size_t i = 0; i < n; i++) {
@@ -114,4 +117,24 @@ void xpl__hbar_desc(FILE *fp, const xpl__hbar *bars, size_t n, int plus)
         fprintf(fp, ": %s", buf);
     }
     fputs(n ? "." : "", fp);
+}
+
+char *xpl__hbar_desc(const xpl__hbar *bars, size_t n, int plus,
+                     const char *fmt, ...)
+{
+    char *desc = NULL;
+    size_t len = 0;
+    FILE *d = open_memstream(&desc, &len);
+    if (!d)
+        return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(d, fmt, ap);
+    va_end(ap);
+    hbar_values(d, bars, n, plus);
+    if (fclose(d) != 0) {
+        free(desc);
+        return NULL;
+    }
+    return desc;
 }

@@ -67,22 +67,12 @@ int xpl__chart_importance_bar(FILE *fp, const void *arg, size_t id,
     xpl__hbar_spec spec = { heading, subtitle, axis, bars, n, 1 };
     info->height = xpl__svg_hbars(fp, &spec);
     info->title = xpl__strdupf("%s", heading);
-    char *desc = NULL;
-    size_t len = 0;
-    FILE *d = open_memstream(&desc, &len);
-    if (d) {
-        fprintf(d, "Bar chart of global feature importance%s: the mean "
-                "absolute contribution of each feature over %llu row%s "
-                "(%s), largest first. ", out,
-                (unsigned long long)imp->rows[k], imp->rows[k] == 1 ? "" : "s",
-                imp->method[0] ? imp->method : "unknown method");
-        xpl__hbar_desc(d, bars, n, 0);
-        if (fclose(d) != 0) {
-            free(desc);
-            desc = NULL;
-        }
-    }
-    info->desc = desc;
+    info->desc = xpl__hbar_desc(
+        bars, n, 0, "Bar chart of global feature importance%s: the mean "
+        "absolute contribution of each feature over %llu row%s "
+        "(%s), largest first. ", out,
+        (unsigned long long)imp->rows[k], imp->rows[k] == 1 ? "" : "s",
+        imp->method[0] ? imp->method : "unknown method");
     free(mabs);
     free(idx);
     free(bars);

@@ -82,20 +82,10 @@ static int chart_coefficients(FILE *fp, const void *arg, size_t id,
     xpl__hbar_spec spec = { heading, subtitle, axis, bars, n, 0 };
     info->height = xpl__svg_hbars(fp, &spec);
     info->title = xpl__strdupf("%s", heading);
-    char *desc = NULL;
-    size_t len = 0;
-    FILE *d = open_memstream(&desc, &len);
-    if (d) {
-        fprintf(d, "Bar chart of the coefficients of a linear model%s (%s), "
-                "largest magnitude first; red raises the output, blue lowers "
-                "it. ", out, subtitle);
-        xpl__hbar_desc(d, bars, n, 1);
-        if (fclose(d) != 0) {
-            free(desc);
-            desc = NULL;
-        }
-    }
-    info->desc = desc;
+    info->desc = xpl__hbar_desc(
+        bars, n, 1, "Bar chart of the coefficients of a linear model%s (%s), "
+        "largest magnitude first; red raises the output, blue lowers "
+        "it. ", out, subtitle);
     free(idx);
     free(bars);
     (void)id;

@@ -152,21 +152,11 @@ int xpl__chart_stacked(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     }
     info->height = bottom + 8;
     info->title = xpl__strdupf("%s", heading);
-    char *desc = NULL;
-    size_t len = 0;
-    FILE *df = open_memstream(&desc, &len);
-    if (df) {
-        fprintf(df, "Stacked bar chart of global feature importance (%s): "
-                "for each feature the mean absolute contribution to each "
-                "output, one colour per output, largest total first. ",
-                subtitle);
-        xpl__hbar_desc(df, bars, m, 0);
-        if (fclose(df) != 0) {
-            free(desc);
-            desc = NULL;
-        }
-    }
-    info->desc = desc;
+    info->desc = xpl__hbar_desc(
+        bars, m, 0, "Stacked bar chart of global feature importance (%s): "
+        "for each feature the mean absolute contribution to each "
+        "output, one colour per output, largest total first. ",
+        subtitle);
     (void)id;
 done:
     free(total);

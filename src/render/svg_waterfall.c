@@ -167,26 +167,14 @@ int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
     }
     info->height = y_axis + 46 + 8;
     info->title = xpl__strdupf("%s", heading);
-    char *desc = NULL;
-    size_t len = 0;
-    FILE *d = open_memstream(&desc, &len);
-    if (d) {
-        fprintf(d, "Waterfall chart of row %zu", e->row);
-        char out[280];
-        xpl__output_suffix(rc->opts, e->output, e->n_outputs, out,
-                           sizeof out);
-        fputs(out, d);
-        fprintf(d, " (%s): from the %s at the bottom, each feature's "
-                "contribution moves the output, up to the %s at the top. ",
-                subtitle, lime ? "intercept" : "base value",
-                lime ? "local prediction" : "prediction");
-        xpl__hbar_desc(d, bars, n, 1);
-        if (fclose(d) != 0) {
-            free(desc);
-            desc = NULL;
-        }
-    }
-    info->desc = desc;
+    char out[280];
+    xpl__output_suffix(rc->opts, e->output, e->n_outputs, out, sizeof out);
+    info->desc = xpl__hbar_desc(
+        bars, n, 1, "Waterfall chart of row %zu%s (%s): from the %s at the "
+        "bottom, each feature's contribution moves the output, up to the %s "
+        "at the top. ", e->row, out, subtitle,
+        lime ? "intercept" : "base value",
+        lime ? "local prediction" : "prediction");
     free(start);
     free(bars);
     free(other);

@@ -655,12 +655,9 @@ int xpl_kernel_shap_explain(const xpl_kernel_shap *ks, xpl_workspace *ws,
     xpl__arena a = { NULL, 0 };
     layout(&c, &a, exact, n_coal);
     xpl_workspace *tmp = NULL;
-    void *base;
-    int rc = xpl__workspace_scratch_for_call(&ws, &tmp, a.used, &base);
+    int rc = xpl__arena_from_workspace(&a, &ws, &tmp);
     if (rc)
         return rc;
-    a.base = base;
-    a.used = 0;
     layout(&c, &a, exact, n_coal);
 
     M = 0;

@@ -164,12 +164,9 @@ int xpl_lime_explain(const xpl_lime *l, xpl_workspace *ws, const double *x,
     xpl__arena a = { NULL, 0 };
     layout(l, &c, &a);
     xpl_workspace *tmp = NULL;
-    void *base;
-    int rc = xpl__workspace_scratch_for_call(&ws, &tmp, a.used, &base);
+    int rc = xpl__arena_from_workspace(&a, &ws, &tmp);
     if (rc)
         return rc;
-    a.base = base;
-    a.used = 0;
     layout(l, &c, &a);
 
     for (size_t j = 0; j < M; j++) {
