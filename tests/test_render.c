@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "check_helpers.h"
+#include "models/trees.h"
 #include "render/importance.h"
 #include "render/number.h"
 #include "render/svg.h"
@@ -1749,6 +1750,59 @@ START_TEST(model_coefficients)
 }
 END_TEST
 
+/* A categorical split in the tree picture: the codes it shows ("in {..}"
+ * where listed codes go "yes", LightGBM; "not in {..}" where they go "no",
+ * XGBoost) are exactly the codes 0-63 the routing rule of predictions
+ * sends to the left ("yes") child. */
+START_TEST(tree_picture_shows_category_sets)
+{
+    static const char *const files[] = {
+        "tests/fixtures/categorical/lgb_regression.txt",
+        "tests/fixtures/categorical/xgb1_binary.json",
+    };
+    xpl_model *m = load_model(files[_i]);
+    const xpl__ensemble *e = xpl__trees_params(m);
+    const xpl__tree *t = &e->trees[0];
+    const xpl__tnode *root = &e->nodes[t->first_node];
+    ck_assert_msg(root->feature & XPL__TNODE_CATEGORICAL,
+                  "fixture's first root is not categorical");
+    int rc;
+    char *svg = render_tree(m, 0, &rc);
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    check_layout(svg, files[_i]);
+    const char *name = xpl_model_feature_name(
+        m, root->feature & XPL__TNODE_FEATURE_MASK);
+    char want[160];
+    snprintf(want, sizeof want, "<title>%s ", name);
+    const char *q = strstr(svg, want);
+    ck_assert_msg(q != NULL, "no root split line for %s", name);
+    q += strlen(want);
+    int negated = strncmp(q, "not in {", 8) == 0;
+    ck_assert_msg(negated || strncmp(q, "in {", 4) == 0, "%.40s", q);
+    q = strchr(q, '{') + 1;
+    unsigned char listed[64] = { 0 };
+    while (*q != '}') {
+        char *end;
+        unsigned long code = strtoul(q, &end, 10);
+        ck_assert_msg(end != q && code < 64, "bad code list at %.20s", q);
+        listed[code] = 1;
+        q = end;
+        if (*q == ',')
+            q += 2;
+    }
+    for (unsigned code = 0; code < 64; code++) {
+        int yes = !xpl__tnode_right(&e->cats, root->feature, root->threshold,
+                                    code, e->compare_le);
+        ck_assert_msg(yes == (listed[code] != negated),
+                      "%s: code %u goes %s but the picture says otherwise",
+                      files[_i], code, yes ? "yes" : "no");
+    }
+    ck_assert_ptr_nonnull(strstr(svg, "the condition shown holds"));
+    free(svg);
+    xpl_model_free(m);
+}
+END_TEST
+
 /* PNG and PDF through librsvg: the PNG is the SVG's size times the scale,
  * the PDF a page of 0.75 pt per pixel; the same SVG gives the same bytes;
  * bad documents and arguments are errors. */
@@ -1861,6 +1915,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, labels_stay_distinct);
     tcase_add_test(tc, convert_png_pdf);
     tcase_add_test(tc, model_coefficients);
+    tcase_add_loop_test(tc, tree_picture_shows_category_sets, 0, 2);
     tcase_add_test(tc, svg_several_rows_stack);
     tcase_add_test(tc, importance_means);
     tcase_add_test(tc, importance_golden);

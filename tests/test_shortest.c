@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "check_helpers.h"
+#include "core/rounded.h"
 #include "core/shortest.h"
 
 /* xorshift64*: a fixed sequence, so failures reproduce. */
@@ -322,6 +323,80 @@ START_TEST(halfway_cases)
 }
 END_TEST
 
+/* Fixed-precision rounding (core/rounded.c, the text and SVG renderers'
+ * numbers) against glibc's "%.{sig-1}e": the same digits and exponent for
+ * every sig from 1 to 17. Returns 1 on a mismatch. */
+static int check_rounded(double v, int sig)
+{
+    char want[64], got[XPL__ROUNDED_SIZE];
+    snprintf(want, sizeof want, "%.*e", sig - 1, fabs(v));
+    char digits[24];
+    int n = 0;
+    const char *p = want;
+    for (; *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[n++] = *p;
+    digits[n] = '\0';
+    int want_exp = atoi(p + 1), got_exp;
+    xpl__rounded_digits(v, sig, got, &got_exp);
+    if (strcmp(got, digits) != 0 || got_exp != want_exp) {
+        printf("%a at %d digits: %se%d, printf %se%d\n", v, sig, got, got_exp,
+               digits, want_exp);
+        return 1;
+    }
+    return 0;
+}
+
+static int check_rounded_all(double v)
+{
+    int bad = 0;
+    for (int sig = 1; sig <= 17; sig++)
+        bad += check_rounded(v, sig);
+    return bad;
+}
+
+/* Random bit patterns (every exponent, subnormals), decimals with few
+ * digits and their neighbours (where the shortest digits are short and
+ * ties sit), exact ties k + 1/2 and k/2^j, and nines that carry. */
+START_TEST(rounded_digits_match_printf)
+{
+    uint64_t state = 0x9E3779B97F4A7C15ull;
+    int bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        double v = from_bits(next_random(&state));
+        if (isfinite(v) && v != 0)
+            bad += check_rounded_all(v);
+    }
+    for (int i = 0; i < 20000; i++) {
+        uint64_t r = next_random(&state);
+        double v = (double)(r % 100000) * pow(10, (int)(r >> 40) % 40 - 25);
+        if (v == 0)
+            continue;
+        bad += check_rounded_all(v);
+        bad += check_rounded_all(nextafter(v, 0));
+        bad += check_rounded_all(nextafter(v, INFINITY));
+    }
+    for (int i = 1; i < 4000; i++) {
+        bad += check_rounded_all(i + 0.5);
+        bad += check_rounded_all(i / 1024.0);
+        bad += check_rounded_all(i * 0.125);
+    }
+    for (int k = 1; k <= 17; k++) {
+        double nines = pow(10, k) - 1;
+        bad += check_rounded_all(nines);
+        bad += check_rounded_all(nines / pow(10, k + 3));
+        bad += check_rounded_all(0.95);
+        bad += check_rounded_all(999999.5);
+    }
+    bad += check_rounded_all(DBL_MAX);
+    bad += check_rounded_all(DBL_MIN);
+    bad += check_rounded_all(DBL_TRUE_MIN);
+    bad += check_rounded_all(0.1);
+    bad += check_rounded_all(-2.5);
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 /* One float32 pattern for the sweep: returns 0 if right. The decimal is
  * digits * 10^e with n digits; any shorter decimal in v's rounding interval
  * would put a multiple of 10^(e+1) in it, and then (the interval being an
@@ -342,10 +417,26 @@ static int sweep_one(double v)
     if (d < 10)
         return 0;
     char shorter[48];
-    const char *sign = v < 0 ? "-" : "";
     for (uint64_t up = 0; up <= 1; up++) {
-        snprintf(shorter, sizeof shorter, "%s%llue%d", sign,
-                 (unsigned long long)(d / 10 + up), e + 1);
+        /* sign, digits, 'e', exponent: by hand, the sweep's hot path */
+        char tmp[48];
+        int n = 0, k = 0;
+        int x = e + 1 < 0 ? -(e + 1) : e + 1;
+        do
+            tmp[n++] = (char)('0' + x % 10);
+        while ((x /= 10) != 0);
+        if (e + 1 < 0)
+            tmp[n++] = '-';
+        tmp[n++] = 'e';
+        uint64_t m = d / 10 + up;
+        do
+            tmp[n++] = (char)('0' + m % 10);
+        while ((m /= 10) != 0);
+        if (v < 0)
+            tmp[n++] = '-';
+        while (n)
+            shorter[k++] = tmp[--n];
+        shorter[k] = '\0';
         if (round_trips(shorter, v)) {
             printf("%a: \"%s\" but \"%s\" is shorter\n", v, s, shorter);
             return 1;
@@ -394,6 +485,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, subnormals);
     tcase_add_test(tc, powers_and_neighbours);
     tcase_add_test(tc, halfway_cases);
+    tcase_add_test(tc, rounded_digits_match_printf);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -23,25 +24,37 @@ enum { BATCH_ROWS = 256 };
 
 /* ----------------------------------------------------------------- main */
 
+/* One batch in flight: its rows, their results and rendered text. Two
+ * slots let the writing thread read the next batch and write the previous
+ * one while the threads explain this one. */
+struct slot {
+    size_t n, first_row;    /* rows held, input number of the first */
+    double *x;              /* batch_rows * P */
+    int *rcs;
+    uint64_t *lines;        /* the line each row of the batch ended on */
+    char (*msgs)[256];
+    char **ids;             /* batch_rows * a.n_ids identifier texts */
+    struct results res;
+    int *render_rcs;        /* EXIT_OK: row i was rendered by its thread */
+    struct row_buffers rb;
+    struct batch b;
+};
+
 /* What one run holds: the model, background and explainer, the reader,
- * one workspace per thread and the batch buffers. */
+ * one workspace per thread and the batch slots. */
 struct run {
     struct explain_args a;
     const char *cmd;        /* "importance" or NULL: for usage hints */
     xpl_model *model;
     xpl_dataset *bg;
     xpl_explainer *ex;
-    struct results res;
     struct sink sink;
     int sink_open_done;     /* sink_finish still to be called */
+    int render_in_threads;  /* rows rendered by the threads that explain */
     xpl_csv_reader *reader;
     xpl_workspace **ws;     /* a.threads of them */
     size_t batch_rows;
-    double *x;              /* batch_rows * P */
-    int *rcs;
-    uint64_t *lines;        /* the line each row of the batch ended on */
-    char (*msgs)[256];
-    char **ids;             /* batch_rows * a.n_ids identifier texts */
+    struct slot slots[2];
 };
 
 /* --columns must name every feature (or the file could not be read), and
@@ -69,11 +82,11 @@ static int check_columns(const xpl_model *m, const struct explain_args *a,
     return EXIT_OK;
 }
 
-/* Keep the identifiers of the row just read as row n of the batch. */
-static int keep_ids(struct run *r, size_t n)
+/* Keep the identifiers of the row just read as row n of sl's batch. */
+static int keep_ids(struct run *r, struct slot *sl, size_t n)
 {
     for (size_t k = 0; k < r->a.n_ids; k++) {
-        char **slot = &r->ids[n * r->a.n_ids + k];
+        char **slot = &sl->ids[n * r->a.n_ids + k];
         free(*slot);
         if (!(*slot = strdup(xpl_csv_reader_text(r->reader, k)))) {
             cli_error("out of memory");
@@ -146,94 +159,222 @@ static int run_open(struct run *r)
                                              BATCH_ROWS);
     r->batch_rows = batch_rows;
     r->ws = calloc(a->threads, sizeof *r->ws);
-    r->x = malloc(sizeof *r->x * batch_rows * P);
-    r->rcs = malloc(sizeof *r->rcs * batch_rows);
-    r->lines = malloc(sizeof *r->lines * batch_rows);
-    r->msgs = malloc(sizeof *r->msgs * batch_rows);
-    if (a->n_ids)
-        r->ids = calloc(batch_rows * a->n_ids, sizeof *r->ids);
-    if (!r->ws || !r->x || !r->rcs || !r->lines || !r->msgs ||
-        (a->n_ids && !r->ids) ||
-        results_alloc(&r->res, r->ex, batch_rows)) {
+    if (!r->ws) {
         cli_error("out of memory");
         return EXIT_INTERNAL;
     }
     for (size_t t = 0; t < a->threads; t++)
         if ((rc = xpl_workspace_new(&r->ws[t])))
             return cli_library_error(rc);
+    for (int k = 0; k < 2; k++) {
+        struct slot *sl = &r->slots[k];
+        sl->x = malloc(sizeof *sl->x * batch_rows * P);
+        sl->rcs = malloc(sizeof *sl->rcs * batch_rows);
+        sl->lines = malloc(sizeof *sl->lines * batch_rows);
+        sl->msgs = malloc(sizeof *sl->msgs * batch_rows);
+        sl->render_rcs = malloc(sizeof *sl->render_rcs * batch_rows);
+        if (a->n_ids)
+            sl->ids = calloc(batch_rows * a->n_ids, sizeof *sl->ids);
+        if (!sl->x || !sl->rcs || !sl->lines || !sl->msgs ||
+            !sl->render_rcs || (a->n_ids && !sl->ids) ||
+            results_alloc(&sl->res, r->ex, batch_rows)) {
+            cli_error("out of memory");
+            return EXIT_INTERNAL;
+        }
+    }
     /* sink_finish releases whatever a failed sink_open got */
     r->sink_open_done = 1;
-    return sink_open(&r->sink, a, r->ex, r->model);
+    if ((status = sink_open(&r->sink, a, r->ex, r->model)))
+        return status;
+    r->render_in_threads = sink_renders_in_workers(&r->sink);
+    for (int k = 0; r->render_in_threads && k < 2; k++)
+        if ((status = row_buffers_init(&r->slots[k].rb, &r->sink, a->threads,
+                                       r->ws, batch_rows)))
+            return status;
+    return EXIT_OK;
+}
+
+/* The slot a batch belongs to, from the batch's context. */
+struct slot_ctx {
+    struct run *r;
+    struct slot *sl;
+};
+
+static int render_slot_row(void *ctx, size_t thread, size_t i)
+{
+    const struct slot_ctx *c = ctx;
+    struct slot *sl = c->sl;
+    return render_row(&c->r->sink, &sl->rb, thread, &sl->res, i,
+                      sl->first_row + i,
+                      sl->ids ? sl->ids + i * c->r->a.n_ids : NULL);
+}
+
+/* Read up to batch_rows rows into sl, row by row, to know each row's line
+ * for its error message. The reader keeps an error for the next call, so
+ * the rows before a bad one are explained and written first: a read error
+ * comes with n == 0, its code in *read_rc (the message still in
+ * xpl_last_error, printed by the caller when its turn comes). Returns
+ * EXIT_OK or a printed error's exit code. */
+static int read_batch(struct run *r, struct slot *sl, size_t first_row,
+                      int *read_rc)
+{
+    size_t P = xpl_explainer_n_features(r->ex), n = 0, got = 1;
+    *read_rc = XPL_OK;
+    sl->first_row = first_row;
+    while (n < r->batch_rows && got &&
+           !xpl_csv_reader_read(r->reader, sl->x + n * P, 1, &got) && got) {
+        if (sl->ids) {
+            int status = keep_ids(r, sl, n);
+            if (status)
+                return status;
+        }
+        sl->lines[n++] = xpl_csv_reader_line(r->reader);
+    }
+    sl->n = n;
+    if (n == 0)
+        *read_rc = xpl_csv_reader_read(r->reader, sl->x, 1, &got);
+    return EXIT_OK;
+}
+
+/* Set up sl's batch and start its threads (all but the calling one). */
+static void start_batch(struct run *r, struct slot *sl, struct slot_ctx *c)
+{
+    struct batch *b = &sl->b;
+    b->ex = r->ex;
+    b->ws = r->ws;
+    b->x = sl->x;
+    b->n = sl->n;
+    b->res = &sl->res;
+    b->rc = sl->rcs;
+    b->msg = sl->msgs;
+    b->after = NULL;
+    if (r->render_in_threads) {
+        c->r = r;
+        c->sl = sl;
+        for (size_t i = 0; i < sl->n; i++)
+            sl->render_rcs[i] = EXIT_INPUT; /* until rendered */
+        row_buffers_rewind(&sl->rb);
+        b->after = render_slot_row;
+        b->after_ctx = c;
+        b->after_rc = sl->render_rcs;
+    }
+    batch_start(b, r->a.threads);
+}
+
+/* Write an explained batch in input order; a row's error ends the run. */
+static int write_batch(struct run *r, struct slot *sl, const char *rows_name)
+{
+    int status = EXIT_OK;
+    size_t n_ids = r->a.n_ids;
+    if (r->render_in_threads && (status = row_buffers_ready(&sl->rb)))
+        return status;
+    for (size_t i = 0; i < sl->n && status == EXIT_OK; i++) {
+        if (sl->rcs[i]) {
+            cli_error("%s:%llu: row %zu: %s", rows_name,
+                      (unsigned long long)sl->lines[i], sl->first_row + i,
+                      sl->msgs[i][0] ? sl->msgs[i]
+                                     : xpl_strerror(sl->rcs[i]));
+            return sl->rcs[i] == XPL_ENOMEM || sl->rcs[i] == XPL_EUSER
+                       ? EXIT_INTERNAL
+                       : EXIT_INPUT;
+        }
+        if (r->render_in_threads && sl->render_rcs[i] == EXIT_OK) {
+            /* the header comes before the first row, as emit_row does */
+            status = sink_csv_header(&r->sink, &sl->res.e[i * sl->res.n_out]);
+            if (status == EXIT_OK)
+                status = write_rendered_row(&r->sink, &sl->rb, i);
+        } else { /* not rendered in a thread, or failed there: again here,
+                    which prints the error */
+            status = emit_row(&r->sink, &sl->res, i, sl->first_row + i,
+                              sl->ids ? sl->ids + i * n_ids : NULL);
+        }
+    }
+    return status;
+}
+
+/* Write a batch, with the progress line around it. */
+static int write_and_count(struct run *r, struct slot *sl,
+                           struct progress *prog, int rows_on_tty,
+                           const char *rows_name, size_t *rows_written)
+{
+    /* rows written to the terminal that shows the progress line start on
+     * a line of their own; the line is redrawn after them */
+    if (rows_on_tty)
+        cli_progress_clear();
+    int status = write_batch(r, sl, rows_name);
+    if (rows_on_tty)
+        fflush(stdout); /* before the progress line; errors stick */
+    if (status == EXIT_OK) {
+        *rows_written += sl->n;
+        progress_update(prog, *rows_written, xpl_csv_reader_bytes(r->reader),
+                        0);
+    }
+    return status;
 }
 
 /* Read, explain and emit the rows batch by batch; then finish the sink.
- * Returns the exit code. */
+ * From a regular file, while the threads explain (and render) batch k the
+ * calling thread writes batch k-1 and reads batch k+1, then joins in on
+ * batch k: reading and writing overlap the explaining. From a pipe or a
+ * terminal, reading ahead could wait for rows not yet sent and hold back
+ * rows already explained, so each batch is written before the next is
+ * read. Returns the exit code. */
 static int stream_rows(struct run *r)
 {
     const struct explain_args *a = &r->a;
-    size_t P = xpl_explainer_n_features(r->ex), batch_rows = r->batch_rows;
-    double *x = r->x;
-    int status = EXIT_OK, rc;
+    int status = EXIT_OK, read_rc;
     struct progress prog;
     progress_start(&prog, !a->quiet && isatty(STDERR_FILENO), a->rows_path);
-    size_t first_row = 0;
+    size_t rows_read = 0, rows_written = 0;
     const char *rows_name = strcmp(a->rows_path, "-") == 0 ? "<stdin>"
                                                             : a->rows_path;
     int rows_on_tty = prog.on && !a->importance &&
                       r->sink.out.fp == stdout && isatty(STDOUT_FILENO);
-    for (;;) {
-        /* row by row, to know each row's line for its error message; the
-         * reader keeps an error for the next call, so the rows before a
-         * bad one are explained and written first */
-        size_t n = 0, got = 1;
-        while (n < batch_rows && got &&
-               !xpl_csv_reader_read(r->reader, x + n * P, 1, &got) && got) {
-            if (r->ids && (status = keep_ids(r, n)))
-                break;
-            r->lines[n++] = xpl_csv_reader_line(r->reader);
+    struct stat st;
+    int read_ahead = strcmp(a->rows_path, "-") != 0 &&
+                     stat(a->rows_path, &st) == 0 && S_ISREG(st.st_mode);
+    struct slot *cur = &r->slots[0], *prev = NULL;
+    struct slot_ctx ctx;
+    status = read_batch(r, cur, 0, &read_rc);
+    rows_read = cur->n;
+    while (status == EXIT_OK && cur->n > 0) {
+        start_batch(r, cur, &ctx);
+        struct slot *next = cur == &r->slots[0] ? &r->slots[1]
+                                                : &r->slots[0];
+        if (prev)
+            status = write_and_count(r, prev, &prog, rows_on_tty, rows_name,
+                                     &rows_written);
+        if (read_ahead && status == EXIT_OK) {
+            status = read_batch(r, next, rows_read, &read_rc);
+            rows_read += next->n;
         }
-        if (status)
-            break;
-        if (n == 0) {
-            if ((rc = xpl_csv_reader_read(r->reader, x, 1, &got)))
-                status = cli_library_error(rc);
-            break;
-        }
-        struct batch b = { r->ex, r->ws, x, n, &r->res, r->rcs, r->msgs, 0 };
-        run_batch(&b, a->threads);
-        /* rows written to the terminal that shows the progress line start
-         * on a line of their own; the line is redrawn after them */
-        if (rows_on_tty)
-            cli_progress_clear();
-        for (size_t i = 0; i < n && status == EXIT_OK; i++) {
-            if (r->rcs[i]) {
-                cli_error("%s:%llu: row %zu: %s", rows_name,
-                          (unsigned long long)r->lines[i], first_row + i,
-                          r->msgs[i][0] ? r->msgs[i]
-                                        : xpl_strerror(r->rcs[i]));
-                status = r->rcs[i] == XPL_ENOMEM || r->rcs[i] == XPL_EUSER
-                             ? EXIT_INTERNAL
-                             : EXIT_INPUT;
-                break;
+        batch_finish(&cur->b);
+        prev = cur;
+        if (!read_ahead && status == EXIT_OK) {
+            status = write_and_count(r, cur, &prog, rows_on_tty, rows_name,
+                                     &rows_written);
+            prev = NULL;
+            if (status == EXIT_OK) {
+                status = read_batch(r, next, rows_read, &read_rc);
+                rows_read += next->n;
             }
-            status = emit_row(&r->sink, &r->res, i, first_row + i,
-                              r->ids ? r->ids + i * a->n_ids : NULL);
         }
-        if (rows_on_tty)
-            fflush(stdout); /* before the progress line; errors stick */
-        if (status != EXIT_OK)
-            break;
-        first_row += n;
-        progress_update(&prog, first_row, xpl_csv_reader_bytes(r->reader), 0);
+        cur = next;
     }
+    if (status == EXIT_OK && prev)
+        status = write_and_count(r, prev, &prog, rows_on_tty, rows_name,
+                                 &rows_written);
+    if (status == EXIT_OK && read_rc)
+        status = cli_library_error(read_rc);
     /* the final count on success; after an error, the message has taken
      * the progress line's place */
     if (status == EXIT_OK)
-        progress_update(&prog, first_row, xpl_csv_reader_bytes(r->reader), 1);
+        progress_update(&prog, rows_written, xpl_csv_reader_bytes(r->reader),
+                        1);
     /* nothing to chart: an SVG document needs a chart, so no rows is an
      * error (as for importance) rather than an empty or broken document;
      * JSON Lines, CSV and text simply have no lines */
-    if (status == EXIT_OK && first_row == 0 &&
+    if (status == EXIT_OK && rows_written == 0 &&
         (a->importance || a->format == FORMAT_SVG)) {
         cli_error("%s: no data rows", rows_name);
         status = EXIT_INPUT;
@@ -251,15 +392,20 @@ static void run_close(struct run *r, int status)
         for (size_t t = 0; t < r->a.threads; t++)
             xpl_workspace_free(r->ws[t]);
     free(r->ws);
-    free(r->x);
-    free(r->rcs);
-    free(r->lines);
-    free(r->msgs);
-    if (r->ids)
-        for (size_t i = 0; i < r->batch_rows * r->a.n_ids; i++)
-            free(r->ids[i]);
-    free(r->ids);
-    results_free(&r->res);
+    for (int k = 0; k < 2; k++) {
+        struct slot *sl = &r->slots[k];
+        free(sl->x);
+        free(sl->rcs);
+        free(sl->lines);
+        free(sl->msgs);
+        free(sl->render_rcs);
+        if (sl->ids)
+            for (size_t i = 0; i < r->batch_rows * r->a.n_ids; i++)
+                free(sl->ids[i]);
+        free(sl->ids);
+        results_free(&sl->res);
+        row_buffers_free(&sl->rb);
+    }
     xpl_csv_reader_free(r->reader);
     xpl_explainer_free(r->ex);
     xpl_dataset_free(r->bg);

@@ -89,15 +89,15 @@ static int json_string(FILE *fp, const char *t)
 }
 
 /* The JSON line of e with "id" first. */
-static int json_with_ids(struct sink *s, const xpl_explanation *e,
-                         char *const *ids)
+static int json_with_ids(struct sink *s, struct emitter *em,
+                         const xpl_explanation *e, char *const *ids)
 {
-    rewind(s->mem);
-    int rc = xpl_render_json(s->mem, e);
-    long len = rc ? -1 : (fflush(s->mem) ? -1 : ftell(s->mem));
+    rewind(em->mem);
+    int rc = xpl_render_json(em->mem, e);
+    long len = rc ? -1 : (fflush(em->mem) ? -1 : ftell(em->mem));
     if (rc || len < 1)
         return rc ? rc : XPL_ENOMEM;
-    FILE *fp = s->out.fp;
+    FILE *fp = em->fp;
     size_t n = s->a->n_ids;
     fputs("{\"id\":", fp);
     if (n > 1)
@@ -106,13 +106,14 @@ static int json_with_ids(struct sink *s, const xpl_explanation *e,
         if (k)
             fputc(',', fp);
         if (json_string(fp, ids[k])) {
-            cli_error("row %zu: --id-column '%s' is not valid UTF-8", e->row,
-                      s->a->id_columns[k]);
+            if (!em->quiet)
+                cli_error("row %zu: --id-column '%s' is not valid UTF-8",
+                          e->row, s->a->id_columns[k]);
             return XPL_EFORMAT;
         }
     }
     fputs(n > 1 ? "]," : ",", fp);
-    fwrite(s->mem_buf + 1, 1, (size_t)len - 1, fp);
+    fwrite(em->mem_buf + 1, 1, (size_t)len - 1, fp);
     return ferror(fp) ? XPL_EIO : XPL_OK;
 }
 
@@ -186,9 +187,24 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e,
     return cli_output_commit(&o);
 }
 
-static int emit(struct sink *s, const xpl_explanation *e, char *const *ids)
+/* The CSV header, with the identifier columns first. */
+static int csv_header(struct sink *s, FILE *fp, const xpl_explanation *e)
+{
+    for (size_t k = 0; k < s->a->n_ids; k++) {
+        csv_cell(fp, s->a->id_columns[k]);
+        fputc(',', fp);
+    }
+    s->csv_header_done = 1;
+    return xpl_render_csv_header(fp, e);
+}
+
+/* Write e through em. Returns EXIT_OK or an exit code, the error printed
+ * unless em->quiet (then any failure is EXIT_INPUT, unprinted). */
+static int emit(struct sink *s, struct emitter *em, const xpl_explanation *e,
+                char *const *ids)
 {
     int rc = XPL_OK;
+    FILE *fp = em->fp;
     size_t n_ids = ids ? s->a->n_ids : 0;
     char title[1024];
     if (n_ids)
@@ -199,32 +215,29 @@ static int emit(struct sink *s, const xpl_explanation *e, char *const *ids)
         switch (s->a->format) {
         case FORMAT_JSON:
             if (n_ids) {
-                if ((rc = json_with_ids(s, e, ids)) == XPL_EFORMAT)
+                if ((rc = json_with_ids(s, em, e, ids)) == XPL_EFORMAT)
                     return EXIT_INPUT;
             } else {
-                rc = xpl_render_json(s->out.fp, e);
+                rc = xpl_render_json(fp, e);
             }
             break;
         case FORMAT_TEXT:
-            if (n_ids)
-                fprintf(s->out.fp, "id: %s\n", title);
-            rc = xpl_render_text(s->out.fp, e, &s->a->render, s->ws);
+            if (n_ids) {
+                fputs("id: ", fp);
+                fputs(title, fp);
+                fputc('\n', fp);
+            }
+            rc = xpl_render_text(fp, e, &s->a->render, em->ws);
             break;
         case FORMAT_CSV:
-            if (!s->csv_header_done) {
-                for (size_t k = 0; k < n_ids; k++) {
-                    csv_cell(s->out.fp, s->a->id_columns[k]);
-                    fputc(',', s->out.fp);
-                }
-                rc = xpl_render_csv_header(s->out.fp, e);
-                s->csv_header_done = 1;
-            }
+            if (!em->rows_only && !s->csv_header_done)
+                rc = csv_header(s, fp, e);
             for (size_t k = 0; !rc && k < n_ids; k++) {
-                csv_cell(s->out.fp, ids[k]);
-                fputc(',', s->out.fp);
+                csv_cell(fp, ids[k]);
+                fputc(',', fp);
             }
             if (!rc)
-                rc = xpl_render_csv_row(s->out.fp, e);
+                rc = xpl_render_csv_row(fp, e);
             break;
         case FORMAT_SVG:
             if (s->svg_dir)
@@ -233,19 +246,148 @@ static int emit(struct sink *s, const xpl_explanation *e, char *const *ids)
             break;
         }
     }
+    if (rc && em->quiet)
+        return EXIT_INPUT;
     return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
+}
+
+static int emit_row_to(struct sink *s, struct emitter *em,
+                       const struct results *r, size_t i, size_t row,
+                       char *const *ids)
+{
+    for (size_t k = 0; k < r->n_out; k++) {
+        xpl_explanation e = r->e[i * r->n_out + k];
+        e.row = row;
+        int st = emit(s, em, &e, ids);
+        if (st)
+            return st;
+    }
+    return EXIT_OK;
 }
 
 int emit_row(struct sink *s, const struct results *r, size_t i, size_t row,
              char *const *ids)
 {
-    for (size_t k = 0; k < r->n_out; k++) {
-        xpl_explanation e = r->e[i * r->n_out + k];
-        e.row = row;
-        int st = emit(s, &e, ids);
-        if (st)
-            return st;
+    return emit_row_to(s, &s->main, r, i, row, ids);
+}
+
+int sink_renders_in_workers(const struct sink *s)
+{
+    return !s->imp && (s->a->format == FORMAT_JSON ||
+                       s->a->format == FORMAT_CSV ||
+                       s->a->format == FORMAT_TEXT);
+}
+
+int sink_csv_header(struct sink *s, const xpl_explanation *e)
+{
+    if (s->a->format != FORMAT_CSV || s->imp || s->csv_header_done)
+        return EXIT_OK;
+    int rc = csv_header(s, s->out.fp, e);
+    return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
+}
+
+/* Release what emitter_init acquired (NULL-safe members). */
+static void emitter_free(struct emitter *em)
+{
+    if (em->mem)
+        fclose(em->mem);
+    free(em->mem_buf);
+    if (em->rows_only && em->fp)
+        fclose(em->fp);
+    free(em->buf);
+    memset(em, 0, sizeof *em);
+}
+
+/* Scratch for --id-column JSON; with `fp` NULL, a memory stream of its own
+ * (a worker's). Returns an XPL_ code. */
+static int emitter_init(struct emitter *em, const struct sink *s, FILE *fp,
+                        xpl_workspace *ws)
+{
+    memset(em, 0, sizeof *em);
+    em->ws = ws;
+    em->fp = fp;
+    if (!fp) {
+        em->rows_only = 1;
+        em->quiet = 1;
+        if (!(em->fp = open_memstream(&em->buf, &em->size)))
+            return XPL_ENOMEM;
     }
+    if (s->a->n_ids && s->a->format == FORMAT_JSON &&
+        !(em->mem = open_memstream(&em->mem_buf, &em->mem_size)))
+        return XPL_ENOMEM;
+    return XPL_OK;
+}
+
+int row_buffers_init(struct row_buffers *rb, const struct sink *s,
+                     size_t threads, xpl_workspace **ws, size_t rows)
+{
+    memset(rb, 0, sizeof *rb);
+    rb->em = calloc(threads, sizeof *rb->em);
+    rb->off = malloc(sizeof *rb->off * rows);
+    rb->len = malloc(sizeof *rb->len * rows);
+    rb->thread = malloc(sizeof *rb->thread * rows);
+    if (!rb->em || !rb->off || !rb->len || !rb->thread)
+        return cli_library_error(XPL_ENOMEM);
+    rb->threads = threads;
+    for (size_t t = 0; t < threads; t++) {
+        int rc = emitter_init(&rb->em[t], s, NULL, ws[t]);
+        if (rc)
+            return cli_library_error(rc);
+    }
+    return EXIT_OK;
+}
+
+void row_buffers_free(struct row_buffers *rb)
+{
+    if (rb->em)
+        for (size_t t = 0; t < rb->threads; t++)
+            emitter_free(&rb->em[t]);
+    free(rb->em);
+    free(rb->off);
+    free(rb->len);
+    free(rb->thread);
+    memset(rb, 0, sizeof *rb);
+}
+
+void row_buffers_rewind(struct row_buffers *rb)
+{
+    for (size_t t = 0; t < rb->threads; t++)
+        rewind(rb->em[t].fp);
+}
+
+int render_row(struct sink *s, struct row_buffers *rb, size_t thread,
+               const struct results *r, size_t i, size_t row,
+               char *const *ids)
+{
+    struct emitter *em = &rb->em[thread];
+    long start = ftell(em->fp);
+    int st = start < 0 ? EXIT_INPUT : emit_row_to(s, em, r, i, row, ids);
+    long end = st ? -1 : ftell(em->fp);
+    if (st || end < start || ferror(em->fp)) {
+        clearerr(em->fp);
+        return EXIT_INPUT;
+    }
+    rb->off[i] = (size_t)start;
+    rb->len[i] = (size_t)(end - start);
+    rb->thread[i] = thread;
+    return EXIT_OK;
+}
+
+int row_buffers_ready(struct row_buffers *rb)
+{
+    for (size_t t = 0; t < rb->threads; t++)
+        if (fflush(rb->em[t].fp))
+            return cli_library_error(XPL_ENOMEM);
+    return EXIT_OK;
+}
+
+int write_rendered_row(struct sink *s, const struct row_buffers *rb,
+                       size_t i)
+{
+    const struct emitter *em = &rb->em[rb->thread[i]];
+    if (fwrite(em->buf + rb->off[i], 1, rb->len[i], s->out.fp) !=
+        rb->len[i])
+        return render_error(XPL_EIO, s->a->out_path);
     return EXIT_OK;
 }
 
@@ -255,9 +397,8 @@ int sink_open(struct sink *s, const struct explain_args *a,
     memset(s, 0, sizeof *s);
     s->a = a;
     int rc = xpl_workspace_new(&s->ws);
-    if (!rc && a->n_ids && a->format == FORMAT_JSON &&
-        !(s->mem = open_memstream(&s->mem_buf, &s->mem_size)))
-        rc = XPL_ENOMEM;
+    if (!rc)
+        rc = emitter_init(&s->main, s, stdout, s->ws);
     if (!rc && a->importance)
         rc = xpl_importance_new(&s->imp, xpl_explainer_n_features(ex),
                                 xpl_explainer_n_classes(ex),
@@ -285,7 +426,9 @@ int sink_open(struct sink *s, const struct explain_args *a,
         return cli_library_error(rc);
     if (s->svg_dir)
         return EXIT_OK;
-    return cli_output_open(&s->out, a->out_path);
+    int st = cli_output_open(&s->out, a->out_path);
+    s->main.fp = s->out.fp;
+    return st;
 }
 
 int sink_finish(struct sink *s, int status)
@@ -326,9 +469,7 @@ int sink_finish(struct sink *s, int status)
     }
     xpl_render_svg_free(s->svg);
     xpl_importance_free(s->imp);
+    emitter_free(&s->main);
     xpl_workspace_free(s->ws);
-    if (s->mem)
-        fclose(s->mem);
-    free(s->mem_buf);
     return status;
 }

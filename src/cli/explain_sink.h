@@ -5,6 +5,20 @@
 #include "cli.h"
 #include "explain_methods.h"
 
+/* Where one thread writes explanations, with its scratch. */
+struct emitter {
+    FILE *fp;
+    xpl_workspace *ws;     /* the thread's scratch (text sorting) */
+    /* --id-column: a JSON line is rendered here first, to put "id" in */
+    FILE *mem;
+    char *mem_buf;
+    size_t mem_size;
+    int rows_only;         /* a worker's buffer: never the CSV header */
+    int quiet;             /* failures return EXIT_INPUT unprinted */
+    char *buf;             /* a worker's memory stream fp writes here */
+    size_t size;
+};
+
 /* Where explanations go: a per-row writer, one SVG document, a directory
  * of SVG files, or the importance accumulator. */
 struct sink {
@@ -15,10 +29,19 @@ struct sink {
     int svg_dir;           /* -o dir/: one SVG file per explanation */
     xpl_importance *imp;
     xpl_workspace *ws;     /* the writing thread's scratch */
-    /* --id-column: a JSON line is rendered here first, to put "id" in */
-    FILE *mem;
-    char *mem_buf;
-    size_t mem_size;
+    struct emitter main;   /* the writing thread's, onto out.fp */
+};
+
+/* Rows of one batch rendered by the threads that explained them, each
+ * into its own memory stream, then written in input order by the writing
+ * thread: formatting numbers costs as much as explaining them, so it must
+ * not be serial. The streams keep their largest size, so memory is bounded
+ * by the batch, not the run. */
+struct row_buffers {
+    struct emitter *em;    /* one per thread */
+    size_t threads;
+    size_t *off, *len;     /* row i: bytes [off, off + len) of ... */
+    size_t *thread;        /* ... thread[i]'s buffer */
 };
 
 /* Open the sink the options ask for. On failure the error is printed and
@@ -33,6 +56,41 @@ int sink_open(struct sink *s, const struct explain_args *a,
  * or an exit code after printing the error. */
 int emit_row(struct sink *s, const struct results *r, size_t i, size_t row,
              char *const *ids);
+
+/* Whether the format is one the threads can render rows of (JSON, CSV,
+ * text; not SVG documents or importance, which gather every row). */
+int sink_renders_in_workers(const struct sink *s);
+
+/* Write the CSV header now if the format is CSV and it is not written yet
+ * (rendered rows never carry it); e is any explanation of the run (the
+ * header needs only its names). Returns EXIT_OK or a printed error's exit
+ * code. */
+int sink_csv_header(struct sink *s, const xpl_explanation *e);
+
+/* Buffers for `threads` threads (ws[t] their workspaces) and `rows` rows
+ * a batch. Returns EXIT_OK or a printed error's exit code;
+ * row_buffers_free releases a partial one. */
+int row_buffers_init(struct row_buffers *rb, const struct sink *s,
+                     size_t threads, xpl_workspace **ws, size_t rows);
+void row_buffers_free(struct row_buffers *rb);
+
+/* Before a batch: every thread's buffer starts empty again. */
+void row_buffers_rewind(struct row_buffers *rb);
+
+/* On thread `thread`: render row i as emit_row would write it. Returns
+ * EXIT_OK, or EXIT_INPUT without printing anything: the writing thread
+ * then emits the row itself with emit_row, which prints the error. */
+int render_row(struct sink *s, struct row_buffers *rb, size_t thread,
+               const struct results *r, size_t i, size_t row,
+               char *const *ids);
+
+/* After the batch's threads are done: the buffers become readable.
+ * Returns EXIT_OK or a printed error's exit code. */
+int row_buffers_ready(struct row_buffers *rb);
+
+/* Write rendered row i to the output. */
+int write_rendered_row(struct sink *s, const struct row_buffers *rb,
+                       size_t i);
 
 /* Finish the output: documents written at the end are written now, and the
  * output is committed if status is EXIT_OK, else discarded. Returns the

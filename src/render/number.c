@@ -3,40 +3,43 @@
 #include <xplain/render.h>
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "core/rounded.h"
 #include "core/shortest.h"
 
 /* Thresholds of fixed notation: below 0.001 leading zeros crowd out the
  * digits, from 1e6 on the separators make numbers hard to count. */
 enum { FIXED_MIN_EXP = -3, FIXED_MAX_EXP = 5 };
 
-/* The decimal digits and exponent of v rounded to sig digits, read from
- * printf's %e output character by character: whatever the locale calls its
- * decimal point, only the digits and the exponent are used. */
+/* The decimal digits (trailing zeros dropped) and exponent of v rounded
+ * to sig digits, as "%.{sig-1}e" would give them, but without printf: this
+ * is the per-number path of the text and SVG renderers. Returns the
+ * number of digits. */
 static int decompose(double v, int sig, char *digits, int *exp10)
 {
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*e", sig - 1, fabs(v));
-    int n = 0;
-    const char *p = tmp;
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[n++] = *p;
+    char d[XPL__ROUNDED_SIZE];
+    xpl__rounded_digits(v, sig, d, exp10);
+    int n = (int)strlen(d);
+    while (n > 1 && d[n - 1] == '0')
+        n--;
+    memcpy(digits, d, (size_t)n);
     digits[n] = '\0';
-    int e = 0, neg = 0;
-    if (*p == 'e') {
-        p++;
-        if (*p == '-' || *p == '+')
-            neg = *p++ == '-';
-        for (; *p >= '0' && *p <= '9'; p++)
-            e = e * 10 + (*p - '0');
-    }
-    *exp10 = neg ? -e : e;
-    while (n > 1 && digits[n - 1] == '0')
-        digits[--n] = '\0';
     return n;
+}
+
+/* n >= 0 in decimal at o; returns the end. */
+static char *put_uint(char *o, unsigned long long n)
+{
+    char tmp[24];
+    int len = 0;
+    do {
+        tmp[len++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (len)
+        *o++ = tmp[--len];
+    return o;
 }
 
 static char *put(char *o, const char *s)
@@ -87,7 +90,7 @@ void xpl__fmt_num(char buf[XPL__NUM_SIZE], double v, int sig, int flags)
             o = put_minus(o, flags);
             e = -e;
         }
-        o += sprintf(o, "%d", e);
+        o = put_uint(o, (unsigned long long)e);
         *o = '\0';
         return;
     }
@@ -169,10 +172,15 @@ void xpl__fmt_coord(char buf[XPL__NUM_SIZE], double v)
     if (!isfinite(v) || fabs(v) > 1e12)
         v = 0;
     long long t = llround(v * 10);
-    const char *sign = t < 0 ? "-" : "";
-    long long a = t < 0 ? -t : t;
-    if (a % 10 == 0)
-        snprintf(buf, XPL__NUM_SIZE, "%s%lld", sign, a / 10);
-    else
-        snprintf(buf, XPL__NUM_SIZE, "%s%lld.%lld", sign, a / 10, a % 10);
+    char *o = buf;
+    if (t < 0)
+        *o++ = '-';
+    unsigned long long a = t < 0 ? 0ull - (unsigned long long)t
+                                 : (unsigned long long)t;
+    o = put_uint(o, a / 10);
+    if (a % 10) {
+        *o++ = '.';
+        *o++ = (char)('0' + a % 10);
+    }
+    *o = '\0';
 }

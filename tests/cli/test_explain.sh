@@ -151,5 +151,49 @@ run 2 "$tmp/nonexistent.bin" "$tmp/d5.csv" && err_has "nonexistent.bin" && ok "m
 run 2 "$models/diabetes_linear.bin" "$tmp/nonexistent.csv" && err_has "nonexistent.csv" && ok "missing rows file" || not_ok "missing rows file"
 run 0 "$models/diabetes_linear.bin" "$tmp/header_only.csv" && [ ! -s "$tmp/out" ] && ok "no rows, no output" || not_ok "no rows, no output"
 
+# --- rows rendered by the threads, written in input order (several batches
+# of 256 rows: 569 rows of breast cancer, TreeSHAP on the embedded
+# background), the same bytes on any thread count, from a file or a pipe
+bcm=$models/breast_cancer_xgb.bin
+for fmt in json csv text; do
+    run 0 "$bcm" "$data/breast_cancer.csv" --format "$fmt" && cp "$tmp/out" "$tmp/one.$fmt" &&
+        run 0 "$bcm" "$data/breast_cancer.csv" --format "$fmt" --threads 2 && cmp -s "$tmp/out" "$tmp/one.$fmt" &&
+        run 0 "$bcm" "$data/breast_cancer.csv" --format "$fmt" --threads 5 && cmp -s "$tmp/out" "$tmp/one.$fmt" &&
+        run 0 "$bcm" - --format "$fmt" --threads 3 <"$data/breast_cancer.csv" && cmp -s "$tmp/out" "$tmp/one.$fmt" &&
+        ok "$fmt: 569 rows, same bytes on 1, 2, 5 threads and from a pipe" ||
+        not_ok "$fmt: 569 rows, same bytes on 1, 2, 5 threads and from a pipe"
+done
+[ "$(wc -l <"$tmp/one.csv")" -eq 570 ] && [ "$(wc -l <"$tmp/one.json")" -eq 569 ] &&
+    ok "csv: header and 569 rows; json: 569 lines" || not_ok "csv: header and 569 rows; json: 569 lines"
+awk -F, 'NR == 1 { print "key," $0; next } { print "k" NR - 2 "," $0 }' "$data/breast_cancer.csv" >"$tmp/keyed.csv"
+for fmt in json csv; do
+    run 0 "$bcm" "$tmp/keyed.csv" --format "$fmt" --id-column key && cp "$tmp/out" "$tmp/keyed1.$fmt" &&
+        run 0 "$bcm" "$tmp/keyed.csv" --format "$fmt" --id-column key --threads 3 && cmp -s "$tmp/out" "$tmp/keyed1.$fmt" &&
+        out_has "k568" &&
+        ok "$fmt --id-column: same bytes on 3 threads" || not_ok "$fmt --id-column: same bytes on 3 threads"
+done
+# a bad cell on line 602: the 600 rows before it are written, in order,
+# then the error, on any thread count (reading ahead stops at it)
+{ cat "$data/breast_cancer.csv"; tail -n +2 "$data/breast_cancer.csv"; } >"$tmp/bc2x.csv"
+run 0 "$bcm" "$tmp/bc2x.csv" --format csv && cp "$tmp/out" "$tmp/bc2x.out"
+{ head -601 "$tmp/bc2x.csv"; echo "1,2,oops$(printf ',1%.0s' $(seq 28))"; tail -n +2 "$data/breast_cancer.csv"; } >"$tmp/bad602.csv"
+for t in 1 2; do
+    run 2 "$bcm" "$tmp/bad602.csv" --format csv --threads $t &&
+        [ "$(wc -l <"$tmp/out")" -eq 601 ] && err_has "bad602.csv:602: field 3: expected a number" &&
+        head -601 "$tmp/bc2x.out" | cmp -s - "$tmp/out" &&
+        ok "bad cell after 600 rows, $t thread(s): rows before it, then the error" ||
+        not_ok "bad cell after 600 rows, $t thread(s): rows before it, then the error"
+done
+run 2 "$bcm" "$tmp/bad602.csv" --format csv --threads 2 -o "$tmp/never.csv" && [ ! -e "$tmp/never.csv" ] &&
+    ok "bad cell with -o: no partial file" || not_ok "bad cell with -o: no partial file"
+# a row the explainer rejects (a missing value for linear SHAP) in the
+# second batch: the rows before it, then its error
+{ head -301 "$data/diabetes.csv"; echo "1,2,NA,4,5,6,7,8,9,10,11"; tail -n +2 "$data/diabetes.csv"; } >"$tmp/bad300.csv"
+for t in 1 3; do
+    run 2 "$models/diabetes_linear.bin" "$tmp/bad300.csv" --format json --threads $t &&
+        [ "$(wc -l <"$tmp/out")" -eq 300 ] && err_has 'bad300.csv:302: row 300: linear SHAP' &&
+        ok "explainer error at row 300, $t thread(s)" || not_ok "explainer error at row 300, $t thread(s)"
+done
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
