@@ -866,7 +866,7 @@ START_TEST(json_kernel_shap_schema)
     double x[] = { 13.4, NAN }, phi[] = { -0.0517, 1.25 }, se[] = { 0, 0.5 };
     xpl_explanation e = { 7, 1, 3, "kernel-shap", 2, names, x, phi, se,
                           1.3376854002438268, -5.627300782964085, NULL, NULL,
-                          NAN, NAN, NAN, NULL };
+                          NAN, NAN, NAN, NULL, NULL };
     struct mem m;
     FILE *fp = mem_open(&m);
     ck_assert_int_eq(xpl_render_json(fp, &e), XPL_OK);
@@ -931,7 +931,7 @@ START_TEST(csv_quoting_and_cells)
                             " padded" };
     double x[5] = { 0 }, phi[] = { 0.5, -1e-20, NAN, 3, INFINITY };
     xpl_explanation e = { 2, 0, 1, "tree-shap", 5, names, x, phi, NULL, 0.25,
-                          3.75, NULL, NULL, NAN, NAN, NAN, NULL };
+                          3.75, NULL, NULL, NAN, NAN, NAN, NULL, NULL };
     struct mem m;
     FILE *fp = mem_open(&m);
     ck_assert_int_eq(xpl_render_csv_header(fp, &e), XPL_OK);
@@ -1323,7 +1323,7 @@ START_TEST(importance_means)
     ck_assert_int_eq(xpl_importance_new(&imp, 2, 2, names), XPL_OK);
     for (size_t i = 0; i < 3; i++) {
         xpl_explanation e = { i, 1, 2, "linear-shap", 2, names, x, rows[i],
-                              NULL, 0, 0, NULL, NULL, NAN, NAN, NAN, NULL };
+                              NULL, 0, 0, NULL, NULL, NAN, NAN, NAN, NULL, NULL };
         ck_assert_int_eq(xpl_importance_add(imp, &e), XPL_OK);
     }
     ck_assert_uint_eq(xpl_importance_n_rows(imp, 1), 3);
@@ -1338,7 +1338,7 @@ START_TEST(importance_means)
     ck_assert(isnan(ma[0]));
     /* wrong shapes */
     xpl_explanation bad = { 0, 2, 2, "x", 2, names, x, rows[0], NULL, 0, 0,
-                            NULL, NULL, NAN, NAN, NAN, NULL };
+                            NULL, NULL, NAN, NAN, NAN, NULL, NULL };
     ck_assert_int_eq(xpl_importance_add(imp, &bad), XPL_EINVAL);
     bad.output = 0;
     bad.n_features = 1;

@@ -52,6 +52,10 @@ static const char usage_methods[] =
     "  --id-column NAME     copy this column into every output (JSON \"id\",\n"
     "                       CSV leading columns, SVG titles); repeatable\n"
     "  --delimiter C        field separator (default ',')\n"
+    "  --unknown-category error|missing\n"
+    "                       a cell naming no category of its feature (the\n"
+    "                       model's names; codes always work): an error\n"
+    "                       (default), or a missing value\n"
     "\n";
 
 static const char usage_options[] =
@@ -78,7 +82,9 @@ static const char usage_options[] =
     "  --discretizer quartile|decile|none   (default quartile)\n"
     "  --kernel-width W     (default 0.75 sqrt(number of features))\n"
     "  --feature-selection auto|forward|highest-weights|lasso-path|none\n"
-    "  --categorical a,b    categorical features (values are codes)\n"
+    "  --categorical a,b    categorical features (values are codes); by\n"
+    "                       default the model's own (categorical splits,\n"
+    "                       named categories) when there is a background\n"
     "  --repeats R          R runs per row: mean and std of each weight and\n"
     "                       how often each feature is selected\n"
     "  --sample-around-instance  (with --discretizer none) sample around\n"
