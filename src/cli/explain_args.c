@@ -59,7 +59,8 @@ enum {
     O_NUM_SAMPLES, O_NUM_FEATURES, O_DISCRETIZER, O_KERNEL_WIDTH,
     O_SELECTION, O_CATEGORICAL, O_REPEATS, O_AROUND, O_COLUMNS, O_ID_COLUMN,
     O_FEATURE, O_COLOR_BY, O_ORDER, O_OUTPUT_NAMES,
-    O_EXPLANATIONS, O_HOST, O_PORT, O_MAX_BODY, O_MAX_ROWS, O_TIMEOUT
+    O_EXPLANATIONS, O_HOST, O_PORT, O_MAX_BODY, O_MAX_ROWS, O_TIMEOUT,
+    O_UNKNOWN_CATEGORY
 };
 
 static const struct option options[] = {
@@ -96,6 +97,7 @@ static const struct option options[] = {
     { "repeats", required_argument, NULL, O_REPEATS },
     { "sample-around-instance", no_argument, NULL, O_AROUND },
     { "columns", required_argument, NULL, O_COLUMNS },
+    { "unknown-category", required_argument, NULL, O_UNKNOWN_CATEGORY },
     { "id-column", required_argument, NULL, O_ID_COLUMN },
     { "explanations", no_argument, NULL, O_EXPLANATIONS },
     { "host", required_argument, NULL, O_HOST },
@@ -119,12 +121,12 @@ static const char *const format_names[] = {
 /* --chart names and kinds, in the order of the help. */
 static const char *const chart_names[] = {
     "bar", "waterfall", "force", "beeswarm", "stacked", "dependence",
-    "decision", "heatmap", NULL
+    "decision", "heatmap", "interactions", NULL
 };
 static const xpl_chart chart_kinds[] = {
     XPL_CHART_BAR, XPL_CHART_WATERFALL, XPL_CHART_FORCE, XPL_CHART_BEESWARM,
     XPL_CHART_STACKED, XPL_CHART_DEPENDENCE, XPL_CHART_DECISION,
-    XPL_CHART_HEATMAP,
+    XPL_CHART_HEATMAP, XPL_CHART_INTERACTIONS,
 };
 
 static const char *chart_name(xpl_chart c)
@@ -483,6 +485,15 @@ static int parse_one(int c, struct explain_args *a,
         break;
     case O_COLUMNS:
         return parse_columns(a, cmd, optarg);
+    case O_UNKNOWN_CATEGORY:
+        if (strcmp(optarg, "error") == 0)
+            a->unknown_category = XPL_UNKNOWN_CATEGORY_ERROR;
+        else if (strcmp(optarg, "missing") == 0)
+            a->unknown_category = XPL_UNKNOWN_CATEGORY_MISSING;
+        else
+            return cli_usage_error(cmd, "--unknown-category must be 'error' "
+                                   "or 'missing', not '%s'", optarg);
+        break;
     case O_ID_COLUMN:
         if (a->importance)
             return cli_usage_error(cmd, "--id-column is for per-row "
@@ -551,9 +562,6 @@ static int check_combination(struct explain_args *a, int size_given,
         a->method != METHOD_TREE_SHAP)
         return cli_usage_error(cmd, "--interactions needs --method tree-shap "
                                "(or shap on a tree model)");
-    if (a->interactions && a->importance)
-        return cli_usage_error(cmd, "--interactions is for per-row "
-                               "explanations, not importance");
     /* the format follows -o's extension unless given */
     if (!format_given && a->out_path) {
         if (ends_with(a->out_path, ".png") || ends_with(a->out_path, ".pdf")) {
@@ -572,8 +580,22 @@ static int check_combination(struct explain_args *a, int size_given,
      * 20 for the global ones (beeswarm like shap's summary plot) */
     if (!top_given && a->format == FORMAT_SVG)
         a->render.top_k = a->importance ? 20 : 10;
-    if (a->interactions && a->format != FORMAT_JSON)
+    if (a->interactions && !a->importance && a->format != FORMAT_JSON)
         return cli_usage_error(cmd, "--interactions needs --format json");
+    /* importance: the matrix of mean |interaction| in JSON, or its chart */
+    if (a->interactions && a->importance && a->format != FORMAT_JSON &&
+        a->format != FORMAT_SVG)
+        return cli_usage_error(cmd, "importance --interactions needs --format "
+                               "json, svg, png or pdf");
+    if (a->interactions && a->importance && a->format == FORMAT_SVG) {
+        if (chart_given && a->render.chart != XPL_CHART_INTERACTIONS)
+            return cli_usage_error(cmd, "importance --interactions draws "
+                                   "--chart interactions");
+        a->render.chart = XPL_CHART_INTERACTIONS;
+    }
+    if (a->render.chart == XPL_CHART_INTERACTIONS && !a->interactions)
+        return cli_usage_error(cmd, "--chart interactions needs "
+                               "--interactions");
     /* --top shortens what people read, as shap's max_display does for its
      * plots; JSON and CSV are data and always hold every feature, so
      * asking them for fewer is refused, as --chart is without SVG */
@@ -605,7 +627,8 @@ static int check_combination(struct explain_args *a, int size_given,
     if (a->importance && ch == XPL_CHART_WATERFALL)
         return cli_usage_error(cmd, "--chart waterfall is a per-row chart; "
                                "importance draws bar, beeswarm, stacked, "
-                               "dependence, decision, heatmap or force");
+                               "dependence, decision, heatmap, force or "
+                               "interactions");
     if (ch == XPL_CHART_DEPENDENCE && !a->render.feature)
         return cli_usage_error(cmd, "--chart dependence needs --feature NAME");
     if (ch != XPL_CHART_DEPENDENCE && (a->render.feature ||
@@ -670,12 +693,13 @@ static int check_inputs(struct explain_args *a, const char *cmd)
         }
     if (a->n_explanations && (a->n_columns || !a->has_header ||
                               a->background_path || a->kernel_only ||
+                              a->interactions ||
                               a->lime_only || a->method != METHOD_SHAP ||
                               a->threads > 1))
         return cli_usage_error(cmd, "--explanations reads explanations "
                                "already made: --method, --background, the "
-                               "methods' options, --threads, --columns and "
-                               "--no-header do not apply");
+                               "methods' options, --interactions, --threads, "
+                               "--columns and --no-header do not apply");
     return EXIT_OK;
 }
 

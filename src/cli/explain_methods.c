@@ -60,6 +60,23 @@ static int categorical_indices(const xpl_model *m, const char *list,
     return EXIT_OK;
 }
 
+/* The model's categorical features (xpl_model_feature_is_categorical). */
+static int model_categorical(const xpl_model *m, size_t **out, size_t *n_out)
+{
+    size_t P = xpl_model_n_features(m), n = 0;
+    size_t *idx = malloc(sizeof *idx * P);
+    if (!idx) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    for (size_t j = 0; j < P; j++)
+        if (xpl_model_feature_is_categorical(m, j))
+            idx[n++] = j;
+    *out = idx;
+    *n_out = n;
+    return EXIT_OK;
+}
+
 static xpl_method api_method(enum explain_method m)
 {
     switch (m) {
@@ -94,6 +111,16 @@ int explainer_open(xpl_explainer **out, const xpl_model *m,
         if (st)
             return st;
         o.lime.categorical = cat;
+    } else if (o.method == XPL_METHOD_LIME &&
+               (bg || xpl_model_background(m))) {
+        /* By default the features the model itself treats as categories
+         * (categorical splits, or named categories): perturbing a code by
+         * a normal draw around its mean means nothing. Their categories
+         * come from training rows, so not with statistics alone. */
+        int st = model_categorical(m, &cat, &o.lime.n_categorical);
+        if (st)
+            return st;
+        o.lime.categorical = o.lime.n_categorical ? cat : NULL;
     }
     if (o.method == XPL_METHOD_LIME && !bg && !xpl_model_background(m) &&
         !xpl_model_stats(m)) {
@@ -193,10 +220,14 @@ static void copy_row(struct copier *c, xpl_explanation *dst,
 {
     size_t P = src[0].n_features, dbl = sizeof(double);
     const double *values = put(c, src[0].values, P * dbl, dbl);
+    /* the names themselves belong to the model, which outlives the rows */
+    const char *const *value_names =
+        put(c, src[0].value_names, P * sizeof(char *), sizeof(char *));
     for (size_t k = 0; k < n; k++) {
         const xpl_explanation *s = &src[k];
         xpl_explanation e = *s;
         e.values = values;
+        e.value_names = value_names;
         e.contributions = put(c, s->contributions, P * dbl, dbl);
         e.std_errors = put(c, s->std_errors, P * dbl, dbl);
         e.interactions = put(c, s->interactions, (P + 1) * (P + 1) * dbl,
