@@ -599,7 +599,8 @@ START_TEST(test_select_by_name)
     /* Ignored columns still count for the row width. */
     expect_fail("id,x\nabc,1\nabc\n", &(xpl_csv_options){
                     XPL_CSV_OPTIONS_VERSION, 1, ',',
-                    (const char *const[]){ "x" }, 1, NULL, 0, NULL, 0 },
+                    (const char *const[]){ "x" }, 1, NULL, 0, NULL, 0, NULL,
+                    NULL, 0 },
                 XPL_EFORMAT, "3: expected 2 fields, found 1");
 }
 END_TEST
@@ -741,10 +742,10 @@ START_TEST(test_bad_options)
     xpl_dataset *ds = NULL;
     const char *path = tmp_text("o.csv", "a,b\n1,2\n");
     xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
-    o.version = 3;
+    o.version = 4;
     ck_assert_int_eq(xpl_dataset_read_csv(&ds, path, &o), XPL_EINVAL);
     ck_assert_str_eq(xpl_last_error(),
-                     "csv options version 3 is not supported (expected 1 to 2)");
+                     "csv options version 4 is not supported (expected 1 to 3)");
 
     const char bad_delims[] = { '"', '\n', '\r', '\0' };
     for (size_t i = 0; i < sizeof bad_delims; i++) {
@@ -1597,25 +1598,25 @@ START_TEST(test_v2_option_errors)
         xpl_csv_options o;
         const char *msg;
     } bad[] = {
-        { { 2, 1, ',', a, 1, NULL, 0, id, 0 },
+        { { 2, 1, ',', a, 1, NULL, 0, id, 0, NULL, NULL, 0 },
           "csv options: text_columns and n_text_columns disagree" },
-        { { 2, 1, ',', NULL, 0, NULL, 0, id, 1 },
+        { { 2, 1, ',', NULL, 0, NULL, 0, id, 1, NULL, NULL, 0 },
           "csv options: text_columns needs columns" },
-        { { 2, 0, ',', a, 1, NULL, 0, id, 1 },
+        { { 2, 0, ',', a, 1, NULL, 0, id, 1, NULL, NULL, 0 },
           "csv options: text_columns needs a header or file_columns" },
-        { { 2, 1, ',', a, 1, file, 2, NULL, 0 },
+        { { 2, 1, ',', a, 1, file, 2, NULL, 0, NULL, NULL, 0 },
           "csv options: file_columns is for a file without a header" },
-        { { 2, 1, ',', a, 1, NULL, 0, a, 1 },
+        { { 2, 1, ',', a, 1, NULL, 0, a, 1, NULL, NULL, 0 },
           "csv options: text column \"a\" is also one of the columns" },
-        { { 2, 1, ',', a, 1, NULL, 0, twice, 2 },
+        { { 2, 1, ',', a, 1, NULL, 0, twice, 2, NULL, NULL, 0 },
           "csv options: text column \"id\" is given twice (0 and 1)" },
-        { { 2, 0, ',', twice, 1, twice, 2, NULL, 0 },
+        { { 2, 0, ',', twice, 1, twice, 2, NULL, 0, NULL, NULL, 0 },
           "csv options: file column \"id\" is given twice (0 and 1)" },
-        { { 2, 0, ',', (const char *const[]){ "b" }, 1, file, 2, NULL, 0 },
+        { { 2, 0, ',', (const char *const[]){ "b" }, 1, file, 2, NULL, 0, NULL, NULL, 0 },
           "csv options: column \"b\" is not among the file columns" },
-        { { 2, 0, ',', a, 1, file, 2, (const char *const[]){ "z" }, 1 },
+        { { 2, 0, ',', a, 1, file, 2, (const char *const[]){ "z" }, 1, NULL, NULL, 0 },
           "csv options: text column \"z\" is not among the file columns" },
-        { { 2, 0, ',', a, 1, (const char *const[]){ "a", "" }, 2, NULL, 0 },
+        { { 2, 0, ',', a, 1, (const char *const[]){ "a", "" }, 2, NULL, 0, NULL, NULL, 0 },
           "csv options: file column 1 is empty" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -941,9 +941,9 @@ START_TEST(header_errors)
     fix_crc(p, n);
     ck_assert_error(try_load(p, n), XPL_EFORMAT,
                     "t.bin: offset 12: header flags 0x00000001: must be 0");
-    p[10] = 1;
+    p[10] = 2;
     fix_crc(p, n);
-    ck_assert_error(try_load(p, n), XPL_EVERSION, "model.bin 1.1");
+    ck_assert_error(try_load(p, n), XPL_EVERSION, "model.bin 1.2");
     p[10] = 0;
     p[12] = 0;
 
@@ -1077,7 +1077,8 @@ START_TEST(unknown_sections)
         free(bytes);
     }
 
-    /* Required and unknown: corrupt in 1.0, from the future in 1.1. */
+    /* Required and unknown: corrupt in 1.0 and 1.1, from the future in
+     * 1.2. */
     put_header(&f, 1, 0, 0);
     put_small(&f);
     xpl__writer_init(&p);
@@ -1085,12 +1086,12 @@ START_TEST(unknown_sections)
     put_section(&f, 99, 0, &p);
     expect_file(&f, XPL_EFORMAT,
                 "t.bin: offset 106: unknown required section type 99");
-    put_header(&f, 1, 1, 0);
+    put_header(&f, 1, 2, 0);
     put_small(&f);
     xpl__writer_init(&p);
     put_section(&f, 99, 0, &p);
-    expect_file(&f, XPL_EVERSION, "the file is model.bin 1.1, this library "
-                                  "reads up to 1.0");
+    expect_file(&f, XPL_EVERSION, "the file is model.bin 1.2, this library "
+                                  "reads up to 1.1");
 
     /* An optional unknown section cannot come first. */
     put_header(&f, 1, 0, 0);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "check_helpers.h"
+#include "models/trees.h"
 #include "render/importance.h"
 #include "render/number.h"
 #include "render/svg.h"
@@ -836,7 +837,7 @@ START_TEST(json_kernel_shap_schema)
     double x[] = { 13.4, NAN }, phi[] = { -0.0517, 1.25 }, se[] = { 0, 0.5 };
     xpl_explanation e = { 7, 1, 3, "kernel-shap", 2, names, x, phi, se,
                           1.3376854002438268, -5.627300782964085, NULL, NULL,
-                          NAN, NAN, NAN, NULL };
+                          NAN, NAN, NAN, NULL, NULL };
     struct mem m;
     FILE *fp = mem_open(&m);
     ck_assert_int_eq(xpl_render_json(fp, &e), XPL_OK);
@@ -901,7 +902,7 @@ START_TEST(csv_quoting_and_cells)
                             " padded" };
     double x[5] = { 0 }, phi[] = { 0.5, -1e-20, NAN, 3, INFINITY };
     xpl_explanation e = { 2, 0, 1, "tree-shap", 5, names, x, phi, NULL, 0.25,
-                          3.75, NULL, NULL, NAN, NAN, NAN, NULL };
+                          3.75, NULL, NULL, NAN, NAN, NAN, NULL, NULL };
     struct mem m;
     FILE *fp = mem_open(&m);
     ck_assert_int_eq(xpl_render_csv_header(fp, &e), XPL_OK);
@@ -1293,7 +1294,7 @@ START_TEST(importance_means)
     ck_assert_int_eq(xpl_importance_new(&imp, 2, 2, names), XPL_OK);
     for (size_t i = 0; i < 3; i++) {
         xpl_explanation e = { i, 1, 2, "linear-shap", 2, names, x, rows[i],
-                              NULL, 0, 0, NULL, NULL, NAN, NAN, NAN, NULL };
+                              NULL, 0, 0, NULL, NULL, NAN, NAN, NAN, NULL, NULL };
         ck_assert_int_eq(xpl_importance_add(imp, &e), XPL_OK);
     }
     ck_assert_uint_eq(xpl_importance_n_rows(imp, 1), 3);
@@ -1308,7 +1309,7 @@ START_TEST(importance_means)
     ck_assert(isnan(ma[0]));
     /* wrong shapes */
     xpl_explanation bad = { 0, 2, 2, "x", 2, names, x, rows[0], NULL, 0, 0,
-                            NULL, NULL, NAN, NAN, NAN, NULL };
+                            NULL, NULL, NAN, NAN, NAN, NULL, NULL };
     ck_assert_int_eq(xpl_importance_add(imp, &bad), XPL_EINVAL);
     bad.output = 0;
     bad.n_features = 1;
@@ -1749,6 +1750,59 @@ START_TEST(model_coefficients)
 }
 END_TEST
 
+/* A categorical split in the tree picture: the codes it shows ("in {..}"
+ * where listed codes go "yes", LightGBM; "not in {..}" where they go "no",
+ * XGBoost) are exactly the codes 0-63 the routing rule of predictions
+ * sends to the left ("yes") child. */
+START_TEST(tree_picture_shows_category_sets)
+{
+    static const char *const files[] = {
+        "tests/fixtures/categorical/lgb_regression.txt",
+        "tests/fixtures/categorical/xgb1_binary.json",
+    };
+    xpl_model *m = load_model(files[_i]);
+    const xpl__ensemble *e = xpl__trees_params(m);
+    const xpl__tree *t = &e->trees[0];
+    const xpl__tnode *root = &e->nodes[t->first_node];
+    ck_assert_msg(root->feature & XPL__TNODE_CATEGORICAL,
+                  "fixture's first root is not categorical");
+    int rc;
+    char *svg = render_tree(m, 0, &rc);
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    check_layout(svg, files[_i]);
+    const char *name = xpl_model_feature_name(
+        m, root->feature & XPL__TNODE_FEATURE_MASK);
+    char want[160];
+    snprintf(want, sizeof want, "<title>%s ", name);
+    const char *q = strstr(svg, want);
+    ck_assert_msg(q != NULL, "no root split line for %s", name);
+    q += strlen(want);
+    int negated = strncmp(q, "not in {", 8) == 0;
+    ck_assert_msg(negated || strncmp(q, "in {", 4) == 0, "%.40s", q);
+    q = strchr(q, '{') + 1;
+    unsigned char listed[64] = { 0 };
+    while (*q != '}') {
+        char *end;
+        unsigned long code = strtoul(q, &end, 10);
+        ck_assert_msg(end != q && code < 64, "bad code list at %.20s", q);
+        listed[code] = 1;
+        q = end;
+        if (*q == ',')
+            q += 2;
+    }
+    for (unsigned code = 0; code < 64; code++) {
+        int yes = !xpl__tnode_right(&e->cats, root->feature, root->threshold,
+                                    code, e->compare_le);
+        ck_assert_msg(yes == (listed[code] != negated),
+                      "%s: code %u goes %s but the picture says otherwise",
+                      files[_i], code, yes ? "yes" : "no");
+    }
+    ck_assert_ptr_nonnull(strstr(svg, "the condition shown holds"));
+    free(svg);
+    xpl_model_free(m);
+}
+END_TEST
+
 /* PNG and PDF through librsvg: the PNG is the SVG's size times the scale,
  * the PDF a page of 0.75 pt per pixel; the same SVG gives the same bytes;
  * bad documents and arguments are errors. */
@@ -1861,6 +1915,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, labels_stay_distinct);
     tcase_add_test(tc, convert_png_pdf);
     tcase_add_test(tc, model_coefficients);
+    tcase_add_loop_test(tc, tree_picture_shows_category_sets, 0, 2);
     tcase_add_test(tc, svg_several_rows_stack);
     tcase_add_test(tc, importance_means);
     tcase_add_test(tc, importance_golden);

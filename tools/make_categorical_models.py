@@ -312,15 +312,45 @@ def names_csv(path, rows):
     write_csv(path, FEATURES, out)
 
 
+UNSEEN = ["purple", "none"]
+
+
+def unseen_frame(rf):
+    """rf with an unseen cat_big name in every third row (the frame's
+    categories gain the unseen names, as a frame read from a CSV would)."""
+    import pandas as pd
+
+    u = rf.copy()
+    big = [str(v) for v in u["cat_big"]]
+    for i in range(0, len(big), 3):
+        big[i] = UNSEEN[(i // 3) % 2]
+    u["cat_big"] = pd.Categorical(big, categories=BIG_NAMES + UNSEEN)
+    return u, big
+
+
 def build_pandas(out):
     """Models that store their category names: LightGBM's
-    pandas_categorical line and XGBoost 3.1+'s category encodings."""
+    pandas_categorical line and XGBoost 3.1+'s category encodings.
+    Also cats.json (the same names for `explain convert --categories`)
+    and rows_names_unseen.csv, whose unseen names LightGBM reads as
+    missing (its predict recodes a DataFrame's categories by name)."""
+    import json
     import lightgbm as lgb
     import xgboost as xgb
 
     xf, y, rf, rows = pandas_frames()
     names_csv(os.path.join(out, "rows_names.csv"), rows)
     rows_csv(os.path.join(out, "rows_names_codes.csv"), rows)
+    with open(os.path.join(out, "cats.json"), "w") as f:
+        json.dump({FEATURES[3]: BIG_NAMES, FEATURES[4]: SMALL_NAMES}, f,
+                  indent=1)
+        f.write("\n")
+    uf, big = unseen_frame(rf)
+    cells = []
+    for r, name in zip(rows, big):
+        c = ["" if np.isnan(v) else _repr(v) for v in r[:3]]
+        cells.append(c + [name, SMALL_NAMES[int(r[4])]])
+    write_csv(os.path.join(out, "rows_names_unseen.csv"), FEATURES, cells)
     p = {"objective": "regression", "num_leaves": 7, "learning_rate": 0.3,
          "min_data_in_leaf": 5, "min_data_per_group": 5, "cat_smooth": 1,
          "num_threads": 1, "deterministic": True, "seed": 0, "verbose": -1}
@@ -331,6 +361,9 @@ def build_pandas(out):
     raw = b.predict(rf, raw_score=True)
     write_csv(os.path.join(out, "lgb_pandas_pred.csv"), ["raw0", "response0"],
               [[_repr(v), _repr(v)] for v in raw])
+    raw = b.predict(uf, raw_score=True)
+    write_csv(os.path.join(out, "lgb_pandas_unseen_pred.csv"),
+              ["raw0", "response0"], [[_repr(v), _repr(v)] for v in raw])
     d = xgb.DMatrix(xf, y, enable_categorical=True)
     b = xgb.train({"tree_method": "hist", "eta": 0.3, "nthread": 1,
                    "seed": 0, "max_depth": 3, "max_cat_to_onehot": 1},
@@ -341,6 +374,11 @@ def build_pandas(out):
     m = b.predict(xgb.DMatrix(rf, enable_categorical=True),
                   output_margin=True)
     write_csv(os.path.join(out, "xgb3_pandas_pred.csv"),
+              ["raw0", "response0"],
+              [[_repr(np.float32(v)), _repr(np.float32(v))] for v in m])
+    m = b.predict(xgb.DMatrix(uf, enable_categorical=True),
+                  output_margin=True)
+    write_csv(os.path.join(out, "xgb3_pandas_unseen_pred.csv"),
               ["raw0", "response0"],
               [[_repr(np.float32(v)), _repr(np.float32(v))] for v in m])
 

@@ -69,6 +69,11 @@ typedef struct xpl_explanation {
     /** SHAP interaction values, (n_features+1)^2 row-major, index
      *  n_features = bias, or NULL */
     const double *interactions;
+    /** n_features category names of the values (the model's name of a
+     *  categorical feature's code, NULL for other features and for codes
+     *  without a name), or NULL when none has one. Writers show the name
+     *  in place of the code (JSON: "value" as a string). */
+    const char *const *value_names;
 } xpl_explanation;
 
 /* ------------------------------------------------------------ options */

@@ -91,6 +91,7 @@ XPL_API void xpl_free(void *p);
 #define XPL_MAX_NAME_LENGTH ((size_t)4096)   /**< bytes in a feature name */
 #define XPL_MAX_FIELD_LENGTH ((size_t)1 << 20) /**< bytes in one CSV field */
 #define XPL_MAX_ROWS ((size_t)1 << 31)       /**< rows of an in-memory dataset */
+#define XPL_MAX_CATEGORIES ((size_t)1 << 24) /**< named categories of a feature */
 
 /* --------------------------------------------------------------- datasets */
 
@@ -132,13 +133,36 @@ typedef struct xpl_csv_options {
      *  reads and drops them. */
     const char *const *text_columns;
     size_t n_text_columns;
+    /* version 3 */
+    /** Category names of the selected columns, or NULL: n_columns entries
+     *  (needs `columns`), entry i NULL for a numeric column or the
+     *  n_categories[i] names of column i's categories in code order (as
+     *  xpl_model_category_names gives them). A cell of such a column that
+     *  is exactly one of its names reads as that name's code; any other
+     *  cell is read as a number (a code), as in other columns. Names are
+     *  validated as xpl_model_set_categories does. */
+    const char *const *const *categories;
+    const size_t *n_categories;
+    /** What a cell of a column with category names becomes when it is
+     *  neither one of them nor a number: XPL_UNKNOWN_CATEGORY_ERROR (0,
+     *  the default: XPL_EFORMAT "path:line: field N: unknown category
+     *  ...") or XPL_UNKNOWN_CATEGORY_MISSING (NaN, which tree models
+     *  route as their library routes a category it never saw). */
+    int unknown_category;
 } xpl_csv_options;
 
-/** Version 1 options (without file_columns and text_columns) are still
- *  accepted. */
-#define XPL_CSV_OPTIONS_VERSION 2u
+/** How a cell that names no known category is read (xpl_csv_options). */
+typedef enum xpl_unknown_category {
+    XPL_UNKNOWN_CATEGORY_ERROR = 0,
+    XPL_UNKNOWN_CATEGORY_MISSING = 1
+} xpl_unknown_category;
+
+/** Version 1 and 2 options (without the members after text_columns, or
+ *  after file_columns) are still accepted. */
+#define XPL_CSV_OPTIONS_VERSION 3u
 #define XPL_CSV_OPTIONS_INIT \
-    { XPL_CSV_OPTIONS_VERSION, 1, ',', NULL, 0, NULL, 0, NULL, 0 }
+    { XPL_CSV_OPTIONS_VERSION, 1, ',', NULL, 0, NULL, 0, NULL, 0, NULL, \
+      NULL, XPL_UNKNOWN_CATEGORY_ERROR }
 
 /**
  * Read a whole CSV file into memory.
@@ -396,6 +420,62 @@ XPL_API int xpl_model_set_background(xpl_model *m, const xpl_dataset *bg);
 /** Embed a copy of training statistics (one entry per model feature). Not
  *  thread-safe: call before sharing. */
 XPL_API int xpl_model_set_stats(xpl_model *m, const xpl_stats *s);
+
+/* ------------------------------------------------------ category names */
+
+/* A categorical feature's values are category codes 0, 1, 2, ...; a model
+ * may know their names: LightGBM's pandas_categorical and XGBoost 3.1+'s
+ * stored encodings are read with the model, and xpl_model_set_categories
+ * or xpl_model_read_categories add them (model.bin keeps them). Rows may
+ * then give a name where a code is expected (xpl_csv_options.categories),
+ * and explanations show the name with the code (xpl_explanation
+ * .value_names). */
+
+/** Number of named categories of feature j (0: none, or j out of
+ *  range). */
+XPL_API size_t xpl_model_n_categories(const xpl_model *m, size_t j);
+
+/** The names of feature j's categories in code order, n_categories of them
+ *  (borrowed), or NULL when it has none. */
+XPL_API const char *const *xpl_model_category_names(const xpl_model *m,
+                                                    size_t j);
+
+/**
+ * The code of category `name` of feature j.
+ * @param[out] code  the code (0 .. n_categories - 1)
+ * @return XPL_OK; XPL_EINVAL (NULL argument, j out of range, the feature
+ *         has no names, or no category has this name: the message lists
+ *         some of them).
+ * Thread-safe.
+ */
+XPL_API int xpl_model_category_code(size_t *code, const xpl_model *m,
+                                    size_t j, const char *name);
+
+/** 1 if feature j is categorical: some split of the model tests it as a
+ *  set of categories, or its categories have names. 0 otherwise. */
+XPL_API int xpl_model_feature_is_categorical(const xpl_model *m, size_t j);
+
+/**
+ * Name feature j's categories: names[c] is code c's name. n == 0 removes
+ * them. Names are non-empty UTF-8 of at most XPL_MAX_NAME_LENGTH bytes,
+ * no two alike; n <= XPL_MAX_CATEGORIES. Copied.
+ * @return XPL_OK; XPL_EINVAL, XPL_ELIMIT, XPL_ENOMEM (the model is then
+ *         unchanged). Not thread-safe: call before sharing the model.
+ */
+XPL_API int xpl_model_set_categories(xpl_model *m, size_t j,
+                                     const char *const *names, size_t n);
+
+/**
+ * Read category names from a JSON file (`explain convert --categories`):
+ * an object whose keys are feature names and whose values are arrays of
+ * names in code order, {"colour": ["red", "green"], ...}. Every feature it
+ * names gets its names (replacing any it had); the others keep theirs.
+ * @return XPL_OK; XPL_EIO, XPL_EFORMAT ("path:line:col: ..." for bad JSON,
+ *         an unknown feature, a name that is not a string, an empty,
+ *         repeated or duplicate name), XPL_ELIMIT, XPL_ENOMEM; on failure
+ *         the model is unchanged. Not thread-safe: call before sharing.
+ */
+XPL_API int xpl_model_read_categories(xpl_model *m, const char *path);
 
 /* ------------------------------------------------------------- workspaces */
 

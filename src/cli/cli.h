@@ -38,6 +38,19 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* The category names of a model's features for a CSV reader whose columns
+ * are the model's features in order (csv->columns set already): csv
+ * borrows keep's arrays, which borrow the model's names; release keep with
+ * cli_csv_categories_free once the reader is open. `unknown` is an
+ * xpl_unknown_category. Returns EXIT_OK or EXIT_INTERNAL (no memory). */
+typedef struct cli_categories {
+    const char *const **names;
+    size_t *n;
+} cli_categories;
+int cli_csv_categories(xpl_csv_options *csv, const xpl_model *m, int unknown,
+                       cli_categories *keep);
+void cli_csv_categories_free(cli_categories *keep);
+
 /* Report the library's last error for return code `rc` on stderr and map it
  * to an exit code. */
 int cli_library_error(int rc);

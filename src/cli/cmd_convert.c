@@ -22,17 +22,24 @@ static const char usage[] =
     "                               centres, like shap.kmeans\n"
     "  --stats DATA.csv             embed training statistics of DATA.csv\n"
     "                               (mean, std, min, max, quantiles)\n"
+    "  --categories CATS.json       name the categories of categorical\n"
+    "                               features: {\"feature\": [\"name of code 0\",\n"
+    "                               \"name of code 1\", ...], ...}; rows may\n"
+    "                               then hold names where codes go\n"
     "  --seed N                     seed for sampling and k-means (default 0)\n"
     "  --no-header                  the CSV files have no header row\n"
     "  -h, --help                   show this help\n"
     "\n"
-    "An existing background or statistics in MODEL is kept unless replaced.\n";
+    "An existing background, statistics or category names in MODEL are kept\n"
+    "unless replaced (--categories replaces the names of the features it\n"
+    "lists).\n";
 
 struct convert_args {
     const char *model_path;
     const char *out_path;
     const char *background_path;
     const char *stats_path;
+    const char *categories_path;
     size_t background_size; /* 0 = all rows */
     int kmeans;
     uint64_t seed;
@@ -47,6 +54,7 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
         { "background-size", required_argument, NULL, 'k' },
         { "background-method", required_argument, NULL, 'M' },
         { "stats", required_argument, NULL, 's' },
+        { "categories", required_argument, NULL, 'C' },
         { "seed", required_argument, NULL, 'S' },
         { "no-header", no_argument, NULL, 'H' },
         { "help", no_argument, NULL, 'h' },
@@ -64,6 +72,7 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
             break;
         case 'b': a->background_path = optarg; break;
         case 's': a->stats_path = optarg; break;
+        case 'C': a->categories_path = optarg; break;
         case 'H': a->has_header = 0; break;
         case 'k':
             if (cli_parse_size(optarg, &a->background_size) ||
@@ -108,8 +117,9 @@ static int parse_args(int argc, char **argv, struct convert_args *a)
                                "--background-method need --background");
     const cli_input inputs[] = { { "MODEL", a->model_path },
                                  { "--background", a->background_path },
-                                 { "--stats", a->stats_path } };
-    return cli_check_output("convert", a->out_path, "", inputs, 3);
+                                 { "--stats", a->stats_path },
+                                 { "--categories", a->categories_path } };
+    return cli_check_output("convert", a->out_path, "", inputs, 4);
 }
 
 /* Read a CSV with the model's features as columns, in the model's order. */
@@ -120,7 +130,12 @@ static int read_features(xpl_dataset **out, const xpl_model *m,
     csv.has_header = has_header;
     csv.columns = xpl_model_feature_names(m);
     csv.n_columns = xpl_model_n_features(m);
-    return xpl_dataset_read_csv(out, path, &csv);
+    cli_categories cats;
+    if (cli_csv_categories(&csv, m, XPL_UNKNOWN_CATEGORY_ERROR, &cats))
+        return XPL_ENOMEM;
+    int rc = xpl_dataset_read_csv(out, path, &csv);
+    cli_csv_categories_free(&cats);
+    return rc;
 }
 
 static int embed_background(xpl_model *m, const struct convert_args *a)
@@ -181,7 +196,11 @@ int cmd_convert(int argc, char **argv)
     int rc = xpl_model_load(&m, a.model_path);
     if (rc)
         return cli_library_error(rc);
-    if (a.background_path)
+    /* names first: the background and statistics files may use them */
+    if (a.categories_path &&
+        (rc = xpl_model_read_categories(m, a.categories_path)))
+        status = cli_library_error(rc);
+    if (!status && a.background_path)
         status = embed_background(m, &a);
     if (!status && a.stats_path)
         status = embed_stats(m, &a);

@@ -148,7 +148,12 @@ static int run_open(struct run *r)
     csv.n_file_columns = a->n_columns;
     csv.text_columns = a->n_ids ? a->id_columns : NULL;
     csv.n_text_columns = a->n_ids;
-    if ((rc = xpl_csv_reader_open(&r->reader, a->rows_path, &csv)))
+    cli_categories cats;
+    if (cli_csv_categories(&csv, r->model, a->unknown_category, &cats))
+        return EXIT_INTERNAL;
+    rc = xpl_csv_reader_open(&r->reader, a->rows_path, &csv);
+    cli_csv_categories_free(&cats);
+    if (rc)
         return cli_library_error(rc);
     size_t batch_rows = explainer_batch_rows(r->ex, a->interactions,
                                              BATCH_ROWS);

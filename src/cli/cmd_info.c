@@ -80,6 +80,29 @@ static int draw_model(const xpl_model *m, xpl_render_options *ro,
     return cli_output_commit(&o);
 }
 
+/* The named categories of each feature: code and name, the first
+ * MAX_SHOWN of them. */
+static void print_categories(const xpl_model *m)
+{
+    enum { MAX_SHOWN = 50 };
+    int any = 0;
+    for (size_t j = 0; j < xpl_model_n_features(m); j++) {
+        size_t n = xpl_model_n_categories(m, j);
+        if (!n)
+            continue;
+        if (!any)
+            puts("categories:");
+        any = 1;
+        const char *const *names = xpl_model_category_names(m, j);
+        printf("  %s: %zu categor%s\n", xpl_model_feature_name(m, j), n,
+               n == 1 ? "y" : "ies");
+        for (size_t c = 0; c < n && c < MAX_SHOWN; c++)
+            printf("    %4zu  %s\n", c, names[c]);
+        if (n > MAX_SHOWN)
+            printf("    ... and %zu more\n", n - MAX_SHOWN);
+    }
+}
+
 static void print_background(const xpl_dataset *bg)
 {
     if (!bg) {
@@ -244,6 +267,7 @@ int cmd_info(int argc, char **argv)
         if (xpl_model_property(m, i, &key, &value) == XPL_OK)
             printf("%s: %s\n", key, value);
     }
+    print_categories(m);
     print_background(xpl_model_background(m));
     print_stats(m, xpl_model_stats(m));
     xpl_model_free(m);

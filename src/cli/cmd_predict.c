@@ -30,6 +30,10 @@ static const char usage[] =
     "  --no-header        ROWS.csv has no header: columns are taken by\n"
     "                     position and must match the model's features\n"
     "  --delimiter C      field separator (default ',')\n"
+    "  --unknown-category error|missing\n"
+    "                     a cell naming no category of its feature (the\n"
+    "                     model's names; codes always work): an error\n"
+    "                     (default), or a missing value\n"
     "  --header           first print a header naming the columns: raw,\n"
     "                     probability_1 or response for one output;\n"
     "                     raw_K, probability_K, response_K for output K\n"
@@ -63,6 +67,7 @@ int cmd_predict(int argc, char **argv)
         { "no-header", no_argument, NULL, 'H' },
         { "delimiter", required_argument, NULL, 'd' },
         { "header", no_argument, NULL, 'N' },
+        { "unknown-category", required_argument, NULL, 'U' },
         { "output", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -70,7 +75,8 @@ int cmd_predict(int argc, char **argv)
     xpl_output kind = XPL_OUTPUT_RAW;
     xpl_csv_options csv = XPL_CSV_OPTIONS_INIT;
     const char *out_path = NULL;
-    int header = 0, c;
+    int header = 0, unknown = XPL_UNKNOWN_CATEGORY_ERROR, c;
+    cli_categories cats = { NULL, NULL };
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
@@ -92,6 +98,15 @@ int cmd_predict(int argc, char **argv)
             break;
         case 'N':
             header = 1;
+            break;
+        case 'U':
+            if (strcmp(optarg, "error") && strcmp(optarg, "missing"))
+                return cli_usage_error("predict", "--unknown-category must "
+                                       "be 'error' or 'missing', not '%s'",
+                                       optarg);
+            unknown = strcmp(optarg, "missing") == 0
+                          ? XPL_UNKNOWN_CATEGORY_MISSING
+                          : XPL_UNKNOWN_CATEGORY_ERROR;
             break;
         case 'd':
             if (strlen(optarg) != 1)
@@ -157,7 +172,13 @@ int cmd_predict(int argc, char **argv)
     }
     csv.columns = xpl_model_feature_names(model);
     csv.n_columns = n_features;
-    if ((rc = xpl_csv_reader_open(&reader, rows_path, &csv)) ||
+    if (cli_csv_categories(&csv, model, unknown, &cats)) {
+        status = EXIT_INTERNAL;
+        goto done;
+    }
+    rc = xpl_csv_reader_open(&reader, rows_path, &csv);
+    cli_csv_categories_free(&cats);
+    if (rc ||
         (rc = xpl_workspace_new(&ws))) {
         status = cli_library_error(rc);
         goto done;

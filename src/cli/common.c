@@ -295,3 +295,38 @@ void cli_output_abort(cli_output *o)
     free(o->target);
     memset(o, 0, sizeof *o);
 }
+
+int cli_csv_categories(xpl_csv_options *csv, const xpl_model *m, int unknown,
+                       cli_categories *keep)
+{
+    size_t P = xpl_model_n_features(m), any = 0;
+    keep->names = NULL;
+    keep->n = NULL;
+    csv->unknown_category = unknown;
+    for (size_t j = 0; j < P; j++)
+        any += xpl_model_n_categories(m, j) > 0;
+    if (!any)
+        return EXIT_OK;
+    keep->names = calloc(P, sizeof *keep->names);
+    keep->n = calloc(P, sizeof *keep->n);
+    if (!keep->names || !keep->n) {
+        cli_csv_categories_free(keep);
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    for (size_t j = 0; j < P; j++) {
+        keep->names[j] = xpl_model_category_names(m, j);
+        keep->n[j] = xpl_model_n_categories(m, j);
+    }
+    csv->categories = keep->names;
+    csv->n_categories = keep->n;
+    return EXIT_OK;
+}
+
+void cli_csv_categories_free(cli_categories *keep)
+{
+    free(keep->names);
+    free(keep->n);
+    keep->names = NULL;
+    keep->n = NULL;
+}

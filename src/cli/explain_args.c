@@ -59,7 +59,8 @@ enum {
     O_NUM_SAMPLES, O_NUM_FEATURES, O_DISCRETIZER, O_KERNEL_WIDTH,
     O_SELECTION, O_CATEGORICAL, O_REPEATS, O_AROUND, O_COLUMNS, O_ID_COLUMN,
     O_FEATURE, O_COLOR_BY, O_ORDER, O_OUTPUT_NAMES,
-    O_EXPLANATIONS, O_HOST, O_PORT, O_MAX_BODY, O_MAX_ROWS, O_TIMEOUT
+    O_EXPLANATIONS, O_HOST, O_PORT, O_MAX_BODY, O_MAX_ROWS, O_TIMEOUT,
+    O_UNKNOWN_CATEGORY
 };
 
 static const struct option options[] = {
@@ -96,6 +97,7 @@ static const struct option options[] = {
     { "repeats", required_argument, NULL, O_REPEATS },
     { "sample-around-instance", no_argument, NULL, O_AROUND },
     { "columns", required_argument, NULL, O_COLUMNS },
+    { "unknown-category", required_argument, NULL, O_UNKNOWN_CATEGORY },
     { "id-column", required_argument, NULL, O_ID_COLUMN },
     { "explanations", no_argument, NULL, O_EXPLANATIONS },
     { "host", required_argument, NULL, O_HOST },
@@ -483,6 +485,15 @@ static int parse_one(int c, struct explain_args *a,
         break;
     case O_COLUMNS:
         return parse_columns(a, cmd, optarg);
+    case O_UNKNOWN_CATEGORY:
+        if (strcmp(optarg, "error") == 0)
+            a->unknown_category = XPL_UNKNOWN_CATEGORY_ERROR;
+        else if (strcmp(optarg, "missing") == 0)
+            a->unknown_category = XPL_UNKNOWN_CATEGORY_MISSING;
+        else
+            return cli_usage_error(cmd, "--unknown-category must be 'error' "
+                                   "or 'missing', not '%s'", optarg);
+        break;
     case O_ID_COLUMN:
         if (a->importance)
             return cli_usage_error(cmd, "--id-column is for per-row "

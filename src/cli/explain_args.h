@@ -36,6 +36,7 @@ struct explain_args {
     const char *model_path, *rows_path, *background_path, *out_path;
     size_t background_size;
     int kmeans, has_header;
+    int unknown_category;    /* an xpl_unknown_category */
     char delimiter;
     long class_index;        /* -1: all outputs (SHAP) / automatic (LIME) */
     size_t threads;

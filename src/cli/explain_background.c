@@ -19,8 +19,12 @@ int explain_load_background(xpl_dataset **out, const xpl_model *m,
     csv.n_columns = xpl_model_n_features(m);
     csv.file_columns = a->n_columns ? a->columns : NULL;
     csv.n_file_columns = a->n_columns;
+    cli_categories cats;
+    if (cli_csv_categories(&csv, m, a->unknown_category, &cats))
+        return EXIT_INTERNAL;
     xpl_dataset *all = NULL, *kept = NULL;
     int rc = xpl_dataset_read_csv(&all, a->background_path, &csv);
+    cli_csv_categories_free(&cats);
     if (rc)
         return cli_library_error(rc);
     if (xpl_dataset_n_rows(all) == 0) {

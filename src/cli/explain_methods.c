@@ -193,10 +193,14 @@ static void copy_row(struct copier *c, xpl_explanation *dst,
 {
     size_t P = src[0].n_features, dbl = sizeof(double);
     const double *values = put(c, src[0].values, P * dbl, dbl);
+    /* the names themselves belong to the model, which outlives the rows */
+    const char *const *value_names =
+        put(c, src[0].value_names, P * sizeof(char *), sizeof(char *));
     for (size_t k = 0; k < n; k++) {
         const xpl_explanation *s = &src[k];
         xpl_explanation e = *s;
         e.values = values;
+        e.value_names = value_names;
         e.contributions = put(c, s->contributions, P * dbl, dbl);
         e.std_errors = put(c, s->std_errors, P * dbl, dbl);
         e.interactions = put(c, s->interactions, (P + 1) * (P + 1) * dbl,

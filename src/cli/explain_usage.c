@@ -52,6 +52,10 @@ static const char usage_methods[] =
     "  --id-column NAME     copy this column into every output (JSON \"id\",\n"
     "                       CSV leading columns, SVG titles); repeatable\n"
     "  --delimiter C        field separator (default ',')\n"
+    "  --unknown-category error|missing\n"
+    "                       a cell naming no category of its feature (the\n"
+    "                       model's names; codes always work): an error\n"
+    "                       (default), or a missing value\n"
     "\n";
 
 static const char usage_options[] =

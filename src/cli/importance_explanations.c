@@ -107,7 +107,14 @@ static int parse_line(struct reading *r, const char *text, size_t len,
             st = bad(r, msg);
             goto done;
         }
-        if (number_of(f, "value", &r->values[j]) ||
+        /* a categorical value is written as its category's name */
+        const char *cat = json_string_value(json_object_get(f, "value"));
+        size_t code;
+        int named = cat && xpl_model_n_categories(r->model, j) &&
+                    xpl_model_category_code(&code, r->model, j, cat) == XPL_OK;
+        if (named)
+            r->values[j] = (double)code;
+        if ((!named && number_of(f, "value", &r->values[j])) ||
             number_of(f, "contribution", &r->contrib[j])) {
             char msg[512];
             snprintf(msg, sizeof msg, "feature \"%.200s\": value and "

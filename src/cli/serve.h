@@ -59,6 +59,8 @@ struct serve_schema {
     const char *const *id_columns;
     size_t n_ids;
     size_t max_rows;
+    const xpl_model *model;  /* its category names, for rows that use them */
+    int unknown_category;    /* an xpl_unknown_category */
 };
 
 /* The body as CSV with a header (feature columns by name, extra columns

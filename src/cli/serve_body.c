@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "serve.h"
 
 void serve_rows_free(struct serve_rows *r)
@@ -93,8 +94,15 @@ int serve_read_csv(struct serve_rows *out, const char *body, size_t len,
         o.text_columns = s->id_columns;
         o.n_text_columns = s->n_ids;
     }
+    cli_categories cats = { NULL, NULL };
+    if (s->model &&
+        cli_csv_categories(&o, s->model, s->unknown_category, &cats)) {
+        serve_fail(e, 500, "out of memory");
+        return -1;
+    }
     xpl_csv_reader *r = NULL;
     int rc = xpl_csv_reader_open_memory(&r, body, len, "body", &o);
+    cli_csv_categories_free(&cats);
     if (rc) {
         csv_error(e, rc);
         return -1;
@@ -205,9 +213,24 @@ static int json_row(struct serve_rows *out, const json_t *row, size_t i,
                 x[j] = NAN;
             else if (json_is_number(v))
                 x[j] = json_number_value(v);
-            else {
-                serve_fail(e, 400, "rows[%zu].%s: expected a number or null",
-                           i, key);
+            else if (json_is_string(v) && s->model &&
+                     xpl_model_n_categories(s->model, j)) {
+                size_t code;
+                if (xpl_model_category_code(&code, s->model, j,
+                                            json_string_value(v)) == XPL_OK)
+                    x[j] = (double)code;
+                else if (s->unknown_category == XPL_UNKNOWN_CATEGORY_MISSING)
+                    x[j] = NAN;
+                else {
+                    serve_fail(e, 400, "rows[%zu].%s: %s", i, key,
+                               xpl_last_error());
+                    goto fail;
+                }
+            } else {
+                serve_fail(e, 400, "rows[%zu].%s: expected a number%s or "
+                           "null", i, key, s->model &&
+                           xpl_model_n_categories(s->model, j)
+                               ? ", a category name" : "");
                 goto fail;
             }
             seen[j] = 1;

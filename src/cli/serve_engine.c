@@ -90,6 +90,8 @@ void serve_engine_schema(const struct serve_engine *g, struct serve_schema *s)
     s->features = xpl_model_feature_names(g->model);
     s->P = xpl_explainer_n_features(g->ex);
     s->sorted = g->sorted;
+    s->model = g->model;
+    s->unknown_category = g->a->unknown_category;
 }
 
 /* ---------------------------------------------------------- workspaces */

@@ -33,6 +33,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "data/category_names.h"
+
 #define CHUNK ((size_t)64 * 1024)
 #define NO_COLUMN XPL__NO_NAME
 #define MSG_SIZE 1024
@@ -99,6 +101,10 @@ struct xpl_csv_reader {
     int text_delivered;
     size_t n_cols;      /* delivered columns */
     char **names;       /* n_cols owned names */
+    xpl__catnames **cats; /* n_cols: category names of each delivered
+                             column, or NULL entries; NULL when none */
+    size_t n_cats;
+    int unknown_missing;  /* unknown names read as NaN, not an error */
 
     char **header; /* header names while the header row is read */
     size_t header_n, header_cap;
@@ -551,7 +557,29 @@ static void on_field(void *data, size_t len, void *user)
             return;
     }
 
+    const xpl__catnames *cats = r->cats ? r->cats[slot] : NULL;
+    if (cats) {
+        int64_t code = xpl__catnames_find(cats, s, len);
+        if (code >= 0) {
+            r->row[slot] = (double)code;
+            return;
+        }
+    }
     int rc = parse_cell(r->c_locale, s, len, &r->row[slot]);
+    if (rc == CELL_BAD && cats && r->unknown_missing) {
+        r->row[slot] = NAN;
+        return;
+    }
+    if (rc == CELL_BAD && cats) {
+        char shown[200], list[400];
+        show(shown, sizeof shown, s, len);
+        xpl__catnames_list(cats, list, sizeof list);
+        fail(r, XPL_EFORMAT, "%s:%llu: field %zu: unknown category \"%s\" "
+             "of \"%s\" (expected a code or one of %s)", r->path,
+             (unsigned long long)r->line, col + 1, shown, r->names[slot],
+             list);
+        return;
+    }
     if (rc != CELL_OK) {
         char shown[200];
         show(shown, sizeof shown, s, len);
@@ -858,6 +886,9 @@ void xpl_csv_reader_free(xpl_csv_reader *r)
     }
     free(r->text_row);
     free(r->text_done);
+    for (size_t i = 0; r->cats && i < r->n_cats; i++)
+        xpl__catnames_free(r->cats[i]);
+    free(r->cats);
     xpl__strings_free(r->names, r->n_cols);
     xpl__strings_free(r->header, r->header_n);
     free(r->row);
@@ -961,7 +992,7 @@ static int check_options_v2(const xpl_csv_options *o)
 
 static int check_options(const xpl_csv_options *o)
 {
-    if (o->version != 1 && o->version != XPL_CSV_OPTIONS_VERSION)
+    if (o->version < 1 || o->version > XPL_CSV_OPTIONS_VERSION)
         return xpl__error(XPL_EINVAL,
                           "csv options version %u is not supported "
                           "(expected 1 to %u)",
@@ -1005,6 +1036,45 @@ static int check_options(const xpl_csv_options *o)
     return o->version >= 2 ? check_options_v2(o) : XPL_OK;
 }
 
+/* The options of version 3 (categories); o is complete. */
+static int check_options_v3(const xpl_csv_options *o)
+{
+    if (o->unknown_category != XPL_UNKNOWN_CATEGORY_ERROR &&
+        o->unknown_category != XPL_UNKNOWN_CATEGORY_MISSING)
+        return xpl__error(XPL_EINVAL, "csv options: unknown_category is %d",
+                          o->unknown_category);
+    if (!o->categories)
+        return XPL_OK;
+    if (!o->columns || !o->n_categories)
+        return xpl__error(XPL_EINVAL, "csv options: categories needs "
+                          "columns and n_categories");
+    return XPL_OK;
+}
+
+/* Index the category names of the selected columns. */
+static int take_categories(xpl_csv_reader *r, const xpl_csv_options *o)
+{
+    r->unknown_missing = o->unknown_category == XPL_UNKNOWN_CATEGORY_MISSING;
+    if (!o->categories)
+        return XPL_OK;
+    r->cats = xpl__calloc_array(o->n_columns, sizeof *r->cats);
+    if (!r->cats)
+        return xpl__enomem();
+    r->n_cats = o->n_columns;
+    for (size_t i = 0; i < o->n_columns; i++) {
+        if (!o->categories[i])
+            continue;
+        char what[200];
+        snprintf(what, sizeof what, "csv options: column \"%.100s\"",
+                 o->columns[i]);
+        int rc = xpl__catnames_new(&r->cats[i], o->categories[i],
+                                   o->n_categories[i], what);
+        if (rc)
+            return rc;
+    }
+    return XPL_OK;
+}
+
 /* The delivered columns are the requested ones, under their names.
  * Returns -1 when out of memory. */
 static int copy_wanted_names(xpl_csv_reader *r)
@@ -1019,16 +1089,18 @@ static int copy_wanted_names(xpl_csv_reader *r)
     return 0;
 }
 
-/* The options as version 2: a version 1 caller's struct ends before the
- * version 2 members, which must not be read. */
-static void options_v2(xpl_csv_options *full, const xpl_csv_options *o)
+/* The options as the current version: an older caller's struct ends
+ * before the later members, which must not be read. */
+static void options_full(xpl_csv_options *full, const xpl_csv_options *o)
 {
-    if (o->version >= 2) {
+    if (o->version >= XPL_CSV_OPTIONS_VERSION) {
         *full = *o;
         return;
     }
     memset(full, 0, sizeof *full);
-    memcpy(full, o, offsetof(xpl_csv_options, file_columns));
+    memcpy(full, o, o->version >= 2 ? offsetof(xpl_csv_options, categories)
+                                    : offsetof(xpl_csv_options,
+                                               file_columns));
 }
 
 /* Open a reader on a file (path; "-" for standard input) or on memory
@@ -1042,8 +1114,10 @@ static int open_reader(xpl_csv_reader **out, const char *path,
     if (rc)
         return rc;
     xpl_csv_options full;
-    options_v2(&full, opts ? opts : &defaults);
+    options_full(&full, opts ? opts : &defaults);
     const xpl_csv_options *o = &full;
+    if ((rc = check_options_v3(o)))
+        return rc;
 
     xpl_csv_reader *r = calloc(1, sizeof *r);
     if (!r)
@@ -1056,6 +1130,10 @@ static int open_reader(xpl_csv_reader **out, const char *path,
     r->n_want = o->n_columns;
     r->want_text = o->text_columns;
     r->n_text = o->n_text_columns;
+    if ((rc = take_categories(r, o))) {
+        xpl_csv_reader_free(r);
+        return rc;
+    }
     int use_stdin = !mem && strcmp(path, "-") == 0;
     r->path = xpl__strdup(use_stdin ? "<stdin>" : path);
     r->buf = malloc(CHUNK);

@@ -328,6 +328,7 @@ struct row_arrays {
     unsigned char *selected; /* P (LIME) */
     const char **labels;  /* P (LIME) */
     char *text;           /* the labels' bytes (LIME) */
+    const char **value_names; /* P category names, or NULL */
 };
 
 /* Bytes from `*at`, aligned for `align`, advancing *at. */
@@ -369,6 +370,11 @@ static int carve(const xpl_explainer *ex, xpl_workspace *ws, const double *x,
             text += label_length(ex, x, j) + 1;
         o_text = take(&at, text, 1);
     }
+    /* models with category names: the names of the row's codes */
+    int named = xpl__model_has_categories(ex->model);
+    size_t o_names = named ? take(&at, P * sizeof(char *),
+                                  alignof(char *))
+                           : 0;
     char *base = xpl__workspace_results(ws, at);
     if (!base)
         return XPL_ENOMEM;
@@ -390,6 +396,11 @@ static int carve(const xpl_explainer *ex, xpl_workspace *ws, const double *x,
             a->labels[j] = t;
             t += n + 1;
         }
+    }
+    if (named) {
+        a->value_names = (const char **)(void *)(base + o_names);
+        if (!xpl__model_value_names(ex->model, x, a->value_names))
+            a->value_names = NULL;
     }
     memcpy(a->values, x, P * sizeof *x);
     return XPL_OK;
@@ -457,6 +468,7 @@ int xpl_explainer_explain(const xpl_explainer *ex, xpl_workspace *ws,
         .n_features = P,
         .names = xpl_model_feature_names(ex->model),
         .values = a.values,
+        .value_names = a.value_names,
         .intercept = NAN,
         .score = NAN,
         .local_prediction = NAN,

@@ -3,6 +3,7 @@
  * Splits are routed as LightGBM's Tree::NumericalDecision and
  * CategoricalDecision route them (docs/tree-models.md). */
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "models/category_import.h"
 #include "models/model_file.h"
 #include "models/model_internal.h"
 #include "models/trees.h"
@@ -502,6 +504,100 @@ static int read_names(const struct lgb *p, size_t header_end, size_t n,
     return XPL_OK;
 }
 
+/* The categorical features, in order: the parameters' line
+ * "[categorical_feature: 3,4]" when present, else the features whose
+ * feature_infos entry is a list of categories (not "[min:max]" or
+ * "none"). */
+static int categorical_features(const struct lgb *p, size_t header_end,
+                                size_t n_features, size_t *idx, size_t *n)
+{
+    *n = 0;
+    static const char key[] = "[categorical_feature: ";
+    for (size_t l = header_end; l < p->n_lines; l++) {
+        const struct line *x = &p->lines[l];
+        if (!line_starts(x, key) || x->text[x->len - 1] != ']')
+            continue;
+        size_t i = strlen(key), end = x->len - 1;
+        while (i < end) {
+            size_t v = 0, start = i;
+            while (i < end && x->text[i] >= '0' && x->text[i] <= '9' &&
+                   v < n_features)
+                v = 10 * v + (size_t)(x->text[i++] - '0');
+            if (i == start || v >= n_features || *n == n_features ||
+                (i < end && x->text[i] != ','))
+                return fail(p, l, i, "categorical_feature: expected "
+                            "feature indices below %zu", n_features);
+            idx[(*n)++] = v;
+            i += i < end;
+        }
+        return XPL_OK;
+    }
+    size_t at;
+    struct line v;
+    if (!find_key(p, 1, header_end, "feature_infos", &at, &v))
+        return XPL_OK;
+    size_t j = 0;
+    for (size_t i = 0; i < v.len && j < n_features; j++) {
+        size_t start = i;
+        while (i < v.len && v.text[i] != ' ')
+            i++;
+        size_t len = i - start;
+        if (len > 0 && v.text[start] != '[' &&
+            !(len == 4 && memcmp(v.text + start, "none", 4) == 0))
+            idx[(*n)++] = j;
+        i++;
+    }
+    return XPL_OK;
+}
+
+/* "pandas_categorical:[[...], ...]" (LightGBM's Python package writes it
+ * after the parameters; "null" without pandas): the category names of the
+ * categorical features in order. */
+static int read_pandas_categorical(const struct lgb *p, size_t header_end,
+                                   xpl_model *m)
+{
+    static const char key[] = "pandas_categorical:";
+    size_t l = p->n_lines;
+    while (l > header_end && !line_starts(&p->lines[l - 1], key))
+        l--;
+    if (l == header_end)
+        return XPL_OK;
+    const struct line *x = &p->lines[--l];
+    size_t k = strlen(key);
+    json_error_t err;
+    json_t *lists = json_loadb(x->text + k, x->len - k, JSON_DECODE_ANY,
+                               &err);
+    if (!lists)
+        return fail(p, l, k + (size_t)(err.column > 0 ? err.column - 1 : 0),
+                    "pandas_categorical: %s", err.text);
+    int rc = XPL_OK;
+    if (json_is_null(lists)) {
+        json_decref(lists);
+        return XPL_OK;
+    }
+    size_t n_features = m->n_features, n_cat = 0;
+    size_t *idx = xpl__malloc_array(n_features, sizeof *idx);
+    if (!idx)
+        rc = xpl__enomem();
+    if (!rc && !json_is_array(lists))
+        rc = fail(p, l, k, "pandas_categorical: expected a list of lists");
+    if (!rc)
+        rc = categorical_features(p, header_end, n_features, idx, &n_cat);
+    if (!rc && n_cat != json_array_size(lists))
+        rc = fail(p, l, k, "pandas_categorical lists %zu features' "
+                  "categories; the model has %zu categorical features",
+                  json_array_size(lists), n_cat);
+    if (!rc) {
+        char where[300];
+        snprintf(where, sizeof where, "%s:%zu: LightGBM model: "
+                 "pandas_categorical", p->name, l + 1);
+        rc = xpl__categories_from_json_lists(m, lists, idx, n_cat, where);
+    }
+    free(idx);
+    json_decref(lists);
+    return rc;
+}
+
 int xpl__model_read_lightgbm(xpl_model **out, const char *text, size_t size,
                              const char *name)
 {
@@ -640,9 +736,10 @@ int xpl__model_read_lightgbm(xpl_model **out, const char *text, size_t size,
             .cats = xpl__catpool_table(&cats),
         };
         rc = xpl__trees_model_new(out, &spec, name);
-        if (!rc && version[0] &&
-            (rc = xpl__model_add_property(*out, "lightgbm format", "%s",
-                                          version))) {
+        if (!rc && ((version[0] &&
+                     (rc = xpl__model_add_property(*out, "lightgbm format",
+                                                   "%s", version))) ||
+                    (rc = read_pandas_categorical(&p, trees_end, *out)))) {
             xpl_model_free(*out);
             *out = NULL;
         }

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "models/json_util.h"
+#include "models/category_import.h"
 #include "models/model_file.h"
 #include "models/model_internal.h"
 #include "models/trees.h"
@@ -517,8 +518,10 @@ int xpl__model_read_xgboost(xpl_model **out, json_t *root, const char *name)
         rc = xpl__trees_model_new(out, &spec, name);
     }
     if (!rc) {
+        rc = xpl__categories_from_xgboost(*out, json_object_get(model, "cats"),
+                                          name);
 
-        if (json_is_array(version) && json_array_size(version) == 3)
+        if (!rc && json_is_array(version) && json_array_size(version) == 3)
             rc = xpl__model_add_property(
                 *out, "xgboost version", "%lld.%lld.%lld",
                 (long long)json_integer_value(json_array_get(version, 0)),

@@ -184,6 +184,7 @@ void xpl_model_free(xpl_model *m)
     xpl__strings_free(m->prop_values, m->n_props);
     xpl_dataset_free(m->background);
     xpl_stats_free(m->stats);
+    xpl__model_categories_free(m);
     free(m);
 }
 

@@ -23,10 +23,11 @@
 #include "models/model_internal.h"
 #include "models/tree_section.h"
 #include "models/trees.h"
+#include "data/category_names.h"
 
 enum {
     BIN_MAJOR = 1,
-    BIN_MINOR = 0,
+    BIN_MINOR = 1, /* 1.1 added the CATEGORIES section */
     HEADER_SIZE = XPL__MODEL_BIN_MAGIC_SIZE + 8, /* magic, major, minor, flags */
     TRAILER_SIZE = 4,
     SECTION_HEADER_SIZE = 16                     /* type, flags, length */
@@ -38,7 +39,8 @@ enum {
     SEC_LINEAR = 2,
     SEC_TREES = 3,
     SEC_BACKGROUND = 16,
-    SEC_STATS = 17
+    SEC_STATS = 17,
+    SEC_CATEGORIES = 18
 };
 
 /* Section flag bit 0: a reader that does not know the type may skip it. */
@@ -189,6 +191,35 @@ static void write_stats(xpl__writer *w, const xpl_stats *s)
     end_section(w, at);
 }
 
+/* Features with category names: u32 count, then per feature (increasing)
+ * u32 index, u32 n, n strings. */
+static void write_categories(xpl__writer *w, const xpl_model *m)
+{
+    size_t at = begin_section(w, SEC_CATEGORIES, SEC_OPTIONAL);
+    uint32_t count = 0;
+    for (size_t j = 0; j < m->n_features; j++)
+        count += m->categories[j] != NULL;
+    xpl__put_u32(w, count);
+    for (size_t j = 0; j < m->n_features; j++) {
+        const xpl__catnames *c = m->categories[j];
+        if (!c)
+            continue;
+        xpl__put_u32(w, (uint32_t)j);
+        xpl__put_u32(w, (uint32_t)c->n);
+        for (size_t k = 0; k < c->n; k++)
+            xpl__put_string(w, c->names[k], strlen(c->names[k]));
+    }
+    end_section(w, at);
+}
+
+static int has_categories(const xpl_model *m)
+{
+    for (size_t j = 0; m->categories && j < m->n_features; j++)
+        if (m->categories[j])
+            return 1;
+    return 0;
+}
+
 int xpl_model_serialize(const xpl_model *m, void **out, size_t *size)
 {
     if (!m || !out || !size)
@@ -201,7 +232,9 @@ int xpl_model_serialize(const xpl_model *m, void **out, size_t *size)
     xpl__writer_init(&w);
     xpl__put_bytes(&w, XPL__MODEL_BIN_MAGIC, XPL__MODEL_BIN_MAGIC_SIZE);
     xpl__put_u16(&w, BIN_MAJOR);
-    xpl__put_u16(&w, BIN_MINOR);
+    /* A file without category names is a 1.0 file: readers of 1.0 read it
+     * (they would skip the optional section of a 1.1 file as well). */
+    xpl__put_u16(&w, has_categories(m) ? BIN_MINOR : 0);
     xpl__put_u32(&w, 0);
     write_model(&w, m);
     if (m->family == XPL__FAMILY_LINEAR)
@@ -212,6 +245,8 @@ int xpl_model_serialize(const xpl_model *m, void **out, size_t *size)
         write_background(&w, m->background);
     if (m->stats)
         write_stats(&w, m->stats);
+    if (has_categories(m))
+        write_categories(&w, m);
     if (!w.failed)
         xpl__put_u32(&w, xpl__crc32(0, w.data, w.size));
 
@@ -411,6 +446,7 @@ struct bin {
     double *bg_x;
     double *bg_w;
     xpl_stats *stats;
+    xpl__catnames **cats; /* n_features, or NULL */
 };
 
 static void bin_free(struct bin *b)
@@ -425,6 +461,9 @@ static void bin_free(struct bin *b)
     free(b->bg_x);
     free(b->bg_w);
     xpl_stats_free(b->stats);
+    for (size_t j = 0; b->cats && j < b->n_features; j++)
+        xpl__catnames_free(b->cats[j]);
+    free(b->cats);
 }
 
 /* Something that version 1.0 does not define. If the file says it is a
@@ -665,6 +704,69 @@ static int read_stats(struct bin *b, xpl__reader *r)
     return XPL_OK;
 }
 
+static int read_categories(struct bin *b, xpl__reader *r)
+{
+    size_t at = r->pos;
+    uint32_t count;
+    int rc = xpl__get_u32(r, &count);
+    if (rc)
+        return rc;
+    if (count == 0 || count > b->n_features)
+        return xpl__reader_error(r, at, XPL_EFORMAT, "%lu features with "
+                                 "category names: expected 1 to %zu",
+                                 (unsigned long)count, b->n_features);
+    if ((rc = xpl__reader_need(r, count, 8 + MIN_NAME_BYTES,
+                               "features with category names")))
+        return rc;
+    b->cats = xpl__calloc_array(b->n_features, sizeof *b->cats);
+    if (!b->cats)
+        return xpl__enomem();
+    int64_t last = -1;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t j, n;
+        at = r->pos;
+        if ((rc = xpl__get_u32(r, &j)))
+            return rc;
+        if (j >= b->n_features || (int64_t)j <= last)
+            return xpl__reader_error(r, at, XPL_EFORMAT, "feature %lu: "
+                                     "expected a feature index above %lld "
+                                     "and below %zu", (unsigned long)j,
+                                     (long long)last, b->n_features);
+        last = j;
+        size_t n_at = r->pos;
+        if ((rc = xpl__get_u32(r, &n)))
+            return rc;
+        if (n == 0 || n > XPL_MAX_CATEGORIES)
+            return xpl__reader_error(r, n_at, n ? XPL_ELIMIT : XPL_EFORMAT,
+                                     "feature %lu: %lu category names: "
+                                     "expected 1 to %zu", (unsigned long)j,
+                                     (unsigned long)n, XPL_MAX_CATEGORIES);
+        if ((rc = xpl__reader_need(r, n, MIN_NAME_BYTES, "category names")))
+            return rc;
+        char **names = xpl__calloc_array(n, sizeof *names);
+        if (!names)
+            return xpl__enomem();
+        for (uint32_t k = 0; !rc && k < n; k++)
+            rc = xpl__get_string(r, XPL_MAX_NAME_LENGTH, &names[k]);
+        if (!rc) {
+            char what[64], msg[512];
+            snprintf(what, sizeof what, "feature %lu", (unsigned long)j);
+            rc = xpl__catnames_new(&b->cats[j], (const char *const *)names,
+                                   n, what);
+            if (rc) {
+                snprintf(msg, sizeof msg, "%s", xpl_last_error());
+                rc = xpl__reader_error(r, n_at, rc, "%s", msg);
+            }
+        }
+        for (uint32_t k = 0; k < n; k++)
+            free(names[k]);
+        free(names);
+        if (rc)
+            return rc;
+    }
+    return XPL_OK;
+}
+
 struct section_kind {
     uint32_t type;
     uint32_t flags; /* the only flags a valid file may give this type */
@@ -678,6 +780,7 @@ static const struct section_kind section_kinds[] = {
     { SEC_TREES, 0, "TREES", read_trees },
     { SEC_BACKGROUND, SEC_OPTIONAL, "BACKGROUND", read_background },
     { SEC_STATS, SEC_OPTIONAL, "STATS", read_stats },
+    { SEC_CATEGORIES, SEC_OPTIONAL, "CATEGORIES", read_categories },
 };
 
 #define N_SECTION_KINDS (sizeof section_kinds / sizeof section_kinds[0])
@@ -791,6 +894,8 @@ static int build_model(xpl_model **out, struct bin *b)
     }
     m->stats = b->stats;
     b->stats = NULL;
+    m->categories = b->cats;
+    b->cats = NULL;
     *out = m;
     return XPL_OK;
 }

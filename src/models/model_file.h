@@ -9,6 +9,11 @@
 #define XPL__MODEL_BIN_MAGIC "\x89XPLAIN\n"
 #define XPL__MODEL_BIN_MAGIC_SIZE 8
 
+/* The whole file at `path` (at most the model size limit, 1 GiB) into a
+ * new buffer; XPL_EIO, XPL_ELIMIT, XPL_ENOMEM. */
+int xpl__read_model_file(const char *path, unsigned char **out,
+                         size_t *out_size);
+
 /* Parse model.bin bytes (magic included). `name` prefixes error messages. */
 int xpl__model_read_bin(xpl_model **out, const unsigned char *data,
                         size_t size, const char *name);

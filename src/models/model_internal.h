@@ -30,7 +30,28 @@ struct xpl_model {
     char **prop_values;
     xpl_dataset *background; /* owned, or NULL */
     xpl_stats *stats;        /* owned, or NULL */
+    struct xpl__catnames **categories; /* n_features category names
+                                          (NULL entries), or NULL */
 };
+
+/* ---- category names (categories.c, categories_json.c) */
+struct xpl__catnames;
+/* Release m's category names (xpl_model_free). */
+void xpl__model_categories_free(xpl_model *m);
+/* 1 if some feature has category names. */
+int xpl__model_has_categories(const xpl_model *m);
+/* Feature j's names, or NULL. */
+const struct xpl__catnames *xpl__model_catnames(const xpl_model *m, size_t j);
+/* Give feature j the names c (owned on success; NULL removes). */
+int xpl__model_adopt_catnames(xpl_model *m, size_t j,
+                              struct xpl__catnames *c);
+/* out[j] = the name of x[j]'s code, or NULL, for every feature; returns 1
+ * if some value has a name (0, out untouched, for models without names). */
+int xpl__model_value_names(const xpl_model *m, const double *x,
+                           const char **out);
+/* CATS.json text (see xpl_model_read_categories); `name` for messages. */
+int xpl__model_parse_categories(xpl_model *m, const char *text, size_t size,
+                                const char *name);
 
 /* The model's enum xpl__model_family: how explainers pick an exact method
  * without reading the model's fields. */

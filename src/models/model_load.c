@@ -24,7 +24,8 @@ static int too_big(const char *path)
 
 /* Read the whole file. Works for pipes and files whose size changes while
  * they are read: the size from fstat is only the first guess. */
-static int read_all(const char *path, unsigned char **out, size_t *out_size)
+int xpl__read_model_file(const char *path, unsigned char **out,
+                         size_t *out_size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -100,7 +101,7 @@ int xpl_model_load(xpl_model **out, const char *path)
         return xpl__error(XPL_EINVAL, "xpl_model_load: no path given");
     unsigned char *data = NULL;
     size_t size = 0;
-    int rc = read_all(path, &data, &size);
+    int rc = xpl__read_model_file(path, &data, &size);
     if (rc)
         return rc;
     rc = xpl_model_load_buffer(out, data, size, path);

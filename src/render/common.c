@@ -156,3 +156,12 @@ void xpl__axis_title(const xpl_render_options *o, const char *what,
     else
         snprintf(buf, size, "%s", what);
 }
+
+const char *xpl__value_text(const xpl_explanation *e, size_t j,
+                            char buf[XPL__NUM_SIZE], int sig, int flags)
+{
+    if (e->value_names && e->value_names[j])
+        return e->value_names[j];
+    xpl__fmt_num(buf, e->values[j], sig, flags);
+    return buf;
+}

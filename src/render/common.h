@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <xplain/render.h>
 
+#include "render/number.h"
+
 /* XPL_OK, or XPL_EINVAL naming `fn` when e or one of its required arrays is
  * NULL. */
 int xpl__explanation_check(const xpl_explanation *e, const char *fn);
@@ -54,5 +56,10 @@ const char *xpl__unit(const xpl_render_options *o);
 /* Axis title "what (unit)" or "what (detail, unit)": detail may be NULL. */
 void xpl__axis_title(const xpl_render_options *o, const char *what,
                      const char *detail, char *buf, size_t size);
+
+/* Feature j's value as shown: its category name when the explanation has
+ * one, else the number formatted into buf (xpl__fmt_num's sig, flags). */
+const char *xpl__value_text(const xpl_explanation *e, size_t j,
+                            char buf[XPL__NUM_SIZE], int sig, int flags);
 
 #endif

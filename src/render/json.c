@@ -93,7 +93,12 @@ int xpl_render_json(FILE *fp, const xpl_explanation *e)
     for (size_t j = 0; j < e->n_features; j++) {
         fputs(j ? ",{\"name\":" : "{\"name\":", fp);
         xpl__json_string(fp, e->names[j]);
-        key_number(fp, "\"value\":", e->values[j]);
+        if (e->value_names && e->value_names[j]) {
+            fputs(",\"value\":", fp);
+            xpl__json_string(fp, e->value_names[j]);
+        } else {
+            key_number(fp, "\"value\":", e->values[j]);
+        }
         key_number(fp, "\"contribution\":", e->contributions[j]);
         if (e->std_errors)
             key_number(fp, "\"std_error\":", e->std_errors[j]);

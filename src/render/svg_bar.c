@@ -61,9 +61,8 @@ int xpl__row_bars(const xpl_explanation *e, const xpl_render_options *o,
     for (size_t k = 0; k < shown; k++) {
         size_t j = idx[k];
         char value[XPL__NUM_SIZE];
-        xpl__fmt_num(value, e->values[j], 3, XPL__NUM_MINUS);
         xpl__label_set(&bars[k].label, e->names[j], xpl__condition(e, j),
-                       value);
+                       xpl__value_text(e, j, value, 3, XPL__NUM_MINUS));
         bars[k].length = e->contributions[j];
     }
     size_t n = shown;

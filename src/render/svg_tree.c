@@ -24,6 +24,67 @@ struct item {
     int yes; /* 1: the left ("yes") child, 0: right, -1: the root */
 };
 
+/* The codes a categorical split sends to "yes" (the left child), as
+ * "{1, 3, 5}" (at most MAX_CODES, then how many more); *negated when it
+ * is shorter to list the codes that go "no". */
+enum { MAX_CODES = 12 };
+
+static void code_list(char *buf, size_t size, const xpl__ensemble *e,
+                      const xpl__catset *set)
+{
+    const uint32_t *w = e->cats.words + set->first_word;
+    size_t len = (size_t)snprintf(buf, size, "{");
+    size_t shown = 0, total = 0;
+    for (size_t code = 0; code < (size_t)set->n_words * 32; code++) {
+        if (!(w[code / 32] >> (code % 32) & 1u))
+            continue;
+        total++;
+        if (shown < MAX_CODES && len < size) {
+            len += (size_t)snprintf(buf + len, size - len, "%s%zu",
+                                    shown ? ", " : "", code);
+            shown++;
+        }
+    }
+    if (len < size && total > shown)
+        len += (size_t)snprintf(buf + len, size - len, ", ... %zu more",
+                                total - shown);
+    if (len < size)
+        snprintf(buf + len, size - len, "}");
+}
+
+/* A split's condition for its "yes" (left) branch: "x <= t", or for a
+ * categorical split the category codes that go left ("x in {...}" where
+ * the listed codes go left, as in LightGBM; "x not in {...}" where they
+ * go right, as in XGBoost); then where missing values (and, for
+ * LightGBM's zero-is-missing splits, zeros) go. */
+static void split_text(char *text, size_t size, const char *tag,
+                       const xpl_model *m, const xpl__ensemble *e,
+                       const xpl__tree *t, const xpl__tnode *nd)
+{
+    uint32_t f = nd->feature & XPL__TNODE_FEATURE_MASK;
+    const char *name = xpl_model_feature_name(m, f);
+    int missing_left = (nd->feature & XPL__TNODE_DEFAULT_LEFT) != 0;
+    const char *missing = !t->missing_ok ? ""
+                          : nd->feature & XPL__TNODE_ZERO_MISSING
+                              ? (missing_left ? "  (0 and missing: yes)"
+                                              : "  (0 and missing: no)")
+                              : (missing_left ? "  (missing: yes)"
+                                              : "  (missing: no)");
+    if (nd->feature & XPL__TNODE_CATEGORICAL) {
+        const xpl__catset *set = &e->cats.sets[(size_t)nd->threshold];
+        char codes[160];
+        code_list(codes, sizeof codes, e, set);
+        snprintf(text, size, "%s%s %s %s%s", tag, name ? name : "?",
+                 set->flags & XPL__CAT_LISTED_RIGHT ? "not in" : "in", codes,
+                 missing);
+        return;
+    }
+    char num[XPL__NUM_SIZE];
+    xpl__fmt_num(num, nd->threshold, 6, XPL__NUM_MINUS);
+    snprintf(text, size, "%s%s %s %s%s", tag, name ? name : "?",
+             e->compare_le ? "<=" : "<", num, missing);
+}
+
 int xpl__chart_tree(FILE *fp, const void *arg, size_t id, xpl__chart *info)
 {
     const struct tree_chart *c = arg;
@@ -64,9 +125,11 @@ int xpl__chart_tree(FILE *fp, const void *arg, size_t id, xpl__chart *info)
         snprintf(heading, sizeof heading, "Tree %zu of %zu%s", c->t,
                  e->n_trees, out);
     snprintf(subtitle, sizeof subtitle, "depth %lu \xc2\xb7 %zu leaves "
-             "\xc2\xb7 splits go to \"yes\" when x %s threshold \xc2\xb7 leaf "
-             "values in the model's raw output (%s link)",
-             (unsigned long)t->depth, t->n_leaves, e->compare_le ? "<=" : "<",
+             "\xc2\xb7 splits go to \"yes\" when %s \xc2\xb7 leaf values in "
+             "the model's raw output (%s link)",
+             (unsigned long)t->depth, t->n_leaves,
+             t->special ? "the condition shown holds"
+             : e->compare_le ? "x <= threshold" : "x < threshold",
              xpl_link_name(xpl_model_link(c->m)));
     double y0 = xpl__svg_heading(fp, heading, subtitle) + 8;
     double root_cover = cover[0] > 0 ? cover[0] : 1;
@@ -113,15 +176,7 @@ int xpl__chart_tree(FILE *fp, const void *arg, size_t id, xpl__chart *info)
             xpl__svg_text(fp, x, y + 4, attrs, text, room, XPL__SVG_LABEL_PX,
                           0);
         } else {
-            uint32_t f = nd->feature & XPL__TNODE_FEATURE_MASK;
-            const char *name = xpl_model_feature_name(c->m, f);
-            xpl__fmt_num(num, nd->threshold, 6, XPL__NUM_MINUS);
-            int missing_left = (nd->feature & XPL__TNODE_DEFAULT_LEFT) != 0;
-            snprintf(text, sizeof text, "%s%s %s %s%s", tag,
-                     name ? name : "?", e->compare_le ? "<=" : "<", num,
-                     t->missing_ok ? missing_left ? "  (missing: yes)"
-                                                  : "  (missing: no)"
-                                   : "");
+            split_text(text, sizeof text, tag, c->m, e, t, nd);
             xpl__label l;
             xpl__label_set(&l, text, NULL, NULL);
             double w = xpl__svg_label_width(&l);

@@ -346,8 +346,7 @@ static void measure(struct table *t)
             size_t j = t->idx[k];
             size_t lw = xpl__label_cols(&t->labels[k]);
             t->w_name = lw > t->w_name ? lw : t->w_name;
-            xpl__fmt_num(buf, e->values[j], 6, 0);
-            widen(&t->w_value, buf);
+            widen(&t->w_value, xpl__value_text(e, j, buf, 6, 0));
             if (t->se) {
                 xpl__fmt_num(buf, e->std_errors[j], 3, 0);
                 widen(&t->w_se, buf);
@@ -500,10 +499,10 @@ int xpl_render_text(FILE *fp, const xpl_explanation *e,
     char value[XPL__NUM_SIZE], se[XPL__NUM_SIZE];
     for (size_t k = 0; k < t.shown; k++) {
         size_t j = idx[k];
-        xpl__fmt_num(value, e->values[j], 6, 0);
+        const char *shown = xpl__value_text(e, j, value, 6, 0);
         if (t.se)
             xpl__fmt_num(se, e->std_errors[j], 3, 0);
-        row_line(fp, &t, &labels[k], value, e->contributions[j],
+        row_line(fp, &t, &labels[k], shown, e->contributions[j],
                  t.se ? se : "");
     }
     if (t.shown < t.count) {

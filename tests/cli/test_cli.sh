@@ -221,5 +221,45 @@ sed 's/"name":"gbtree"/"name":"gblinear"/' "$models/diabetes_xgb.json" >"$tmp/gb
 run 2 info "$tmp/gblinear.json" && err_has 'booster "gblinear" is not supported' &&
     ok "info: gblinear booster is a clear error" || not_ok "info: gblinear booster is a clear error"
 
+# --- category names (tests/fixtures/categorical: cats.json names the codes
+# of cat_big and cat_small; rows_names.csv holds names, rows_names_codes.csv
+# the same rows as codes)
+cat="$fixtures/categorical"
+run 0 convert "$cat/xgb1_reg.json" --categories "$cat/cats.json" -o "$tmp/named.bin" &&
+    run 0 info "$tmp/named.bin" && out_has "cat_big: 12 categories" && out_has "10  pink" &&
+    run 0 predict "$tmp/named.bin" "$cat/rows_names.csv" && cp "$tmp/out" "$tmp/by_name" &&
+    run 0 predict "$cat/xgb1_reg.json" "$cat/rows_names_codes.csv" && cmp -s "$tmp/out" "$tmp/by_name" &&
+    ok "convert --categories: names read from rows predict as their codes" ||
+    not_ok "convert --categories: names read from rows predict as their codes"
+run 0 "$tmp/named.bin" "$cat/rows_names.csv" && out_has '"name":"cat_big","value":"pink"' &&
+    run 0 "$tmp/named.bin" "$cat/rows_names_codes.csv" --format text && out_has "cat_big  *pink" &&
+    ok "explain: JSON and text show category names" || not_ok "explain: JSON and text show category names"
+run 0 "$tmp/named.bin" "$cat/rows_names.csv" --method kernel-shap --background "$cat/rows_names.csv" \
+    --nsamples 64 >/dev/null && cp "$tmp/out" "$tmp/ks.jsonl" &&
+    run 0 importance "$tmp/named.bin" --explanations "$tmp/ks.jsonl" &&
+    ok "importance --explanations reads category names back" ||
+    not_ok "importance --explanations reads category names back"
+run 2 predict "$tmp/named.bin" "$cat/rows_names_unseen.csv" &&
+    err_has 'rows_names_unseen.csv:2: field 4: unknown category "purple" of "cat_big"' &&
+    run 0 predict "$tmp/named.bin" "$cat/rows_names_unseen.csv" --unknown-category missing &&
+    [ "$(wc -l <"$tmp/out")" -eq 26 ] &&
+    run 1 predict "$tmp/named.bin" "$cat/rows_names.csv" --unknown-category skip &&
+    run 1 "$tmp/named.bin" "$cat/rows_names.csv" --unknown-category zero &&
+    ok "--unknown-category: error by default (file:line:field), missing on request" ||
+    not_ok "--unknown-category: error by default (file:line:field), missing on request"
+printf '{\n  "cat_big": ["a", "b"],\n  "colour": ["x"]\n}\n' >"$tmp/bad_cats.json"
+run 2 convert "$cat/xgb1_reg.json" --categories "$tmp/bad_cats.json" -o "$tmp/bad.bin" &&
+    err_has 'bad_cats.json:3:3: the model has no feature "colour"' && [ ! -e "$tmp/bad.bin" ] &&
+    printf '{"cat_big": ["a", "b", "a"]}' >"$tmp/bad_cats.json" &&
+    run 2 convert "$cat/xgb1_reg.json" --categories "$tmp/bad_cats.json" -o "$tmp/bad.bin" &&
+    err_has 'bad_cats.json:1:24: feature "cat_big": category 2 is named "a" like an earlier one' &&
+    run 2 convert "$cat/xgb1_reg.json" --categories "$tmp/none.json" -o "$tmp/bad.bin" &&
+    ok "convert --categories: bad CATS.json is a file:line:col error, nothing written" ||
+    not_ok "convert --categories: bad CATS.json is a file:line:col error, nothing written"
+run 0 info "$cat/lgb_pandas.txt" && out_has "cat_small: 3 categories" && out_has "2  high" &&
+    run 0 info "$cat/xgb3_pandas.json" && out_has "cat_big: 12 categories" &&
+    ok "info: LightGBM pandas_categorical and XGBoost encodings list their categories" ||
+    not_ok "info: LightGBM pandas_categorical and XGBoost encodings list their categories"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
