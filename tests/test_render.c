@@ -282,6 +282,21 @@ static char *render_svg_case(size_t k, xpl_chart chart)
 }
 
 /* Importance over n synthetic rows of a p-feature, d-output model. */
+/* Interaction values shaped like a row's contributions, for the
+ * interactions chart: the main effects on the diagonal, pairs in
+ * proportion to both features' contributions (NaN where one is NaN), the
+ * bias row and column 0. in: (p+1)^2. */
+static void synthetic_interactions(const double *phi, size_t p, double *in)
+{
+    for (size_t i = 0; i <= p; i++)
+        for (size_t j = 0; j <= p; j++)
+            in[i * (p + 1) + j] =
+                i == p || j == p ? 0
+                : i == j         ? phi[i]
+                                 : 0.3 * phi[i] * phi[j] *
+                                       (double)(1 + (i + j) % 3);
+}
+
 static xpl_importance *importance_fixture(size_t p, size_t d, size_t n,
                                           const char *method)
 {
@@ -290,6 +305,8 @@ static xpl_importance *importance_fixture(size_t p, size_t d, size_t n,
     xpl_importance *imp;
     ck_assert_int_eq(xpl_importance_new(&imp, p, d, s.names), XPL_OK);
     uint64_t state = 42;
+    double *inter = malloc((p + 1) * (p + 1) * sizeof *inter);
+    ck_assert_ptr_nonnull(inter);
     s.e.method = method;
     s.e.n_outputs = d;
     s.e.std_errors = NULL;
@@ -303,10 +320,16 @@ static xpl_importance *importance_fixture(size_t p, size_t d, size_t n,
                 s.phi[j] = (u - 0.5) * 0.4 * (double)(p - j) / (double)p +
                            0.05 * (double)k;
             }
+            /* interaction values come from TreeSHAP only */
+            if (strcmp(method, "tree-shap") == 0) {
+                synthetic_interactions(s.phi, p, inter);
+                s.e.interactions = inter;
+            }
             s.e.row = i;
             s.e.output = k;
             ck_assert_int_eq(xpl_importance_add(imp, &s.e), XPL_OK);
         }
+    free(inter);
     return imp;
 }
 
@@ -326,8 +349,9 @@ static const struct {
     { "decision", XPL_CHART_DECISION },
     { "heatmap", XPL_CHART_HEATMAP },
     { "force", XPL_CHART_FORCE },
+    { "interactions", XPL_CHART_INTERACTIONS },
 };
-enum { N_ROW_KINDS = 3, N_IMP_KINDS = 7 };
+enum { N_ROW_KINDS = 3, N_IMP_KINDS = 8 };
 
 static char *render_importance(const xpl_importance *imp, xpl_chart chart,
                                size_t top_k)
@@ -428,6 +452,8 @@ static xpl_importance *importance_case(size_t k)
     ck_assert_int_eq(xpl_importance_new(&imp, p, s.e.n_outputs, s.names),
                      XPL_OK);
     double phi0[MAX_P], x0[MAX_P];
+    double *inter = malloc((p + 1) * (p + 1) * sizeof *inter);
+    ck_assert_ptr_nonnull(inter);
     memcpy(phi0, s.phi, sizeof phi0);
     memcpy(x0, s.x, sizeof x0);
     for (size_t i = 0; i < 12; i++) {
@@ -436,9 +462,12 @@ static xpl_importance *importance_case(size_t k)
             s.phi[j] = phi0[j] * f;
             s.x[j] = x0[j] * f;
         }
+        synthetic_interactions(s.phi, p, inter);
+        s.e.interactions = inter;
         s.e.row = i;
         ck_assert_int_eq(xpl_importance_add(imp, &s.e), XPL_OK);
     }
+    free(inter);
     return imp;
 }
 
@@ -1351,6 +1380,76 @@ START_TEST(importance_golden)
 }
 END_TEST
 
+/* The mean |interaction value| per pair against the means worked out
+ * here from the rows: NaN values skipped per pair, the bias row and column
+ * left out; an accumulator without interaction values refuses the chart
+ * and the matrix. */
+START_TEST(importance_interactions_means)
+{
+    const char *names[3] = { "a", "b", "c" };
+    xpl_importance *imp;
+    ck_assert_int_eq(xpl_importance_new(&imp, 3, 1, names), XPL_OK);
+    double out[9];
+    ck_assert_int_eq(xpl_importance_interactions(imp, 0, out), XPL_EINVAL);
+    double x[3] = { 1, 2, 3 }, phi[3] = { 0.5, -0.25, 0.125 };
+    /* two rows: 4 x 4 matrices, the last row and column the bias */
+    double in[2][16] = {
+        { 0.4, -0.1, 0.2, 9, -0.1, -0.3, 0, 9, 0.2, 0, 0.1, 9, 9, 9, 9, 9 },
+        { -0.6, 0.3, NAN, 9, 0.3, 0.1, 0.05, 9, NAN, 0.05, -0.2, 9, 9, 9, 9,
+          9 },
+    };
+    for (int r = 0; r < 2; r++) {
+        xpl_explanation e = { 0 };
+        e.n_features = 3;
+        e.n_outputs = 1;
+        e.names = names;
+        e.values = x;
+        e.contributions = phi;
+        e.base_value = 0;
+        e.prediction = 0.375;
+        e.intercept = NAN;
+        e.local_prediction = NAN;
+        e.method = "tree-shap";
+        e.row = (size_t)r;
+        e.interactions = in[r];
+        ck_assert_int_eq(xpl_importance_add(imp, &e), XPL_OK);
+    }
+    ck_assert_int_eq(xpl_importance_interactions(imp, 0, out), XPL_OK);
+    const double want[9] = { 0.5, 0.2, 0.2,   /* (0.4+0.6)/2, ..., 0.2/1 */
+                             0.2, 0.2, 0.025,
+                             0.2, 0.025, 0.15 };
+    for (int i = 0; i < 9; i++)
+        ck_assert_msg(fabs(out[i] - want[i]) < 1e-15, "cell %d: %.17g vs %g",
+                      i, out[i], want[i]);
+    ck_assert_int_eq(xpl_importance_interactions(imp, 1, out), XPL_EINVAL);
+    ck_assert_int_eq(xpl_importance_interactions(NULL, 0, out), XPL_EINVAL);
+    struct mem m;
+    FILE *fp = mem_open(&m);
+    ck_assert_int_eq(xpl_importance_render_json(fp, imp), XPL_OK);
+    char *json = mem_close(&m);
+    /* (0.1 + 0.2) / 2 is 0.15000000000000002 in binary: shortest digits */
+    ck_assert_ptr_nonnull(strstr(json, "\"mean_abs_interactions\":[[0.5,0.2,"
+                                       "0.2],[0.2,0.2,0.025],[0.2,0.025,"
+                                       "0.15000000000000002]]}"));
+    free(json);
+    char *svg = render_importance(imp, XPL_CHART_INTERACTIONS, 0);
+    check_layout(svg, "interactions 3");
+    ck_assert_ptr_nonnull(strstr(svg, "a \xc3\x97 b: 0.2</title>"));
+    ck_assert_ptr_nonnull(strstr(svg, "a, main effect: 0.5</title>"));
+    free(svg);
+    xpl_importance_free(imp);
+    /* no interaction values: the chart is refused */
+    imp = importance_fixture(4, 1, 5, "kernel-shap");
+    xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
+    o.chart = XPL_CHART_INTERACTIONS;
+    fp = mem_open(&m);
+    ck_assert_int_eq(xpl_importance_render_svg(fp, imp, &o), XPL_EINVAL);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "no interaction values"));
+    free(mem_close(&m));
+    xpl_importance_free(imp);
+}
+END_TEST
+
 START_TEST(importance_sample_is_bounded_and_deterministic)
 {
     size_t n = 3 * XPL_IMPORTANCE_SAMPLE_ROWS + 17;
@@ -1919,6 +2018,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, svg_several_rows_stack);
     tcase_add_test(tc, importance_means);
     tcase_add_test(tc, importance_golden);
+    tcase_add_test(tc, importance_interactions_means);
     tcase_add_test(tc, importance_sample_is_bounded_and_deterministic);
     tcase_add_test(tc, importance_many_features_layout);
     tcase_add_loop_test(tc, importance_layout_edge_cases, 0, N_CASES);

@@ -33,6 +33,7 @@ names=malignant,benign
 "$explain" importance -q --top 12 --chart decision -o "$out/importance_decision.svg" "$model" "$data"
 "$explain" importance -q --top 12 --chart heatmap -o "$out/importance_heatmap.svg" "$model" "$data"
 "$explain" importance -q --top 12 --chart force -o "$out/importance_force.svg" "$model" "$data"
+"$explain" importance -q --top 12 --interactions -o "$out/importance_interactions.svg" "$model" "$data"
 # pictures of the models themselves: a tree, and a linear model's weights
 "$explain" info --chart tree --tree 0 -o "$out/model_tree0.svg" "$model"
 "$explain" info --chart coefficients --top 10 --output-names class_0,class_1,class_2 \

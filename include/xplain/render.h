@@ -101,8 +101,11 @@ typedef enum xpl_chart {
                                   over the outputs (classes) */
     XPL_CHART_COEFFICIENTS = 8, /**< a linear model's coefficients, one
                                   chart per output (xpl_model_render_svg) */
-    XPL_CHART_TREE = 9       /**< one tree of a tree model (opts.tree),
+    XPL_CHART_TREE = 9,      /**< one tree of a tree model (opts.tree),
                                   drawn as an indented outline */
+    XPL_CHART_INTERACTIONS = 10 /**< importance of explanations with SHAP
+                                  interaction values: the matrix of mean
+                                  |interaction value| per feature pair */
 } xpl_chart;
 
 /** Options of the text and SVG renderers. Initialise with
@@ -333,6 +336,15 @@ XPL_API uint64_t xpl_importance_n_rows(const xpl_importance *imp,
  *  for a feature with no finite contribution. XPL_EINVAL. */
 XPL_API int xpl_importance_values(const xpl_importance *imp, size_t output,
                                   double *mean_abs, double *mean);
+
+/** Mean |SHAP interaction value| of every pair of features for `output`
+ *  over the explanations added with interaction values (TreeSHAP with
+ *  interactions): n_features x n_features, row-major, model order; the
+ *  diagonal holds the main effects, as in shap_interaction_values. NaN
+ *  for a pair with no finite value. XPL_EINVAL when no explanation of that
+ *  output carried interaction values. */
+XPL_API int xpl_importance_interactions(const xpl_importance *imp,
+                                        size_t output, double *mean_abs);
 
 /** Text: per output, features sorted by mean |contribution| (top_k, then
  *  "other N features"), with a bar each. XPL_EINVAL, XPL_ENOMEM, XPL_EIO. */

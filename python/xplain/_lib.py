@@ -114,7 +114,7 @@ class ExplanationView(Structure):
                 ("prediction", c_double), ("conditions", c_char_pp),
                 ("selected", POINTER(c_ubyte)), ("intercept", c_double),
                 ("score", c_double), ("local_prediction", c_double),
-                ("interactions", c_double_p)]
+                ("interactions", c_double_p), ("value_names", c_char_pp)]
 
 
 class ExplanationRaw(Structure):
@@ -129,7 +129,7 @@ class ExplanationRaw(Structure):
                 ("prediction", c_double), ("conditions", c_void_p),
                 ("selected", c_void_p), ("intercept", c_double),
                 ("score", c_double), ("local_prediction", c_double),
-                ("interactions", c_void_p)]
+                ("interactions", c_void_p), ("value_names", c_void_p)]
 
 
 class RenderOptions(Structure):

@@ -121,12 +121,12 @@ static const char *const format_names[] = {
 /* --chart names and kinds, in the order of the help. */
 static const char *const chart_names[] = {
     "bar", "waterfall", "force", "beeswarm", "stacked", "dependence",
-    "decision", "heatmap", NULL
+    "decision", "heatmap", "interactions", NULL
 };
 static const xpl_chart chart_kinds[] = {
     XPL_CHART_BAR, XPL_CHART_WATERFALL, XPL_CHART_FORCE, XPL_CHART_BEESWARM,
     XPL_CHART_STACKED, XPL_CHART_DEPENDENCE, XPL_CHART_DECISION,
-    XPL_CHART_HEATMAP,
+    XPL_CHART_HEATMAP, XPL_CHART_INTERACTIONS,
 };
 
 static const char *chart_name(xpl_chart c)
@@ -562,9 +562,6 @@ static int check_combination(struct explain_args *a, int size_given,
         a->method != METHOD_TREE_SHAP)
         return cli_usage_error(cmd, "--interactions needs --method tree-shap "
                                "(or shap on a tree model)");
-    if (a->interactions && a->importance)
-        return cli_usage_error(cmd, "--interactions is for per-row "
-                               "explanations, not importance");
     /* the format follows -o's extension unless given */
     if (!format_given && a->out_path) {
         if (ends_with(a->out_path, ".png") || ends_with(a->out_path, ".pdf")) {
@@ -583,8 +580,22 @@ static int check_combination(struct explain_args *a, int size_given,
      * 20 for the global ones (beeswarm like shap's summary plot) */
     if (!top_given && a->format == FORMAT_SVG)
         a->render.top_k = a->importance ? 20 : 10;
-    if (a->interactions && a->format != FORMAT_JSON)
+    if (a->interactions && !a->importance && a->format != FORMAT_JSON)
         return cli_usage_error(cmd, "--interactions needs --format json");
+    /* importance: the matrix of mean |interaction| in JSON, or its chart */
+    if (a->interactions && a->importance && a->format != FORMAT_JSON &&
+        a->format != FORMAT_SVG)
+        return cli_usage_error(cmd, "importance --interactions needs --format "
+                               "json, svg, png or pdf");
+    if (a->interactions && a->importance && a->format == FORMAT_SVG) {
+        if (chart_given && a->render.chart != XPL_CHART_INTERACTIONS)
+            return cli_usage_error(cmd, "importance --interactions draws "
+                                   "--chart interactions");
+        a->render.chart = XPL_CHART_INTERACTIONS;
+    }
+    if (a->render.chart == XPL_CHART_INTERACTIONS && !a->interactions)
+        return cli_usage_error(cmd, "--chart interactions needs "
+                               "--interactions");
     /* --top shortens what people read, as shap's max_display does for its
      * plots; JSON and CSV are data and always hold every feature, so
      * asking them for fewer is refused, as --chart is without SVG */
@@ -616,7 +627,8 @@ static int check_combination(struct explain_args *a, int size_given,
     if (a->importance && ch == XPL_CHART_WATERFALL)
         return cli_usage_error(cmd, "--chart waterfall is a per-row chart; "
                                "importance draws bar, beeswarm, stacked, "
-                               "dependence, decision, heatmap or force");
+                               "dependence, decision, heatmap, force or "
+                               "interactions");
     if (ch == XPL_CHART_DEPENDENCE && !a->render.feature)
         return cli_usage_error(cmd, "--chart dependence needs --feature NAME");
     if (ch != XPL_CHART_DEPENDENCE && (a->render.feature ||
@@ -681,12 +693,13 @@ static int check_inputs(struct explain_args *a, const char *cmd)
         }
     if (a->n_explanations && (a->n_columns || !a->has_header ||
                               a->background_path || a->kernel_only ||
+                              a->interactions ||
                               a->lime_only || a->method != METHOD_SHAP ||
                               a->threads > 1))
         return cli_usage_error(cmd, "--explanations reads explanations "
                                "already made: --method, --background, the "
-                               "methods' options, --threads, --columns and "
-                               "--no-header do not apply");
+                               "methods' options, --interactions, --threads, "
+                               "--columns and --no-header do not apply");
     return EXIT_OK;
 }
 

@@ -60,6 +60,23 @@ static int categorical_indices(const xpl_model *m, const char *list,
     return EXIT_OK;
 }
 
+/* The model's categorical features (xpl_model_feature_is_categorical). */
+static int model_categorical(const xpl_model *m, size_t **out, size_t *n_out)
+{
+    size_t P = xpl_model_n_features(m), n = 0;
+    size_t *idx = malloc(sizeof *idx * P);
+    if (!idx) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    for (size_t j = 0; j < P; j++)
+        if (xpl_model_feature_is_categorical(m, j))
+            idx[n++] = j;
+    *out = idx;
+    *n_out = n;
+    return EXIT_OK;
+}
+
 static xpl_method api_method(enum explain_method m)
 {
     switch (m) {
@@ -94,6 +111,16 @@ int explainer_open(xpl_explainer **out, const xpl_model *m,
         if (st)
             return st;
         o.lime.categorical = cat;
+    } else if (o.method == XPL_METHOD_LIME &&
+               (bg || xpl_model_background(m))) {
+        /* By default the features the model itself treats as categories
+         * (categorical splits, or named categories): perturbing a code by
+         * a normal draw around its mean means nothing. Their categories
+         * come from training rows, so not with statistics alone. */
+        int st = model_categorical(m, &cat, &o.lime.n_categorical);
+        if (st)
+            return st;
+        o.lime.categorical = o.lime.n_categorical ? cat : NULL;
     }
     if (o.method == XPL_METHOD_LIME && !bg && !xpl_model_background(m) &&
         !xpl_model_stats(m)) {

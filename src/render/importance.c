@@ -97,6 +97,8 @@ void xpl_importance_free(xpl_importance *imp)
         free(imp->pred[k]);
     free(imp->base);
     free(imp->pred);
+    free(imp->inter_abs);
+    free(imp->inter_n);
     free(imp->names);
     free(imp->rows);
     free(imp->sum_abs);
@@ -134,6 +136,35 @@ static int sample_reserve(xpl_importance *m, size_t k, size_t rows)
         return xpl__enomem();
     m->pred[k] = f;
     m->room[k] = want;
+    return XPL_OK;
+}
+
+/* Sums of |interaction value| over the features' (p+1)^2 matrix of one
+ * explanation (its last row and column, the bias, left out). */
+static int add_interactions(xpl_importance *imp, size_t k, const double *in)
+{
+    size_t p = imp->p;
+    if (!imp->inter_abs) {
+        imp->inter_abs = xpl__calloc_array(imp->d * p, p * sizeof(double));
+        imp->inter_n = xpl__calloc_array(imp->d * p, p * sizeof(uint64_t));
+        if (!imp->inter_abs || !imp->inter_n) {
+            free(imp->inter_abs);
+            free(imp->inter_n);
+            imp->inter_abs = NULL;
+            imp->inter_n = NULL;
+            return xpl__enomem();
+        }
+    }
+    double *sa = imp->inter_abs + k * p * p;
+    uint64_t *n = imp->inter_n + k * p * p;
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j < p; j++) {
+            double v = in[i * (p + 1) + j];
+            if (isfinite(v)) {
+                sa[i * p + j] += fabs(v);
+                n[i * p + j]++;
+            }
+        }
     return XPL_OK;
 }
 
@@ -178,6 +209,8 @@ int xpl_importance_add(xpl_importance *imp, const xpl_explanation *e)
             nf[j]++;
         }
     }
+    if (e->interactions && (rc = add_interactions(imp, k, e->interactions)))
+        return rc;
     if (slot != (size_t)-1) {
         for (size_t j = 0; j < p; j++) {
             imp->value[k][slot * p + j] = to_float(e->values[j]);
@@ -187,6 +220,38 @@ int xpl_importance_add(xpl_importance *imp, const xpl_explanation *e)
         imp->base[k][slot] = lime ? e->intercept : e->base_value;
         imp->pred[k][slot] = lime ? e->local_prediction : e->prediction;
     }
+    return XPL_OK;
+}
+
+double xpl__imp_mean_abs_inter(const xpl_importance *imp, size_t k, size_t i,
+                               size_t j)
+{
+    if (!imp->inter_abs)
+        return NAN;
+    size_t at = (k * imp->p + i) * imp->p + j;
+    return imp->inter_n[at] ? imp->inter_abs[at] / (double)imp->inter_n[at]
+                            : NAN;
+}
+
+int xpl_importance_interactions(const xpl_importance *imp, size_t output,
+                                double *mean_abs)
+{
+    static const char fn[] = "xpl_importance_interactions";
+    if (!imp || !mean_abs)
+        return xpl__error(XPL_EINVAL, "%s: NULL argument", fn);
+    if (output >= imp->d)
+        return xpl__error(XPL_EINVAL, "%s: output %zu of %zu", fn, output,
+                          imp->d);
+    int any = 0;
+    for (size_t i = 0; imp->inter_n && i < imp->p * imp->p; i++)
+        any |= imp->inter_n[output * imp->p * imp->p + i] != 0;
+    if (!any)
+        return xpl__error(XPL_EINVAL, "%s: no explanation of output %zu had "
+                          "interaction values", fn, output);
+    for (size_t i = 0; i < imp->p; i++)
+        for (size_t j = 0; j < imp->p; j++)
+            mean_abs[i * imp->p + j] = xpl__imp_mean_abs_inter(imp, output,
+                                                               i, j);
     return XPL_OK;
 }
 
@@ -372,7 +437,21 @@ int xpl_importance_render_json(FILE *fp, const xpl_importance *imp)
             xpl__json_number(fp, imp_mean(imp, k, j));
             fputc('}', fp);
         }
-        fputs("]}\n", fp);
+        fputc(']', fp);
+        if (imp->inter_abs) {
+            /* features in model order, as "features" lists them */
+            fputs(",\"mean_abs_interactions\":[", fp);
+            for (size_t i = 0; i < imp->p; i++) {
+                fputs(i ? ",[" : "[", fp);
+                for (size_t j = 0; j < imp->p; j++) {
+                    fputs(j ? "," : "", fp);
+                    xpl__json_number(fp, xpl__imp_mean_abs_inter(imp, k, i, j));
+                }
+                fputc(']', fp);
+            }
+            fputc(']', fp);
+        }
+        fputs("}\n", fp);
     }
     return xpl__write_status(fp, fn);
 }

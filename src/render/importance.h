@@ -21,11 +21,19 @@ struct xpl_importance {
     float **value, **contrib; /* d samples, rows x p (NULL until used) */
     double **base, **pred;    /* d samples, rows: base value (LIME: the
                                  intercept) and prediction (LIME: the local
-                                 model's), for decision and force plots */
+                                 model's), for decision and force plots */    /* SHAP interaction values, from the first explanation that has them:
+     * d * p * p sums of |value| and counts of finite values (NULL before) */
+    double *inter_abs;
+    uint64_t *inter_n;
 };
 
 /* Mean |contribution| of feature j for output k (NaN without data). */
 double xpl__imp_mean_abs(const xpl_importance *imp, size_t k, size_t j);
+
+/* Mean |interaction value| of features i and j for output k (NaN
+ * without data or before any interaction values were added). */
+double xpl__imp_mean_abs_inter(const xpl_importance *imp, size_t k, size_t i,
+                               size_t j);
 
 /* Features of output k ranked by mean |contribution| into idx (p). */
 void xpl__imp_rank(const xpl_importance *imp, size_t k, double *scratch,
@@ -52,6 +60,8 @@ int xpl__chart_heatmap(FILE *fp, const void *arg, size_t id, xpl__chart *info);
 int xpl__chart_force_rows(FILE *fp, const void *arg, size_t id,
                           xpl__chart *info);
 int xpl__chart_stacked(FILE *fp, const void *arg, size_t id, xpl__chart *info);
+int xpl__chart_interactions(FILE *fp, const void *arg, size_t id,
+                            xpl__chart *info);
 
 /* The feature that interacts most with feature f in output k's sample, by
  * shap's approximate_interactions heuristic; p if none correlates. */

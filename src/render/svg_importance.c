@@ -101,14 +101,20 @@ int xpl_importance_render_svg(FILE *fp, const xpl_importance *imp,
     case XPL_CHART_HEATMAP: draw = xpl__chart_heatmap; break;
     case XPL_CHART_FORCE: draw = xpl__chart_force_rows; break;
     case XPL_CHART_STACKED: draw = xpl__chart_stacked; break;
+    case XPL_CHART_INTERACTIONS: draw = xpl__chart_interactions; break;
     case XPL_CHART_WATERFALL: break;
     case XPL_CHART_COEFFICIENTS: break;
     case XPL_CHART_TREE: break;
     }
     if (!draw)
         return xpl__error(XPL_EINVAL, "%s: importance charts are bar, "
-                          "beeswarm, stacked, dependence, decision, heatmap "
-                          "or force (waterfall is a row's chart)", fn);
+                          "beeswarm, stacked, dependence, decision, heatmap, "
+                          "force or interactions (waterfall is a row's "
+                          "chart)", fn);
+    if (kind == XPL_CHART_INTERACTIONS && !imp->inter_abs)
+        return xpl__error(XPL_EINVAL, "%s: interactions chart: the "
+                          "explanations added had no interaction values",
+                          fn);
     if (kind == XPL_CHART_DEPENDENCE &&
         xpl__feature_index(imp, opts->feature) == imp->p)
         return xpl__error(XPL_EINVAL, "%s: dependence chart: no feature "

@@ -31,6 +31,21 @@ for kind in bar beeswarm stacked decision heatmap force; do
     check eval 'run 0 importance --chart '$kind' -o "$tmp/'$kind'.svg" "$wine" "$tmp/w30.csv" &&
         xml_ok "$tmp/'$kind'.svg" && grep -q "log-odds" "$tmp/'$kind'.svg"'
 done
+desc="importance --interactions: the interaction summary per output (-o .svg)"
+check eval 'run 0 importance --interactions -o "$tmp/i.svg" "$wine" "$tmp/w30.csv" &&
+    xml_ok "$tmp/i.svg" && [ "$(grep -c "<g transform" "$tmp/i.svg")" -eq 3 ] &&
+    grep -q "SHAP interaction values" "$tmp/i.svg" && grep -q "main effect" "$tmp/i.svg"'
+desc="importance --interactions --format json: the matrix of mean |interaction|"
+check eval 'run 0 importance --interactions --format json "$bc" "$tmp/bc60.csv" &&
+    grep -q "\"mean_abs_interactions\":\[\[" "$tmp/out"'
+desc="importance --interactions refuses text and CSV, other charts, other methods"
+check eval 'run 1 importance --interactions --format csv "$bc" "$tmp/bc60.csv" && err_has "json, svg" &&
+    run 1 importance --interactions --chart beeswarm --format svg "$bc" "$tmp/bc60.csv" &&
+    err_has "draws --chart interactions" &&
+    run 1 importance --chart interactions --format svg "$bc" "$tmp/bc60.csv" &&
+    err_has "needs --interactions" &&
+    run 1 importance --interactions --method kernel-shap --format json "$bc" "$tmp/bc60.csv" &&
+    err_has "tree-shap"'
 desc="stacked: one chart, outputs named"
 check eval 'run 0 importance --chart stacked --output-names a,b,c -o "$tmp/s.svg" "$wine" "$tmp/w30.csv" &&
     [ "$(grep -c "<g transform" "$tmp/s.svg")" -eq 1 ] && grep -q ">b</text>" "$tmp/s.svg"'

@@ -261,5 +261,14 @@ run 0 info "$cat/lgb_pandas.txt" && out_has "cat_small: 3 categories" && out_has
     ok "info: LightGBM pandas_categorical and XGBoost encodings list their categories" ||
     not_ok "info: LightGBM pandas_categorical and XGBoost encodings list their categories"
 
+awk -F, 'NR==1 || ($1!="" && $2!="" && $3!="")' "$cat/rows_names.csv" >"$tmp/full.csv"
+run 0 "$cat/lgb_pandas.txt" "$tmp/full.csv" --method lime --background "$tmp/full.csv" \
+    --num-samples 500 --format text && out_has "cat_big=[0-9]" && out_has "cat_small=[0-9]" &&
+    ! grep -q "cat_big <=" "$tmp/out" &&
+    run 0 "$cat/lgb_pandas.txt" "$tmp/full.csv" --method lime --background "$tmp/full.csv" \
+        --num-samples 500 --format text --categorical cat_small && out_has "cat_big <=" &&
+    ok "LIME: --categorical defaults to the model's categorical features" ||
+    not_ok "LIME: --categorical defaults to the model's categorical features"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
