@@ -388,14 +388,133 @@ START_TEST(truncated_files)
 }
 END_TEST
 
-/* Linear trees are refused with a clear message, not mispredicted. */
-START_TEST(linear_trees_are_refused)
+/* Linear trees (linear_tree=true): predictions equal LightGBM's to 1e-9
+ * relative on all 40 rows (NaN in a leaf's feature falls back to the leaf
+ * value); TreeSHAP refuses them naming Kernel SHAP; Kernel SHAP on them
+ * equals brute-force Shapley values from the model's own predictions;
+ * model.bin refuses them. */
+START_TEST(linear_trees)
 {
-    xpl_model *m = NULL;
-    ck_assert_int_eq(xpl_model_load(&m, src_path(DIR "lgb_linear.txt")),
-                     XPL_EUNSUPPORTED);
-    ck_assert_ptr_null(m);
-    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "linear tree"));
+    xpl_model *m = load_model(DIR "lgb_linear.txt");
+    ck_assert_str_eq(xpl_model_kind(m), "lightgbm_linear_trees");
+    xpl_dataset *x = rows();
+    size_t n = xpl_dataset_n_rows(x);
+    xpl_dataset *ref = read_columns(DIR "lgb_linear_pred.csv",
+                                    (const char *const[]){ "raw0",
+                                                           "response0" },
+                                    2);
+    double *raw = malloc(n * sizeof *raw);
+    ck_assert_int_eq(xpl_model_predict(m, NULL, xpl_dataset_data(x), n,
+                                       XPL_OUTPUT_RAW, raw), XPL_OK);
+    size_t fallback = 0;
+    for (size_t r = 0; r < n; r++) {
+        const double *w = xpl_dataset_data(ref) + 2 * r;
+        ck_assert_msg(rel_err(raw[r], w[0]) <= 1e-9 &&
+                      rel_err(raw[r], w[1]) <= 1e-9,
+                      "row %zu: %.17g vs %.17g", r, raw[r], w[0]);
+        const double *row = xpl_dataset_data(x) + r * P;
+        fallback += isnan(row[0]) || isnan(row[2]);
+    }
+    ck_assert_uint_ge(fallback, 2); /* the NaN fallback is exercised */
+    free(raw);
+    xpl_dataset_free(ref);
+
+    /* the library's own linear parts matter: the routing trees alone
+     * (leaf values) would not give these predictions */
+    xpl_explainer_options o = XPL_EXPLAINER_OPTIONS_INIT;
+    o.method = XPL_METHOD_TREE_SHAP;
+    xpl_explainer *ex = NULL;
+    ck_assert_int_eq(xpl_explainer_new(&ex, m, NULL, &o), XPL_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "--method kernel-shap"));
+    ck_assert_ptr_null(ex);
+
+    /* Kernel SHAP (AUTO picks it) with 8 complete rows as background: all
+     * 30 coalitions fit the budget, so it is exact. */
+    double bgx[8 * P];
+    size_t nb = 0;
+    for (size_t r = 0; r < n && nb < 8; r++) {
+        const double *row = xpl_dataset_data(x) + r * P;
+        int complete = 1;
+        for (size_t j = 0; j < P; j++)
+            complete &= !isnan(row[j]);
+        if (complete)
+            memcpy(bgx + P * nb++, row, P * sizeof *row);
+    }
+    ck_assert_uint_eq(nb, 8);
+    xpl_dataset *bg;
+    ck_assert_int_eq(xpl_dataset_new(&bg, nb, P, bgx, features, NULL),
+                     XPL_OK);
+    o.method = XPL_METHOD_AUTO;
+    o.output = XPL_OUTPUT_RAW;
+    ck_assert_int_eq(xpl_explainer_new(&ex, m, bg, &o), XPL_OK);
+    ck_assert_str_eq(xpl_explainer_method(ex), "kernel-shap");
+    xpl_workspace *ws;
+    ck_assert_int_eq(xpl_workspace_new(&ws), XPL_OK);
+    for (size_t i = 0; i < 3; i++) {
+        const double *row = bgx + P * (i + 4);
+        xpl_explanation e;
+        ck_assert_int_eq(xpl_explainer_explain(ex, ws, row, &e), XPL_OK);
+        double phi[P];
+        brute_force_shapley(m, bg, row, XPL_OUTPUT_RAW, phi);
+        for (size_t j = 0; j < P; j++)
+            ck_assert_msg(fabs(e.contributions[j] - phi[j]) <= 1e-9,
+                          "row %zu feature %zu: %.17g vs %.17g", i, j,
+                          e.contributions[j], phi[j]);
+    }
+    xpl_workspace_free(ws);
+    xpl_explainer_free(ex);
+    o.method = XPL_METHOD_LIME;
+    ck_assert_int_eq(xpl_explainer_new(&ex, m, bg, &o), XPL_OK);
+    xpl_explainer_free(ex);
+    xpl_dataset_free(bg);
+    xpl_dataset_free(x);
+
+    void *bin;
+    size_t size;
+    ck_assert_int_eq(xpl_model_serialize(m, &bin, &size), XPL_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "linear trees"));
+    ck_assert(xpl_model_feature_is_categorical(m, 3));
+    xpl_model_free(m);
+}
+END_TEST
+
+/* Malformed linear leaves. */
+START_TEST(linear_trees_malformed)
+{
+    FILE *f = fopen(src_path(DIR "lgb_linear.txt"), "rb");
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    const struct {
+        const char *from, *to, *msg;
+    } edits_lin[] = {
+        { "\nnum_features=2 2 2 1", "\nnum_features=2 2 2 9",
+          "num_features: expected an integer in range" },
+        { "\nnum_features=2 2 2 1", "\nnum_features=2 2 2 2",
+          "leaf_features: expected" },
+        { "\nleaf_features=0 2  0 2", "\nleaf_features=0 7  0 2",
+          "leaf_features: expected an integer in range" },
+        { "\nleaf_const=", "\nleaf_const=nan ", "leaf_const" },
+        { "\nleaf_coeff=", "\nleaf_coeff=inf ", "leaf_coeff" },
+        { "\nleaf_const=", "\nleaf_constant=", "missing leaf_const=" },
+    };
+    for (size_t i = 0; i < sizeof edits_lin / sizeof edits_lin[0]; i++) {
+        char *at = strstr(text, edits_lin[i].from);
+        ck_assert_msg(at, "case %zu", i);
+        size_t head = (size_t)(at - text), lf = strlen(edits_lin[i].from);
+        char *bad = malloc(n + 64);
+        memcpy(bad, text, head);
+        strcpy(bad + head, edits_lin[i].to);
+        strcpy(bad + head + strlen(edits_lin[i].to), at + lf);
+        xpl_model *m = NULL;
+        int rc = xpl_model_load_buffer(&m, bad, strlen(bad), "l.txt");
+        ck_assert_msg(rc == XPL_EFORMAT && strstr(xpl_last_error(),
+                                                  edits_lin[i].msg),
+                      "case %zu: rc %d: %s", i, rc, xpl_last_error());
+        ck_assert_ptr_null(m);
+        free(bad);
+    }
 }
 END_TEST
 
@@ -415,7 +534,8 @@ static Suite *suite(void)
     tcase_add_loop_test(bad, malformed_files, 0,
                         sizeof edits / sizeof edits[0]);
     tcase_add_test(bad, truncated_files);
-    tcase_add_test(bad, linear_trees_are_refused);
+    tcase_add_test(tc, linear_trees);
+    tcase_add_test(bad, linear_trees_malformed);
     suite_add_tcase(s, bad);
     return s;
 }

@@ -1902,6 +1902,38 @@ START_TEST(tree_picture_shows_category_sets)
 }
 END_TEST
 
+/* Where the model names its categories (pandas categoricals), the
+ * picture shows the names of the codes, in code order. */
+START_TEST(tree_picture_names_categories)
+{
+    xpl_model *m = load_model("tests/fixtures/categorical/lgb_pandas.txt");
+    const xpl__ensemble *e = xpl__trees_params(m);
+    const xpl__tnode *root = &e->nodes[e->trees[0].first_node];
+    ck_assert(root->feature & XPL__TNODE_CATEGORICAL);
+    size_t f = root->feature & XPL__TNODE_FEATURE_MASK;
+    const char *const *names = xpl_model_category_names(m, f);
+    ck_assert_ptr_nonnull(names);
+    char want[400];
+    size_t len = (size_t)snprintf(want, sizeof want, "<title>%s in {",
+                                  xpl_model_feature_name(m, f));
+    int first = 1;
+    for (unsigned code = 0; code < xpl_model_n_categories(m, f); code++)
+        if (!xpl__tnode_right(&e->cats, root->feature, root->threshold, code,
+                              e->compare_le)) {
+            len += (size_t)snprintf(want + len, sizeof want - len, "%s%s",
+                                    first ? "" : ", ", names[code]);
+            first = 0;
+        }
+    snprintf(want + len, sizeof want - len, "}");
+    int rc;
+    char *svg = render_tree(m, 0, &rc);
+    ck_assert_int_eq(rc, XPL_OK);
+    ck_assert_msg(strstr(svg, want) != NULL, "no \"%s\"", want);
+    free(svg);
+    xpl_model_free(m);
+}
+END_TEST
+
 /* PNG and PDF through librsvg: the PNG is the SVG's size times the scale,
  * the PDF a page of 0.75 pt per pixel; the same SVG gives the same bytes;
  * bad documents and arguments are errors. */
@@ -2015,6 +2047,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, convert_png_pdf);
     tcase_add_test(tc, model_coefficients);
     tcase_add_loop_test(tc, tree_picture_shows_category_sets, 0, 2);
+    tcase_add_test(tc, tree_picture_names_categories);
     tcase_add_test(tc, svg_several_rows_stack);
     tcase_add_test(tc, importance_means);
     tcase_add_test(tc, importance_golden);

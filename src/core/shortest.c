@@ -139,9 +139,9 @@ static char *put_zeros(char *o, int n)
     return o + n;
 }
 
-static char *put_int(char *o, unsigned n)
+char *xpl__put_uint(char *o, unsigned long long n)
 {
-    char tmp[8];
+    char tmp[24];
     int len = 0;
     do {
         tmp[len++] = (char)('0' + n % 10);
@@ -208,7 +208,7 @@ size_t xpl__shortest_format(char buf[XPL__SHORTEST_SIZE], double v)
         }
         *o++ = 'e';
         *o++ = e - 1 < 0 ? '-' : '+';
-        o = put_int(o, (unsigned)(e - 1 < 0 ? 1 - e : e - 1));
+        o = xpl__put_uint(o, (unsigned)(e - 1 < 0 ? 1 - e : e - 1));
     }
     *o = '\0';
     return (size_t)(o - buf);

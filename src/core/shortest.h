@@ -29,4 +29,8 @@ void xpl__shortest_decimal(double v, uint64_t *digits, int *exp10);
  * Returns the length written, excluding the NUL. */
 size_t xpl__shortest_format(char buf[XPL__SHORTEST_SIZE], double v);
 
+/* n in decimal at o (up to 20 digits, no NUL); returns the end. The one
+ * integer writer of the number formatters. */
+char *xpl__put_uint(char *o, unsigned long long n);
+
 #endif

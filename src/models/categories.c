@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "data/category_names.h"
+#include "models/linear_trees.h"
 #include "models/model_internal.h"
 #include "models/trees.h"
 
@@ -90,6 +91,8 @@ int xpl_model_feature_is_categorical(const xpl_model *m, size_t j)
     if (xpl__model_catnames(m, j))
         return 1;
     const xpl__ensemble *e = xpl__trees_params(m);
+    if (!e)
+        e = xpl__linear_trees_routing(m);
     if (!e || !e->has_special)
         return 0;
     for (size_t i = 0; i < e->n_nodes; i++) {

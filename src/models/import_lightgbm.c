@@ -13,6 +13,7 @@
 #include "core/bytes.h"
 #include "core/error.h"
 #include "models/category_import.h"
+#include "models/linear_trees.h"
 #include "models/model_file.h"
 #include "models/model_internal.h"
 #include "models/trees.h"
@@ -450,6 +451,125 @@ static int read_tree(const struct lgb *p, struct tree_block b, size_t t,
     return XPL_OK;
 }
 
+/* Grow an array to hold `need` elements of `size` bytes. */
+static int reserve(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return XPL_OK;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *grown = realloc(*arr, c * size);
+    if (!grown)
+        return xpl__enomem();
+    *arr = grown;
+    *cap = c;
+    return XPL_OK;
+}
+
+/* Linear leaves as the trees are read. */
+struct lin_pool {
+    xpl__linear_leaves l;
+    size_t cap_trees, cap_leaves, cap_terms;
+    int any; /* some tree is linear */
+};
+
+/* Tree t's leaves into the pool: its linear models (is_linear=1:
+ * leaf_const, num_features, leaf_features, leaf_coeff) or constants (the
+ * leaf values). */
+static int read_linear_leaves(const struct lgb *p, struct tree_block b,
+                              size_t t, size_t n_features, int linear,
+                              xpl__tree_arrays *a, size_t n_leaves,
+                              struct lin_pool *lp)
+{
+    xpl__linear_leaves *l = &lp->l;
+    size_t n_int = n_leaves - 1, first = l->n_leaves;
+    int rc = reserve((void **)&l->leaf_start, &lp->cap_trees, t + 2,
+                     sizeof *l->leaf_start);
+    /* the three leaf arrays grow together, to the same capacity */
+    size_t need = first + n_leaves + 1, cap = lp->cap_leaves;
+    if (!rc)
+        rc = reserve((void **)&l->leaf_const, &cap, need,
+                     sizeof *l->leaf_const);
+    cap = lp->cap_leaves;
+    if (!rc)
+        rc = reserve((void **)&l->leaf_value, &cap, need,
+                     sizeof *l->leaf_value);
+    cap = lp->cap_leaves;
+    if (!rc)
+        rc = reserve((void **)&l->term_start, &cap, need,
+                     sizeof *l->term_start);
+    if (rc)
+        return rc;
+    lp->cap_leaves = cap;
+    if (t == 0) {
+        l->leaf_start[0] = 0;
+        l->term_start[0] = 0;
+    }
+    double *counts = xpl__malloc_array(n_leaves, sizeof *counts);
+    if (!counts)
+        return xpl__enomem();
+    for (size_t j = 0; j < n_leaves; j++) {
+        l->leaf_value[first + j] = a->value[n_int + j];
+        l->leaf_const[first + j] = a->value[n_int + j];
+        counts[j] = 0;
+    }
+    if (linear) {
+        rc = key_array(p, b.first, b.end, "leaf_const", n_leaves,
+                       l->leaf_const + first, 0, 0, 0, 0, NULL);
+        if (!rc)
+            rc = key_array(p, b.first, b.end, "num_features", n_leaves,
+                           counts, 1, 0, (double)n_features, 0, NULL);
+    }
+    size_t n_terms = 0;
+    for (size_t j = 0; j < n_leaves; j++)
+        n_terms += (size_t)counts[j];
+    size_t terms = l->n_terms;
+    double *feat = rc ? NULL : xpl__malloc_array(n_terms + 1, sizeof *feat);
+    cap = lp->cap_terms;
+    if (!rc && !feat)
+        rc = xpl__enomem();
+    if (!rc)
+        rc = reserve((void **)&l->feature, &cap, terms + n_terms + 1,
+                     sizeof *l->feature);
+    cap = lp->cap_terms;
+    if (!rc)
+        rc = reserve((void **)&l->coeff, &cap, terms + n_terms + 1,
+                     sizeof *l->coeff);
+    if (!rc)
+        lp->cap_terms = cap;
+    if (!rc && linear) {
+        rc = key_array(p, b.first, b.end, "leaf_features", n_terms, feat, 1,
+                       0, (double)n_features - 1, 0, NULL);
+        if (!rc)
+            rc = key_array(p, b.first, b.end, "leaf_coeff", n_terms,
+                           l->coeff + terms, 0, 0, 0, 0, NULL);
+    }
+    for (size_t j = 0; !rc && j < n_leaves; j++) {
+        if (!isfinite(l->leaf_const[first + j]))
+            rc = fail(p, b.first, SIZE_MAX, "tree %zu: leaf_const %zu is not "
+                      "finite", t, j);
+        l->term_start[first + j + 1] = l->term_start[first + j] +
+                                       (size_t)counts[j];
+    }
+    for (size_t i = 0; !rc && i < n_terms; i++) {
+        l->feature[terms + i] = (uint32_t)feat[i];
+        if (!isfinite(l->coeff[terms + i]))
+            rc = fail(p, b.first, SIZE_MAX, "tree %zu: leaf_coeff %zu is not "
+                      "finite", t, i);
+    }
+    free(feat);
+    free(counts);
+    if (rc)
+        return rc;
+    l->n_leaves = first + n_leaves;
+    l->n_terms = terms + n_terms;
+    l->n_trees = t + 1;
+    l->leaf_start[t + 1] = l->n_leaves;
+    lp->any |= linear;
+    return XPL_OK;
+}
+
 /* Feature names from "feature_names=a b c"; NULL entries if absent. */
 static int read_names(const struct lgb *p, size_t header_end, size_t n,
                       char ***out)
@@ -598,6 +718,17 @@ static int read_pandas_categorical(const struct lgb *p, size_t header_end,
     return rc;
 }
 
+/* *out (the routing trees) becomes the linear-tree model around it. */
+static int make_linear(xpl_model **out, xpl__linear_leaves *l)
+{
+    xpl_model *m;
+    int rc = xpl__linear_trees_model_new(&m, *out, l);
+    if (rc)
+        return rc;
+    *out = m;
+    return XPL_OK;
+}
+
 int xpl__model_read_lightgbm(xpl_model **out, const char *text, size_t size,
                              const char *name)
 {
@@ -677,6 +808,8 @@ int xpl__model_read_lightgbm(xpl_model **out, const char *text, size_t size,
     char **names = NULL;
     double *base = NULL;
     xpl__catpool cats = { 0 };
+    struct lin_pool lin;
+    memset(&lin, 0, sizeof lin);
     if (!rc) {
         ts = xpl__calloc_array(n_trees, sizeof *ts);
         arrays = xpl__calloc_array(n_trees, sizeof *arrays);
@@ -703,14 +836,20 @@ int xpl__model_read_lightgbm(xpl_model **out, const char *text, size_t size,
         int linear = 0;
         rc = read_tree(&p, b, t, n_features, &cats, &arrays[t], &ts[t],
                        &linear);
-        if (!rc && linear)
-            rc = xpl__error(XPL_EUNSUPPORTED, "%s:%zu: LightGBM model: tree "
-                            "%zu is a linear tree (linear_tree=true): not "
-                            "supported yet", name, l + 1, t);
+        if (!rc)
+            rc = read_linear_leaves(&p, b, t, n_features, linear, &arrays[t],
+                                    (ts[t].n_nodes + 1) / 2, &lin);
         if (rc)
             break;
         ts[t].output = (uint32_t)(t % per_iter);
         t++;
+    }
+    /* A model with linear leaves routes rows with trees whose leaf values
+     * are the leaves' indices (linear_trees.h). */
+    for (size_t i = 0; !rc && lin.any && i < n_trees; i++) {
+        size_t n_leaves = (ts[i].n_nodes + 1) / 2;
+        for (size_t j = 0; j < n_leaves; j++)
+            arrays[i].value[n_leaves - 1 + j] = (double)j;
     }
     if (!rc)
         rc = read_names(&p, header_end, n_features, &names);
@@ -739,7 +878,8 @@ int xpl__model_read_lightgbm(xpl_model **out, const char *text, size_t size,
         if (!rc && ((version[0] &&
                      (rc = xpl__model_add_property(*out, "lightgbm format",
                                                    "%s", version))) ||
-                    (rc = read_pandas_categorical(&p, trees_end, *out)))) {
+                    (rc = read_pandas_categorical(&p, trees_end, *out)) ||
+                    (lin.any && (rc = make_linear(out, &lin.l))))) {
             xpl_model_free(*out);
             *out = NULL;
         }
@@ -753,6 +893,7 @@ int xpl__model_read_lightgbm(xpl_model **out, const char *text, size_t size,
     free(names);
     free(base);
     xpl__catpool_free(&cats);
+    xpl__linear_leaves_free(&lin.l);
     free(p.lines);
     return rc;
 }

@@ -64,6 +64,10 @@ static int check_writable(const xpl_model *m)
         return xpl__error(XPL_EUNSUPPORTED, "model \"%s\" wraps a user "
                           "callback: only built-in models can be saved",
                           xpl_model_kind(m));
+    if (m->family == XPL__FAMILY_LINEAR_TREES)
+        return xpl__error(XPL_EUNSUPPORTED, "LightGBM linear trees "
+                          "(linear_tree=true) have no model.bin form yet: "
+                          "explain them from the LightGBM text model");
     if ((unsigned)m->link > XPL_LINK_SIGNED_SQUARE)
         return xpl__error(XPL_EINVAL, "cannot save: unknown link %d",
                           (int)m->link);

@@ -10,7 +10,9 @@
 enum xpl__model_family {
     XPL__FAMILY_CUSTOM = 0, /* wrapped user callback: not serialisable */
     XPL__FAMILY_LINEAR = 1,
-    XPL__FAMILY_TREES = 2
+    XPL__FAMILY_TREES = 2,
+    XPL__FAMILY_LINEAR_TREES = 3 /* LightGBM linear trees: predictions only
+                                    (no model.bin form yet) */
 };
 
 struct xpl_model {

@@ -296,6 +296,34 @@ void xpl__imp_rank(const xpl_importance *imp, size_t k, double *scratch,
     xpl__rank_values(scratch, idx, imp->p);
 }
 
+size_t *xpl__imp_ranked(const xpl_importance *imp, size_t k)
+{
+    double *scratch = xpl__malloc_array(imp->p, sizeof *scratch);
+    size_t *idx = xpl__malloc_array(imp->p, sizeof *idx);
+    if (!scratch || !idx) {
+        free(scratch);
+        free(idx);
+        xpl__enomem();
+        return NULL;
+    }
+    xpl__imp_rank(imp, k, scratch, idx);
+    free(scratch);
+    return idx;
+}
+
+int xpl__imp_lines(const xpl_importance *imp, const size_t *idx,
+                   size_t top_k, xpl__hbar *lines, size_t *shown,
+                   char other[XPL__OTHER_SIZE])
+{
+    size_t p = imp->p, n = xpl__n_shown(p, top_k), m = n + (n < p);
+    snprintf(other, XPL__OTHER_SIZE, "other %zu features", p - n);
+    for (size_t r = 0; r < m; r++)
+        xpl__label_set(&lines[r].label, r < n ? imp->names[idx[r]] : other,
+                       NULL, NULL);
+    *shown = n;
+    return xpl__label_differ(lines, m, sizeof *lines, NULL);
+}
+
 static const char *method_of(const xpl_importance *imp)
 {
     return imp->method[0] ? imp->method : "unknown method";

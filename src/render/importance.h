@@ -39,6 +39,19 @@ double xpl__imp_mean_abs_inter(const xpl_importance *imp, size_t k, size_t i,
 void xpl__imp_rank(const xpl_importance *imp, size_t k, double *scratch,
                    size_t *idx);
 
+/* The same ranking in a new heap array of p indices, most important
+ * first; NULL if out of memory (error set). */
+size_t *xpl__imp_ranked(const xpl_importance *imp, size_t k);
+
+/* The label lines of a chart with one line per feature: the top_k
+ * features of the ranking idx (*shown of them), then "other N features"
+ * (in other, which must outlive the labels) when some are left; lines
+ * needs p + 1 entries. Returns XPL_OK or XPL_ENOMEM. */
+#define XPL__OTHER_SIZE 64
+int xpl__imp_lines(const xpl_importance *imp, const size_t *idx,
+                   size_t top_k, xpl__hbar *lines, size_t *shown,
+                   char other[XPL__OTHER_SIZE]);
+
 /* XPL_OK if some output has rows, else XPL_EINVAL naming fn. */
 int xpl__imp_any_rows(const xpl_importance *imp, const char *fn);
 

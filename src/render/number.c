@@ -28,20 +28,6 @@ static int decompose(double v, int sig, char *digits, int *exp10)
     return n;
 }
 
-/* n >= 0 in decimal at o; returns the end. */
-static char *put_uint(char *o, unsigned long long n)
-{
-    char tmp[24];
-    int len = 0;
-    do {
-        tmp[len++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    while (len)
-        *o++ = tmp[--len];
-    return o;
-}
-
 static char *put(char *o, const char *s)
 {
     size_t len = strlen(s);
@@ -90,7 +76,7 @@ void xpl__fmt_num(char buf[XPL__NUM_SIZE], double v, int sig, int flags)
             o = put_minus(o, flags);
             e = -e;
         }
-        o = put_uint(o, (unsigned long long)e);
+        o = xpl__put_uint(o, (unsigned long long)e);
         *o = '\0';
         return;
     }
@@ -146,15 +132,7 @@ void xpl__fmt_csv(char buf[XPL__NUM_SIZE], double v)
 
 char *xpl__fmt_size(char buf[XPL__NUM_SIZE], size_t n)
 {
-    char tmp[24];
-    int len = 0;
-    do {
-        tmp[len++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    for (int i = 0; i < len; i++)
-        buf[i] = tmp[len - 1 - i];
-    buf[len] = '\0';
+    *xpl__put_uint(buf, n) = '\0';
     return buf;
 }
 
@@ -177,7 +155,7 @@ void xpl__fmt_coord(char buf[XPL__NUM_SIZE], double v)
         *o++ = '-';
     unsigned long long a = t < 0 ? 0ull - (unsigned long long)t
                                  : (unsigned long long)t;
-    o = put_uint(o, a / 10);
+    o = xpl__put_uint(o, a / 10);
     if (a % 10) {
         *o++ = '.';
         *o++ = (char)('0' + a % 10);

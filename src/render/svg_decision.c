@@ -44,24 +44,19 @@ int xpl__chart_decision(FILE *fp, const void *arg, size_t id,
     const xpl_render_options *o = c->opts;
     size_t k = c->output, p = imp->p;
     size_t n = imp->kept[k] < XPL__ROWS_MAX ? imp->kept[k] : XPL__ROWS_MAX;
-    double *mabs = xpl__malloc_array(p, sizeof *mabs);
-    size_t *idx = xpl__malloc_array(p, sizeof *idx);
+    size_t *idx = xpl__imp_ranked(imp, k);
     xpl__hbar *lines = xpl__calloc_array(p + 1, sizeof *lines);
     double *path = xpl__malloc_array(p + 2, sizeof *path);
     int rc = XPL_OK;
-    if (!mabs || !idx || !lines || !path) {
+    if (!idx || !lines || !path) {
         rc = xpl__enomem();
         goto done;
     }
-    xpl__imp_rank(imp, k, mabs, idx);
-    size_t shown = xpl__n_shown(p, o->top_k), m = shown + (shown < p);
-    char other[64];
-    snprintf(other, sizeof other, "other %zu features", p - shown);
-    for (size_t r = 0; r < m; r++)
-        xpl__label_set(&lines[r].label, r < shown ? imp->names[idx[r]]
-                                                  : other, NULL, NULL);
-    if ((rc = xpl__label_differ(lines, m, sizeof *lines, NULL)))
+    size_t shown;
+    char other[XPL__OTHER_SIZE];
+    if ((rc = xpl__imp_lines(imp, idx, o->top_k, lines, &shown, other)))
         goto done;
+    size_t m = shown + (shown < p);
 
     double lo = INFINITY, hi = -INFINITY, flo = INFINITY, fhi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -127,7 +122,6 @@ int xpl__chart_decision(FILE *fp, const void *arg, size_t id,
                               "the top; lines coloured by the prediction from "
                               "low (blue) to high (red).", subtitle);
 done:
-    free(mabs);
     free(idx);
     free(lines);
     free(path);

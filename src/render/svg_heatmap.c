@@ -36,12 +36,11 @@ int xpl__chart_heatmap(FILE *fp, const void *arg, size_t id,
     const xpl_importance *imp = c->imp;
     const xpl_render_options *o = c->opts;
     size_t k = c->output, p = imp->p;
-    double *mabs = xpl__malloc_array(p, sizeof *mabs);
-    size_t *idx = xpl__malloc_array(p, sizeof *idx);
+    size_t *idx = xpl__imp_ranked(imp, k);
     size_t *order = xpl__malloc_array(imp->kept[k] + 1, sizeof *order);
     xpl__hbar *lines = xpl__calloc_array(p + 1, sizeof *lines);
     int rc = XPL_OK;
-    if (!mabs || !idx || !order || !lines) {
+    if (!idx || !order || !lines) {
         rc = xpl__enomem();
         goto done;
     }
@@ -49,15 +48,11 @@ int xpl__chart_heatmap(FILE *fp, const void *arg, size_t id,
                                order, &rc);
     if (rc)
         goto done;
-    xpl__imp_rank(imp, k, mabs, idx);
-    size_t shown = xpl__n_shown(p, o->top_k), m = shown + (shown < p);
-    char other[64];
-    snprintf(other, sizeof other, "other %zu features", p - shown);
-    for (size_t r = 0; r < m; r++)
-        xpl__label_set(&lines[r].label, r < shown ? imp->names[idx[r]]
-                                                  : other, NULL, NULL);
-    if ((rc = xpl__label_differ(lines, m, sizeof *lines, NULL)))
+    size_t shown;
+    char other[XPL__OTHER_SIZE];
+    if ((rc = xpl__imp_lines(imp, idx, o->top_k, lines, &shown, other)))
         goto done;
+    size_t m = shown + (shown < p);
     double cmax = 0, flo = INFINITY, fhi = -INFINITY;
     for (size_t a = 0; a < n; a++) {
         for (size_t r = 0; r < m; r++) {
@@ -163,7 +158,6 @@ int xpl__chart_heatmap(FILE *fp, const void *arg, size_t id,
                               "(raises it); above, the prediction of each "
                               "row.", subtitle);
 done:
-    free(mabs);
     free(idx);
     free(order);
     free(lines);

@@ -31,15 +31,13 @@ int xpl__chart_interactions(FILE *fp, const void *arg, size_t id,
     const xpl_importance *imp = c->imp;
     const xpl_render_options *o = c->opts;
     size_t k = c->output, p = imp->p;
-    double *mabs = xpl__malloc_array(p, sizeof *mabs);
-    size_t *idx = xpl__malloc_array(p, sizeof *idx);
+    size_t *idx = xpl__imp_ranked(imp, k);
     xpl__hbar *lines = xpl__calloc_array(p, sizeof *lines);
     int rc = XPL_OK;
-    if (!mabs || !idx || !lines) {
+    if (!idx || !lines) {
         rc = xpl__enomem();
         goto done;
     }
-    xpl__imp_rank(imp, k, mabs, idx);
     size_t m = xpl__n_shown(p, o->top_k);
     if (m > MAX_SHOWN)
         m = MAX_SHOWN;
@@ -133,7 +131,6 @@ int xpl__chart_interactions(FILE *fp, const void *arg, size_t id,
                               "the diagonal, grey, holds the main effects.",
                               subtitle, m, hi_s);
 done:
-    free(mabs);
     free(idx);
     free(lines);
     return rc;

@@ -24,13 +24,14 @@ struct item {
     int yes; /* 1: the left ("yes") child, 0: right, -1: the root */
 };
 
-/* The codes a categorical split sends to "yes" (the left child), as
- * "{1, 3, 5}" (at most MAX_CODES, then how many more); *negated when it
- * is shorter to list the codes that go "no". */
+/* The codes a categorical split lists, as "{1, 3, 5}" (at most
+ * MAX_CODES, then how many more), each by its category's name where the
+ * model names them. */
 enum { MAX_CODES = 12 };
 
 static void code_list(char *buf, size_t size, const xpl__ensemble *e,
-                      const xpl__catset *set)
+                      const xpl__catset *set, const char *const *names,
+                      size_t n_names)
 {
     const uint32_t *w = e->cats.words + set->first_word;
     size_t len = (size_t)snprintf(buf, size, "{");
@@ -40,8 +41,12 @@ static void code_list(char *buf, size_t size, const xpl__ensemble *e,
             continue;
         total++;
         if (shown < MAX_CODES && len < size) {
-            len += (size_t)snprintf(buf + len, size - len, "%s%zu",
-                                    shown ? ", " : "", code);
+            if (code < n_names) /* the category's name, if it has one */
+                len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                        shown ? ", " : "", names[code]);
+            else
+                len += (size_t)snprintf(buf + len, size - len, "%s%zu",
+                                        shown ? ", " : "", code);
             shown++;
         }
     }
@@ -72,8 +77,9 @@ static void split_text(char *text, size_t size, const char *tag,
                                               : "  (missing: no)");
     if (nd->feature & XPL__TNODE_CATEGORICAL) {
         const xpl__catset *set = &e->cats.sets[(size_t)nd->threshold];
-        char codes[160];
-        code_list(codes, sizeof codes, e, set);
+        char codes[400];
+        code_list(codes, sizeof codes, e, set,
+                  xpl_model_category_names(m, f), xpl_model_n_categories(m, f));
         snprintf(text, size, "%s%s %s %s%s", tag, name ? name : "?",
                  set->flags & XPL__CAT_LISTED_RIGHT ? "not in" : "in", codes,
                  missing);

@@ -270,5 +270,15 @@ run 0 "$cat/lgb_pandas.txt" "$tmp/full.csv" --method lime --background "$tmp/ful
     ok "LIME: --categorical defaults to the model's categorical features" ||
     not_ok "LIME: --categorical defaults to the model's categorical features"
 
+run 0 predict "$cat/lgb_linear.txt" "$cat/rows.csv" && [ "$(wc -l <"$tmp/out")" -eq 40 ] &&
+    run 1 "$cat/lgb_linear.txt" "$cat/rows.csv" --method tree-shap &&
+    err_has "TreeSHAP does not explain linear trees" && err_has "kernel-shap" &&
+    awk -F, 'NR==1 || ($1!="" && $2!="" && $3!="")' "$cat/rows_names_codes.csv" >"$tmp/codes.csv" &&
+    run 0 "$cat/lgb_linear.txt" "$tmp/codes.csv" --background "$tmp/codes.csv" &&
+    out_has '"method":"kernel-shap"' &&
+    run 2 convert "$cat/lgb_linear.txt" -o "$tmp/lin.bin" && err_has "no model.bin form" &&
+    ok "LightGBM linear trees: predict, Kernel SHAP by default, TreeSHAP refused naming kernel-shap" ||
+    not_ok "LightGBM linear trees: predict, Kernel SHAP by default, TreeSHAP refused naming kernel-shap"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -82,6 +82,13 @@ int xpl_tree_shap_new(xpl_tree_shap **out, const xpl_model *m,
 {
     XPL__EXPLAINER_NEW_ARGS("xpl_tree_shap_new", out, m);
     const xpl__ensemble *e = xpl__trees_params(m);
+    if (!e && xpl__model_family(m) == XPL__FAMILY_LINEAR_TREES)
+        return xpl__error(XPL_EUNSUPPORTED, "TreeSHAP does not explain "
+                          "linear trees (LightGBM's linear_tree: each leaf "
+                          "is a linear model of the row, and LightGBM's own "
+                          "pred_contrib refuses them too); use Kernel SHAP "
+                          "(--method kernel-shap, XPL_METHOD_KERNEL_SHAP) "
+                          "or LIME with a background");
     if (!e)
         return xpl__error(XPL_EUNSUPPORTED, "TreeSHAP needs a tree ensemble; "
                           "this model is \"%s\"", xpl_model_kind(m));
