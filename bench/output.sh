@@ -52,14 +52,16 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 # row and sets WALL and CPU (medians, seconds) and SPREAD (max/min CPU).
 measure() {
     local label=$1; shift
-    local walls=() cpus=() rss=0 t
+    local walls=() cpus=() rss=0 tf
+    tf=$(mktemp)
     for _ in $(seq "$REPEAT"); do
-        t=$( { /usr/bin/time -f '%e %U %S %M' "$@" > /dev/null 2> /dev/null; } 2>&1 | tail -n 1)
-        read -r w u s m <<< "$t"
+        /usr/bin/time -o "$tf" -f '%e %U %S %M' "$@" > /dev/null 2> /dev/null
+        read -r w u s m < "$tf"
         walls+=("$w")
         cpus+=("$(echo "$u + $s" | bc -l)")
         [ "$m" -gt "$rss" ] && rss=$m
     done
+    rm -f "$tf"
     WALL=$(printf '%s\n' "${walls[@]}" | median)
     CPU=$(printf '%s\n' "${cpus[@]}" | median)
     local lo hi

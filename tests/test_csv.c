@@ -262,6 +262,59 @@ START_TEST(test_number_syntax)
 }
 END_TEST
 
+/* The reader's fast path for plain decimals (Clinger's) against strtod:
+ * random digit strings with and without a point, leading zeros, signs and
+ * exponents, around the fast path's edges (2^53, 10^+-22) and beyond
+ * them, must read as the very double strtod gives. */
+START_TEST(test_numbers_match_strtod)
+{
+    enum { N = 20000 };
+    char *csv = malloc((size_t)N * 48 + 8);
+    char (*cells)[48] = malloc(sizeof *cells * N);
+    ck_assert(csv && cells);
+    uint64_t state = 0x2545F4914F6CDD1Dull;
+    size_t len = (size_t)sprintf(csv, "a\n");
+    for (int i = 0; i < N; i++) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        uint64_t r = state;
+        int nd = 1 + (int)(r % 19), point = (int)((r >> 8) % (nd + 2)) - 1;
+        char *c = cells[i];
+        int k = 0;
+        if ((r >> 16) % 3 == 0)
+            c[k++] = (r >> 18) % 2 ? '-' : '+';
+        uint64_t d = r >> 20;
+        for (int j = 0; j < nd; j++) {
+            if (j == point)
+                c[k++] = '.';
+            c[k++] = (char)('0' + (j == 0 && (r >> 5) % 4 ? 9 - d % 10
+                                                          : d % 10));
+            d = d / 10 ? d / 10 : state >> 3;
+        }
+        if ((r >> 24) % 2) {
+            int e = (int)((r >> 32) % 61) - 30;
+            k += sprintf(c + k, "%s%d", (r >> 40) % 2 ? "e" : "E", e);
+        }
+        c[k] = '\0';
+        len += (size_t)sprintf(csv + len, "%s\n", c);
+    }
+    xpl_dataset *ds = read_ok(tmp_csv("numbers.csv", csv, len), NULL);
+    ck_assert_uint_eq(xpl_dataset_n_rows(ds), N);
+    const double *x = xpl_dataset_data(ds);
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        double want = strtod(cells[i], NULL);
+        if (memcmp(&want, &x[i], sizeof want) != 0 && bad++ < 10)
+            printf("# \"%s\": %a, strtod %a\n", cells[i], x[i], want);
+    }
+    ck_assert_int_eq(bad, 0);
+    xpl_dataset_free(ds);
+    free(csv);
+    free(cells);
+}
+END_TEST
+
 START_TEST(test_locale_independent)
 {
     /* Where a decimal-comma locale is installed, it must not change how
@@ -1606,6 +1659,7 @@ static Suite *csv_suite(void)
     tc = tcase_create("cells");
     tcase_add_test(tc, test_missing_tokens);
     tcase_add_test(tc, test_number_syntax);
+    tcase_add_test(tc, test_numbers_match_strtod);
     tcase_add_test(tc, test_locale_independent);
     tcase_add_test(tc, test_bad_cells);
     suite_add_tcase(s, tc);

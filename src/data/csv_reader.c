@@ -23,6 +23,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
@@ -184,6 +185,59 @@ static int is_blank(char c)
 
 enum { CELL_OK, CELL_BAD, CELL_RANGE };
 
+/* Clinger's fast path ("How to read floating point numbers accurately",
+ * 1990): a plain decimal [+-]digits[.digits][(e|E)[+-]digits] whose
+ * digits, as an integer w, are below 2^53 and whose power of ten p is
+ * within +-22 is w * 10^p or w / 10^-p, both operands exact doubles, so
+ * one IEEE operation rounds it correctly: the same double as strtod. Data
+ * files are mostly such numbers, and strtod's general path was the largest
+ * serial cost of reading (docs/performance.md). Returns 0 for anything
+ * else (more digits, inf, nan, bad syntax), which strtod then decides. */
+static int parse_plain(const char *s, const char *end, double *out)
+{
+    static const double pow10[] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    };
+    const uint64_t limit = (uint64_t)1 << 53;
+    int neg = 0, digits = 0, frac = 0;
+    uint64_t w = 0;
+    if (s < end && (*s == '+' || *s == '-'))
+        neg = *s++ == '-';
+    for (; s < end && *s >= '0' && *s <= '9'; s++, digits++)
+        if ((w = w * 10 + (uint64_t)(*s - '0')) >= limit)
+            return 0;
+    if (s < end && *s == '.')
+        for (s++; s < end && *s >= '0' && *s <= '9'; s++, digits++, frac++)
+            if ((w = w * 10 + (uint64_t)(*s - '0')) >= limit)
+                return 0;
+    if (digits == 0)
+        return 0;
+    int e = 0;
+    if (s < end && (*s == 'e' || *s == 'E')) {
+        s++;
+        int eneg = 0, edigits = 0;
+        if (s < end && (*s == '+' || *s == '-'))
+            eneg = *s++ == '-';
+        for (; s < end && *s >= '0' && *s <= '9' && edigits < 4;
+             s++, edigits++)
+            e = e * 10 + (*s - '0');
+        if (edigits == 0)
+            return 0;
+        if (eneg)
+            e = -e;
+    }
+    if (s != end)
+        return 0;
+    e -= frac;
+    if (e < -22 || e > 22)
+        return 0;
+    double v = (double)w; /* exact: w < 2^53 */
+    v = e >= 0 ? v * pow10[e] : v / pow10[-e];
+    *out = neg ? -v : v;
+    return 1;
+}
+
 /* Parse one cell (s[len] is NUL) as the documented number syntax. */
 static int parse_cell(locale_t loc, const char *s, size_t len, double *out)
 {
@@ -206,6 +260,10 @@ static int parse_cell(locale_t loc, const char *s, size_t len, double *out)
     if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
         return CELL_BAD;
 
+#if FLT_EVAL_METHOD == 0 /* no extended precision: one rounding only */
+    if (parse_plain(s, s + len, out))
+        return CELL_OK;
+#endif
     char *end;
     errno = 0;
     double v = strtod_l(s, &end, loc);

@@ -118,7 +118,11 @@ static void draw_line(FILE *fp, struct swarm *s, size_t r, double yc)
         xpl__svg_coord(fp, s->x[i]);
         fputs("\" cy=\"", fp);
         xpl__svg_coord(fp, yc + off * step);
-        fprintf(fp, "\" r=\"%.1f\" fill=\"%s\"/>\n", DOT_R, fill);
+        fputs("\" r=\"", fp);
+        xpl__svg_coord(fp, DOT_R);
+        fputs("\" fill=\"", fp);
+        fputs(fill, fp);
+        fputs("\"/>\n", fp);
     }
 }
 

@@ -254,8 +254,11 @@ int xpl__chart_dependence(FILE *fp, const void *arg, size_t id,
         xpl__svg_coord(fp, xpl__scale_x(&xs, x));
         fputs("\" cy=\"", fp);
         xpl__svg_coord(fp, xpl__scale_x(&ys, y));
-        fprintf(fp, "\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"0.8\"/>\n",
-                DOT_R, fill);
+        fputs("\" r=\"", fp);
+        xpl__svg_coord(fp, DOT_R);
+        fputs("\" fill=\"", fp);
+        fputs(fill, fp);
+        fputs("\" fill-opacity=\"0.8\"/>\n", fp);
     }
     if (g < p) {
         char lo_s[XPL__NUM_SIZE], hi_s[XPL__NUM_SIZE];

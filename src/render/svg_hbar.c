@@ -89,9 +89,11 @@ double xpl__svg_hbars(FILE *fp, const xpl__hbar_spec *s)
             xpl__svg_coord(fp, yc - XPL__SVG_BAR / 2);
             fputs("\" width=\"", fp);
             xpl__svg_coord(fp, fabs(xv - x0));
-            fprintf(fp, "\" height=\"%d\" fill=\"%s\"%s/>\n",
-                    (int)XPL__SVG_BAR, fill,
-                    b->other ? " fill-opacity=\"0.55\"" : "");
+            fputs("\" height=\"", fp);
+            xpl__svg_coord(fp, (int)XPL__SVG_BAR);
+            fputs("\" fill=\"", fp);
+            fputs(fill, fp);
+            fputs(b->other ? "\" fill-opacity=\"0.55\"/>\n" : "\"/>\n", fp);
         }
         bar_text(buf, s, v);
         char attrs[96];

@@ -124,8 +124,11 @@ int xpl__chart_heatmap(FILE *fp, const void *arg, size_t id,
             fputs("\" width=\"", fp);
             /* a hair wider, so that no seam shows between cells */
             xpl__svg_coord(fp, fmin(cw + 0.3, px1 - px0 - (double)a * cw));
-            fprintf(fp, "\" height=\"%d\" fill=\"%s\"/>\n", (int)CELL_H,
-                    fill);
+            fputs("\" height=\"", fp);
+            xpl__svg_coord(fp, (int)CELL_H);
+            fputs("\" fill=\"", fp);
+            fputs(fill, fp);
+            fputs("\"/>\n", fp);
         }
     }
     double y_axis = y_cells + (double)m * CELL_H + 4;

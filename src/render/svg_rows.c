@@ -24,7 +24,15 @@ static void mix(const unsigned char *a, const unsigned char *b, double u,
     int c[3];
     for (int k = 0; k < 3; k++)
         c[k] = (int)lround(a[k] + (b[k] - a[k]) * u);
-    snprintf(out, 8, "#%02x%02x%02x", c[0], c[1], c[2]);
+    /* per dot or cell: by hand, not snprintf */
+    static const char hex[] = "0123456789abcdef";
+    out[0] = '#';
+    for (int k = 0; k < 3; k++) {
+        int v = c[k] < 0 ? 0 : c[k] > 255 ? 255 : c[k];
+        out[1 + 2 * k] = hex[v >> 4];
+        out[2 + 2 * k] = hex[v & 15];
+    }
+    out[7] = '\0';
 }
 
 void xpl__color_scale(double t, char out[8])

@@ -137,9 +137,12 @@ int xpl__chart_stacked(FILE *fp, const void *arg, size_t id, xpl__chart *info)
             xpl__svg_coord(fp, yc - XPL__SVG_BAR / 2);
             fputs("\" width=\"", fp);
             xpl__svg_coord(fp, x1 - x0);
-            fprintf(fp, "\" height=\"%d\" fill=\"%s\"%s><title>",
-                    (int)XPL__SVG_BAR, xpl__color_category(k),
-                    bars[r].other ? " fill-opacity=\"0.55\"" : "");
+            fputs("\" height=\"", fp);
+            xpl__svg_coord(fp, (int)XPL__SVG_BAR);
+            fputs("\" fill=\"", fp);
+            fputs(xpl__color_category(k), fp);
+            fputs(bars[r].other ? "\" fill-opacity=\"0.55\"><title>"
+                                : "\"><title>", fp);
             xpl__output_name(o, k, name, sizeof name);
             xpl__xml_escape(fp, name, strlen(name));
             xpl__svg_num(buf, v, 0);
