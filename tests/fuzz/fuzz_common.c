@@ -57,6 +57,11 @@ static void round_trip(const xpl_model *m, const char *name)
     void *bytes = NULL, *again = NULL;
     size_t size = 0, size2 = 0;
     int rc = xpl_model_serialize(m, &bytes, &size);
+    /* LightGBM linear trees are the one loadable kind model.bin cannot
+     * hold yet (docs/tree-models.md): they must say so, not fail else */
+    if (rc == XPL_EUNSUPPORTED &&
+        strcmp(xpl_model_kind(m), "lightgbm_linear_trees") == 0)
+        return;
     if (rc)
         fuzz_fail("%s: loaded but cannot be serialised: %s", name,
                   xpl_last_error());
