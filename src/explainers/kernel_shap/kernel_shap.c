@@ -35,15 +35,15 @@ static int check_options(const xpl_kernel_shap_options *o, const xpl_model *m)
         !xpl_model_is_classifier(m))
         return xpl__error(XPL_EINVAL, "Kernel SHAP: probability output needs "
                           "a classifier; this model's link is %s",
-                          xpl_link_name(m->link));
+                          xpl_link_name(xpl_model_link(m)));
     if (o->link != XPL_LINK_IDENTITY && o->link != XPL_LINK_LOGIT)
         return xpl__error(XPL_EINVAL, "Kernel SHAP: the link must be identity "
                           "or logit, not %s (%d)", xpl_link_name(o->link),
                           (int)o->link);
     if (o->link == XPL_LINK_LOGIT) {
-        int classifier_link = m->link == XPL_LINK_LOGIT ||
-                              m->link == XPL_LINK_SOFTMAX;
-        int probs = m->raw_is_probability ||
+        int classifier_link = xpl_model_link(m) == XPL_LINK_LOGIT ||
+                              xpl_model_link(m) == XPL_LINK_SOFTMAX;
+        int probs = xpl__model_raw_is_probability(m) ||
                     o->model_output == XPL_OUTPUT_PROBABILITY ||
                     (o->model_output == XPL_OUTPUT_RESPONSE && classifier_link);
         int raw = o->model_output == XPL_OUTPUT_RAW;
@@ -117,7 +117,7 @@ int xpl_kernel_shap_new(xpl_kernel_shap **out, const xpl_model *m,
     int rc = check_options(opts, m);
     if (rc)
         return rc;
-    const xpl_dataset *bg = background ? background : m->background;
+    const xpl_dataset *bg = background ? background : xpl_model_background(m);
     if (!bg)
         return xpl__error(XPL_EINVAL, "Kernel SHAP needs a background sample: "
                           "pass one, or embed one in the model (explain "
@@ -125,7 +125,7 @@ int xpl_kernel_shap_new(xpl_kernel_shap **out, const xpl_model *m,
     if ((rc = check_background(bg, m)))
         return rc;
 
-    size_t P = m->n_features, D = m->n_outputs, N = bg->n_rows;
+    size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m), N = bg->n_rows;
     xpl_kernel_shap *ks = calloc(1, sizeof *ks);
     if (!ks)
         return xpl__enomem();

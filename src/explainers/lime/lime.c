@@ -16,7 +16,7 @@
 
 static int check_options(const xpl_lime_options *o, const xpl_model *m)
 {
-    size_t P = m->n_features;
+    size_t P = xpl_model_n_features(m);
     if (P > XPL_LIME_MAX_FEATURES)
         return xpl__error(XPL_ELIMIT, "LIME: the model has %zu features; at "
                           "most %zu are supported", P, XPL_LIME_MAX_FEATURES);
@@ -70,7 +70,7 @@ static int check_options(const xpl_lime_options *o, const xpl_model *m)
         !xpl_model_is_classifier(m))
         return xpl__error(XPL_EINVAL, "LIME: probability output needs a "
                           "classifier; this model's link is %s",
-                          xpl_link_name(m->link));
+                          xpl_link_name(xpl_model_link(m)));
     if (o->class_index < XPL_LIME_AUTO)
         return xpl__error(XPL_EINVAL, "LIME: class_index must be >= 0 or "
                           "XPL_LIME_AUTO, not %d", o->class_index);
@@ -110,7 +110,7 @@ int xpl_lime_new(xpl_lime **out, const xpl_model *m,
     int rc = check_options(opts, m);
     if (rc)
         return rc;
-    size_t P = m->n_features, D = m->n_outputs;
+    size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
     xpl_output output = opts->model_output == XPL_LIME_AUTO
                             ? (xpl_model_is_classifier(m)
                                    ? XPL_OUTPUT_PROBABILITY
@@ -248,7 +248,7 @@ int xpl_lime_condition(const xpl_lime *l, const double *x, size_t j,
     if (!buf && size > 0)
         return xpl__error(XPL_EINVAL, "xpl_lime_condition: buf is NULL");
     const xpl__lime_feature *f = &l->t.f[j];
-    const char *name = l->model->feature_names[j];
+    const char *name = xpl_model_feature_name(l->model, j);
     int dec = l->opts.label_decimals, n;
     char tmp[1];
     if (!buf) {

@@ -156,7 +156,7 @@ int xpl_lime_explain(const xpl_lime *l, xpl_workspace *ws, const double *x,
         if (isnan(x[j]))
             return xpl__error(XPL_EINVAL, "LIME: feature \"%s\" is missing in "
                               "the row; LIME needs every value",
-                              l->model->feature_names[j]);
+                              xpl_model_feature_name(l->model, j));
     row_ctx c;
     memset(&c, 0, sizeof c);
     c.block = l->opts.num_samples - 1 < BLOCK_ROWS ? l->opts.num_samples - 1

@@ -206,15 +206,15 @@ static long prob_index(const xpl_stats *s, double p)
 static int check_rows(const xpl_dataset *r, const xpl_model *m,
                       const char *what)
 {
-    if (r->n_cols != m->n_features)
+    if (r->n_cols != xpl_model_n_features(m))
         return xpl__error(XPL_ESHAPE, "LIME: the %s has %zu columns, the "
                           "model has %zu features", what, r->n_cols,
-                          m->n_features);
-    for (size_t j = 0; j < m->n_features; j++)
-        if (strcmp(r->names[j], m->feature_names[j]) != 0)
+                          xpl_model_n_features(m));
+    for (size_t j = 0; j < xpl_model_n_features(m); j++)
+        if (strcmp(r->names[j], xpl_model_feature_name(m, j)) != 0)
             return xpl__error(XPL_ESHAPE, "LIME: %s column %zu is \"%s\", the "
                               "model's feature %zu is \"%s\"", what, j + 1,
-                              r->names[j], j + 1, m->feature_names[j]);
+                              r->names[j], j + 1, xpl_model_feature_name(m, j));
     if (r->n_rows == 0)
         return xpl__error(XPL_EINVAL, "LIME: the %s has no rows", what);
     return XPL_OK;
@@ -226,9 +226,9 @@ int xpl__lime_train_build(xpl__lime_train *t, const xpl_model *m,
                           xpl_lime_discretizer disc)
 {
     memset(t, 0, sizeof *t);
-    size_t P = m->n_features;
-    const xpl_dataset *rows = training ? training : m->background;
-    const xpl_stats *stats = training ? NULL : m->stats;
+    size_t P = xpl_model_n_features(m);
+    const xpl_dataset *rows = training ? training : xpl_model_background(m);
+    const xpl_stats *stats = training ? NULL : xpl_model_stats(m);
     xpl_stats *own = NULL;
     int rc;
     if (!rows && !stats)
@@ -279,7 +279,7 @@ int xpl__lime_train_build(xpl__lime_train *t, const xpl_model *m,
     for (size_t j = 0; j < P && rc == XPL_OK; j++) {
         xpl__lime_feature *f = &t->f[j];
         const xpl_feature_stats *fs = &stats->feature[j];
-        const char *name = m->feature_names[j];
+        const char *name = xpl_model_feature_name(m, j);
         f->first = n_bins;
         if (is_cat && is_cat[j]) {
             if (!rows) {

@@ -59,18 +59,18 @@ static int background_means(double *mean, const xpl_dataset *bg)
 
 static int stats_means(double *mean, const xpl_model *m, const xpl_stats *s)
 {
-    if (xpl_stats_n_features(s) != m->n_features)
+    if (xpl_stats_n_features(s) != xpl_model_n_features(m))
         return xpl__error(XPL_ESHAPE, "the embedded statistics cover %zu "
                           "features, the model has %zu",
-                          xpl_stats_n_features(s), m->n_features);
-    for (size_t j = 0; j < m->n_features; j++) {
+                          xpl_stats_n_features(s), xpl_model_n_features(m));
+    for (size_t j = 0; j < xpl_model_n_features(m); j++) {
         xpl_feature_stats fs;
         int rc = xpl_stats_feature(s, j, &fs);
         if (rc)
             return rc;
         if (!isfinite(fs.mean))
             return xpl__error(XPL_ENUMERIC, "the embedded mean of \"%s\" is "
-                              "not finite", m->feature_names[j]);
+                              "not finite", xpl_model_feature_name(m, j));
         mean[j] = fs.mean;
     }
     return XPL_OK;

@@ -43,7 +43,7 @@ static int set_background(xpl_tree_shap *ts, const xpl_dataset *bg)
     int rc = xpl__model_check_background(m, bg);
     if (rc)
         return rc;
-    size_t n = bg->n_rows, p = bg->n_cols, k = m->n_outputs;
+    size_t n = bg->n_rows, p = bg->n_cols, k = xpl_model_n_outputs(m);
     ts->bg = xpl__malloc_array(n, p * sizeof(double));
     ts->weights = xpl__malloc_array(n, sizeof(double));
     double *pred = xpl__malloc_array(n, k * sizeof(double));
