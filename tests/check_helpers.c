@@ -213,3 +213,20 @@ const struct shipped_model shipped_tree_models[N_SHIPPED_TREE_MODELS] = {
     { "wine_extra_trees", "wine" },
     { "wine_gbm", "wine" },
 };
+
+char *read_source(const char *relative, size_t *size)
+{
+    FILE *f = fopen(src_path(relative), "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", relative);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    ck_assert_int_ge(n, 0);
+    ck_assert_int_eq(fseek(f, 0, SEEK_SET), 0);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = '\0';
+    *size = (size_t)n;
+    return buf;
+}

@@ -17,6 +17,10 @@ const char *tmp_dir(void);
  * storage overwritten by the next call). */
 const char *write_tmp(const char *name, const void *data, size_t size);
 
+/* The whole of a file in the source tree, NUL-terminated, in a new buffer
+ * (free it); its length in *size. Fails the test if it cannot be read. */
+char *read_source(const char *relative, size_t *size);
+
 /* Load a model from the source tree; fails the test on error. */
 xpl_model *load_model(const char *relative);
 

@@ -296,21 +296,6 @@ END_TEST
 
 /* ---- bad input: every error names the file and line ---- */
 
-static char *slurp(const char *relative, size_t *size)
-{
-    FILE *f = fopen(src_path(relative), "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = '\0';
-    *size = (size_t)n;
-    return buf;
-}
-
 static const struct {
     const char *from, *to;
     int code;
@@ -350,7 +335,7 @@ static const struct {
 START_TEST(malformed_files)
 {
     size_t size;
-    char *text = slurp(DIR "lgb_regression.txt", &size);
+    char *text = read_source(DIR "lgb_regression.txt", &size);
     const char *at = strstr(text, edits[_i].from);
     ck_assert_msg(at != NULL, "fixture lacks %s", edits[_i].from);
     size_t from = strlen(edits[_i].from), to = strlen(edits[_i].to);
@@ -376,7 +361,7 @@ END_TEST
 START_TEST(truncated_files)
 {
     size_t size;
-    char *text = slurp(DIR "lgb_multiclass.txt", &size);
+    char *text = read_source(DIR "lgb_multiclass.txt", &size);
     size_t end = (size_t)(strstr(text, "end of trees") - text);
     for (size_t n = 0; n < end; n += n < 200 ? 1 : 97) {
         xpl_model *m = NULL;

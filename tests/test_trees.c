@@ -444,21 +444,6 @@ END_TEST
 
 /* ---- XGBoost JSON ---- */
 
-static char *read_text(const char *rel, size_t *size)
-{
-    FILE *f = fopen(src_path(rel), "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *size = (size_t)n;
-    return buf;
-}
-
 /* Replace the first occurrence of `from` in a heap string by `to`. */
 static char *replace(char *s, const char *from, const char *to)
 {
@@ -503,7 +488,7 @@ static const struct {
 START_TEST(malformed_xgboost_json)
 {
     size_t n;
-    char *text = read_text("data/models/breast_cancer_xgb.json", &n);
+    char *text = read_source("data/models/breast_cancer_xgb.json", &n);
     text = replace(text, xgb_edits[_i].from, xgb_edits[_i].to);
     xpl_model *m = (xpl_model *)&m;
     int rc = xpl_model_load_buffer(&m, text, strlen(text), "x.json");
@@ -521,7 +506,7 @@ END_TEST
 START_TEST(xgboost_2x_base_score_layout)
 {
     size_t n;
-    char *text = read_text("data/models/breast_cancer_xgb_base_score.json", &n);
+    char *text = read_source("data/models/breast_cancer_xgb_base_score.json", &n);
     xpl_model *a = json_model(text);
     text = replace(text, "\"base_score\":\"3E-1\"", "\"base_score\":\"[3E-1]\"");
     xpl_model *b = json_model(text);
@@ -545,7 +530,7 @@ END_TEST
 START_TEST(truncated_xgboost_json)
 {
     size_t n;
-    char *text = read_text("data/models/diabetes_xgb_poisson.json", &n);
+    char *text = read_source("data/models/diabetes_xgb_poisson.json", &n);
     for (size_t cut = 1; cut < n; cut += 97) {
         xpl_model *m = (xpl_model *)&m;
         ck_assert_int_eq(xpl_model_load_buffer(&m, text, cut, "cut.json"),
@@ -560,7 +545,7 @@ END_TEST
 START_TEST(xgboost_huge_counts_rejected)
 {
     size_t n;
-    char *text = read_text("data/models/wine_xgb.json", &n);
+    char *text = read_source("data/models/wine_xgb.json", &n);
     text = replace(text, "\"num_class\":\"3\"",
                    "\"num_class\":\"99999999999\"");
     xpl_model *m = (xpl_model *)&m;
@@ -574,7 +559,7 @@ END_TEST
 START_TEST(xgboost_feature_names_default)
 {
     size_t n;
-    char *text = read_text("data/models/diabetes_xgb.json", &n);
+    char *text = read_source("data/models/diabetes_xgb.json", &n);
     char *names = strstr(text, "\"feature_names\":[");
     ck_assert_ptr_nonnull(names);
     char *end = strchr(names, ']');
