@@ -5,19 +5,8 @@
 # page). TAP; skipped without chromium or python3.
 set -u
 gen=${1:?usage: browser_layout.sh RENDER_SVGS}
-chromium=${CHROMIUM:-/usr/bin/chromium}
 here=$(cd "$(dirname "$0")" && pwd)
-if [ ! -x "$chromium" ]; then
-    echo "1..0 # SKIP chromium is not installed"
-    exit 0
-fi
-python=$(command -v python3 || true)
-if [ -z "$python" ]; then
-    echo "1..0 # SKIP python3 is not installed"
-    exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$here/chromium_env.sh"
 mkdir "$tmp/svg" "$tmp/work"
 if ! "$gen" --write-svgs "$tmp/svg" >"$tmp/log" 2>&1; then
     sed 's/^/# /' "$tmp/log"

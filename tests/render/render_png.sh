@@ -4,19 +4,8 @@
 # shows shap's red and blue where the chart has both signs. TAP.
 set -u
 gen=${1:?usage: render_png.sh RENDER_SVGS}
-chromium=${CHROMIUM:-/usr/bin/chromium}
 here=$(cd "$(dirname "$0")" && pwd)
-if [ ! -x "$chromium" ]; then
-    echo "1..0 # SKIP chromium is not installed"
-    exit 0
-fi
-python=$(command -v python3 || true)
-if [ -z "$python" ]; then
-    echo "1..0 # SKIP python3 is not installed"
-    exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$here/chromium_env.sh"
 n=0
 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
