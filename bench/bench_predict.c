@@ -41,6 +41,8 @@
 #include <unistd.h>
 #include <xplain/xplain.h>
 
+#include "bench_util.h"
+
 #ifdef __GLIBC__
 #include <malloc.h> /* malloc_trim */
 #endif
@@ -58,22 +60,9 @@ typedef struct timing {
     double median_s;
 } timing;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static timing summarise(double *t, size_t n)
 {
-    qsort(t, n, sizeof *t, cmp_double);
+    qsort(t, n, sizeof *t, bench_cmp_double);
     timing s = { t[0], n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]) };
     return s;
 }
@@ -119,20 +108,6 @@ static void print_timing(const char *engine, timing t, size_t n_rows)
            engine, t.best_s * 1e3, t.median_s * 1e3, t.best_s / rows * 1e9,
            t.best_s / rows * 1e6, t.median_s / rows * 1e9,
            t.median_s / rows * 1e6);
-}
-
-static int parse_size(const char *text, const char *what, size_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno || end == text || *end || v == 0 || text[0] == '-') {
-        fprintf(stderr, "bench_predict: %s: expected a positive integer, "
-                "found \"%s\"\n", what, text);
-        return -1;
-    }
-    *out = (size_t)v;
-    return 0;
 }
 
 static void usage(FILE *f)
@@ -219,11 +194,11 @@ static int xgb_setup(xgb_side *s, const char *path, const double *x,
 
     trim_heap(); /* CSV parsing garbage must not count for XGBoost */
     double rss0 = current_rss_mib();
-    double t0 = now_s();
+    double t0 = bench_now(CLOCK_MONOTONIC);
     XGB_CHECK(XGBoosterCreate(NULL, 0, &s->booster));
     XGB_CHECK(XGBoosterLoadModel(s->booster, path));
     XGB_CHECK(XGBoosterSetParam(s->booster, "nthread", "1"));
-    *load_s = now_s() - t0;
+    *load_s = bench_now(CLOCK_MONOTONIC) - t0;
     *rss_peak = current_rss_mib() - rss0;
     trim_heap();
     *rss_kept = current_rss_mib() - rss0;
@@ -261,10 +236,10 @@ int main(int argc, char **argv)
     enum engine engine = ENGINE_BOTH;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--repeat") && i + 1 < argc) {
-            if (parse_size(argv[++i], "--repeat", &repeat))
+            if (bench_parse_size("bench_predict", argv[++i], "--repeat", &repeat))
                 return 1;
         } else if (!strcmp(argv[i], "--rows") && i + 1 < argc) {
-            if (parse_size(argv[++i], "--rows", &max_rows))
+            if (bench_parse_size("bench_predict", argv[++i], "--rows", &max_rows))
                 return 1;
         } else if (!strcmp(argv[i], "--engine") && i + 1 < argc) {
             const char *e = argv[++i];
@@ -311,9 +286,9 @@ int main(int argc, char **argv)
 
     trim_heap();
     double rss0 = current_rss_mib();
-    double t0 = now_s();
+    double t0 = bench_now(CLOCK_MONOTONIC);
     int rc = xpl_model_load(&m, model_path);
-    double xpl_load_s = now_s() - t0;
+    double xpl_load_s = bench_now(CLOCK_MONOTONIC) - t0;
     double xpl_rss_peak = current_rss_mib() - rss0;
     trim_heap();
     double xpl_rss = current_rss_mib() - rss0;
@@ -400,17 +375,17 @@ int main(int argc, char **argv)
         for (int turn = 0; turn < 2; turn++) {
             int xpl_turn = (turn == 0) == (i % 2 == 0);
             if (xpl_turn && do_xpl) {
-                double s0 = now_s();
+                double s0 = bench_now(CLOCK_MONOTONIC);
                 if (xpl_run(&xs))
                     goto done;
-                t_xpl[i] = now_s() - s0;
+                t_xpl[i] = bench_now(CLOCK_MONOTONIC) - s0;
             }
 #ifdef HAVE_XGBOOST
             if (!xpl_turn && do_xgb) {
-                double s0 = now_s();
+                double s0 = bench_now(CLOCK_MONOTONIC);
                 if (xgb_run(&gs))
                     goto done;
-                t_xgb[i] = now_s() - s0;
+                t_xgb[i] = bench_now(CLOCK_MONOTONIC) - s0;
             }
 #endif
         }

@@ -41,6 +41,8 @@
 #include <time.h>
 #include <xplain/xplain.h>
 
+#include "bench_util.h"
+
 #include "explainers/tree_shap/tree_shap.h"
 #include "models/model_internal.h"
 
@@ -53,39 +55,12 @@
 
 enum engine { ENGINE_BOTH, ENGINE_XPLAIN, ENGINE_XGBOOST };
 
-static double now_s(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Best and median of n timings (sorts t). */
 static void summarise(double *t, size_t n, double *best, double *median)
 {
-    qsort(t, n, sizeof *t, cmp_double);
+    qsort(t, n, sizeof *t, bench_cmp_double);
     *best = t[0];
     *median = n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
-}
-
-static int parse_size(const char *text, const char *what, size_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno || end == text || *end || v == 0 || text[0] == '-') {
-        fprintf(stderr, "bench_tree_shap: %s: expected a positive integer, "
-                "found \"%s\"\n", what, text);
-        return -1;
-    }
-    *out = (size_t)v;
-    return 0;
 }
 
 static void usage(FILE *f)
@@ -234,10 +209,10 @@ int main(int argc, char **argv)
     clockid_t clk = CLOCK_PROCESS_CPUTIME_ID;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--repeat") && i + 1 < argc) {
-            if (parse_size(argv[++i], "--repeat", &repeat))
+            if (bench_parse_size("bench_tree_shap", argv[++i], "--repeat", &repeat))
                 return 1;
         } else if (!strcmp(argv[i], "--rows") && i + 1 < argc) {
-            if (parse_size(argv[++i], "--rows", &max_rows))
+            if (bench_parse_size("bench_tree_shap", argv[++i], "--rows", &max_rows))
                 return 1;
         } else if (!strcmp(argv[i], "--engine") && i + 1 < argc) {
             const char *e = argv[++i];
@@ -313,13 +288,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_tree_shap: %s: no rows\n", rows_path);
         goto done;
     }
-    double t0 = now_s(clk);
+    double t0 = bench_now(clk);
     if (xpl_tree_shap_new(&ts, model, NULL) != XPL_OK ||
         xpl_workspace_new(&ws) != XPL_OK) {
         fprintf(stderr, "bench_tree_shap: %s\n", xpl_last_error());
         goto done;
     }
-    double build_s = now_s(clk) - t0;
+    double build_s = bench_now(clk) - t0;
 
     /* The reference needs the internal plan: build one beside the
      * explainer (same data). */
@@ -384,23 +359,23 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < repeat; i++) {
         for (int turn = 0; turn < 3; turn++) {
             int who = (int)((turn + i) % 3); /* 0 xplain, 1 XGBoost, 2 ref */
-            double s0 = now_s(clk);
+            double s0 = bench_now(clk);
             if (who == 0 && do_xpl) {
                 if (xpl_run(&xs))
                     goto done_plan;
-                t_xpl[i] = now_s(clk) - s0;
+                t_xpl[i] = bench_now(clk) - s0;
             } else if (who == 2 && do_xpl) {
                 double *keep = xs.out;
                 xs.out = ref_out;
                 ref_run(&xs);
                 xs.out = keep;
-                t_ref[i] = now_s(clk) - s0;
+                t_ref[i] = bench_now(clk) - s0;
             }
 #ifdef HAVE_XGBOOST
             else if (who == 1 && do_xgb) {
                 if (xgb_run(&gs))
                     goto done_plan;
-                t_xgb[i] = now_s(clk) - s0;
+                t_xgb[i] = bench_now(clk) - s0;
             }
 #endif
         }

@@ -40,34 +40,9 @@
 #include <time.h>
 #include <xplain/xplain.h>
 
+#include "bench_util.h"
+
 enum measure { CONTRIBS, INTERACTIONS, INTERVENTIONAL, PREDICT };
-
-static double now_s(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static int parse_size(const char *text, const char *what, size_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno || end == text || *end || v == 0 || text[0] == '-') {
-        fprintf(stderr, "peers_xplain: %s: expected a positive integer, "
-                "found \"%s\"\n", what, text);
-        return -1;
-    }
-    *out = (size_t)v;
-    return 0;
-}
 
 static void usage(FILE *f)
 {
@@ -198,16 +173,16 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--out"))
             out_path = v;
         else if (!strcmp(a, "--rows")) {
-            if (parse_size(v, a, &max_rows))
+            if (bench_parse_size("peers_xplain", v, a, &max_rows))
                 return 1;
         } else if (!strcmp(a, "--bg-rows")) {
-            if (parse_size(v, a, &bg_rows))
+            if (bench_parse_size("peers_xplain", v, a, &bg_rows))
                 return 1;
         } else if (!strcmp(a, "--repeat")) {
-            if (parse_size(v, a, &repeat))
+            if (bench_parse_size("peers_xplain", v, a, &repeat))
                 return 1;
         } else if (!strcmp(a, "--threads")) {
-            if (parse_size(v, a, &threads) || threads > 64) {
+            if (bench_parse_size("peers_xplain", v, a, &threads) || threads > 64) {
                 fprintf(stderr, "peers_xplain: --threads: 1 to 64\n");
                 return 1;
             }
@@ -251,7 +226,7 @@ int main(int argc, char **argv)
         threads = n_rows;
     clockid_t clk = threads == 1 ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC;
 
-    double t0 = now_s(clk);
+    double t0 = bench_now(clk);
     if (bg_all) {
         size_t nb = xpl_dataset_n_rows(bg_all);
         if (bg_rows < nb)
@@ -268,7 +243,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "peers_xplain: %s\n", xpl_last_error());
         goto done;
     }
-    double build_s = now_s(clk) - t0;
+    double build_s = bench_now(clk) - t0;
 
     size_t width = measure == PREDICT ? k
                    : measure == INTERACTIONS ? k * (m + 1) * (m + 1)
@@ -287,12 +262,12 @@ int main(int argc, char **argv)
         goto done;
     }
     for (size_t i = 0; i < repeat; i++) {
-        double s0 = now_s(clk);
+        double s0 = bench_now(clk);
         if (run_all(&proto, n_rows, threads)) {
             fprintf(stderr, "peers_xplain: %s\n", xpl_last_error());
             goto done;
         }
-        times[i] = now_s(clk) - s0;
+        times[i] = bench_now(clk) - s0;
     }
     if (out_path) {
         FILE *f = fopen(out_path, "wb");
@@ -306,7 +281,7 @@ int main(int argc, char **argv)
            argv[1], n_rows, threads, build_s);
     for (size_t i = 0; i < repeat; i++)
         printf("%s%.6f", i ? "," : "", times[i]);
-    qsort(times, repeat, sizeof *times, cmp_double);
+    qsort(times, repeat, sizeof *times, bench_cmp_double);
     printf(" best_s=%.6f median_s=%.6f\n", times[0],
            repeat % 2 ? times[repeat / 2]
                       : 0.5 * (times[repeat / 2 - 1] + times[repeat / 2]));
