@@ -308,18 +308,10 @@ static int read_tree(const struct lgb *p, struct tree_block b, size_t t,
     if (rc)
         return rc;
 
-    a->feature = xpl__malloc_array(n, sizeof *a->feature);
-    a->left = xpl__malloc_array(n, sizeof *a->left);
-    a->right = xpl__malloc_array(n, sizeof *a->right);
-    a->threshold = xpl__malloc_array(n, sizeof *a->threshold);
-    a->value = xpl__malloc_array(n, sizeof *a->value);
-    a->cover = xpl__malloc_array(n, sizeof *a->cover);
-    a->default_left = calloc(n, 1);
-    a->split_kind = calloc(n, 1);
+    int arrays = xpl__tree_arrays_alloc(a, n);
     double *tmp = xpl__malloc_array(n + 1, 5 * sizeof *tmp);
     double *cb = xpl__malloc_array(n_cat + 1, sizeof *cb);
-    if (!a->feature || !a->left || !a->right || !a->threshold || !a->value ||
-        !a->cover || !a->default_left || !a->split_kind || !tmp || !cb) {
+    if (arrays || !tmp || !cb) {
         free(tmp);
         free(cb);
         return xpl__enomem();

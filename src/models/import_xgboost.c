@@ -266,17 +266,9 @@ static int read_tree(const char *name, json_t *tree, size_t t,
                           "multi-target trees (vector leaves) are not "
                           "supported", name, path);
 
-    a->feature = xpl__malloc_array(n, sizeof *a->feature);
-    a->left = xpl__malloc_array(n, sizeof *a->left);
-    a->right = xpl__malloc_array(n, sizeof *a->right);
-    a->threshold = xpl__malloc_array(n, sizeof *a->threshold);
-    a->value = xpl__malloc_array(n, sizeof *a->value);
-    a->cover = xpl__malloc_array(n, sizeof *a->cover);
-    a->default_left = malloc(n);
-    a->split_kind = calloc(n, 1);
+    int arrays = xpl__tree_arrays_alloc(a, n);
     int64_t *dl = xpl__malloc_array(n, sizeof *dl);
-    if (!a->feature || !a->left || !a->right || !a->threshold || !a->value ||
-        !a->cover || !a->default_left || !a->split_kind || !dl) {
+    if (arrays || !dl) {
         free(dl);
         return xpl__enomem();
     }

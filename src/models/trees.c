@@ -223,6 +223,22 @@ const xpl__ensemble *xpl__trees_params(const xpl_model *m)
 
 /* --------------------------------------------------------------- building */
 
+int xpl__tree_arrays_alloc(xpl__tree_arrays *a, size_t n)
+{
+    a->feature = xpl__malloc_array(n, sizeof *a->feature);
+    a->left = xpl__malloc_array(n, sizeof *a->left);
+    a->right = xpl__malloc_array(n, sizeof *a->right);
+    a->threshold = xpl__malloc_array(n, sizeof *a->threshold);
+    a->value = xpl__malloc_array(n, sizeof *a->value);
+    a->cover = xpl__malloc_array(n, sizeof *a->cover);
+    a->default_left = xpl__calloc_array(n, 1);
+    a->split_kind = xpl__calloc_array(n, 1);
+    return a->feature && a->left && a->right && a->threshold && a->value &&
+                   a->cover && a->default_left && a->split_kind
+               ? XPL_OK
+               : XPL_ENOMEM;
+}
+
 void xpl__tree_arrays_free(xpl__tree_arrays *a)
 {
     free(a->feature);

@@ -119,6 +119,10 @@ typedef struct xpl__tree_arrays {
     unsigned char *default_left, *split_kind;
 } xpl__tree_arrays;
 
+/* Every array for a tree of n nodes (default_left and split_kind zeroed);
+ * XPL_OK, or XPL_ENOMEM with what was allocated left for
+ * xpl__tree_arrays_free. */
+int xpl__tree_arrays_alloc(xpl__tree_arrays *a, size_t n);
 void xpl__tree_arrays_free(xpl__tree_arrays *a);
 
 /* Category sets as a reader collects them, tree by tree. */
