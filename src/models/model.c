@@ -16,8 +16,8 @@ static int compare_str_ptr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Names must be non-empty, bounded, UTF-8 and unique: explanations are keyed by
- * name and CSV columns are matched by name. Sorting a copy of the pointers
+/* Names must be non-empty, bounded, UTF-8 and unique: explanations are
+ * keyed by name and CSV columns are matched by name. Sorting a copy of the pointers
  * keeps the duplicate check O(n log n) for wide models. */
 static int check_names(const char *const *names, size_t n)
 {

@@ -1,11 +1,11 @@
 /* The interaction summary: for the most important features (by mean
- * |contribution|, most important first; --top, at most 40), the matrix of mean |SHAP
- * interaction value| of every pair over the rows, each cell coloured from
- * blue (none) to red (the largest interaction). The diagonal holds the main
- * effects, which are usually far larger than any interaction: they are
- * drawn grey (their value in the tooltip) so that the scale shows the
- * interactions. Rows carry the feature names with a number; columns carry
- * the numbers, so that long names need no rotated text. */
+ * |contribution|, most important first; --top, at most 40), the matrix of
+ * mean |SHAP interaction value| of every pair over the rows, each cell
+ * coloured from blue (none) to red (the largest interaction). The diagonal
+ * holds the main effects, which are usually far larger than any
+ * interaction: they are drawn grey (their value in the tooltip) so that the
+ * scale shows the interactions. Rows carry the feature names with a number;
+ * columns carry the numbers, so that long names need no rotated text. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -125,7 +125,8 @@ int xpl_kernel_shap_new(xpl_kernel_shap **out, const xpl_model *m,
     if ((rc = check_background(bg, m)))
         return rc;
 
-    size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m), N = bg->n_rows;
+    size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
+    size_t N = bg->n_rows;
     xpl_kernel_shap *ks = calloc(1, sizeof *ks);
     if (!ks)
         return xpl__enomem();
