@@ -17,8 +17,8 @@ static int compare_str_ptr(const void *a, const void *b)
 }
 
 /* Names must be non-empty, bounded, UTF-8 and unique: explanations are
- * keyed by name and CSV columns are matched by name. Sorting a copy of the pointers
- * keeps the duplicate check O(n log n) for wide models. */
+ * keyed by name and CSV columns are matched by name. Sorting a copy of the
+ * pointers keeps the duplicate check O(n log n) for wide models. */
 static int check_names(const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
