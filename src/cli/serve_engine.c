@@ -26,6 +26,8 @@ struct serve_engine {
     pthread_mutex_t lock;
     xpl_workspace **idle;
     size_t n_idle, cap_idle;
+    xpl_csv_reader **readers; /* idle CSV readers, as the workspaces */
+    size_t n_readers, cap_readers;
 };
 
 static int by_name(const void *x, const void *y, void *names)
@@ -76,6 +78,9 @@ void serve_engine_close(struct serve_engine *g)
     for (size_t i = 0; i < g->n_idle; i++)
         xpl_workspace_free(g->idle[i]);
     free(g->idle);
+    for (size_t i = 0; i < g->n_readers; i++)
+        xpl_csv_reader_free(g->readers[i]);
+    free(g->readers);
     pthread_mutex_destroy(&g->lock);
     free(g->sorted);
     xpl_explainer_free(g->ex);
@@ -108,22 +113,48 @@ static xpl_workspace *take_workspace(struct serve_engine *g)
     return ws;
 }
 
-static void give_workspace(struct serve_engine *g, xpl_workspace *ws)
+/* Put p on the idle list (*list, *n, *cap) under the lock; 0, or -1 when
+ * the list cannot grow (the caller frees p). */
+static int put_idle(struct serve_engine *g, void ***list, size_t *n,
+                    size_t *cap, void *p)
 {
     pthread_mutex_lock(&g->lock);
-    if (g->n_idle == g->cap_idle) {
-        size_t cap = g->cap_idle ? 2 * g->cap_idle : 8;
-        xpl_workspace **grown = realloc(g->idle, cap * sizeof *grown);
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 8;
+        void **grown = realloc(*list, c * sizeof *grown);
         if (!grown) {
             pthread_mutex_unlock(&g->lock);
-            xpl_workspace_free(ws);
-            return;
+            return -1;
         }
-        g->idle = grown;
-        g->cap_idle = cap;
+        *list = grown;
+        *cap = c;
     }
-    g->idle[g->n_idle++] = ws;
+    (*list)[(*n)++] = p;
     pthread_mutex_unlock(&g->lock);
+    return 0;
+}
+
+static void give_workspace(struct serve_engine *g, xpl_workspace *ws)
+{
+    if (put_idle(g, (void ***)&g->idle, &g->n_idle, &g->cap_idle, ws))
+        xpl_workspace_free(ws);
+}
+
+xpl_csv_reader *serve_engine_take_reader(struct serve_engine *g)
+{
+    xpl_csv_reader *r = NULL;
+    pthread_mutex_lock(&g->lock);
+    if (g->n_readers)
+        r = g->readers[--g->n_readers];
+    pthread_mutex_unlock(&g->lock);
+    return r;
+}
+
+void serve_engine_give_reader(struct serve_engine *g, xpl_csv_reader *r)
+{
+    if (r && put_idle(g, (void ***)&g->readers, &g->n_readers,
+                      &g->cap_readers, r))
+        xpl_csv_reader_free(r);
 }
 
 /* ------------------------------------------------------------- outputs */
