@@ -180,20 +180,17 @@ int serve_put_with_id(struct sbuf *out, const char *obj, size_t len,
     return 0;
 }
 
-/* Render explanation e into out (through mem, a memory stream), with the
- * row's identifiers. */
-static int put(struct sbuf *out, FILE *mem, char **text, size_t *size,
-               const xpl_explanation *e, char *const *ids, size_t n_ids,
-               struct serve_error *err)
+/* Render explanation e into out (through line, a buffer kept for the
+ * request), with the row's identifiers. */
+static int put(struct sbuf *out, xpl_bytes *line, const xpl_explanation *e,
+               char *const *ids, size_t n_ids, struct serve_error *err)
 {
-    rewind(mem);
-    long len;
-    if (xpl_render_json(mem, e) || fflush(mem) || (len = ftell(mem)) < 0) {
+    line->len = 0;
+    if (xpl_render_append(line, XPL_FORMAT_JSON, e, NULL, NULL)) {
         serve_fail(err, 500, "%s", xpl_last_error());
         return -1;
     }
-    (void)size;
-    if (serve_put_with_id(out, *text, (size_t)len, ids, n_ids)) {
+    if (serve_put_with_id(out, line->data, line->len, ids, n_ids)) {
         serve_fail(err, 400, "row %zu: an identifier is not valid UTF-8",
                    e->row);
         return -1;
@@ -204,8 +201,8 @@ static int put(struct sbuf *out, FILE *mem, char **text, size_t *size,
 /* Explain row i of r into out; e has room for the explainer's outputs. */
 static int explain_one(struct serve_engine *g, xpl_workspace *ws,
                        const struct serve_rows *r, size_t i,
-                       xpl_explanation *e, FILE *mem, char **text,
-                       size_t *size, struct sbuf *out, struct serve_error *err)
+                       xpl_explanation *e, xpl_bytes *line, struct sbuf *out,
+                       struct serve_error *err)
 {
     size_t P = xpl_explainer_n_features(g->ex);
     int rc = xpl_explainer_explain(g->ex, ws, r->x + i * P, e);
@@ -217,7 +214,7 @@ static int explain_one(struct serve_engine *g, xpl_workspace *ws,
     char *const *ids = r->ids ? r->ids + i * r->n_ids : NULL;
     for (size_t k = 0; k < xpl_explainer_n_outputs(g->ex); k++) {
         e[k].row = i;
-        if (put(out, mem, text, size, &e[k], ids, r->n_ids, err))
+        if (put(out, line, &e[k], ids, r->n_ids, err))
             return -1;
     }
     return 0;
@@ -227,17 +224,15 @@ int serve_engine_explain(struct serve_engine *g, const struct serve_rows *r,
                          struct sbuf *out, struct serve_error *e)
 {
     xpl_explanation *ex = calloc(xpl_explainer_n_outputs(g->ex), sizeof *ex);
-    char *text = NULL;
-    size_t size = 0;
-    FILE *mem = open_memstream(&text, &size);
+    xpl_bytes line = { 0 };
     xpl_workspace *ws = take_workspace(g);
     int rc = -1;
-    if (!mem || !ws || !ex) {
+    if (!ws || !ex) {
         serve_fail(e, 500, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < r->n; i++)
-        if (explain_one(g, ws, r, i, ex, mem, &text, &size, out, e))
+        if (explain_one(g, ws, r, i, ex, &line, out, e))
             goto done;
     if (out->failed) {
         serve_fail(e, 500, "out of memory");
@@ -248,9 +243,7 @@ done:
     if (ws)
         give_workspace(g, ws);
     free(ex);
-    if (mem)
-        fclose(mem);
-    free(text);
+    xpl_bytes_free(&line);
     return rc;
 }
 
