@@ -37,7 +37,12 @@ Supported estimators (single-output only) and what they become:
         bit-for-bit sklearn's. Trees are written stage by stage, classes in
         order within a stage.
 
-All of scikit-learn's trees send a row left when (float32)x <= threshold,
+    HistGradientBoostingRegressor, HistGradientBoostingClassifier
+        numeric splits with missing values (default_left) and native
+        categorical splits ("categories", "left_categories"), compared as
+        float64; see export_sklearn_hist.py.
+
+All of scikit-learn's other trees send a row left when (float32)x <= threshold,
 with threshold a double: the file says threshold_type "float32" and
 comparison "<=". scikit-learn 1.2 trees cannot take missing values, so no
 "default_left" is written (a NaN reaching a split gives NaN). Node cover is
