@@ -102,7 +102,9 @@ typedef struct xpl__lars_gram {
 /* Working memory of one path, carved from a caller's block. */
 typedef struct xpl__lars_work {
     double *beta;          /* m: the coefficients at the last knot */
-    unsigned char *active; /* m: 1 for the variables of the active set */
+    unsigned char *active; /* m: 1 for the variables of the active set
+                              when the path ended (a variable whose entry
+                              made the set singular included, at zero) */
     /* private: correlations X'(y - X beta), the direction d by position
      * in the active set, X'X d, the signs of the active correlations by
      * position and by variable (at entry), the active Gram */

@@ -1,9 +1,9 @@
 /* LIME's weighted fits, all from one centred weighted Gram matrix of the
  * interpretable columns and the response: the ridge surrogate (scikit-
  * learn's Ridge with sample_weight), its weighted R^2, and lime's feature
- * selections (forward, highest weights, LARS-lasso path). Working from the
- * Gram matrix makes every fit cost O(k^3) instead of O(n k^2), and the
- * samples never need to be kept. */
+ * selections (forward, highest weights, the LARS-lasso path of
+ * src/core/lars.c). Working from the Gram matrix makes every fit cost
+ * O(k^3) instead of O(n k^2), and the samples never need to be kept. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
