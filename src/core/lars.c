@@ -214,6 +214,8 @@ size_t xpl__lars_path(const xpl__lars_gram *p, const xpl__lars_opts *o,
         double C = max_corr(p, o, w, n_act, &best);
         if (C <= floor_c)
             break;
+        /* after a drop the next step adds nobody: the variable that left
+         * is the one at C and would re-enter at once */
         if (!dropped) {
             if (best == m || (o->max_add && added == o->max_add))
                 break;
@@ -230,7 +232,7 @@ size_t xpl__lars_path(const xpl__lars_gram *p, const xpl__lars_opts *o,
         double gamma = step_length(p, o, w, n_act, C, AA, &leave);
         for (size_t i = 0; i < n_act; i++)
             beta[w->order[i]] += gamma * w->d[i];
-        if (incremental) {
+        if (incremental) { /* step_length filled a for the inactive */
             for (size_t i = 0; i < n_act; i++)
                 w->a[w->order[i]] = x_dot_d(p, w, w->order[i], n_act);
             for (size_t j = 0; j < m; j++)
