@@ -266,8 +266,6 @@ static int write_batch(struct run *r, struct slot *sl, const char *rows_name)
 {
     int status = EXIT_OK;
     size_t n_ids = r->a.n_ids;
-    if (r->render_in_threads && (status = row_buffers_ready(&sl->rb)))
-        return status;
     for (size_t i = 0; i < sl->n && status == EXIT_OK; i++) {
         if (sl->rcs[i]) {
             cli_error("%s:%llu: row %zu: %s", rows_name,
