@@ -6,6 +6,7 @@
 #
 #   bash bench/instructions.sh BASE_REV [NEW_REV]     (NEW_REV: the work tree)
 #
+# Output is JSON unless a case says otherwise (--format csv, text).
 # Prints a Markdown table: cases, instructions (millions) of each revision,
 # and their ratio. Needs valgrind. Runtime: about 5 minutes (two builds,
 # then each case under callgrind, about 50x slower than native).
@@ -25,7 +26,7 @@ build() {
     fi
     meson setup "$dir" "$src" --buildtype=release -Dserve=disabled \
         -Draster=disabled >/dev/null
-    ninja -C "$dir" src/cli/explain >/dev/null
+    ninja -j2 -C "$dir" src/cli/explain >/dev/null
     [ -n "$rev" ] && git worktree remove --force "$src"
     return 0
 }
@@ -40,12 +41,18 @@ head -n 41 data/diabetes.csv >"$work/d40.csv"
 M=data/models
 cases=(
     "predict, XGBoost, 569 rows|predict $M/breast_cancer_xgb.json data/breast_cancer.csv"
-    "TreeSHAP path-dependent, 569 rows|--method tree-shap $M/breast_cancer_xgb.json data/breast_cancer.csv"
+    "TreeSHAP path-dependent, 569 rows, JSON|--method tree-shap $M/breast_cancer_xgb.json data/breast_cancer.csv"
+    "TreeSHAP path-dependent, 569 rows, CSV|--method tree-shap --format csv $M/breast_cancer_xgb.json data/breast_cancer.csv"
+    "TreeSHAP path-dependent, 569 rows, text|--method tree-shap --format text $M/breast_cancer_xgb.json data/breast_cancer.csv"
     "TreeSHAP interventional, bg 100, 20 rows|--method tree-shap --background $work/bc100.csv $M/breast_cancer_xgb.json $work/bc20.csv"
     "interactions, 100 rows|--interactions $M/diabetes_xgb.json $work/d100.csv"
-    "linear SHAP, bg 40, 442 rows|--background $work/d40.csv $M/diabetes_linear.json data/diabetes.csv"
+    "linear SHAP, bg 40, 442 rows, JSON|--background $work/d40.csv $M/diabetes_linear.json data/diabetes.csv"
+    "linear SHAP, bg 40, 442 rows, CSV|--background $work/d40.csv --format csv $M/diabetes_linear.json data/diabetes.csv"
     "Kernel SHAP, bg 40, 20 rows|--method kernel-shap --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
     "LIME, 20 rows|--method lime --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
+    "Kernel SHAP --l1 aic, bg 40, 20 rows|--method kernel-shap --l1 aic --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
+    "Kernel SHAP --l1 top:5, bg 40, 20 rows|--method kernel-shap --l1 top:5 --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
+    "LIME lasso path, 20 rows|--method lime --feature-selection lasso-path --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
 )
 count() { # BIN ARGS...: instructions of one run
     local bin=$1

@@ -206,15 +206,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "peers_xplain: %s\n", xpl_last_error());
         goto done;
     }
-    xpl_csv_options opts = XPL_CSV_OPTIONS_INIT;
-    opts.columns = xpl_model_feature_names(model);
-    opts.n_columns = xpl_model_n_features(model);
-    if (xpl_dataset_read_csv(&ds, rows_path, &opts) != XPL_OK ||
-        (bg_path && xpl_dataset_read_csv(&bg_all, bg_path, &opts) != XPL_OK)) {
+    /* The grid's files hold the model's features in its order, named as
+     * bench/make_grid.py names them (LightGBM calls them Column_j): taken
+     * by position. */
+    if (xpl_dataset_read_csv(&ds, rows_path, NULL) != XPL_OK ||
+        (bg_path && xpl_dataset_read_csv(&bg_all, bg_path, NULL) != XPL_OK)) {
         fprintf(stderr, "peers_xplain: %s\n", xpl_last_error());
         goto done;
     }
     size_t m = xpl_model_n_features(model), k = xpl_model_n_outputs(model);
+    if (xpl_dataset_n_cols(ds) != m ||
+        (bg_all && xpl_dataset_n_cols(bg_all) != m)) {
+        fprintf(stderr, "peers_xplain: the rows have %zu columns, the model "
+                "%zu features\n", xpl_dataset_n_cols(ds), m);
+        goto done;
+    }
     size_t n_rows = xpl_dataset_n_rows(ds);
     if (max_rows < n_rows)
         n_rows = max_rows;

@@ -1494,6 +1494,163 @@ START_TEST(test_memory_reader)
 }
 END_TEST
 
+/* ------------------------------------------- reset onto another text */
+
+/* Everything a reader says about a text, as one string: the open (or
+ * reset) result, the columns, and each row with its line, values (exact
+ * bits) and texts, up to the error or the end. */
+static void transcript(char *out, size_t cap, int rc, xpl_csv_reader *r,
+                       size_t n_text)
+{
+    size_t len = 0;
+#define PUT(...)                                                          \
+    do {                                                                  \
+        if (len < cap)                                                    \
+            len += (size_t)snprintf(out + len, cap - len, __VA_ARGS__);   \
+    } while (0)
+    PUT("rc %d", rc);
+    if (rc) {
+        PUT(" %s", xpl_last_error());
+        return;
+    }
+    size_t n = xpl_csv_reader_n_cols(r);
+    PUT(" cols");
+    for (size_t j = 0; j < n; j++)
+        PUT(" %s", xpl_csv_reader_col_name(r, j));
+    double x[8];
+    for (int rows = 0; rows < 20; rows++) {
+        size_t got = 0;
+        int st = xpl_csv_reader_read(r, x, 1, &got);
+        if (st) {
+            PUT(" | read %d %s", st, xpl_last_error());
+            return;
+        }
+        if (!got) {
+            PUT(" | end");
+            return;
+        }
+        PUT(" | line %llu:", (unsigned long long)xpl_csv_reader_line(r));
+        for (size_t j = 0; j < n && j < 8; j++)
+            PUT(" %a", x[j]);
+        for (size_t k = 0; k < n_text; k++)
+            PUT(" '%s'", xpl_csv_reader_text(r, k));
+    }
+#undef PUT
+}
+
+START_TEST(test_reset_memory_equals_fresh_open)
+{
+    /* texts that differ in header, line ends, marks, quoting and errors */
+    static const char *const texts[] = {
+        "a,b\n1,2\n3,4\n",       "a,b\r\n1,2\r\n5,6\r\n",
+        "\xef\xbb\xbf" "a,b\n1,2\n", "b,a\n1,2\n",
+        "a,b,id\n1,2,x\n3,4,y",  "id,a,b\nk,5,6\n",
+        "a,b\n1,x\n",            "a,b\n1,2,3\n",
+        "a,b\n",                 "a,b",
+        "",                      "\n\na,b\n1,2\n",
+        "\"a\",b\n1,2\n",        "a,b\n\n1,2\n\n",
+        "a\n1\n\n2\n",           "a,b\n\"1\n\",2\n",
+        "a,b\n\"1,2\n",          "a;b\n1;2\n",
+        "a,a\n1,2\n",            "a,b\n\xef\xbb\xbf" "1,2\n",
+        "a,b\r1,2\r3,4\r",       "x\n",
+        "id,a,b\n",              "a,b\r\n",
+        "a,b\r\n1,2",            "a,\"b\nc\"\n1,2\n",
+        "a,b,c\n1,2,3\n",        "1,2\n3,4\n",
+        "a,b\n1,2\n",            "a,b\n1,2\n",
+    };
+    static const char *const ab[] = { "a", "b" };
+    static const char *const id[] = { "id" };
+    static const char *const file[] = { "id", "a", "b" };
+    enum { N_OPTS = 7 };
+    xpl_csv_options opts[N_OPTS];
+    size_t n_text[N_OPTS] = { 0 };
+    for (int k = 0; k < N_OPTS; k++)
+        opts[k] = (xpl_csv_options)XPL_CSV_OPTIONS_INIT;
+    opts[1].columns = ab; /* selected by name */
+    opts[1].n_columns = 2;
+    opts[2] = opts[1]; /* and an identifier */
+    opts[2].text_columns = id;
+    opts[2].n_text_columns = 1;
+    n_text[2] = 1;
+    opts[3].has_header = 0; /* width from the first row */
+    opts[4].has_header = 0; /* by position */
+    opts[4].columns = ab;
+    opts[4].n_columns = 2;
+    opts[5].delimiter = ';';
+    opts[6].has_header = 0; /* named file columns */
+    opts[6].file_columns = file;
+    opts[6].n_file_columns = 3;
+    opts[6].columns = ab;
+    opts[6].n_columns = 2;
+    opts[6].text_columns = id;
+    opts[6].n_text_columns = 1;
+    n_text[6] = 1;
+    size_t n = sizeof texts / sizeof *texts;
+    char *want = malloc(4096), *got = malloc(4096);
+    ck_assert_ptr_nonnull(want);
+    ck_assert_ptr_nonnull(got);
+    int hits = 0;
+    for (int k = 0; k < N_OPTS; k++) {
+        /* a reader on the first text it opens, then reset onto every text
+         * after every other (each pair, both orders, and each twice) */
+        xpl_csv_reader *r = NULL;
+        for (size_t i = 0; i < n && !r; i++)
+            if (xpl_csv_reader_open_memory(&r, texts[i], strlen(texts[i]),
+                                           "body", &opts[k]))
+                r = NULL;
+        ck_assert_ptr_nonnull(r);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < n; j++) {
+                for (int twice = 0; twice < 2; twice++) {
+                    const char *t = twice ? texts[j] : texts[i];
+                    xpl_csv_reader *f = NULL;
+                    int rc = xpl_csv_reader_open_memory(&f, t, strlen(t),
+                                                        "body", &opts[k]);
+                    transcript(want, 4096, rc, f, n_text[k]);
+                    xpl_csv_reader_free(f);
+                    rc = xpl_csv_reader_reset_memory(r, t, strlen(t));
+                    transcript(got, 4096, rc, r, n_text[k]);
+                    if (strcmp(want, got) != 0)
+                        ck_abort_msg("options %d, text %zu after %zu:\n"
+                                     "fresh: %s\nreset: %s", k,
+                                     twice ? j : i, twice ? i : j, want, got);
+                    hits += rc == 0;
+                }
+            }
+        }
+        xpl_csv_reader_free(r);
+    }
+    ck_assert_int_gt(hits, 1000);
+    free(want);
+    free(got);
+}
+END_TEST
+
+START_TEST(test_reset_memory_errors)
+{
+    xpl_csv_reader *r = NULL;
+    ck_assert_int_eq(xpl_csv_reader_reset_memory(NULL, "a", 1), XPL_EINVAL);
+    const char *path = tmp_text("reset.csv", "a\n1\n");
+    ck_assert_int_eq(xpl_csv_reader_open(&r, path, NULL), XPL_OK);
+    ck_assert_int_eq(xpl_csv_reader_reset_memory(r, "a\n2\n", 4), XPL_EINVAL);
+    ck_assert_str_eq(xpl_last_error(), "the reader reads a file, not memory");
+    xpl_csv_reader_free(r);
+    ck_assert_int_eq(xpl_csv_reader_open_memory(&r, "a\n1\n", 4, NULL, NULL),
+                     XPL_OK);
+    ck_assert_int_eq(xpl_csv_reader_reset_memory(r, NULL, 3), XPL_EINVAL);
+    /* NULL with no bytes is an empty text */
+    ck_assert_int_eq(xpl_csv_reader_reset_memory(r, NULL, 0), XPL_EFORMAT);
+    ck_assert_str_eq(xpl_last_error(),
+                     "<memory>:1: empty file, expected a header");
+    double x;
+    size_t got = 0;
+    ck_assert_int_eq(xpl_csv_reader_reset_memory(r, "a\n7\n", 4), XPL_OK);
+    ck_assert_int_eq(xpl_csv_reader_read(r, &x, 1, &got), XPL_OK);
+    ck_assert(got == 1 && x == 7);
+    xpl_csv_reader_free(r);
+}
+END_TEST
+
 START_TEST(test_text_columns)
 {
     static const char text[] =
@@ -1683,6 +1840,8 @@ static Suite *csv_suite(void)
     tcase_add_test(tc, test_delimiter_hint);
     tcase_add_test(tc, test_no_header);
     tcase_add_test(tc, test_memory_reader);
+    tcase_add_test(tc, test_reset_memory_equals_fresh_open);
+    tcase_add_test(tc, test_reset_memory_errors);
     tcase_add_test(tc, test_text_columns);
     tcase_add_test(tc, test_file_columns);
     tcase_add_test(tc, test_v2_option_errors);

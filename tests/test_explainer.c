@@ -336,8 +336,51 @@ START_TEST(memory_equals_file)
         ck_assert(memcmp(got, want, len) == 0);
         ck_assert(got[len] == '\0');
         xpl_free(got);
+        if (f != XPL_FORMAT_SVG) {
+            /* appended after the caller's bytes: the same, CSV without
+             * its header line */
+            const char *body = f == XPL_FORMAT_CSV ? strchr(want, '\n') + 1
+                                                   : want;
+            size_t body_len = (size_t)size - (size_t)(body - want);
+            xpl_bytes b = { 0 };
+            ck_assert_int_eq(xpl_bytes_append(&b, "id ", 3), XPL_OK);
+            ck_assert_int_eq(xpl_render_append(&b, (xpl_format)f, &e, NULL,
+                                               ws),
+                             XPL_OK);
+            ck_assert_uint_eq(b.len, 3 + body_len);
+            ck_assert(memcmp(b.data, "id ", 3) == 0);
+            ck_assert(memcmp(b.data + 3, body, body_len) == 0);
+            xpl_bytes_free(&b);
+            ck_assert_ptr_null(b.data);
+            ck_assert_uint_eq(b.len, 0);
+        }
         free(want);
     }
+    /* refusals leave the bytes as they were */
+    xpl_bytes b = { 0 };
+    ck_assert_int_eq(xpl_bytes_append(&b, "abc", 3), XPL_OK);
+    ck_assert_int_eq(xpl_render_append(&b, XPL_FORMAT_SVG, &e, NULL, ws),
+                     XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_append(&b, (xpl_format)9, &e, NULL, ws),
+                     XPL_EINVAL);
+    ck_assert(strstr(xpl_last_error(), "format 9") != NULL);
+    xpl_explanation bad = e;
+    bad.names = NULL;
+    for (int f = XPL_FORMAT_JSON; f <= XPL_FORMAT_CSV; f++)
+        ck_assert_int_eq(xpl_render_append(&b, (xpl_format)f, &bad, NULL,
+                                           ws),
+                         XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_append(&b, XPL_FORMAT_JSON, NULL, NULL, ws),
+                     XPL_EINVAL);
+    ck_assert_int_eq(xpl_render_append(NULL, XPL_FORMAT_JSON, &e, NULL, ws),
+                     XPL_EINVAL);
+    ck_assert_int_eq(xpl_bytes_append(NULL, "x", 1), XPL_EINVAL);
+    ck_assert_int_eq(xpl_bytes_append(&b, NULL, 1), XPL_EINVAL);
+    ck_assert_int_eq(xpl_bytes_append(&b, NULL, 0), XPL_OK);
+    ck_assert_uint_eq(b.len, 3);
+    ck_assert(memcmp(b.data, "abc", 3) == 0);
+    xpl_bytes_free(&b);
+    xpl_bytes_free(NULL);
     char *got = (char *)1;
     ck_assert_int_eq(xpl_render_memory(&got, NULL, (xpl_format)9, &e, 1,
                                        NULL, ws),

@@ -17,6 +17,7 @@
 #include "models/trees.h"
 #include "render/importance.h"
 #include "render/number.h"
+#include "render/text_util.h"
 #include "render/svg.h"
 #include "render/text_util.h"
 #include <xplain/render.h>
@@ -1076,10 +1077,12 @@ START_TEST(text_term_width_and_cells)
         { "abce\xcc\x81xyzw", 7, 0, "abce\xcc\x81..." },
     };
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
-        struct mem m;
-        FILE *fp = mem_open(&m);
-        xpl__put_cell(fp, cells[i].s, cells[i].width, cells[i].right);
-        char *got = mem_close(&m);
+        xpl__buf b;
+        xpl__buf_init(&b, NULL, 0);
+        xpl__put_cell(&b, cells[i].s, cells[i].width, cells[i].right);
+        xpl__buf_putc(&b, '\0');
+        ck_assert(!b.failed);
+        char *got = b.data;
         ck_assert_msg(strcmp(got, cells[i].want) == 0, "cell %zu: \"%s\", "
                       "expected \"%s\"", i, got, cells[i].want);
         ck_assert_uint_eq(xpl__term_width(got), cells[i].width);

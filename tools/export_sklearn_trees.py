@@ -37,7 +37,12 @@ Supported estimators (single-output only) and what they become:
         bit-for-bit sklearn's. Trees are written stage by stage, classes in
         order within a stage.
 
-All of scikit-learn's trees send a row left when (float32)x <= threshold,
+    HistGradientBoostingRegressor, HistGradientBoostingClassifier
+        numeric splits with missing values (default_left) and native
+        categorical splits ("categories", "left_categories"), compared as
+        float64; see export_sklearn_hist.py.
+
+All of scikit-learn's other trees send a row left when (float32)x <= threshold,
 with threshold a double: the file says threshold_type "float32" and
 comparison "<=". scikit-learn 1.2 trees cannot take missing values, so no
 "default_left" is written (a NaN reaching a split gives NaN). Node cover is
@@ -73,6 +78,7 @@ from sklearn.base import is_classifier
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export_sklearn as _base  # noqa: E402
+import export_sklearn_hist as _hist  # noqa: E402
 
 FORMAT = _base.FORMAT
 FORMAT_VERSION = _base.FORMAT_VERSION
@@ -84,8 +90,9 @@ _FOREST_REG = ("RandomForestRegressor", "ExtraTreesRegressor")
 _FOREST_CLF = ("RandomForestClassifier", "ExtraTreesClassifier")
 _GB_REG = ("GradientBoostingRegressor",)
 _GB_CLF = ("GradientBoostingClassifier",)
+_HIST = ("HistGradientBoostingRegressor", "HistGradientBoostingClassifier")
 SUPPORTED = _SINGLE_REG + _SINGLE_CLF + _FOREST_REG + _FOREST_CLF + \
-    _GB_REG + _GB_CLF
+    _GB_REG + _GB_CLF + _HIST
 
 
 def _kind(model):
@@ -105,6 +112,8 @@ def _kind(model):
         table[getattr(ensemble, n)] = ("gb", False)
     for n in _GB_CLF:
         table[getattr(ensemble, n)] = ("gb", True)
+    table[ensemble.HistGradientBoostingRegressor] = ("hist", False)
+    table[ensemble.HistGradientBoostingClassifier] = ("hist", True)
     k = table.get(type(model))
     if k is None:
         hint = ""
@@ -112,8 +121,6 @@ def _kind(model):
             hint = (" (a Pipeline: export its final estimator, pipeline[-1], "
                     "and explain data already transformed by the earlier "
                     "steps)")
-        elif type(model).__name__.startswith("HistGradientBoosting"):
-            hint = " (HistGradientBoosting models are not supported yet)"
         raise ExportError("unsupported estimator %s%s; supported: %s"
                           % (type(model).__name__, hint, ", ".join(SUPPORTED)))
     return k
@@ -189,6 +196,8 @@ def model_to_dict(model, feature_names=None, extra_metadata=None):
 
     family, is_clf = _kind(model)
     name = type(model).__name__
+    if family == "hist":
+        return _hist_to_dict(model, feature_names, extra_metadata)
     if family == "tree":
         if not hasattr(model, "tree_"):
             raise ExportError("the %s is not fitted" % name)
@@ -349,6 +358,64 @@ def model_to_dict(model, feature_names=None, extra_metadata=None):
     return doc
 
 
+def _hist_to_dict(model, feature_names, extra_metadata):
+    import sklearn
+
+    if not hasattr(model, "_predictors"):
+        raise ExportError("the %s is not fitted" % type(model).__name__)
+    n_features = int(model.n_features_in_)
+    names = _base._check_feature_names(model, feature_names, n_features)
+    try:
+        link, k, base, trees, cats, hmeta = _hist.hist_parts(model,
+                                                            n_features,
+                                                            _finite)
+    except _hist.HistExportError as e:
+        raise ExportError(str(e)) from None
+    meta = {
+        "source": _module_name(model),
+        "sklearn_version": sklearn.__version__,
+        "params": _base._params_string(model),
+    }
+    if is_classifier(model):
+        classes = [str(c) for c in model.classes_]
+        meta["classes"] = json.dumps(classes, ensure_ascii=False)
+        meta["outputs"] = ("margin of class %s (decision_function)"
+                           % classes[1] if k == 1 else
+                           "margin of each class, in classes order "
+                           "(decision_function)")
+    else:
+        meta["outputs"] = ("regression target" if link == "identity" else
+                           "log of the predicted mean")
+    meta.update(hmeta)
+    for key, v in (extra_metadata or {}).items():
+        if not isinstance(key, str) or not isinstance(v, str):
+            raise ExportError("metadata keys and values must be strings: "
+                              "%r: %r" % (key, v))
+        meta[key] = v
+    if not trees:
+        raise ExportError("the model has no trees")
+    meta["n_trees"] = str(len(trees))
+    doc = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "type": "tree_ensemble",
+        "link": link,
+        "feature_names": names,
+        "n_outputs": k,
+        "aggregation": "sum",
+        "base_score": base,
+        "threshold_type": "float64",
+        "comparison": "<=",
+        "metadata": meta,
+    }
+    if cats:
+        doc["categories"] = {names[j]: [_hist.category_name(v) for v in c]
+                             for j, c in sorted(cats.items())}
+    doc["trees"] = trees
+    _verify(model, doc)
+    return doc
+
+
 # ---------------------------------------------------------------- checking
 
 def raw_output(doc, x):
@@ -368,11 +435,17 @@ def raw_output(doc, x):
     if doc["aggregation"] == "sum":
         total += base
     rows = np.arange(n)
+    n_known = [len(doc.get("categories", {}).get(name, []))
+               for name in doc["feature_names"]]
     for t in doc["trees"]:
         feat = np.array(t["feature"])
         thr = np.array(t["threshold"], dtype=np.float64)
         left = np.array(t["left"])
         right = np.array(t["right"])
+        dl = np.array(t.get("default_left", [0] * len(feat)), dtype=bool)
+        cats = t.get("left_categories", [None] * len(feat))
+        is_cat = np.array([c is not None for c in cats])
+        listed = [set(c or ()) for c in cats]
         node = np.zeros(n, dtype=np.int64)
         while True:
             f = feat[node]
@@ -380,7 +453,14 @@ def raw_output(doc, x):
             if not inner.any():
                 break
             v = x[rows, np.where(inner, f, 0)]
-            go_left = (v <= thr[node]) if le else (v < thr[node])
+            with np.errstate(invalid="ignore"):
+                go_left = (v <= thr[node]) if le else (v < thr[node])
+            if "default_left" in t:
+                go_left = np.where(np.isnan(v), dl[node], go_left)
+            for r in np.nonzero(inner & is_cat[node])[0]:
+                i, val = node[r], v[r]
+                known = val == val and 0 <= val < n_known[feat[i]]
+                go_left[r] = (int(val) in listed[i]) if known else dl[i]
             node = np.where(inner, np.where(go_left, left[node], right[node]),
                             node)
         if t["output"] == "all":
@@ -403,7 +483,11 @@ def _probe(doc, n_rows, seed):
     cand = [[] for _ in range(m)]
     for t in doc["trees"]:
         for f, thr in zip(t["feature"], t["threshold"]):
-            if f >= 0:
+            if f >= 0 and doc["threshold_type"] == "float64":
+                with np.errstate(over="ignore"):
+                    cand[f].extend([thr, np.nextafter(thr, -np.inf),
+                                    np.nextafter(thr, np.inf)])
+            elif f >= 0:
                 c = np.float32(thr)
                 cand[f].extend([float(c), float(np.nextafter(c, np.float32(
                     -np.inf))), float(np.nextafter(c, np.float32(np.inf)))])
@@ -414,6 +498,15 @@ def _probe(doc, n_rows, seed):
             c = np.array(cand[j])
             pick = rng.random(n_rows) < 0.9
             x[pick, j] = c[rng.integers(0, len(c), size=int(pick.sum()))]
+    cats = doc.get("categories", {})
+    for j, name in enumerate(doc["feature_names"]):
+        if name in cats:
+            # every code, and values that are none: -1, past the last, NaN
+            codes = np.array(list(range(len(cats[name]))) +
+                             [-1.0, len(cats[name]), 300.0, np.nan])
+            x[:, j] = codes[rng.integers(0, len(codes), size=n_rows)]
+    if any("default_left" in t for t in doc["trees"]):
+        x[rng.random((n_rows, m)) < 0.1] = np.nan
     return x
 
 
@@ -431,12 +524,23 @@ def _verify(model, doc, n_rows=256, seed=0):
     ours = raw_output(doc, x)
     family, is_clf = _kind(model)
     checks = []
+    if family == "hist":
+        # the estimator reads category values, not codes
+        x = _hist.codes_to_raw(model, x, len(doc["feature_names"]),
+                               doc["feature_names"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        if not is_clf:
+        if family == "hist" and not is_clf:
+            checks.append(("_raw_predict", ours,
+                           np.asarray(model._raw_predict(x)).reshape(n_rows,
+                                                                     -1)))
+            pred = np.asarray(model.predict(x)).reshape(n_rows, -1)
+            checks.append(("predict", np.exp(ours) if doc["link"] == "log"
+                           else ours, pred))
+        elif not is_clf:
             checks.append(("predict", ours,
                            np.asarray(model.predict(x)).reshape(n_rows, -1)))
-        elif family != "gb":
+        elif family not in ("gb", "hist"):
             checks.append(("predict_proba", ours,
                            np.asarray(model.predict_proba(x))))
         else:

@@ -274,6 +274,45 @@ XPL_API int xpl_render_memory(char **out, size_t *size, xpl_format format,
                               const xpl_render_options *opts,
                               xpl_workspace *ws);
 
+/**
+ * A growable byte buffer that xpl_render_append and xpl_bytes_append add
+ * to: start from a zeroed one; `data` holds `len` bytes (not
+ * NUL-terminated) in `cap` bytes of heap memory owned by the caller. Set
+ * len to 0 to reuse the memory (rendering batch after batch allocates
+ * nothing once it is large enough); release with xpl_bytes_free.
+ */
+typedef struct xpl_bytes {
+    char *data;
+    size_t len;
+    size_t cap;
+} xpl_bytes;
+
+/**
+ * Append one explanation as the FILE * writer of `format` writes it:
+ * XPL_FORMAT_JSON its line, XPL_FORMAT_TEXT its table, XPL_FORMAT_CSV its
+ * row line (the header is xpl_render_csv_header's). No stdio and no
+ * printf: the fast path for services and batch writers that assemble
+ * output in memory.
+ *
+ * @param[in,out] out  the buffer; on failure len and the bytes before it
+ *                     are unchanged (data and cap may have changed)
+ * @return XPL_OK; XPL_EINVAL (out NULL, an explanation a renderer refuses,
+ *         XPL_FORMAT_SVG or an unknown format); XPL_ENOMEM.
+ * Thread-safe for distinct buffers and workspaces.
+ */
+XPL_API int xpl_render_append(xpl_bytes *out, xpl_format format,
+                              const xpl_explanation *e,
+                              const xpl_render_options *opts,
+                              xpl_workspace *ws);
+
+/** Append n bytes at p (the caller's own text between rendered pieces).
+ *  XPL_OK; XPL_EINVAL (out NULL, p NULL with n > 0); XPL_ENOMEM (len
+ *  unchanged). */
+XPL_API int xpl_bytes_append(xpl_bytes *out, const void *p, size_t n);
+
+/** Free the memory and zero the struct; NULL-safe. */
+XPL_API void xpl_bytes_free(xpl_bytes *b);
+
 /* ------------------------------------------------------- PNG and PDF */
 
 /** Raster and print formats of xpl_render_convert. */

@@ -253,6 +253,18 @@ XPL_API int xpl_csv_reader_open_memory(xpl_csv_reader **out, const char *data,
                                        size_t size, const char *name,
                                        const xpl_csv_options *opts);
 
+/** Start over on another text held in memory, data[0..size) (borrowed, as
+ *  for xpl_csv_reader_open_memory), with the options of a reader that
+ *  xpl_csv_reader_open_memory opened; any error of the last text is
+ *  forgotten. Reads the new header (or first row) and reports its errors as
+ *  opening on it would. The same as opening a new reader on the text, but
+ *  without checking the options again, and a text whose first line is
+ *  byte for byte the last text's header line keeps the column mapping
+ *  instead of matching the names again: for a service reading many small
+ *  bodies with one header. XPL_EINVAL for a reader of a file. */
+XPL_API int xpl_csv_reader_reset_memory(xpl_csv_reader *r, const char *data,
+                                        size_t size);
+
 /** Close the file and release the reader. NULL-safe. */
 XPL_API void xpl_csv_reader_free(xpl_csv_reader *r);
 

@@ -104,6 +104,38 @@ def test_sklearn_estimators(regression_data):
         xplain.load_model(SVR().fit(X[:20], y[:20]))
 
 
+def test_sklearn_hist_gradient_boosting(regression_data):
+    pytest.importorskip("sklearn")
+    from sklearn.ensemble import (HistGradientBoostingClassifier,
+                                  HistGradientBoostingRegressor)
+    X, y = regression_data
+    X = X.copy()
+    # column 5 a categorical feature with codes 0..4 (values = codes), some
+    # missing; rows to predict also hold codes of no category (7, -1)
+    rng = np.random.default_rng(1)
+    X[:, 5] = rng.integers(0, 5, size=len(X))
+    X[rng.random(len(X)) < 0.05, 5] = np.nan
+    y = y + np.array([0, 2, -1, 1, 3.0])[np.nan_to_num(X[:, 5]).astype(int)]
+    Xp = X.copy()
+    Xp[:10, 5] = 7
+    Xp[10:20, 5] = -1
+    yc = np.digitize(y, np.quantile(y, [0.3, 0.6]))
+    kw = dict(max_iter=10, categorical_features=[5], random_state=0)
+    for est, target in [(HistGradientBoostingRegressor(**kw), y),
+                        (HistGradientBoostingClassifier(**kw), yc > 0),
+                        (HistGradientBoostingClassifier(**kw), yc)]:
+        est.fit(X, target)
+        m = xplain.load_model(est, feature_names=_names(6))
+        got = m.predict(Xp, output="raw")
+        want = est._raw_predict(np.where(np.isin(Xp, [7, -1]), np.nan, Xp))
+        np.testing.assert_allclose(got.reshape(want.shape), want, rtol=1e-12,
+                                   atol=1e-12, err_msg=type(est).__name__)
+        e = xplain.Explainer(m, background=X[:30], output="raw")(Xp[:20])
+        np.testing.assert_allclose(e.values.sum(1) + e.base_values,
+                                   m.predict(Xp[:20], output="raw"),
+                                   rtol=1e-9, atol=1e-9)
+
+
 def test_sklearn_forest_equals_shap_path_dependent(regression_data):
     pytest.importorskip("sklearn")
     shap = pytest.importorskip("shap")

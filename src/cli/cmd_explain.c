@@ -155,8 +155,8 @@ static int run_open(struct run *r)
     cli_csv_categories_free(&cats);
     if (rc)
         return cli_library_error(rc);
-    size_t batch_rows = explainer_batch_rows(r->ex, a->interactions,
-                                             BATCH_ROWS);
+    size_t batch_rows = explainer_batch_rows(
+        r->ex, a->interactions, a->batch_rows ? a->batch_rows : BATCH_ROWS);
     r->batch_rows = batch_rows;
     r->ws = calloc(a->threads, sizeof *r->ws);
     if (!r->ws) {
@@ -266,8 +266,6 @@ static int write_batch(struct run *r, struct slot *sl, const char *rows_name)
 {
     int status = EXIT_OK;
     size_t n_ids = r->a.n_ids;
-    if (r->render_in_threads && (status = row_buffers_ready(&sl->rb)))
-        return status;
     for (size_t i = 0; i < sl->n && status == EXIT_OK; i++) {
         if (sl->rcs[i]) {
             cli_error("%s:%llu: row %zu: %s", rows_name,
@@ -317,8 +315,8 @@ static int write_and_count(struct run *r, struct slot *sl,
  * calling thread writes batch k-1 and reads batch k+1, then joins in on
  * batch k: reading and writing overlap the explaining. From a pipe or a
  * terminal, reading ahead could wait for rows not yet sent and hold back
- * rows already explained, so each batch is written before the next is
- * read. Returns the exit code. */
+ * rows already explained, so each batch is written (and flushed) before
+ * the next is read. Returns the exit code. */
 static int stream_rows(struct run *r)
 {
     const struct explain_args *a = &r->a;
@@ -353,6 +351,10 @@ static int stream_rows(struct run *r)
         if (!read_ahead && status == EXIT_OK) {
             status = write_and_count(r, cur, &prog, rows_on_tty, rows_name,
                                      &rows_written);
+            /* a filter passes each batch on before waiting for more rows
+             * (--batch-rows 1: each row); a write error sticks */
+            if (r->sink.out.fp)
+                fflush(r->sink.out.fp);
             prev = NULL;
             if (status == EXIT_OK) {
                 status = read_batch(r, next, rows_read, &read_rc);

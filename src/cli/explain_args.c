@@ -54,7 +54,7 @@ static int ends_with(const char *s, const char *suffix)
 
 enum {
     O_METHOD = 256, O_BG, O_BG_SIZE, O_BG_METHOD, O_NSAMPLES, O_SAMPLER,
-    O_TOL, O_SEED, O_THREADS, O_CLASS, O_OUTPUT_KIND, O_LINK, O_L1,
+    O_TOL, O_SEED, O_THREADS, O_BATCH_ROWS, O_CLASS, O_OUTPUT_KIND, O_LINK, O_L1,
     O_FORMAT, O_NO_HEADER, O_DELIM, O_TOP, O_CHART, O_INTERACTIONS,
     O_NUM_SAMPLES, O_NUM_FEATURES, O_DISCRETIZER, O_KERNEL_WIDTH,
     O_SELECTION, O_CATEGORICAL, O_REPEATS, O_AROUND, O_COLUMNS, O_ID_COLUMN,
@@ -73,6 +73,7 @@ static const struct option options[] = {
     { "tolerance", required_argument, NULL, O_TOL },
     { "seed", required_argument, NULL, O_SEED },
     { "threads", required_argument, NULL, O_THREADS },
+    { "batch-rows", required_argument, NULL, O_BATCH_ROWS },
     { "class", required_argument, NULL, O_CLASS },
     { "model-output", required_argument, NULL, O_OUTPUT_KIND },
     { "link", required_argument, NULL, O_LINK },
@@ -317,6 +318,13 @@ static int parse_one(int c, struct explain_args *a,
             return cli_usage_error(cmd, "--threads must be an integer from 1 "
                                    "to 1024, not '%s'", optarg);
         a->threads = n;
+        break;
+    case O_BATCH_ROWS:
+        if (cli_parse_size(optarg, &n) || n == 0 || n > MAX_BATCH_ROWS)
+            return cli_usage_error(cmd, "--batch-rows must be an integer "
+                                   "from 1 to %d, not '%s'", MAX_BATCH_ROWS,
+                                   optarg);
+        a->batch_rows = n;
         break;
     case O_CLASS:
         if (cli_parse_size(optarg, &n) || n > 65535)
@@ -695,11 +703,12 @@ static int check_inputs(struct explain_args *a, const char *cmd)
                               a->background_path || a->kernel_only ||
                               a->interactions ||
                               a->lime_only || a->method != METHOD_SHAP ||
-                              a->threads > 1))
+                              a->threads > 1 || a->batch_rows))
         return cli_usage_error(cmd, "--explanations reads explanations "
                                "already made: --method, --background, the "
                                "methods' options, --interactions, --threads, "
-                               "--columns and --no-header do not apply");
+                               "--batch-rows, --columns and --no-header do "
+                               "not apply");
     return EXIT_OK;
 }
 
@@ -739,10 +748,11 @@ int explain_parse_args(int argc, char **argv, struct explain_args *a,
             return cli_usage_error(cmd, "expected one MODEL argument, got "
                                    "%d", argc - optind);
         if (format_given || a->out_path || chart_given || top_given ||
-            a->quiet || a->n_columns || !a->has_header)
+            a->quiet || a->n_columns || !a->has_header || a->batch_rows)
             return cli_usage_error(cmd, "the service answers JSON Lines: "
                                    "--format, -o, --chart, --top, --quiet, "
-                                   "--columns and --no-header do not apply");
+                                   "--batch-rows, --columns and --no-header "
+                                   "do not apply");
         a->model_path = argv[optind];
         return check_combination(a, size_given, format_given, chart_given,
                                  top_given);

@@ -27,7 +27,7 @@ enum explain_mode {
 };
 
 /* Most identifier columns (--id-column) a run can carry. */
-enum { MAX_ID_COLUMNS = 16 };
+enum { MAX_ID_COLUMNS = 16, MAX_BATCH_ROWS = 65536 };
 
 struct explain_args {
     int importance;          /* explain importance: aggregate, then render */
@@ -40,6 +40,7 @@ struct explain_args {
     char delimiter;
     long class_index;        /* -1: all outputs (SHAP) / automatic (LIME) */
     size_t threads;
+    size_t batch_rows;       /* --batch-rows; 0: not given (BATCH_ROWS) */
     enum explain_format format;
     int raster;              /* --format png|pdf: an xpl_raster_format (the
                                 chart is drawn as SVG, then converted);

@@ -37,28 +37,41 @@ static void ids_title(char *buf, size_t size, char *const *ids, size_t n)
                                 ids[k]);
 }
 
+/* n bytes at p onto em's buffer; a failure shows in em->failed. */
+static void put(struct emitter *em, const void *p, size_t n)
+{
+    if (xpl_bytes_append(&em->bytes, p, n))
+        em->failed = 1;
+}
+
+static void puts_em(struct emitter *em, const char *t)
+{
+    put(em, t, strlen(t));
+}
+
 /* A CSV cell, quoted when it holds a comma, quote or line end. */
-static void csv_cell(FILE *fp, const char *t)
+static void csv_cell(struct emitter *em, const char *t)
 {
     if (!strpbrk(t, ",\"\r\n")) {
-        fputs(t, fp);
+        puts_em(em, t);
         return;
     }
-    fputc('"', fp);
+    put(em, "\"", 1);
     for (; *t; t++) {
         if (*t == '"')
-            fputc('"', fp);
-        fputc(*t, fp);
+            put(em, "\"", 1);
+        put(em, t, 1);
     }
-    fputc('"', fp);
+    put(em, "\"", 1);
 }
 
 /* A JSON string; -1 if t is not valid UTF-8 (the output would not be
  * JSON). Control bytes are escaped. */
-static int json_string(FILE *fp, const char *t)
+static int json_string(struct emitter *em, const char *t)
 {
+    static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)t;
-    fputc('"', fp);
+    put(em, "\"", 1);
     while (*p) {
         unsigned char c = *p;
         size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
@@ -76,45 +89,49 @@ static int json_string(FILE *fp, const char *t)
         if (n == 4 && ((c == 0xf0 && p[1] < 0x90) || c > 0xf4 ||
                        (c == 0xf4 && p[1] >= 0x90)))
             return -1;
-        if (c == '"' || c == '\\')
-            fprintf(fp, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(fp, "\\u%04x", c);
-        else
-            fwrite(p, 1, n, fp);
+        if (c == '"' || c == '\\') {
+            char esc[2] = { '\\', (char)c };
+            put(em, esc, 2);
+        } else if (c < 0x20) {
+            char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+            put(em, esc, 6);
+        } else {
+            put(em, p, n);
+        }
         p += n;
     }
-    fputc('"', fp);
+    put(em, "\"", 1);
     return 0;
 }
 
-/* The JSON line of e with "id" first. */
+/* The JSON line of e with "id" first: the identifiers, then the rendered
+ * line without its opening brace. */
 static int json_with_ids(struct sink *s, struct emitter *em,
                          const xpl_explanation *e, char *const *ids)
 {
-    rewind(em->mem);
-    int rc = xpl_render_json(em->mem, e);
-    long len = rc ? -1 : (fflush(em->mem) ? -1 : ftell(em->mem));
-    if (rc || len < 1)
-        return rc ? rc : XPL_ENOMEM;
-    FILE *fp = em->fp;
     size_t n = s->a->n_ids;
-    fputs("{\"id\":", fp);
-    if (n > 1)
-        fputc('[', fp);
+    puts_em(em, n > 1 ? "{\"id\":[" : "{\"id\":");
     for (size_t k = 0; k < n; k++) {
         if (k)
-            fputc(',', fp);
-        if (json_string(fp, ids[k])) {
+            put(em, ",", 1);
+        if (json_string(em, ids[k])) {
             if (!em->quiet)
                 cli_error("row %zu: --id-column '%s' is not valid UTF-8",
                           e->row, s->a->id_columns[k]);
             return XPL_EFORMAT;
         }
     }
-    fputs(n > 1 ? "]," : ",", fp);
-    fwrite(em->mem_buf + 1, 1, (size_t)len - 1, fp);
-    return ferror(fp) ? XPL_EIO : XPL_OK;
+    puts_em(em, n > 1 ? "]," : ",");
+    if (em->failed)
+        return XPL_ENOMEM;
+    size_t at = em->bytes.len;
+    int rc = xpl_render_append(&em->bytes, XPL_FORMAT_JSON, e, NULL, NULL);
+    if (rc)
+        return rc;
+    char *d = em->bytes.data;
+    memmove(d + at, d + at + 1, em->bytes.len - at - 1);
+    em->bytes.len--;
+    return XPL_OK;
 }
 
 /* Where a chart is drawn: the output itself (SVG), or memory from which
@@ -187,15 +204,33 @@ static int write_svg_file(struct sink *s, const xpl_explanation *e,
     return cli_output_commit(&o);
 }
 
-/* The CSV header, with the identifier columns first. */
-static int csv_header(struct sink *s, FILE *fp, const xpl_explanation *e)
+/* The CSV header, with the identifier columns first, onto the output
+ * (em's buffer is empty between explanations). */
+static int csv_header(struct sink *s, struct emitter *em,
+                      const xpl_explanation *e)
 {
     for (size_t k = 0; k < s->a->n_ids; k++) {
-        csv_cell(fp, s->a->id_columns[k]);
-        fputc(',', fp);
+        csv_cell(em, s->a->id_columns[k]);
+        put(em, ",", 1);
     }
     s->csv_header_done = 1;
-    return xpl_render_csv_header(fp, e);
+    if (em->failed)
+        return XPL_ENOMEM;
+    size_t len = em->bytes.len;
+    em->bytes.len = 0;
+    if (fwrite(em->bytes.data, 1, len, em->fp) != len)
+        return XPL_EIO;
+    return xpl_render_csv_header(em->fp, e);
+}
+
+/* The writing thread's emitter: what e rendered goes to the output. */
+static int pass_on(struct emitter *em)
+{
+    size_t len = em->bytes.len;
+    em->bytes.len = 0;
+    if (len && fwrite(em->bytes.data, 1, len, em->fp) != len)
+        return XPL_EIO;
+    return ferror(em->fp) ? XPL_EIO : XPL_OK;
 }
 
 /* Write e through em. Returns EXIT_OK or an exit code, the error printed
@@ -204,8 +239,7 @@ static int emit(struct sink *s, struct emitter *em, const xpl_explanation *e,
                 char *const *ids)
 {
     int rc = XPL_OK;
-    FILE *fp = em->fp;
-    size_t n_ids = ids ? s->a->n_ids : 0;
+    size_t n_ids = ids ? s->a->n_ids : 0, start = em->bytes.len;
     char title[1024];
     if (n_ids)
         ids_title(title, sizeof title, ids, n_ids);
@@ -214,30 +248,31 @@ static int emit(struct sink *s, struct emitter *em, const xpl_explanation *e,
     } else {
         switch (s->a->format) {
         case FORMAT_JSON:
-            if (n_ids) {
-                if ((rc = json_with_ids(s, em, e, ids)) == XPL_EFORMAT)
-                    return EXIT_INPUT;
-            } else {
-                rc = xpl_render_json(fp, e);
-            }
+            if (n_ids)
+                rc = json_with_ids(s, em, e, ids);
+            else
+                rc = xpl_render_append(&em->bytes, XPL_FORMAT_JSON, e, NULL,
+                                       NULL);
             break;
         case FORMAT_TEXT:
             if (n_ids) {
-                fputs("id: ", fp);
-                fputs(title, fp);
-                fputc('\n', fp);
+                puts_em(em, "id: ");
+                puts_em(em, title);
+                put(em, "\n", 1);
             }
-            rc = xpl_render_text(fp, e, &s->a->render, em->ws);
+            rc = xpl_render_append(&em->bytes, XPL_FORMAT_TEXT, e,
+                                   &s->a->render, em->ws);
             break;
         case FORMAT_CSV:
             if (!em->rows_only && !s->csv_header_done)
-                rc = csv_header(s, fp, e);
+                rc = csv_header(s, em, e);
             for (size_t k = 0; !rc && k < n_ids; k++) {
-                csv_cell(fp, ids[k]);
-                fputc(',', fp);
+                csv_cell(em, ids[k]);
+                put(em, ",", 1);
             }
             if (!rc)
-                rc = xpl_render_csv_row(fp, e);
+                rc = xpl_render_append(&em->bytes, XPL_FORMAT_CSV, e, NULL,
+                                       NULL);
             break;
         case FORMAT_SVG:
             if (s->svg_dir)
@@ -246,6 +281,16 @@ static int emit(struct sink *s, struct emitter *em, const xpl_explanation *e,
             break;
         }
     }
+    if (!rc && em->failed)
+        rc = XPL_ENOMEM;
+    if (rc) { /* nothing of a failed explanation is written */
+        em->bytes.len = start;
+        em->failed = 0;
+    } else if (!em->rows_only) {
+        rc = pass_on(em);
+    }
+    if (rc == XPL_EFORMAT && n_ids && s->a->format == FORMAT_JSON)
+        return EXIT_INPUT; /* printed by json_with_ids */
     if (rc && em->quiet)
         return EXIT_INPUT;
     return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
@@ -282,40 +327,24 @@ int sink_csv_header(struct sink *s, const xpl_explanation *e)
 {
     if (s->a->format != FORMAT_CSV || s->imp || s->csv_header_done)
         return EXIT_OK;
-    int rc = csv_header(s, s->out.fp, e);
+    int rc = csv_header(s, &s->main, e);
     return rc ? render_error(rc, s->a->out_path) : EXIT_OK;
 }
 
-/* Release what emitter_init acquired (NULL-safe members). */
 static void emitter_free(struct emitter *em)
 {
-    if (em->mem)
-        fclose(em->mem);
-    free(em->mem_buf);
-    if (em->rows_only && em->fp)
-        fclose(em->fp);
-    free(em->buf);
+    xpl_bytes_free(&em->bytes);
     memset(em, 0, sizeof *em);
 }
 
-/* Scratch for --id-column JSON; with `fp` NULL, a memory stream of its own
- * (a worker's). Returns an XPL_ code. */
-static int emitter_init(struct emitter *em, const struct sink *s, FILE *fp,
-                        xpl_workspace *ws)
+/* The emitter of the writing thread (fp: the output) or, with fp NULL, a
+ * worker's, which keeps its rows for write_rendered_row. */
+static void emitter_init(struct emitter *em, FILE *fp, xpl_workspace *ws)
 {
     memset(em, 0, sizeof *em);
     em->ws = ws;
     em->fp = fp;
-    if (!fp) {
-        em->rows_only = 1;
-        em->quiet = 1;
-        if (!(em->fp = open_memstream(&em->buf, &em->size)))
-            return XPL_ENOMEM;
-    }
-    if (s->a->n_ids && s->a->format == FORMAT_JSON &&
-        !(em->mem = open_memstream(&em->mem_buf, &em->mem_size)))
-        return XPL_ENOMEM;
-    return XPL_OK;
+    em->rows_only = em->quiet = fp == NULL;
 }
 
 int row_buffers_init(struct row_buffers *rb, const struct sink *s,
@@ -329,11 +358,8 @@ int row_buffers_init(struct row_buffers *rb, const struct sink *s,
     if (!rb->em || !rb->off || !rb->len || !rb->thread)
         return cli_library_error(XPL_ENOMEM);
     rb->threads = threads;
-    for (size_t t = 0; t < threads; t++) {
-        int rc = emitter_init(&rb->em[t], s, NULL, ws[t]);
-        if (rc)
-            return cli_library_error(rc);
-    }
+    for (size_t t = 0; t < threads; t++)
+        emitter_init(&rb->em[t], NULL, ws[t]);
     return EXIT_OK;
 }
 
@@ -352,7 +378,7 @@ void row_buffers_free(struct row_buffers *rb)
 void row_buffers_rewind(struct row_buffers *rb)
 {
     for (size_t t = 0; t < rb->threads; t++)
-        rewind(rb->em[t].fp);
+        rb->em[t].bytes.len = 0;
 }
 
 int render_row(struct sink *s, struct row_buffers *rb, size_t thread,
@@ -360,24 +386,14 @@ int render_row(struct sink *s, struct row_buffers *rb, size_t thread,
                char *const *ids)
 {
     struct emitter *em = &rb->em[thread];
-    long start = ftell(em->fp);
-    int st = start < 0 ? EXIT_INPUT : emit_row_to(s, em, r, i, row, ids);
-    long end = st ? -1 : ftell(em->fp);
-    if (st || end < start || ferror(em->fp)) {
-        clearerr(em->fp);
+    size_t start = em->bytes.len;
+    if (emit_row_to(s, em, r, i, row, ids)) {
+        em->bytes.len = start; /* the row is emitted again, with its error */
         return EXIT_INPUT;
     }
-    rb->off[i] = (size_t)start;
-    rb->len[i] = (size_t)(end - start);
+    rb->off[i] = start;
+    rb->len[i] = em->bytes.len - start;
     rb->thread[i] = thread;
-    return EXIT_OK;
-}
-
-int row_buffers_ready(struct row_buffers *rb)
-{
-    for (size_t t = 0; t < rb->threads; t++)
-        if (fflush(rb->em[t].fp))
-            return cli_library_error(XPL_ENOMEM);
     return EXIT_OK;
 }
 
@@ -385,7 +401,7 @@ int write_rendered_row(struct sink *s, const struct row_buffers *rb,
                        size_t i)
 {
     const struct emitter *em = &rb->em[rb->thread[i]];
-    if (fwrite(em->buf + rb->off[i], 1, rb->len[i], s->out.fp) !=
+    if (fwrite(em->bytes.data + rb->off[i], 1, rb->len[i], s->out.fp) !=
         rb->len[i])
         return render_error(XPL_EIO, s->a->out_path);
     return EXIT_OK;
@@ -397,8 +413,7 @@ int sink_open(struct sink *s, const struct explain_args *a,
     memset(s, 0, sizeof *s);
     s->a = a;
     int rc = xpl_workspace_new(&s->ws);
-    if (!rc)
-        rc = emitter_init(&s->main, s, stdout, s->ws);
+    emitter_init(&s->main, stdout, s->ws);
     if (!rc && a->importance)
         rc = xpl_importance_new(&s->imp, xpl_explainer_n_features(ex),
                                 xpl_explainer_n_classes(ex),

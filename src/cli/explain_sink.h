@@ -5,18 +5,17 @@
 #include "cli.h"
 #include "explain_methods.h"
 
-/* Where one thread writes explanations, with its scratch. */
+/* Where one thread writes explanations, with its scratch. Rows, tables
+ * and lines are rendered into `bytes` (xpl_render_append: no stdio per
+ * number); the writing thread's emitter passes them on to fp after each
+ * explanation, a worker's keeps its batch for write_rendered_row. */
 struct emitter {
-    FILE *fp;
+    FILE *fp;              /* the output; NULL for a worker */
     xpl_workspace *ws;     /* the thread's scratch (text sorting) */
-    /* --id-column: a JSON line is rendered here first, to put "id" in */
-    FILE *mem;
-    char *mem_buf;
-    size_t mem_size;
+    xpl_bytes bytes;
+    int failed;            /* an append ran out of memory */
     int rows_only;         /* a worker's buffer: never the CSV header */
     int quiet;             /* failures return EXIT_INPUT unprinted */
-    char *buf;             /* a worker's memory stream fp writes here */
-    size_t size;
 };
 
 /* Where explanations go: a per-row writer, one SVG document, a directory
@@ -33,9 +32,9 @@ struct sink {
 };
 
 /* Rows of one batch rendered by the threads that explained them, each
- * into its own memory stream, then written in input order by the writing
+ * into its own byte buffer, then written in input order by the writing
  * thread: formatting numbers costs as much as explaining them, so it must
- * not be serial. The streams keep their largest size, so memory is bounded
+ * not be serial. The buffers keep their largest size, so memory is bounded
  * by the batch, not the run. */
 struct row_buffers {
     struct emitter *em;    /* one per thread */
@@ -83,10 +82,6 @@ void row_buffers_rewind(struct row_buffers *rb);
 int render_row(struct sink *s, struct row_buffers *rb, size_t thread,
                const struct results *r, size_t i, size_t row,
                char *const *ids);
-
-/* After the batch's threads are done: the buffers become readable.
- * Returns EXIT_OK or a printed error's exit code. */
-int row_buffers_ready(struct row_buffers *rb);
 
 /* Write rendered row i to the output. */
 int write_rendered_row(struct sink *s, const struct row_buffers *rb,

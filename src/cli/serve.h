@@ -69,6 +69,13 @@ struct serve_schema {
  * Returns 0, or -1 with e filled (400, 413 for too many rows). */
 int serve_read_csv(struct serve_rows *out, const char *body, size_t len,
                    const struct serve_schema *s, struct serve_error *e);
+/* serve_read_csv through a reader kept between requests of one schema:
+ * *reader is reset onto the body, or opened when NULL (then left in
+ * *reader, even after an error in the rows, for the next request). Bodies
+ * with the last one's header skip matching the names. */
+int serve_read_csv_with(struct serve_rows *out, const char *body, size_t len,
+                        const struct serve_schema *s, struct serve_error *e,
+                        xpl_csv_reader **reader);
 int serve_read_json(struct serve_rows *out, const char *body, size_t len,
                     const struct serve_schema *s, struct serve_error *e);
 

@@ -81,8 +81,9 @@ static void csv_error(struct serve_error *e, int rc)
     e->column = col;
 }
 
-int serve_read_csv(struct serve_rows *out, const char *body, size_t len,
-                   const struct serve_schema *s, struct serve_error *e)
+int serve_read_csv_with(struct serve_rows *out, const char *body, size_t len,
+                        const struct serve_schema *s, struct serve_error *e,
+                        xpl_csv_reader **reader)
 {
     memset(out, 0, sizeof *out);
     out->P = s->P;
@@ -94,15 +95,22 @@ int serve_read_csv(struct serve_rows *out, const char *body, size_t len,
         o.text_columns = s->id_columns;
         o.n_text_columns = s->n_ids;
     }
-    cli_categories cats = { NULL, NULL };
-    if (s->model &&
-        cli_csv_categories(&o, s->model, s->unknown_category, &cats)) {
-        serve_fail(e, 500, "out of memory");
-        return -1;
+    xpl_csv_reader *r = reader ? *reader : NULL;
+    int rc;
+    if (r) {
+        rc = xpl_csv_reader_reset_memory(r, body, len);
+    } else {
+        cli_categories cats = { NULL, NULL };
+        if (s->model &&
+            cli_csv_categories(&o, s->model, s->unknown_category, &cats)) {
+            serve_fail(e, 500, "out of memory");
+            return -1;
+        }
+        rc = xpl_csv_reader_open_memory(&r, body, len, "body", &o);
+        cli_csv_categories_free(&cats);
+        if (reader)
+            *reader = r;
     }
-    xpl_csv_reader *r = NULL;
-    int rc = xpl_csv_reader_open_memory(&r, body, len, "body", &o);
-    cli_csv_categories_free(&cats);
     if (rc) {
         csv_error(e, rc);
         return -1;
@@ -136,12 +144,20 @@ int serve_read_csv(struct serve_rows *out, const char *body, size_t len,
         }
         out->n++;
     }
-    xpl_csv_reader_free(r);
+    if (!reader)
+        xpl_csv_reader_free(r);
     return 0;
 fail:
-    xpl_csv_reader_free(r);
+    if (!reader)
+        xpl_csv_reader_free(r);
     serve_rows_free(out);
     return -1;
+}
+
+int serve_read_csv(struct serve_rows *out, const char *body, size_t len,
+                   const struct serve_schema *s, struct serve_error *e)
+{
+    return serve_read_csv_with(out, body, len, s, e, NULL);
 }
 
 /* ----------------------------------------------------------------- JSON */

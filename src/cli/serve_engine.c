@@ -26,6 +26,8 @@ struct serve_engine {
     pthread_mutex_t lock;
     xpl_workspace **idle;
     size_t n_idle, cap_idle;
+    xpl_csv_reader **readers; /* idle CSV readers, as the workspaces */
+    size_t n_readers, cap_readers;
 };
 
 static int by_name(const void *x, const void *y, void *names)
@@ -76,6 +78,9 @@ void serve_engine_close(struct serve_engine *g)
     for (size_t i = 0; i < g->n_idle; i++)
         xpl_workspace_free(g->idle[i]);
     free(g->idle);
+    for (size_t i = 0; i < g->n_readers; i++)
+        xpl_csv_reader_free(g->readers[i]);
+    free(g->readers);
     pthread_mutex_destroy(&g->lock);
     free(g->sorted);
     xpl_explainer_free(g->ex);
@@ -108,22 +113,48 @@ static xpl_workspace *take_workspace(struct serve_engine *g)
     return ws;
 }
 
-static void give_workspace(struct serve_engine *g, xpl_workspace *ws)
+/* Put p on the idle list (*list, *n, *cap) under the lock; 0, or -1 when
+ * the list cannot grow (the caller frees p). */
+static int put_idle(struct serve_engine *g, void ***list, size_t *n,
+                    size_t *cap, void *p)
 {
     pthread_mutex_lock(&g->lock);
-    if (g->n_idle == g->cap_idle) {
-        size_t cap = g->cap_idle ? 2 * g->cap_idle : 8;
-        xpl_workspace **grown = realloc(g->idle, cap * sizeof *grown);
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 8;
+        void **grown = realloc(*list, c * sizeof *grown);
         if (!grown) {
             pthread_mutex_unlock(&g->lock);
-            xpl_workspace_free(ws);
-            return;
+            return -1;
         }
-        g->idle = grown;
-        g->cap_idle = cap;
+        *list = grown;
+        *cap = c;
     }
-    g->idle[g->n_idle++] = ws;
+    (*list)[(*n)++] = p;
     pthread_mutex_unlock(&g->lock);
+    return 0;
+}
+
+static void give_workspace(struct serve_engine *g, xpl_workspace *ws)
+{
+    if (put_idle(g, (void ***)&g->idle, &g->n_idle, &g->cap_idle, ws))
+        xpl_workspace_free(ws);
+}
+
+xpl_csv_reader *serve_engine_take_reader(struct serve_engine *g)
+{
+    xpl_csv_reader *r = NULL;
+    pthread_mutex_lock(&g->lock);
+    if (g->n_readers)
+        r = g->readers[--g->n_readers];
+    pthread_mutex_unlock(&g->lock);
+    return r;
+}
+
+void serve_engine_give_reader(struct serve_engine *g, xpl_csv_reader *r)
+{
+    if (r && put_idle(g, (void ***)&g->readers, &g->n_readers,
+                      &g->cap_readers, r))
+        xpl_csv_reader_free(r);
 }
 
 /* ------------------------------------------------------------- outputs */
@@ -149,20 +180,17 @@ int serve_put_with_id(struct sbuf *out, const char *obj, size_t len,
     return 0;
 }
 
-/* Render explanation e into out (through mem, a memory stream), with the
- * row's identifiers. */
-static int put(struct sbuf *out, FILE *mem, char **text, size_t *size,
-               const xpl_explanation *e, char *const *ids, size_t n_ids,
-               struct serve_error *err)
+/* Render explanation e into out (through line, a buffer kept for the
+ * request), with the row's identifiers. */
+static int put(struct sbuf *out, xpl_bytes *line, const xpl_explanation *e,
+               char *const *ids, size_t n_ids, struct serve_error *err)
 {
-    rewind(mem);
-    long len;
-    if (xpl_render_json(mem, e) || fflush(mem) || (len = ftell(mem)) < 0) {
+    line->len = 0;
+    if (xpl_render_append(line, XPL_FORMAT_JSON, e, NULL, NULL)) {
         serve_fail(err, 500, "%s", xpl_last_error());
         return -1;
     }
-    (void)size;
-    if (serve_put_with_id(out, *text, (size_t)len, ids, n_ids)) {
+    if (serve_put_with_id(out, line->data, line->len, ids, n_ids)) {
         serve_fail(err, 400, "row %zu: an identifier is not valid UTF-8",
                    e->row);
         return -1;
@@ -173,8 +201,8 @@ static int put(struct sbuf *out, FILE *mem, char **text, size_t *size,
 /* Explain row i of r into out; e has room for the explainer's outputs. */
 static int explain_one(struct serve_engine *g, xpl_workspace *ws,
                        const struct serve_rows *r, size_t i,
-                       xpl_explanation *e, FILE *mem, char **text,
-                       size_t *size, struct sbuf *out, struct serve_error *err)
+                       xpl_explanation *e, xpl_bytes *line, struct sbuf *out,
+                       struct serve_error *err)
 {
     size_t P = xpl_explainer_n_features(g->ex);
     int rc = xpl_explainer_explain(g->ex, ws, r->x + i * P, e);
@@ -186,7 +214,7 @@ static int explain_one(struct serve_engine *g, xpl_workspace *ws,
     char *const *ids = r->ids ? r->ids + i * r->n_ids : NULL;
     for (size_t k = 0; k < xpl_explainer_n_outputs(g->ex); k++) {
         e[k].row = i;
-        if (put(out, mem, text, size, &e[k], ids, r->n_ids, err))
+        if (put(out, line, &e[k], ids, r->n_ids, err))
             return -1;
     }
     return 0;
@@ -196,17 +224,15 @@ int serve_engine_explain(struct serve_engine *g, const struct serve_rows *r,
                          struct sbuf *out, struct serve_error *e)
 {
     xpl_explanation *ex = calloc(xpl_explainer_n_outputs(g->ex), sizeof *ex);
-    char *text = NULL;
-    size_t size = 0;
-    FILE *mem = open_memstream(&text, &size);
+    xpl_bytes line = { 0 };
     xpl_workspace *ws = take_workspace(g);
     int rc = -1;
-    if (!mem || !ws || !ex) {
+    if (!ws || !ex) {
         serve_fail(e, 500, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < r->n; i++)
-        if (explain_one(g, ws, r, i, ex, mem, &text, &size, out, e))
+        if (explain_one(g, ws, r, i, ex, &line, out, e))
             goto done;
     if (out->failed) {
         serve_fail(e, 500, "out of memory");
@@ -217,9 +243,7 @@ done:
     if (ws)
         give_workspace(g, ws);
     free(ex);
-    if (mem)
-        fclose(mem);
-    free(text);
+    xpl_bytes_free(&line);
     return rc;
 }
 

@@ -14,6 +14,12 @@ struct serve_engine;
 int serve_engine_open(struct serve_engine **out, const struct explain_args *a);
 void serve_engine_close(struct serve_engine *g);
 
+/* A CSV reader kept for bodies of the server's default schema (NULL: none
+ * idle, open one), and its return for the next request. The engine frees
+ * the ones it holds. */
+xpl_csv_reader *serve_engine_take_reader(struct serve_engine *g);
+void serve_engine_give_reader(struct serve_engine *g, xpl_csv_reader *r);
+
 /* The schema bodies are read against (identifier columns left empty). */
 void serve_engine_schema(const struct serve_engine *g,
                          struct serve_schema *s);

@@ -237,8 +237,18 @@ static enum MHD_Result answer_rows(struct MHD_Connection *c,
         return send_error(c, &e, sv);
     struct serve_rows rows;
     const char *text = rq->body.p ? rq->body.p : "";
-    if ((json ? serve_read_json : serve_read_csv)(&rows, text, rq->body.len,
-                                                 &s, &e))
+    int bad;
+    if (json) {
+        bad = serve_read_json(&rows, text, rq->body.len, &s, &e);
+    } else if (rq->n_ids) {
+        bad = serve_read_csv(&rows, text, rq->body.len, &s, &e);
+    } else {
+        /* the server's own schema: a kept reader */
+        xpl_csv_reader *r = serve_engine_take_reader(sv->engine);
+        bad = serve_read_csv_with(&rows, text, rq->body.len, &s, &e, &r);
+        serve_engine_give_reader(sv->engine, r);
+    }
+    if (bad)
         return send_error(c, &e, sv);
     struct sbuf out = { 0 };
     int rc = rq->route == ROUTE_EXPLAIN

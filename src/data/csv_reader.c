@@ -109,6 +109,16 @@ struct xpl_csv_reader {
     char **header; /* header names while the header row is read */
     size_t header_n, header_cap;
 
+    /* For xpl_csv_reader_reset_memory: what a new text starts with. */
+    enum phase first_phase;   /* the phase a text begins in */
+    int names_wanted;         /* names are the requested columns' */
+    unsigned char delimiter;
+    char **text_names;        /* n_text owned copies of the text columns */
+    unsigned char *head;      /* the last text's header line (bytes, with
+                                 its line end) when it was line 1, or NULL */
+    size_t head_len;
+    size_t head_fields;       /* fields in it */
+
     size_t field;    /* fields completed in the current row */
     double *row;     /* values of the current row (delivered order) */
     size_t row_cap;  /* capacity of row, grown only while PHASE_FIRST_ROW */
@@ -891,6 +901,8 @@ void xpl_csv_reader_free(xpl_csv_reader *r)
     free(r->cats);
     xpl__strings_free(r->names, r->n_cols);
     xpl__strings_free(r->header, r->header_n);
+    xpl__strings_free(r->text_names, r->text_names ? r->n_text : 0);
+    free(r->head);
     free(r->row);
     free(r);
 }
@@ -1079,6 +1091,7 @@ static int take_categories(xpl_csv_reader *r, const xpl_csv_options *o)
  * Returns -1 when out of memory. */
 static int copy_wanted_names(xpl_csv_reader *r)
 {
+    r->names_wanted = 1;
     r->n_cols = r->n_want;
     r->names = xpl__calloc_array(r->n_cols, sizeof *r->names);
     if (!r->names)
@@ -1101,6 +1114,57 @@ static void options_full(xpl_csv_options *full, const xpl_csv_options *o)
     memcpy(full, o, o->version >= 2 ? offsetof(xpl_csv_options, categories)
                                     : offsetof(xpl_csv_options,
                                                file_columns));
+}
+
+/* The text columns' names, kept for the headers of later texts (the
+ * options' are borrowed only during open). -1 when out of memory. */
+static int keep_text_names(xpl_csv_reader *r)
+{
+    r->text_names = xpl__calloc_array(r->n_text, sizeof *r->text_names);
+    if (!r->text_names)
+        return -1;
+    for (size_t k = 0; k < r->n_text; k++)
+        if (!(r->text_names[k] = xpl__strdup(r->want_text[k])))
+            return -1;
+    return 0;
+}
+
+/* Offset in the memory text of the byte after the header row, when that
+ * row was the text's whole first line; 0 otherwise. Called right after the
+ * header row was read (nothing after it is parsed yet). */
+static size_t header_line_end(const xpl_csv_reader *r)
+{
+    if (!r->mem || r->in_quote || r->blanks)
+        return 0;
+    size_t end = r->mem_pos - (r->buf_len - r->buf_pos);
+    if (r->pending_cr) { /* the CR of a CRLF ended it: take the LF too */
+        if (r->line != 1 || end >= r->mem_size || r->mem[end] != '\n')
+            return 0;
+        return end + 1;
+    }
+    return r->line == 2 ? end : 0;
+}
+
+/* Read what comes before the rows (the header, or nothing) and remember
+ * the header line of a memory text for xpl_csv_reader_reset_memory. */
+static void start_text(xpl_csv_reader *r)
+{
+    while (r->phase != PHASE_ROWS && !r->err && !r->finished)
+        step(r);
+    if (!r->err && r->phase != PHASE_ROWS)
+        fail(r, XPL_EFORMAT, "%s:1: empty file, expected %s", r->path,
+             r->has_header ? "a header" : "a row");
+    free(r->head);
+    r->head = NULL;
+    size_t end;
+    if (r->err || r->first_phase != PHASE_HEADER ||
+        !(end = header_line_end(r)))
+        return;
+    if ((r->head = malloc(end))) {
+        memcpy(r->head, r->mem, end);
+        r->head_len = end;
+        r->head_fields = r->n_fields;
+    }
 }
 
 /* Open a reader on a file (path; "-" for standard input) or on memory
@@ -1152,7 +1216,8 @@ static int open_reader(xpl_csv_reader **out, const char *path,
         return xpl__enomem();
     }
     r->parser_ready = 1;
-    csv_set_delim(&r->parser, (unsigned char)o->delimiter);
+    r->delimiter = (unsigned char)o->delimiter;
+    csv_set_delim(&r->parser, r->delimiter);
     csv_set_blk_size(&r->parser, 4096);
 
     if (mem) {
@@ -1219,13 +1284,14 @@ static int open_reader(xpl_csv_reader **out, const char *path,
         r->phase = r->has_header ? PHASE_HEADER : PHASE_FIRST_ROW;
     }
 
-    while (r->phase != PHASE_ROWS && !r->err && !r->finished)
-        step(r);
+    r->first_phase = r->phase;
+    if (mem && r->n_text && keep_text_names(r)) {
+        xpl_csv_reader_free(r);
+        return xpl__enomem();
+    }
+    start_text(r);
     r->want = NULL; /* borrowed from opts only during open */
     r->want_text = NULL;
-    if (!r->err && r->phase != PHASE_ROWS)
-        fail(r, XPL_EFORMAT, "%s:1: empty file, expected %s", r->path,
-             r->has_header ? "a header" : "a row");
     if (r->err) {
         rc = report(r);
         xpl_csv_reader_free(r);
@@ -1258,6 +1324,96 @@ int xpl_csv_reader_open_memory(xpl_csv_reader **out, const char *data,
     /* a non-NULL pointer marks memory input, even for no bytes */
     return open_reader(out, name && *name ? name : "<memory>",
                        data ? data : "", size, opts);
+}
+
+/* Forget the mapping a header or first row made, before a new text makes
+ * its own; what the options fixed stays. */
+static void drop_text_columns(xpl_csv_reader *r)
+{
+    free(r->col_of);
+    free(r->text_of);
+    free(r->row);
+    r->col_of = NULL;
+    r->text_of = NULL;
+    r->row = NULL;
+    r->row_cap = 0;
+    r->n_file_cols = 0;
+    int names_from_text = r->first_phase == PHASE_FIRST_ROW ||
+                          (r->first_phase == PHASE_HEADER && !r->names_wanted);
+    if (names_from_text) {
+        xpl__strings_free(r->names, r->n_cols);
+        r->names = NULL;
+        r->n_cols = 0;
+    }
+}
+
+int xpl_csv_reader_reset_memory(xpl_csv_reader *r, const char *data,
+                                size_t size)
+{
+    if (!r)
+        return xpl__error(XPL_EINVAL, "reader is NULL");
+    if (!r->mem)
+        return xpl__error(XPL_EINVAL, "the reader reads a file, not memory");
+    if (!data && size)
+        return xpl__error(XPL_EINVAL, "data is NULL");
+    csv_free(&r->parser);
+    r->parser_ready = 0;
+    if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+        return xpl__enomem();
+    r->parser_ready = 1;
+    csv_set_delim(&r->parser, r->delimiter);
+    csv_set_blk_size(&r->parser, 4096);
+
+    /* Where the reading of a text stands: as open_reader leaves it. */
+    r->mem = (const unsigned char *)(data ? data : "");
+    r->mem_size = size;
+    r->mem_pos = r->buf_len = r->buf_pos = 0;
+    r->started = r->at_eof = r->finished = 0;
+    r->bytes_read = 0;
+    r->line = 1;
+    r->pending_cr = r->in_quote = 0;
+    r->quote_line = r->quote_seq = r->n_fields = r->line_fields = 0;
+    r->line_between_rows = 1;
+    r->blanks = r->blank_line = 0;
+    r->blanks_due = 0;
+    r->field = 0;
+    r->row_pending = 0;
+    r->row_pending_line = r->last_row_line = 0;
+    r->out = NULL;
+    r->max_rows = r->n_out = 0;
+    r->text_delivered = 0;
+    r->err = 0;
+    r->msg[0] = '\0';
+    xpl__strings_free(r->header, r->header_n);
+    r->header = NULL;
+    r->header_n = r->header_cap = 0;
+    r->phase = r->first_phase;
+
+    if (r->phase == PHASE_ROWS)
+        return XPL_OK; /* columns by position: nothing to read first */
+    if (r->phase == PHASE_HEADER && r->head && size >= r->head_len &&
+        memcmp(r->mem, r->head, r->head_len) == 0) {
+        /* The same header line as the last text: the same mapping. The
+         * reader stands where reading that line would have left it. */
+        r->mem_pos = r->bytes_read = r->head_len;
+        r->started = 1;
+        r->line = 2;
+        r->n_fields = r->line_fields = r->head_fields;
+        r->phase = PHASE_ROWS;
+        if (r->mem_pos == r->mem_size)
+            r->at_eof = 1;
+        return XPL_OK;
+    }
+    drop_text_columns(r);
+    if (r->names_wanted) {
+        r->want = (const char *const *)r->names;
+        r->n_want = r->n_cols;
+        r->want_text = (const char *const *)r->text_names;
+    }
+    start_text(r);
+    r->want = NULL;
+    r->want_text = NULL;
+    return r->err ? report(r) : XPL_OK;
 }
 
 const char *xpl_csv_reader_text(const xpl_csv_reader *r, size_t k)

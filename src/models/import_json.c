@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "models/import_json_categories.h"
 #include "models/json_util.h"
 #include "models/linear.h"
 #include "models/trees.h"
@@ -140,12 +141,12 @@ static int read_linear(xpl_model **out, json_t *root, const struct common *c)
 
 static const char *const tree_ensemble_keys[] = {
     "n_outputs", "aggregation", "base_score", "threshold_type", "comparison",
-    "raw_is_probability", "trees", NULL
+    "raw_is_probability", "trees", "categories", NULL
 };
 
 static const char *const tree_keys[] = {
     "output", "feature", "threshold", "left", "right", "default_left",
-    "value", "cover", NULL
+    "value", "cover", "left_categories", NULL
 };
 
 /* One of the strings in `choices` (NULL-ended); its index in *out. */
@@ -169,9 +170,16 @@ static int read_choice(const struct common *c, json_t *root, const char *key,
     return xpl__error(XPL_EFORMAT, "%s: %s: expected %s", c->name, key, list);
 }
 
+/* Where a tree's categorical splits go: the known categories of each
+ * feature and the sets collected so far. */
+struct cat_context {
+    const size_t *n_known;
+    xpl__catpool *pool;
+};
+
 static int read_tree(const struct common *c, json_t *tree, size_t t,
-                     size_t n_outputs, xpl__tree_spec *ts,
-                     xpl__tree_arrays *a)
+                     size_t n_outputs, const struct cat_context *cc,
+                     xpl__tree_spec *ts, xpl__tree_arrays *a)
 {
     char path[96];
     if (!json_is_object(tree))
@@ -277,9 +285,18 @@ static int read_tree(const struct common *c, json_t *tree, size_t t,
         if (rc)
             return rc;
     }
+    json_t *left_cats = json_object_get(tree, "left_categories");
+    if (left_cats) {
+        if (!(a->split_kind = calloc(n, 1)))
+            return xpl__enomem();
+        if ((rc = xpl__json_tree_categories(c->name, left_cats, t,
+                                            cc->n_known, c->n_features, a, n,
+                                            cc->pool)))
+            return rc;
+    }
     *ts = (xpl__tree_spec){ n, ts->output, a->feature, a->threshold, a->left,
                             a->right, a->default_left, a->value, a->cover,
-                            NULL };
+                            a->split_kind };
     return XPL_OK;
 }
 
@@ -337,20 +354,36 @@ static int read_tree_ensemble(xpl_model **out, json_t *root,
         free(base_score);
         return rc;
     }
+    json_t *cats = json_object_get(root, "categories");
+    xpl__catpool pool;
+    memset(&pool, 0, sizeof pool);
+    size_t *n_known = xpl__calloc_array(c->n_features, sizeof *n_known);
     xpl__tree_spec *ts = xpl__calloc_array(n_trees, sizeof *ts);
     xpl__tree_arrays *arrays = xpl__calloc_array(n_trees, sizeof *arrays);
-    if (!ts || !arrays)
+    if (!ts || !arrays || !n_known)
         rc = xpl__enomem();
+    if (!rc)
+        rc = xpl__json_known_categories(
+            c->name, cats, (const char *const *)c->feature_names,
+            c->n_features, n_known);
+    struct cat_context cc = { n_known, &pool };
     for (size_t t = 0; !rc && t < n_trees; t++)
-        rc = read_tree(c, json_array_get(trees, t), t, spec.n_outputs, &ts[t],
-                       &arrays[t]);
+        rc = read_tree(c, json_array_get(trees, t), t, spec.n_outputs, &cc,
+                       &ts[t], &arrays[t]);
     if (!rc) {
         spec.n_trees = n_trees;
         spec.trees = ts;
+        spec.cats = xpl__catpool_table(&pool);
         rc = xpl__trees_model_new(out, &spec, c->name);
+    }
+    if (!rc && (rc = xpl__json_attach_categories(*out, c->name, cats))) {
+        xpl_model_free(*out);
+        *out = NULL;
     }
     for (size_t t = 0; arrays && t < n_trees; t++)
         xpl__tree_arrays_free(&arrays[t]);
+    xpl__catpool_free(&pool);
+    free(n_known);
     free(arrays);
     free(ts);
     free(base_score);

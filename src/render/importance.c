@@ -337,16 +337,10 @@ int xpl__imp_any_rows(const xpl_importance *imp, const char *fn)
     return xpl__error(XPL_EINVAL, "%s: no rows were added", fn);
 }
 
-int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
-                               const xpl_render_options *opts)
+static int imp_text(xpl__buf *ob, const xpl_importance *imp,
+                    const xpl_render_options *opts)
 {
-    static const char fn[] = "xpl_importance_render_text";
-    int rc;
-    if (!imp)
-        return xpl__error(XPL_EINVAL, "%s: accumulator is NULL", fn);
-    if ((rc = xpl__stream_check(fp, fn)) ||
-        (rc = xpl__options_check(opts, fn)) || (rc = xpl__imp_any_rows(imp, fn)))
-        return rc;
+    int rc = XPL_OK;
     xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
     if (opts)
         o = *opts;
@@ -388,24 +382,24 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
         top = fmax(top, other);
         w = w > 40 ? 40 : w < 17 ? 17 : w;
         if (o.color)
-            fputs("\033[1m", fp);
-        fprintf(fp, "importance");
+            xpl__buf_puts(ob, "\033[1m");
+        xpl__buf_printf(ob, "importance");
         char out[280];
         xpl__output_suffix(&o, k, imp->d, out, sizeof out);
-        xpl__put_label_text(fp, out);
-        fprintf(fp, " (%s, %llu row%s", method_of(imp),
+        xpl__put_label_text(ob, out);
+        xpl__buf_printf(ob, " (%s, %llu row%s", method_of(imp),
                 (unsigned long long)imp->rows[k],
                 imp->rows[k] == 1 ? "" : "s");
         if (xpl__unit(&o)) {
-            fputs(", ", fp);
-            xpl__put_label_text(fp, o.unit);
+            xpl__buf_puts(ob, ", ");
+            xpl__put_label_text(ob, o.unit);
         }
-        fputc(')', fp);
+        xpl__buf_putc(ob, ')');
         if (o.color)
-            fputs("\033[0m", fp);
-        fputs("\n  ", fp);
-        xpl__put_cell(fp, "feature", w, 0);
-        fputs("  mean |contribution|  mean contribution\n", fp);
+            xpl__buf_puts(ob, "\033[0m");
+        xpl__buf_puts(ob, "\n  ");
+        xpl__put_cell(ob, "feature", w, 0);
+        xpl__buf_puts(ob, "  mean |contribution|  mean contribution\n");
         char a[XPL__NUM_SIZE], b[XPL__NUM_SIZE], label[64];
         for (size_t r = 0; r <= shown && r < imp->p; r++) {
             double va, vm;
@@ -424,88 +418,121 @@ int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
             }
             xpl__fmt_num(a, va, 3, 0);
             xpl__fmt_num(b, vm, 3, XPL__NUM_PLUS);
-            fputs("  ", fp);
-            xpl__put_label(fp, name, w);
-            fputs("  ", fp);
-            xpl__put_cell(fp, a, 19, 1);
-            fputs("  ", fp);
-            xpl__put_cell(fp, b, 17, 1);
-            xpl__text_bar(fp, va, 0, top, o.color);
-            fputc('\n', fp);
+            xpl__buf_puts(ob, "  ");
+            xpl__put_label(ob, name, w);
+            xpl__buf_puts(ob, "  ");
+            xpl__put_cell(ob, a, 19, 1);
+            xpl__buf_puts(ob, "  ");
+            xpl__put_cell(ob, b, 17, 1);
+            xpl__text_bar(ob, va, 0, top, o.color);
+            xpl__buf_putc(ob, '\n');
         }
-        fputc('\n', fp);
+        xpl__buf_putc(ob, '\n');
     }
     free(mabs);
     free(idx);
     free(labels);
-    return rc ? rc : xpl__write_status(fp, fn);
+    return rc;
+}
+
+static int imp_json(xpl__buf *ob, const xpl_importance *imp,
+                    const xpl_render_options *opts)
+{
+    (void)opts;
+    for (size_t k = 0; k < imp->d; k++) {
+        if (!imp->rows[k])
+            continue;
+        xpl__buf_printf(ob, "{\"output\":%zu,\"method\":", k);
+        xpl__json_string(ob, imp->method);
+        xpl__buf_printf(ob, ",\"rows\":%llu,\"features\":[",
+                (unsigned long long)imp->rows[k]);
+        for (size_t j = 0; j < imp->p; j++) {
+            xpl__buf_puts(ob, j ? ",{\"name\":" : "{\"name\":");
+            xpl__json_string(ob, imp->names[j]);
+            xpl__buf_puts(ob, ",\"mean_abs_contribution\":");
+            xpl__json_number(ob, xpl__imp_mean_abs(imp, k, j));
+            xpl__buf_puts(ob, ",\"mean_contribution\":");
+            xpl__json_number(ob, imp_mean(imp, k, j));
+            xpl__buf_putc(ob, '}');
+        }
+        xpl__buf_putc(ob, ']');
+        if (imp->inter_abs) {
+            /* features in model order, as "features" lists them */
+            xpl__buf_puts(ob, ",\"mean_abs_interactions\":[");
+            for (size_t i = 0; i < imp->p; i++) {
+                xpl__buf_puts(ob, i ? ",[" : "[");
+                for (size_t j = 0; j < imp->p; j++) {
+                    xpl__buf_puts(ob, j ? "," : "");
+                    xpl__json_number(ob, xpl__imp_mean_abs_inter(imp, k, i, j));
+                }
+                xpl__buf_putc(ob, ']');
+            }
+            xpl__buf_putc(ob, ']');
+        }
+        xpl__buf_puts(ob, "}\n");
+    }
+    return XPL_OK;
+}
+
+static int imp_csv(xpl__buf *ob, const xpl_importance *imp,
+                   const xpl_render_options *opts)
+{
+    (void)opts;
+    xpl__buf_puts(ob, "output,feature,rows,mean_abs_contribution,mean_contribution\n");
+    for (size_t k = 0; k < imp->d; k++) {
+        if (!imp->rows[k])
+            continue;
+        for (size_t j = 0; j < imp->p; j++) {
+            xpl__buf_printf(ob, "%zu,", k);
+            xpl__csv_field(ob, imp->names[j]);
+            xpl__buf_printf(ob, ",%llu,", (unsigned long long)imp->rows[k]);
+            xpl__csv_number(ob, xpl__imp_mean_abs(imp, k, j));
+            xpl__buf_putc(ob, ',');
+            xpl__csv_number(ob, imp_mean(imp, k, j));
+            xpl__buf_putc(ob, '\n');
+        }
+    }
+    return XPL_OK;
+}
+
+/* The tables are built in memory and written whole: no stdio call per
+ * piece (render/buf.h). */
+static int to_file(FILE *fp, const xpl_importance *imp,
+                   const xpl_render_options *opts, const char *fn,
+                   int (*render)(xpl__buf *, const xpl_importance *,
+                                 const xpl_render_options *))
+{
+    if (!imp)
+        return xpl__error(XPL_EINVAL, "%s: accumulator is NULL", fn);
+    int rc = xpl__stream_check(fp, fn);
+    if (rc)
+        return rc;
+    xpl__buf b;
+    xpl__buf_init(&b, NULL, 0);
+    rc = render(&b, imp, opts);
+    if (!rc)
+        rc = xpl__buf_write(&b, fp, fn);
+    xpl__buf_free(&b);
+    return rc;
+}
+
+int xpl_importance_render_text(FILE *fp, const xpl_importance *imp,
+                               const xpl_render_options *opts)
+{
+    static const char fn[] = "xpl_importance_render_text";
+    int rc;
+    if (imp && fp && ((rc = xpl__options_check(opts, fn)) ||
+                      (rc = xpl__imp_any_rows(imp, fn))))
+        return rc;
+    return to_file(fp, imp, opts, fn, imp_text);
 }
 
 int xpl_importance_render_json(FILE *fp, const xpl_importance *imp)
 {
-    static const char fn[] = "xpl_importance_render_json";
-    int rc;
-    if (!imp)
-        return xpl__error(XPL_EINVAL, "%s: accumulator is NULL", fn);
-    if ((rc = xpl__stream_check(fp, fn)))
-        return rc;
-    for (size_t k = 0; k < imp->d; k++) {
-        if (!imp->rows[k])
-            continue;
-        fprintf(fp, "{\"output\":%zu,\"method\":", k);
-        xpl__json_string(fp, imp->method);
-        fprintf(fp, ",\"rows\":%llu,\"features\":[",
-                (unsigned long long)imp->rows[k]);
-        for (size_t j = 0; j < imp->p; j++) {
-            fputs(j ? ",{\"name\":" : "{\"name\":", fp);
-            xpl__json_string(fp, imp->names[j]);
-            fputs(",\"mean_abs_contribution\":", fp);
-            xpl__json_number(fp, xpl__imp_mean_abs(imp, k, j));
-            fputs(",\"mean_contribution\":", fp);
-            xpl__json_number(fp, imp_mean(imp, k, j));
-            fputc('}', fp);
-        }
-        fputc(']', fp);
-        if (imp->inter_abs) {
-            /* features in model order, as "features" lists them */
-            fputs(",\"mean_abs_interactions\":[", fp);
-            for (size_t i = 0; i < imp->p; i++) {
-                fputs(i ? ",[" : "[", fp);
-                for (size_t j = 0; j < imp->p; j++) {
-                    fputs(j ? "," : "", fp);
-                    xpl__json_number(fp, xpl__imp_mean_abs_inter(imp, k, i, j));
-                }
-                fputc(']', fp);
-            }
-            fputc(']', fp);
-        }
-        fputs("}\n", fp);
-    }
-    return xpl__write_status(fp, fn);
+    return to_file(fp, imp, NULL, "xpl_importance_render_json", imp_json);
 }
 
 int xpl_importance_render_csv(FILE *fp, const xpl_importance *imp)
 {
-    static const char fn[] = "xpl_importance_render_csv";
-    int rc;
-    if (!imp)
-        return xpl__error(XPL_EINVAL, "%s: accumulator is NULL", fn);
-    if ((rc = xpl__stream_check(fp, fn)))
-        return rc;
-    fputs("output,feature,rows,mean_abs_contribution,mean_contribution\n",
-          fp);
-    for (size_t k = 0; k < imp->d; k++) {
-        if (!imp->rows[k])
-            continue;
-        for (size_t j = 0; j < imp->p; j++) {
-            fprintf(fp, "%zu,", k);
-            xpl__csv_field(fp, imp->names[j]);
-            fprintf(fp, ",%llu,", (unsigned long long)imp->rows[k]);
-            xpl__csv_number(fp, xpl__imp_mean_abs(imp, k, j));
-            fputc(',', fp);
-            xpl__csv_number(fp, imp_mean(imp, k, j));
-            fputc('\n', fp);
-        }
-    }
-    return xpl__write_status(fp, fn);
+    return to_file(fp, imp, NULL, "xpl_importance_render_csv", imp_csv);
 }

@@ -6,117 +6,128 @@
 
 #include "render/common.h"
 #include "render/json_util.h"
-#include "render/number.h"
 
-void xpl__json_string(FILE *fp, const char *s)
+void xpl__json_string(xpl__buf *b, const char *s)
 {
-    fputc('"', fp);
+    static const char hex[] = "0123456789abcdef";
+    xpl__buf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': fputs("\\\"", fp); break;
-        case '\\': fputs("\\\\", fp); break;
-        case '\n': fputs("\\n", fp); break;
-        case '\r': fputs("\\r", fp); break;
-        case '\t': fputs("\\t", fp); break;
+        case '"': xpl__buf_put(b, "\\\"", 2); break;
+        case '\\': xpl__buf_put(b, "\\\\", 2); break;
+        case '\n': xpl__buf_put(b, "\\n", 2); break;
+        case '\r': xpl__buf_put(b, "\\r", 2); break;
+        case '\t': xpl__buf_put(b, "\\t", 2); break;
         default:
-            if (*p < 0x20)
-                fprintf(fp, "\\u%04x", *p);
-            else
-                fputc(*p, fp);
+            if (*p < 0x20) {
+                char u[6] = { '\\', 'u', '0', '0', hex[*p >> 4],
+                              hex[*p & 15] };
+                xpl__buf_put(b, u, sizeof u);
+            } else {
+                xpl__buf_putc(b, (char)*p);
+            }
         }
     }
-    fputc('"', fp);
+    xpl__buf_putc(b, '"');
 }
 
 /* JSON has no infinity: a missing value (NaN) is null and an infinity the
  * string "inf" or "-inf" (what Python's float() and xplain's CSV reader
  * take back), so the two stay apart (docs/output.md). */
-void xpl__json_number(FILE *fp, double v)
+void xpl__json_number(xpl__buf *b, double v)
 {
-    if (isinf(v)) {
-        fputs(v > 0 ? "\"inf\"" : "\"-inf\"", fp);
-        return;
-    }
-    char buf[XPL__NUM_SIZE];
-    xpl__fmt_json(buf, v);
-    fputs(buf, fp);
+    if (isinf(v))
+        xpl__buf_puts(b, v > 0 ? "\"inf\"" : "\"-inf\"");
+    else if (isnan(v))
+        xpl__buf_put(b, "null", 4);
+    else
+        xpl__buf_double(b, v);
 }
 
 /* key is the literal text between the comma and the number, e.g.
  * "\"value\":": no printf in the per-number path. */
-static void key_number(FILE *fp, const char *key, double v)
+static void key_number(xpl__buf *b, const char *key, double v)
 {
-    fputc(',', fp);
-    fputs(key, fp);
-    xpl__json_number(fp, v);
+    xpl__buf_putc(b, ',');
+    xpl__buf_puts(b, key);
+    xpl__json_number(b, v);
 }
 
-static void interactions(FILE *fp, const double *m, size_t p)
+static void interactions(xpl__buf *b, const double *m, size_t p)
 {
-    fputs(",\"interactions\":[", fp);
+    xpl__buf_puts(b, ",\"interactions\":[");
     for (size_t i = 0; i <= p; i++) {
-        fputs(i ? ",[" : "[", fp);
+        xpl__buf_puts(b, i ? ",[" : "[");
         for (size_t k = 0; k <= p; k++) {
             if (k)
-                fputc(',', fp);
-            xpl__json_number(fp, m[i * (p + 1) + k]);
+                xpl__buf_putc(b, ',');
+            xpl__json_number(b, m[i * (p + 1) + k]);
         }
-        fputc(']', fp);
+        xpl__buf_putc(b, ']');
     }
-    fputc(']', fp);
+    xpl__buf_putc(b, ']');
+}
+
+int xpl__render_json_buf(xpl__buf *b, const xpl_explanation *e)
+{
+    int rc = xpl__explanation_check(e, "xpl_render_json");
+    if (rc)
+        return rc;
+    int lime = xpl__is_lime(e);
+    xpl__buf_puts(b, "{\"row\":");
+    xpl__buf_uint(b, e->row);
+    xpl__buf_puts(b, ",\"output\":");
+    xpl__buf_uint(b, e->output);
+    xpl__buf_puts(b, ",\"method\":");
+    xpl__json_string(b, e->method ? e->method : "");
+    key_number(b, "\"base_value\":", e->base_value);
+    key_number(b, "\"prediction\":", e->prediction);
+    if (lime) {
+        key_number(b, "\"intercept\":", e->intercept);
+        key_number(b, "\"score\":", e->score);
+        key_number(b, "\"local_prediction\":", e->local_prediction);
+    }
+    xpl__buf_puts(b, ",\"features\":[");
+    for (size_t j = 0; j < e->n_features; j++) {
+        xpl__buf_puts(b, j ? ",{\"name\":" : "{\"name\":");
+        xpl__json_string(b, e->names[j]);
+        if (e->value_names && e->value_names[j]) {
+            xpl__buf_puts(b, ",\"value\":");
+            xpl__json_string(b, e->value_names[j]);
+        } else {
+            key_number(b, "\"value\":", e->values[j]);
+        }
+        key_number(b, "\"contribution\":", e->contributions[j]);
+        if (e->std_errors)
+            key_number(b, "\"std_error\":", e->std_errors[j]);
+        if (e->conditions) {
+            xpl__buf_puts(b, ",\"condition\":");
+            if (e->conditions[j])
+                xpl__json_string(b, e->conditions[j]);
+            else
+                xpl__buf_put(b, "null", 4);
+        }
+        if (e->selected)
+            xpl__buf_puts(b, e->selected[j] ? ",\"selected\":true"
+                                            : ",\"selected\":false");
+        xpl__buf_putc(b, '}');
+    }
+    xpl__buf_putc(b, ']');
+    if (e->interactions)
+        interactions(b, e->interactions, e->n_features);
+    xpl__buf_put(b, "}\n", 2);
+    return XPL_OK;
 }
 
 int xpl_render_json(FILE *fp, const xpl_explanation *e)
 {
     static const char fn[] = "xpl_render_json";
-    int rc = xpl__explanation_check(e, fn);
-    if (rc)
-        return rc;
-    if ((rc = xpl__stream_check(fp, fn)))
-        return rc;
-    int lime = xpl__is_lime(e);
-    char num[XPL__NUM_SIZE];
-    fputs("{\"row\":", fp);
-    fputs(xpl__fmt_size(num, e->row), fp);
-    fputs(",\"output\":", fp);
-    fputs(xpl__fmt_size(num, e->output), fp);
-    fputs(",\"method\":", fp);
-    xpl__json_string(fp, e->method ? e->method : "");
-    key_number(fp, "\"base_value\":", e->base_value);
-    key_number(fp, "\"prediction\":", e->prediction);
-    if (lime) {
-        key_number(fp, "\"intercept\":", e->intercept);
-        key_number(fp, "\"score\":", e->score);
-        key_number(fp, "\"local_prediction\":", e->local_prediction);
-    }
-    fputs(",\"features\":[", fp);
-    for (size_t j = 0; j < e->n_features; j++) {
-        fputs(j ? ",{\"name\":" : "{\"name\":", fp);
-        xpl__json_string(fp, e->names[j]);
-        if (e->value_names && e->value_names[j]) {
-            fputs(",\"value\":", fp);
-            xpl__json_string(fp, e->value_names[j]);
-        } else {
-            key_number(fp, "\"value\":", e->values[j]);
-        }
-        key_number(fp, "\"contribution\":", e->contributions[j]);
-        if (e->std_errors)
-            key_number(fp, "\"std_error\":", e->std_errors[j]);
-        if (e->conditions) {
-            fputs(",\"condition\":", fp);
-            if (e->conditions[j])
-                xpl__json_string(fp, e->conditions[j]);
-            else
-                fputs("null", fp);
-        }
-        if (e->selected)
-            fputs(e->selected[j] ? ",\"selected\":true"
-                                 : ",\"selected\":false", fp);
-        fputc('}', fp);
-    }
-    fputc(']', fp);
-    if (e->interactions)
-        interactions(fp, e->interactions, e->n_features);
-    fputs("}\n", fp);
-    return xpl__write_status(fp, fn);
+    char stack[4096];
+    xpl__buf b;
+    xpl__buf_init(&b, stack, sizeof stack);
+    int rc = xpl__render_json_buf(&b, e);
+    if (!rc && !(rc = xpl__stream_check(fp, fn)))
+        rc = xpl__buf_write(&b, fp, fn);
+    xpl__buf_free(&b);
+    return rc;
 }

@@ -139,12 +139,20 @@ static struct unit next_unit(const unsigned char *p)
     return u;
 }
 
-static void put_unit(FILE *fp, const char *p, struct unit u)
+/* "\xNN" for byte c. */
+static void put_hex_escape(xpl__buf *ob, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char x[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+    xpl__buf_put(ob, x, sizeof x);
+}
+
+static void put_unit(xpl__buf *ob, const char *p, struct unit u)
 {
     if (u.escape)
-        fprintf(fp, "\\x%02x", (unsigned)*(const unsigned char *)p);
+        put_hex_escape(ob, *(const unsigned char *)p);
     else
-        fwrite(p, 1, u.len, fp);
+        xpl__buf_put(ob, p, u.len);
 }
 
 size_t xpl__term_width(const char *s)
@@ -158,13 +166,13 @@ size_t xpl__term_width(const char *s)
     return n;
 }
 
-static void pad(FILE *fp, size_t n)
+static void pad(xpl__buf *ob, size_t n)
 {
     for (size_t k = 0; k < n; k++)
-        fputc(' ', fp);
+        xpl__buf_putc(ob, ' ');
 }
 
-void xpl__put_cell(FILE *fp, const char *s, size_t width, int right)
+void xpl__put_cell(xpl__buf *ob, const char *s, size_t width, int right)
 {
     size_t w = xpl__term_width(s);
     const char *end = NULL; /* cut here, then "..." */
@@ -190,16 +198,16 @@ void xpl__put_cell(FILE *fp, const char *s, size_t width, int right)
         w = seen + 3;
     }
     if (right && w < width)
-        pad(fp, width - w);
+        pad(ob, width - w);
     for (const char *p = s; *p && (!end || p < end);) {
         struct unit u = next_unit((const unsigned char *)p);
-        put_unit(fp, p, u);
+        put_unit(ob, p, u);
         p += u.len;
     }
     if (end)
-        fputs("...", fp);
+        xpl__buf_puts(ob, "...");
     if (!right && w < width)
-        pad(fp, width - w);
+        pad(ob, width - w);
 }
 
 /* Terminal columns of s[0..len), for label elision. */
@@ -215,18 +223,18 @@ static double cols_of(const char *s, size_t len, const void *ctx)
     return (double)n;
 }
 
-static void put_units(FILE *fp, const char *s, size_t len)
+static void put_units(xpl__buf *ob, const char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
         struct unit u = next_unit((const unsigned char *)s + i);
-        put_unit(fp, s + i, u);
+        put_unit(ob, s + i, u);
         i += u.len;
     }
 }
 
-void xpl__put_label_text(FILE *fp, const char *s)
+void xpl__put_label_text(xpl__buf *ob, const char *s)
 {
-    put_units(fp, s, strlen(s));
+    put_units(ob, s, strlen(s));
 }
 
 size_t xpl__label_cols(const xpl__label *l)
@@ -235,73 +243,73 @@ size_t xpl__label_cols(const xpl__label *l)
            xpl__term_width(l->post);
 }
 
-void xpl__put_label(FILE *fp, const xpl__label *l, size_t width)
+void xpl__put_label(xpl__buf *ob, const xpl__label *l, size_t width)
 {
     size_t fixed = xpl__term_width(l->pre) + xpl__term_width(l->post);
     size_t w = fixed + xpl__term_width(l->name);
     if (w > width && (width < fixed + 7 || width < 3)) {
         char whole[1024];
         xpl__label_text(l, whole, sizeof whole);
-        xpl__put_cell(fp, whole, width, 0);
+        xpl__put_cell(ob, whole, width, 0);
         return;
     }
-    put_units(fp, l->pre, strlen(l->pre));
+    put_units(ob, l->pre, strlen(l->pre));
     if (w <= width) {
-        put_units(fp, l->name, strlen(l->name));
-        put_units(fp, l->post, strlen(l->post));
-        pad(fp, width - w);
+        put_units(ob, l->name, strlen(l->name));
+        put_units(ob, l->post, strlen(l->post));
+        pad(ob, width - w);
         return;
     }
     xpl__elision el;
     xpl__elide(l->name, l->differ, (double)(width - fixed), 3, cols_of, NULL,
                &el);
-    put_units(fp, l->name, el.head);
+    put_units(ob, l->name, el.head);
     size_t used = fixed + (size_t)cols_of(l->name, el.head, NULL);
     if (el.cut) {
-        fputs("...", fp);
-        put_units(fp, l->name + el.tail, el.end - el.tail);
+        xpl__buf_puts(ob, "...");
+        put_units(ob, l->name + el.tail, el.end - el.tail);
         used += 3 + (size_t)cols_of(l->name + el.tail, el.end - el.tail,
                                     NULL);
         if (el.end < strlen(l->name)) {
-            fputs("...", fp);
+            xpl__buf_puts(ob, "...");
             used += 3;
         }
     }
-    put_units(fp, l->post, strlen(l->post));
+    put_units(ob, l->post, strlen(l->post));
     if (used < width)
-        pad(fp, width - used);
+        pad(ob, width - used);
 }
 
-void xpl__text_bar(FILE *fp, double c, double neg, double pos, int color)
+void xpl__text_bar(xpl__buf *ob, double c, double neg, double pos, int color)
 {
     double span = neg + pos;
     if (!(span > 0) || !isfinite(span) || !isfinite(c))
         return;
-    fputs("  ", fp);
+    xpl__buf_puts(ob, "  ");
     size_t left = neg > 0 ? (size_t)lround(BAR_WIDTH * neg / span) : 0;
     size_t n = (size_t)lround(fabs(c) * BAR_WIDTH / span);
     if (c < 0) {
         n = n > left ? left : n;
         for (size_t k = n; k < left; k++)
-            fputc(' ', fp);
+            xpl__buf_putc(ob, ' ');
         if (color && n)
-            fputs(BLUE, fp);
+            xpl__buf_puts(ob, BLUE);
         for (size_t k = 0; k < n; k++)
-            fputc('#', fp);
+            xpl__buf_putc(ob, '#');
         if (color && n)
-            fputs(RESET, fp);
-        fputc('|', fp);
+            xpl__buf_puts(ob, RESET);
+        xpl__buf_putc(ob, '|');
         return;
     }
     for (size_t k = 0; k < left; k++)
-        fputc(' ', fp);
-    fputc('|', fp);
+        xpl__buf_putc(ob, ' ');
+    xpl__buf_putc(ob, '|');
     if (color && n)
-        fputs(RED, fp);
+        xpl__buf_puts(ob, RED);
     for (size_t k = 0; k < n && k < BAR_WIDTH - left; k++)
-        fputc('#', fp);
+        xpl__buf_putc(ob, '#');
     if (color && n)
-        fputs(RESET, fp);
+        xpl__buf_puts(ob, RESET);
 }
 
 struct table {
@@ -368,107 +376,116 @@ static void measure(struct table *t)
         t->pos = 0;
 }
 
-static void row_line(FILE *fp, const struct table *t, const xpl__label *label,
+static void row_line(xpl__buf *ob, const struct table *t, const xpl__label *label,
                      const char *value, double c, const char *se)
 {
     char buf[XPL__NUM_SIZE];
-    fputs("  ", fp);
-    xpl__put_label(fp, label, t->w_name);
-    fputs("  ", fp);
-    xpl__put_cell(fp, value, t->w_value, 1);
-    fputs("  ", fp);
+    xpl__buf_puts(ob, "  ");
+    xpl__put_label(ob, label, t->w_name);
+    xpl__buf_puts(ob, "  ");
+    xpl__put_cell(ob, value, t->w_value, 1);
+    xpl__buf_puts(ob, "  ");
     xpl__fmt_num(buf, c, 3, XPL__NUM_PLUS);
     const char *on = !t->color || !(c != 0) || isnan(c) ? NULL
                      : c > 0                           ? RED
                                                        : BLUE;
     if (on)
-        fputs(on, fp);
-    xpl__put_cell(fp, buf, t->w_contrib, 1);
+        xpl__buf_puts(ob, on);
+    xpl__put_cell(ob, buf, t->w_contrib, 1);
     if (on)
-        fputs(RESET, fp);
+        xpl__buf_puts(ob, RESET);
     if (t->se) {
-        fputs("  ", fp);
-        xpl__put_cell(fp, se, t->w_se, 1);
+        xpl__buf_puts(ob, "  ");
+        xpl__put_cell(ob, se, t->w_se, 1);
     }
-    xpl__text_bar(fp, c, t->neg, t->pos, t->color);
-    fputc('\n', fp);
+    xpl__text_bar(ob, c, t->neg, t->pos, t->color);
+    xpl__buf_putc(ob, '\n');
 }
 
-static void header(FILE *fp, const struct table *t)
+static void header(xpl__buf *ob, const struct table *t)
 {
     const xpl_explanation *e = t->e;
     if (t->color)
-        fputs(BOLD, fp);
-    fprintf(fp, "row %zu", e->row);
+        xpl__buf_puts(ob, BOLD);
+    xpl__buf_put(ob, "row ", 4);
+    xpl__buf_uint(ob, e->row);
     char out[280];
     xpl__output_suffix(t->opts, e->output, e->n_outputs, out, sizeof out);
-    xpl__put_label_text(fp, out);
-    fprintf(fp, " (%s", e->method ? e->method : "unknown method");
+    xpl__put_label_text(ob, out);
+    xpl__buf_put(ob, " (", 2);
+    xpl__buf_puts(ob, e->method ? e->method : "unknown method");
     if (t->se) {
         int sampled = 0;
         for (size_t j = 0; j < e->n_features; j++)
             sampled |= e->std_errors[j] > 0 || isnan(e->std_errors[j]);
-        fputs(sampled ? ", sampled" : ", exact", fp);
+        xpl__buf_puts(ob, sampled ? ", sampled" : ", exact");
     }
     if (xpl__unit(t->opts)) {
-        fputs(", ", fp);
-        xpl__put_label_text(fp, t->opts->unit);
+        xpl__buf_puts(ob, ", ");
+        xpl__put_label_text(ob, t->opts->unit);
     }
-    fputc(')', fp);
+    xpl__buf_putc(ob, ')');
     if (t->color)
-        fputs(RESET, fp);
-    fputs("\n  ", fp);
-    xpl__put_cell(fp, "feature", t->w_name, 0);
-    fputs("  ", fp);
-    xpl__put_cell(fp, "value", t->w_value, 1);
-    fputs("  ", fp);
-    xpl__put_cell(fp, xpl__is_lime(e) ? "weight" : "contribution",
+        xpl__buf_puts(ob, RESET);
+    xpl__buf_puts(ob, "\n  ");
+    xpl__put_cell(ob, "feature", t->w_name, 0);
+    xpl__buf_puts(ob, "  ");
+    xpl__put_cell(ob, "value", t->w_value, 1);
+    xpl__buf_puts(ob, "  ");
+    xpl__put_cell(ob, xpl__is_lime(e) ? "weight" : "contribution",
                   t->w_contrib, 1);
     if (t->se) {
-        fputs("  ", fp);
-        xpl__put_cell(fp, "std error", t->w_se, 1);
+        xpl__buf_puts(ob, "  ");
+        xpl__put_cell(ob, "std error", t->w_se, 1);
     }
-    fputc('\n', fp);
+    xpl__buf_putc(ob, '\n');
 }
 
 /* "  label        number" with the numbers in one column. */
-static void total(FILE *fp, const char *label, double v)
+static void total(xpl__buf *ob, const char *label, double v)
 {
     char buf[XPL__NUM_SIZE];
     xpl__fmt_num(buf, v, 6, 0);
-    fprintf(fp, "  %-18s%s\n", label, buf);
+    size_t n = strlen(label);
+    xpl__buf_put(ob, "  ", 2);
+    xpl__buf_put(ob, label, n);
+    pad(ob, n < 18 ? 18 - n : 0);
+    xpl__buf_puts(ob, buf);
+    xpl__buf_putc(ob, '\n');
 }
 
-static void footer(FILE *fp, const struct table *t)
+static void footer(xpl__buf *ob, const struct table *t)
 {
     const xpl_explanation *e = t->e;
     char a[XPL__NUM_SIZE], b[XPL__NUM_SIZE];
     if (xpl__is_lime(e)) {
-        total(fp, "intercept", e->intercept);
-        total(fp, "local prediction", e->local_prediction);
-        total(fp, "prediction", e->prediction);
-        total(fp, "score (R^2)", e->score);
-        fputc('\n', fp);
+        total(ob, "intercept", e->intercept);
+        total(ob, "local prediction", e->local_prediction);
+        total(ob, "prediction", e->prediction);
+        total(ob, "score (R^2)", e->score);
+        xpl__buf_putc(ob, '\n');
         return;
     }
     double sum = 0;
     for (size_t j = 0; j < e->n_features; j++)
         sum += e->contributions[j];
-    total(fp, "base value", e->base_value);
-    total(fp, "prediction", e->prediction);
+    total(ob, "base value", e->base_value);
+    total(ob, "prediction", e->prediction);
     xpl__fmt_num(a, sum, 6, 0);
     xpl__fmt_num(b, sum - (e->prediction - e->base_value), 3, 0);
-    fprintf(fp, "  sum of contributions %s = prediction - base value "
-                "(difference %s)\n\n", a, b);
+    xpl__buf_puts(ob, "  sum of contributions ");
+    xpl__buf_puts(ob, a);
+    xpl__buf_puts(ob, " = prediction - base value (difference ");
+    xpl__buf_puts(ob, b);
+    xpl__buf_puts(ob, ")\n\n");
 }
 
-int xpl_render_text(FILE *fp, const xpl_explanation *e,
-                    const xpl_render_options *opts, xpl_workspace *ws)
+int xpl__render_text_buf(xpl__buf *ob, const xpl_explanation *e,
+                         const xpl_render_options *opts, xpl_workspace *ws)
 {
     static const char fn[] = "xpl_render_text";
     int rc = xpl__explanation_check(e, fn);
-    if (rc || (rc = xpl__stream_check(fp, fn)) ||
-        (rc = xpl__options_check(opts, fn)))
+    if (rc || (rc = xpl__options_check(opts, fn)))
         return rc;
     xpl_render_options o = XPL_RENDER_OPTIONS_INIT;
     if (opts)
@@ -495,14 +512,14 @@ int xpl_render_text(FILE *fp, const xpl_explanation *e,
                        xpl__condition(e, idx[k]), NULL);
     xpl__label_differ(labels, t.shown, sizeof *labels, order);
     measure(&t);
-    header(fp, &t);
+    header(ob, &t);
     char value[XPL__NUM_SIZE], se[XPL__NUM_SIZE];
     for (size_t k = 0; k < t.shown; k++) {
         size_t j = idx[k];
         const char *shown = xpl__value_text(e, j, value, 6, 0);
         if (t.se)
             xpl__fmt_num(se, e->std_errors[j], 3, 0);
-        row_line(fp, &t, &labels[k], shown, e->contributions[j],
+        row_line(ob, &t, &labels[k], shown, e->contributions[j],
                  t.se ? se : "");
     }
     if (t.shown < t.count) {
@@ -511,9 +528,26 @@ int xpl_render_text(FILE *fp, const xpl_explanation *e,
                  t.count - t.shown);
         xpl__label other;
         xpl__label_set(&other, label, NULL, NULL);
-        row_line(fp, &t, &other, "", t.other, "");
+        row_line(ob, &t, &other, "", t.other, "");
     }
-    footer(fp, &t);
+    footer(ob, &t);
     free(heap);
-    return xpl__write_status(fp, fn);
+    return XPL_OK;
+}
+
+int xpl_render_text(FILE *fp, const xpl_explanation *e,
+                    const xpl_render_options *opts, xpl_workspace *ws)
+{
+    static const char fn[] = "xpl_render_text";
+    int rc = xpl__explanation_check(e, fn);
+    if (rc || (rc = xpl__stream_check(fp, fn)))
+        return rc;
+    char stack[4096];
+    xpl__buf b;
+    xpl__buf_init(&b, stack, sizeof stack);
+    rc = xpl__render_text_buf(&b, e, opts, ws);
+    if (!rc)
+        rc = xpl__buf_write(&b, fp, fn);
+    xpl__buf_free(&b);
+    return rc;
 }

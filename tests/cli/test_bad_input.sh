@@ -155,6 +155,15 @@ usage "explain: unknown option" "$lin" "$d5" --frobnicate -o "$tmp/target"
 usage "explain: missing ROWS" "$lin" -o "$tmp/target"
 usage "explain: bad --nsamples" "$lin" "$d5" --method kernel-shap --nsamples many -o "$tmp/target"
 usage "explain: --threads 0" "$lin" "$d5" --threads 0 -o "$tmp/new"
+usage "explain: --batch-rows 0" "$lin" "$d5" --batch-rows 0 -o "$tmp/new"
+usage "explain: --batch-rows -1" "$lin" "$d5" --batch-rows -1 -o "$tmp/new"
+usage "explain: --batch-rows x" "$lin" "$d5" --batch-rows x -o "$tmp/new"
+usage "explain: --batch-rows 65537" "$lin" "$d5" --batch-rows 65537 -o "$tmp/new" && err_has "from 1 to 65536" &&
+    ok "--batch-rows: the message names the range" || not_ok "--batch-rows: the message names the range"
+usage "explain: --batch-rows without a value" "$lin" "$d5" -o "$tmp/new" --batch-rows
+usage "importance: --batch-rows 0" importance "$lin" "$d5" --batch-rows 0 -o "$tmp/new"
+usage "serve: --batch-rows" serve "$lin" --batch-rows 8
+usage "importance --explanations: --batch-rows" importance "$lin" --explanations "$d5" --batch-rows 8 -o "$tmp/new"
 usage "explain: unknown --method" --method magic "$lin" "$d5" -o "$tmp/target"
 usage "explain: unknown --format" "$lin" "$d5" --format xml -o "$tmp/target"
 usage "unknown command" frobnicate

@@ -163,6 +163,31 @@ for fmt in json csv text; do
         ok "$fmt: 569 rows, same bytes on 1, 2, 5 threads and from a pipe" ||
         not_ok "$fmt: 569 rows, same bytes on 1, 2, 5 threads and from a pipe"
 done
+for fmt in json csv text; do
+    run 0 "$bcm" "$data/breast_cancer.csv" --format "$fmt" --batch-rows 1 && cmp -s "$tmp/out" "$tmp/one.$fmt" &&
+        run 0 "$bcm" "$data/breast_cancer.csv" --format "$fmt" --batch-rows 7 --threads 2 && cmp -s "$tmp/out" "$tmp/one.$fmt" &&
+        run 0 "$bcm" "$data/breast_cancer.csv" --format "$fmt" --batch-rows 65536 --threads 3 && cmp -s "$tmp/out" "$tmp/one.$fmt" &&
+        run 0 "$bcm" - --format "$fmt" --batch-rows 100 --threads 2 <"$data/breast_cancer.csv" && cmp -s "$tmp/out" "$tmp/one.$fmt" &&
+        ok "$fmt: --batch-rows 1, 7, 65536 and 100 from a pipe: the same bytes" ||
+        not_ok "$fmt: --batch-rows 1, 7, 65536 and 100 from a pipe: the same bytes"
+done
+run 0 importance "$bcm" "$data/breast_cancer.csv" && cp "$tmp/out" "$tmp/imp1" &&
+    run 0 importance "$bcm" "$data/breast_cancer.csv" --batch-rows 3 --threads 2 && cmp -s "$tmp/out" "$tmp/imp1" &&
+    ok "importance: the same table with --batch-rows 3" || not_ok "importance: the same table with --batch-rows 3"
+# --batch-rows 1 from a pipe: a row's explanation is out before the next
+# row comes (the input stays open until then; at most 20 s)
+mkfifo "$tmp/rows.fifo"
+"$explain" "$bcm" "$tmp/rows.fifo" --batch-rows 1 >"$tmp/stream.out" 2>"$tmp/err" &
+stream_pid=$!
+exec 3>"$tmp/rows.fifo"
+head -3 "$data/breast_cancer.csv" >&3
+waited=0
+while [ "$(wc -l <"$tmp/stream.out")" -lt 2 ] && [ $waited -lt 200 ]; do sleep 0.1; waited=$((waited + 1)); done
+streamed=$(wc -l <"$tmp/stream.out")
+exec 3>&-
+wait $stream_pid && [ "$streamed" -eq 2 ] && head -2 "$tmp/one.json" | cmp -s - "$tmp/stream.out" &&
+    ok "--batch-rows 1 from a pipe: each row written as it is explained" ||
+    not_ok "--batch-rows 1 from a pipe: each row written as it is explained"
 [ "$(wc -l <"$tmp/one.csv")" -eq 570 ] && [ "$(wc -l <"$tmp/one.json")" -eq 569 ] &&
     ok "csv: header and 569 rows; json: 569 lines" || not_ok "csv: header and 569 rows; json: 569 lines"
 awk -F, 'NR == 1 { print "key," $0; next } { print "k" NR - 2 "," $0 }' "$data/breast_cancer.csv" >"$tmp/keyed.csv"
@@ -177,7 +202,8 @@ done
 { cat "$data/breast_cancer.csv"; tail -n +2 "$data/breast_cancer.csv"; } >"$tmp/bc2x.csv"
 run 0 "$bcm" "$tmp/bc2x.csv" --format csv && cp "$tmp/out" "$tmp/bc2x.out"
 { head -601 "$tmp/bc2x.csv"; echo "1,2,oops$(printf ',1%.0s' $(seq 28))"; tail -n +2 "$data/breast_cancer.csv"; } >"$tmp/bad602.csv"
-for t in 1 2; do
+for t in 1 2 "2 --batch-rows 7"; do
+    # shellcheck disable=SC2086
     run 2 "$bcm" "$tmp/bad602.csv" --format csv --threads $t &&
         [ "$(wc -l <"$tmp/out")" -eq 601 ] && err_has "bad602.csv:602: field 3: expected a number" &&
         head -601 "$tmp/bc2x.out" | cmp -s - "$tmp/out" &&

@@ -96,6 +96,20 @@ check "POST /v1/predict: the CLI's predictions as JSON Lines" \
      [ "$(sed "s/.*\[\(.*\)\]}/\1/" "$tmp/body")" = "$(cat "$tmp/cli.pred")" ] &&
      req POST "/v1/predict?model-output=probability" --data-binary @"$tmp/bc5.json" &&
      [ "$(sed "s/.*\[\(.*\)\]}/\1/" "$tmp/body")" = "$(cat "$tmp/cli.prob")" ] && body_has "^{\"row\":4,"'
+# the CSV readers kept between requests: other headers, errors and CRLF
+# between bodies with one header still give the CLI's bytes and messages
+awk -F, -v OFS=, '{ t = $1; $1 = $2; $2 = t; print }' "$tmp/bc5.csv" >"$tmp/swapped.csv"
+sed 's/$/\r/' "$tmp/bc5.csv" >"$tmp/crlf.csv"
+sed "3s/^[^,]*,/abc,/" "$tmp/bc5.csv" >"$tmp/bad3.csv"
+check "kept CSV readers: any order of headers, line ends and errors" \
+    '(for f in bc5 swapped bc5 bad3 bc5 crlf crlf bad3 swapped bc5; do
+         req POST /v1/explain -H "Content-Type: text/csv" --data-binary @"$tmp/$f.csv" || exit 1
+         if [ "$f" = bad3 ]; then
+             [ "$code" = 400 ] && body_has "\"line\":3,\"column\":1}" || exit 1
+         else
+             [ "$code" = 200 ] && cmp -s "$tmp/body" "$tmp/cli.jsonl" || { echo "# $f differs"; exit 1; }
+         fi
+     done)'
 awk -F, -v OFS=, 'NR == 1 { print "key", $0; next } { print "k" NR, $0 }' "$tmp/bc5.csv" >"$tmp/keyed.csv"
 "$explain" "$bc" "$tmp/keyed.csv" --id-column key >"$tmp/cli_ids.jsonl"
 check "id-column passthrough: as explain --id-column writes it (CSV and JSON)" \

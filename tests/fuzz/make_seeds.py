@@ -91,6 +91,29 @@ softmax = {
     "intercept": [0, 1, -1], "coef": [[1, 2], [0, 0], [-1, 0.5]],
 }
 out("xplain_json", "softmax.json", json.dumps(softmax))
+# categorical splits (scikit-learn's rule): one missing-right, one
+# missing-left split, and two trees of an exported HistGradientBoosting
+categorical = {
+    "type": "tree_ensemble", "link": "identity", "feature_names": ["x", "c"],
+    "n_outputs": 1, "aggregation": "sum", "base_score": [0.5],
+    "threshold_type": "float64", "comparison": "<=",
+    "categories": {"c": ["red", "green", "blue", "black"]},
+    "trees": [{"output": 0, "feature": [1, 0, -1, 1, -1, -1, -1],
+               "threshold": [0, 0.5, 0, 0, 0, 0, 0],
+               "left": [1, 3, -1, 5, -1, -1, -1],
+               "right": [2, 4, -1, 6, -1, -1, -1],
+               "default_left": [0, 1, 0, 1, 0, 0, 0],
+               "value": [0, 0, 1, 0, 2, 3, 4], "cover": [6, 4, 2, 3, 1, 2, 1],
+               "left_categories": [[0, 2], None, None, [1], None, None,
+                                   None]}],
+}
+out("xplain_json", "categorical.json", json.dumps(categorical))
+with open(os.path.join(ROOT, "tests", "fixtures", "sklearn_hist",
+                       "hgb_binary.json")) as src:
+    hgb = json.load(src)
+hgb["trees"] = hgb["trees"][:2]
+hgb["metadata"] = {}
+out("xplain_json", "hgb_binary.json", json.dumps(hgb))
 
 # --- model.bin seeds: the small shipped ones and conversions with a tiny
 # background and statistics
