@@ -3,7 +3,9 @@
  * threads). Results and their meaning: docs/kernel-shap.md.
  *
  *   bench_kernel_shap accuracy [--seeds N] [--budget N [--sampler NAME]]
- *                              [--root DIR]
+ *                              [--model breast_cancer|wine] [--root DIR]
+ *   bench_kernel_shap bias --budget N [--reps N] [--sampler NAME]
+ *                          [--model breast_cancer|wine] [--root DIR]
  *   bench_kernel_shap speed [--rows N] [--repeat N] [--only SUBSTRING]
  *                           [--sampler NAME] [--root DIR]
  *
@@ -14,8 +16,15 @@
  * every sampler, nsamples 500, 1054, 2108 (2M + 2048), 4216 and 10000,
  * seeds 0 .. N-1: max and mean absolute error over all 600 values and runs,
  * the root mean square of error / reported std error, and the smallest
- * budget at which the default sampler's mean error is at most shap's at
- * 2108. With --budget, only that budget and one sampler (default xplain).
+ * budget (steps of 10) at which the default sampler's mean error is at
+ * most shap's at 2108. With --budget, only that budget and one sampler
+ * (default xplain). --model wine: wine_xgb (13 features, 3 outputs), the
+ * first 50 rows of wine.csv as background, rows 100-119, reference
+ * xplain's exact mode; budgets 500, 1037, 2074 (2M + 2048), 4148, 10000.
+ *
+ * bias: N seeds (default 30) at one budget; per value, the mean error
+ * over the runs divided by its standard error from the runs' spread:
+ * the rms and largest |z| and how many exceed 3.
  *
  * speed: for every shipped tree model (and the logistic model; 50-row
  * backgrounds, the models whose name contains SUBSTRING with --only),
