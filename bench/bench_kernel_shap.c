@@ -3,7 +3,9 @@
  * threads). Results and their meaning: docs/kernel-shap.md.
  *
  *   bench_kernel_shap accuracy [--seeds N] [--budget N [--sampler NAME]]
- *                              [--root DIR]
+ *                              [--model breast_cancer|wine] [--root DIR]
+ *   bench_kernel_shap bias --budget N [--reps N] [--sampler NAME]
+ *                          [--model breast_cancer|wine] [--root DIR]
  *   bench_kernel_shap speed [--rows N] [--repeat N] [--only SUBSTRING]
  *                           [--sampler NAME] [--root DIR]
  *
@@ -14,8 +16,15 @@
  * every sampler, nsamples 500, 1054, 2108 (2M + 2048), 4216 and 10000,
  * seeds 0 .. N-1: max and mean absolute error over all 600 values and runs,
  * the root mean square of error / reported std error, and the smallest
- * budget at which the default sampler's mean error is at most shap's at
- * 2108. With --budget, only that budget and one sampler (default xplain).
+ * budget (steps of 10) at which the default sampler's mean error is at
+ * most shap's at 2108. With --budget, only that budget and one sampler
+ * (default xplain). --model wine: wine_xgb (13 features, 3 outputs), the
+ * first 50 rows of wine.csv as background, rows 100-119, reference
+ * xplain's exact mode; budgets 500, 1037, 2074 (2M + 2048), 4148, 10000.
+ *
+ * bias: N seeds (default 30) at one budget; per value, the mean error
+ * over the runs divided by its standard error from the runs' spread:
+ * the rms and largest |z| and how many exceed 3.
  *
  * speed: for every shipped tree model (and the logistic model; 50-row
  * backgrounds, the models whose name contains SUBSTRING with --only),
@@ -95,47 +104,66 @@ static const char *sampler_name(xpl_ks_sampler s)
 
 /* ------------------------------------------------------------ accuracy */
 
+/* A case: a model, its background, the rows explained and their exact
+ * values (R rows of D outputs of P values). */
 struct acc {
+    const char *name;
     xpl_model *m;
-    xpl_dataset *bg, *rows, *exact;
+    xpl_dataset *bg, *rows;
+    double *exact;
+    size_t P, D, R;
+    size_t budgets[5]; /* the table's; budgets[2] is 2M + 2048 */
 };
 
 struct errors {
     double max, mean, zrms;
 };
 
+static xpl_kernel_shap *explainer(const struct acc *a, xpl_ks_sampler s,
+                                  size_t nsamples, size_t seed)
+{
+    xpl_kernel_shap_options o = XPL_KERNEL_SHAP_OPTIONS_INIT;
+    o.sampler = s;
+    o.nsamples = nsamples;
+    o.seed = seed;
+    xpl_kernel_shap *ks;
+    if (xpl_kernel_shap_new(&ks, a->m, a->bg, &o))
+        die("explainer");
+    return ks;
+}
+
+/* Seeds 0 .. seeds-1; with `phis`, every run's values are kept there
+ * (seeds * R * D * P). */
 static struct errors run_accuracy(struct acc *a, xpl_ks_sampler s,
-                                  size_t nsamples, size_t seeds)
+                                  size_t nsamples, size_t seeds, double *phis)
 {
     struct errors e = { 0, 0, 0 };
     double z2 = 0;
-    size_t n = 0, P = xpl_model_n_features(a->m);
-    size_t R = xpl_dataset_n_rows(a->rows);
+    size_t n = 0, P = a->P, DP = a->D * a->P;
     xpl_workspace *ws;
     if (xpl_workspace_new(&ws))
         die("workspace");
-    double *phi = malloc(P * sizeof *phi), *se = malloc(P * sizeof *se);
+    double *phi = malloc(DP * sizeof *phi), *se = malloc(DP * sizeof *se);
     for (size_t seed = 0; seed < seeds; seed++) {
-        xpl_kernel_shap_options o = XPL_KERNEL_SHAP_OPTIONS_INIT;
-        o.sampler = s;
-        o.nsamples = nsamples;
-        o.seed = seed;
-        xpl_kernel_shap *ks;
-        if (xpl_kernel_shap_new(&ks, a->m, a->bg, &o))
-            die("explainer");
-        for (size_t r = 0; r < R; r++) {
+        xpl_kernel_shap *ks = explainer(a, s, nsamples, seed);
+        for (size_t r = 0; r < a->R; r++) {
             if (xpl_kernel_shap_explain(ks, ws, xpl_dataset_data(a->rows) + r * P,
                                         r, phi, se, NULL, NULL))
                 die("explain");
-            const double *want = xpl_dataset_data(a->exact) + r * P;
-            for (size_t j = 0; j < P; j++) {
+            const double *want = a->exact + r * DP;
+            for (size_t j = 0; j < DP; j++) {
                 double d = fabs(phi[j] - want[j]);
                 e.max = fmax(e.max, d);
                 e.mean += d;
-                if (se[j] > 0)
+                /* an error of rounding size (a value that is exactly 0,
+                 * such as a feature an output's trees never use) has a
+                 * standard error of rounding size too: not a z-score */
+                if (se[j] > 0 && d > 1e-12)
                     z2 += d * d / (se[j] * se[j]);
                 n++;
             }
+            if (phis)
+                memcpy(phis + (seed * a->R + r) * DP, phi, DP * sizeof *phi);
         }
         xpl_kernel_shap_free(ks);
     }
@@ -147,64 +175,163 @@ static struct errors run_accuracy(struct acc *a, xpl_ks_sampler s,
     return e;
 }
 
-static int accuracy(size_t seeds, size_t one_budget, xpl_ks_sampler one)
+/* breast_cancer_xgb: the committed fixtures (tools/exact_shapley.py). */
+static void case_breast_cancer(struct acc *a)
 {
-    struct acc a;
-    a.m = load("data/models/breast_cancer_xgb.json");
-    a.bg = read_for(a.m, "tests/fixtures/kernel_shap/breast_cancer_bg50.csv");
-    a.rows = read_for(a.m, "tests/fixtures/kernel_shap/breast_cancer_rows20.csv");
-    a.exact = read_for(a.m, "tests/fixtures/kernel_shap/breast_cancer_xgb_exact.csv");
+    a->name = "breast_cancer_xgb (30 features, 1 output)";
+    a->m = load("data/models/breast_cancer_xgb.json");
+    a->bg = read_for(a->m, "tests/fixtures/kernel_shap/breast_cancer_bg50.csv");
+    a->rows = read_for(a->m, "tests/fixtures/kernel_shap/breast_cancer_rows20.csv");
+    xpl_dataset *ex = read_for(a->m,
+                               "tests/fixtures/kernel_shap/breast_cancer_xgb_exact.csv");
+    a->P = xpl_model_n_features(a->m);
+    a->D = 1;
+    a->R = xpl_dataset_n_rows(a->rows);
+    a->exact = malloc(a->R * a->P * sizeof *a->exact);
+    memcpy(a->exact, xpl_dataset_data(ex), a->R * a->P * sizeof *a->exact);
+    xpl_dataset_free(ex);
+    static const size_t b[5] = { 500, 1054, 2108, 4216, 10000 };
+    memcpy(a->budgets, b, sizeof b);
+}
+
+/* wine_xgb (13 features, 3 outputs): background the first 50 rows of
+ * wine.csv, rows 100-119 explained (as bench/ks_overhead.sh), reference
+ * xplain's exact mode (all 2^13 - 2 coalitions; test_kernel_shap checks
+ * it against brute force). */
+static void case_wine(struct acc *a)
+{
+    a->name = "wine_xgb (13 features, 3 outputs)";
+    a->m = load("data/models/wine_xgb.json");
+    xpl_dataset *all = read_for(a->m, "data/wine.csv");
+    size_t P = xpl_model_n_features(a->m), D = xpl_model_n_outputs(a->m);
+    const char *const *names = xpl_model_feature_names(a->m);
+    if (xpl_dataset_new(&a->bg, 50, P, xpl_dataset_data(all), names, NULL) ||
+        xpl_dataset_new(&a->rows, 20, P, xpl_dataset_data(all) + 100 * P,
+                        names, NULL))
+        die("wine rows");
+    xpl_dataset_free(all);
+    a->P = P;
+    a->D = D;
+    a->R = 20;
+    a->exact = malloc(a->R * D * P * sizeof *a->exact);
+    xpl_kernel_shap *ks = explainer(a, XPL_KS_SAMPLER_XPLAIN, 8190, 0);
+    xpl_workspace *ws;
+    if (xpl_workspace_new(&ws))
+        die("workspace");
+    for (size_t r = 0; r < a->R; r++)
+        if (xpl_kernel_shap_explain(ks, ws, xpl_dataset_data(a->rows) + r * P,
+                                    r, a->exact + r * D * P, NULL, NULL, NULL))
+            die("exact");
+    xpl_workspace_free(ws);
+    xpl_kernel_shap_free(ks);
+    static const size_t b[5] = { 500, 1037, 2074, 4148, 10000 };
+    memcpy(a->budgets, b, sizeof b);
+}
+
+static void case_free(struct acc *a)
+{
+    free(a->exact);
+    xpl_dataset_free(a->rows);
+    xpl_dataset_free(a->bg);
+    xpl_model_free(a->m);
+}
+
+static int accuracy(struct acc *a, size_t seeds, size_t one_budget,
+                    xpl_ks_sampler one)
+{
+    size_t N = xpl_dataset_n_rows(a->bg);
     if (one_budget) {
-        struct errors e = run_accuracy(&a, one, one_budget, seeds);
+        struct errors e = run_accuracy(a, one, one_budget, seeds, NULL);
         printf("| %zu | %zu | %s | %.4f | %.5f | - | %.2f |\n", one_budget,
-               one_budget * 50 + 1, sampler_name(one), e.max, e.mean, e.zrms);
+               one_budget * N + 1, sampler_name(one), e.max, e.mean, e.zrms);
+        case_free(a);
         return 0;
     }
-    static const size_t budgets[] = { 500, 1054, 2108, 4216, 10000 };
     static const xpl_ks_sampler samplers[] = {
         XPL_KS_SAMPLER_SHAP, XPL_KS_SAMPLER_LEVERAGE, XPL_KS_SAMPLER_XPLAIN
     };
-    printf("breast_cancer_xgb (30 features), 50-row background, 20 rows, "
-           "%zu seeds; absolute error vs exact (margin)\n\n", seeds);
+    size_t ref = a->budgets[2];
+    printf("%s, %zu-row background, %zu rows, %zu seeds; absolute error vs "
+           "exact (margin)\n\n", a->name, N, a->R, seeds);
     printf("| nsamples | model rows/row | sampler | max error | mean error "
            "| mean vs shap | rms(error/std error) |\n");
     printf("|---:|---:|---|---:|---:|---:|---:|\n");
-    double shap2108 = 0;
-    for (size_t b = 0; b < sizeof budgets / sizeof *budgets; b++) {
+    double shap_ref = 0;
+    for (size_t b = 0; b < 5; b++) {
         double shap_mean = 0;
         for (size_t k = 0; k < 3; k++) {
-            struct errors e = run_accuracy(&a, samplers[k], budgets[b], seeds);
+            struct errors e = run_accuracy(a, samplers[k], a->budgets[b],
+                                           seeds, NULL);
             if (samplers[k] == XPL_KS_SAMPLER_SHAP)
                 shap_mean = e.mean;
-            if (samplers[k] == XPL_KS_SAMPLER_SHAP && budgets[b] == 2108)
-                shap2108 = e.mean;
+            if (samplers[k] == XPL_KS_SAMPLER_SHAP && a->budgets[b] == ref)
+                shap_ref = e.mean;
             printf("| %zu | %zu | %s | %.4f | %.5f | %.2f | %.2f |\n",
-                   budgets[b], budgets[b] * 50 + 1, sampler_name(samplers[k]),
-                   e.max, e.mean, e.mean / shap_mean, e.zrms);
+                   a->budgets[b], a->budgets[b] * N + 1,
+                   sampler_name(samplers[k]), e.max, e.mean,
+                   e.mean / shap_mean, e.zrms);
             fflush(stdout);
         }
     }
-    /* the smallest budget (in steps of 50) where xplain's mean error is at
-     * most shap's at 2108 */
-    size_t lo = 300, hi = 2108;
-    while (hi - lo > 50) {
-        size_t mid = (lo + hi) / 2 / 50 * 50;
+    /* the smallest budget (in steps of 10) where xplain's mean error is at
+     * most shap's at 2M + 2048 */
+    size_t lo = 50, hi = ref;
+    while (hi - lo > 10) {
+        size_t mid = (lo + hi) / 2 / 10 * 10;
         if (mid <= lo)
             break;
-        struct errors e = run_accuracy(&a, XPL_KS_SAMPLER_XPLAIN, mid, seeds);
-        if (e.mean <= shap2108)
+        struct errors e = run_accuracy(a, XPL_KS_SAMPLER_XPLAIN, mid, seeds,
+                                       NULL);
+        if (e.mean <= shap_ref)
             hi = mid;
         else
             lo = mid;
     }
-    struct errors e = run_accuracy(&a, XPL_KS_SAMPLER_XPLAIN, hi, seeds);
-    printf("\nxplain matches shap's mean error at 2108 (%.5f) with nsamples "
+    struct errors e = run_accuracy(a, XPL_KS_SAMPLER_XPLAIN, hi, seeds, NULL);
+    printf("\nxplain matches shap's mean error at %zu (%.5f) with nsamples "
            "= %zu (mean error %.5f): %.0f%% of the model evaluations.\n",
-           shap2108, hi, e.mean, 100.0 * (double)hi / 2108.0);
-    xpl_dataset_free(a.exact);
-    xpl_dataset_free(a.rows);
-    xpl_dataset_free(a.bg);
-    xpl_model_free(a.m);
+           ref, shap_ref, hi, e.mean, 100.0 * (double)hi / (double)ref);
+    case_free(a);
+    return 0;
+}
+
+/* Bias: `reps` seeds at one budget; per value, the mean error over the
+ * runs against its standard error from the runs' spread,
+ * z = mean / (sd / sqrt(reps)). Unbiased: z is about standard normal (rms
+ * about 1, |z| > 3 for about 0.3% of the values). */
+static int bias(struct acc *a, size_t reps, size_t budget, xpl_ks_sampler s)
+{
+    size_t V = a->R * a->D * a->P;
+    double *phis = malloc(reps * V * sizeof *phis);
+    struct errors e = run_accuracy(a, s, budget, reps, phis);
+    double z2 = 0, zmax = 0, babs = 0;
+    size_t n = 0, over3 = 0;
+    for (size_t v = 0; v < V; v++) {
+        double m = 0, q = 0;
+        for (size_t k = 0; k < reps; k++)
+            m += phis[k * V + v] - a->exact[v];
+        m /= (double)reps;
+        for (size_t k = 0; k < reps; k++) {
+            double d = phis[k * V + v] - a->exact[v] - m;
+            q += d * d;
+        }
+        double sd = sqrt(q / (double)(reps - 1));
+        babs += fabs(m);
+        if (!(sd > 0))
+            continue;
+        double z = m / (sd / sqrt((double)reps));
+        z2 += z * z;
+        zmax = fmax(zmax, fabs(z));
+        over3 += fabs(z) > 3;
+        n++;
+    }
+    printf("%s, %s sampler, nsamples %zu, %zu runs: mean error %.5f, "
+           "rms(error/std error) %.2f; bias z over %zu values: rms %.2f, "
+           "max |z| %.2f, %zu with |z| > 3; mean |bias| %.6f\n",
+           a->name, sampler_name(s), budget, reps, e.mean, e.zrms, n,
+           sqrt(z2 / (double)n), zmax, over3, babs / (double)V);
+    free(phis);
+    case_free(a);
     return 0;
 }
 
@@ -426,8 +553,8 @@ int main(int argc, char **argv)
     const char *env = getenv("XPL_SOURCE_ROOT");
     if (env)
         root = env;
-    size_t seeds = 5, rows = 20, repeat = 5, budget = 0;
-    const char *only = NULL;
+    size_t seeds = 5, rows = 20, repeat = 5, budget = 0, reps = 30;
+    const char *only = NULL, *model = "breast_cancer";
     xpl_ks_sampler one = XPL_KS_SAMPLER_XPLAIN;
     const char *mode = argc > 1 ? argv[1] : "";
     for (int i = 2; i + 1 < argc; i += 2) {
@@ -441,6 +568,10 @@ int main(int argc, char **argv)
             repeat = (size_t)atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--root") == 0)
             root = argv[i + 1];
+        else if (strcmp(argv[i], "--reps") == 0)
+            reps = (size_t)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--model") == 0)
+            model = argv[i + 1];
         else if (strcmp(argv[i], "--only") == 0)
             only = argv[i + 1];
         else if (strcmp(argv[i], "--sampler") == 0)
@@ -451,12 +582,24 @@ int main(int argc, char **argv)
         else
             mode = "";
     }
-    if (strcmp(mode, "accuracy") == 0 && seeds > 0)
-        return accuracy(seeds, budget, one);
+    int wine = strcmp(model, "wine") == 0;
+    if (!wine && strcmp(model, "breast_cancer") != 0)
+        mode = "";
+    struct acc a;
+    if (strcmp(mode, "accuracy") == 0 && seeds > 0) {
+        wine ? case_wine(&a) : case_breast_cancer(&a);
+        return accuracy(&a, seeds, budget, one);
+    }
+    if (strcmp(mode, "bias") == 0 && reps > 1 && budget > 0) {
+        wine ? case_wine(&a) : case_breast_cancer(&a);
+        return bias(&a, reps, budget, one);
+    }
     if (strcmp(mode, "speed") == 0 && rows > 0 && repeat > 0)
         return speed(rows, repeat, only, one);
     fputs("usage: bench_kernel_shap accuracy [--seeds N] [--budget N "
-          "[--sampler NAME]] [--root DIR]\n"
+          "[--sampler NAME]] [--model breast_cancer|wine] [--root DIR]\n"
+          "       bench_kernel_shap bias --budget N [--reps N] "
+          "[--sampler NAME] [--model breast_cancer|wine] [--root DIR]\n"
           "       bench_kernel_shap speed [--rows N] [--repeat N] "
           "[--only SUBSTRING] [--sampler NAME] [--root DIR]\n", stderr);
     return 1;

@@ -50,6 +50,9 @@ cases=(
     "linear SHAP, bg 40, 442 rows, CSV|--background $work/d40.csv --format csv $M/diabetes_linear.json data/diabetes.csv"
     "Kernel SHAP, bg 40, 20 rows|--method kernel-shap --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
     "LIME, 20 rows|--method lime --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
+    "Kernel SHAP --l1 aic, bg 40, 20 rows|--method kernel-shap --l1 aic --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
+    "Kernel SHAP --l1 top:5, bg 40, 20 rows|--method kernel-shap --l1 top:5 --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
+    "LIME lasso path, 20 rows|--method lime --feature-selection lasso-path --background $work/d40.csv $M/diabetes_xgb.json $work/d20.csv"
 )
 count() { # BIN ARGS...: instructions of one run
     local bin=$1

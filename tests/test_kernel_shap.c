@@ -778,9 +778,13 @@ START_TEST(wide_model)
             size_t evals;
             explain_checked(ks, NULL, x, 5, phi, se, NULL, &evals);
             ck_assert_uint_eq(evals, 1 + 4 * (k ? 700 : 2 * 149 + 2048));
+            /* the xplain sampler's fold regressions at budget 700 have
+             * 175 pairs for 149 unknowns: badly conditioned, they amplify
+             * rounding to a few 1e-9 for some seeds */
+            double tol = s == XPL_KS_SAMPLER_XPLAIN && k ? 1e-7 : 1e-9;
             for (size_t j = 0; j < WIDE; j++)
                 ck_assert_msg(close_rel(phi[j], ((double)(j % 7) - 3.0) *
-                                                    (x[j] - mean[j]), 1e-9),
+                                                    (x[j] - mean[j]), tol),
                               "sampler %d budget %zu feature %zu: %g", s,
                               budgets[k], j, phi[j]);
             ck_assert(phi[100] == 0 && se[100] == 0);

@@ -422,8 +422,10 @@ static int run(int argc, char **argv, int importance)
                                                : explain_usage);
     if (status < 0)
         return EXIT_OK; /* --help */
-    if (status)
+    if (status) { /* a usage error: what parsing allocated goes too */
+        explain_args_free(&r.a);
         return status;
+    }
     if (r.a.n_explanations) {
         status = importance_from_explanations(&r.a);
         explain_args_free(&r.a);

@@ -218,7 +218,7 @@ static int csv_header(struct sink *s, struct emitter *em,
         return XPL_ENOMEM;
     size_t len = em->bytes.len;
     em->bytes.len = 0;
-    if (fwrite(em->bytes.data, 1, len, em->fp) != len)
+    if (len && fwrite(em->bytes.data, 1, len, em->fp) != len)
         return XPL_EIO;
     return xpl_render_csv_header(em->fp, e);
 }
@@ -401,8 +401,9 @@ int write_rendered_row(struct sink *s, const struct row_buffers *rb,
                        size_t i)
 {
     const struct emitter *em = &rb->em[rb->thread[i]];
-    if (fwrite(em->bytes.data + rb->off[i], 1, rb->len[i], s->out.fp) !=
-        rb->len[i])
+    if (rb->len[i] &&
+        fwrite(em->bytes.data + rb->off[i], 1, rb->len[i], s->out.fp) !=
+            rb->len[i])
         return render_error(XPL_EIO, s->a->out_path);
     return EXIT_OK;
 }

@@ -67,7 +67,7 @@ static const char usage_options[] =
     "                       varying features; all 2^M - 2 when that is fewer,\n"
     "                       which gives exact values)\n"
     "  --sampler xplain|shap|leverage\n"
-    "                       coalition sampling (default xplain: about half\n"
+    "                       coalition sampling (default xplain: about 0.4x\n"
     "                       shap's error; 'shap' reproduces shap's scheme)\n"
     "  --tolerance T        stop sampling a row once max std error / range of\n"
     "                       the contributions <= T (default 0: full budget)\n"

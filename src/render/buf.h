@@ -31,8 +31,8 @@ int xpl__buf_reserve(xpl__buf *b, size_t more);
 
 static inline void xpl__buf_put(xpl__buf *b, const char *p, size_t n)
 {
-    if (b->cap - b->len < n && xpl__buf_reserve(b, n))
-        return;
+    if (n == 0 || (b->cap - b->len < n && xpl__buf_reserve(b, n)))
+        return; /* n == 0: data may still be NULL */
     memcpy(b->data + b->len, p, n);
     b->len += n;
 }

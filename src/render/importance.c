@@ -383,13 +383,13 @@ static int imp_text(xpl__buf *ob, const xpl_importance *imp,
         w = w > 40 ? 40 : w < 17 ? 17 : w;
         if (o.color)
             xpl__buf_puts(ob, "\033[1m");
-        xpl__buf_printf(ob, "importance");
+        xpl__buf_puts(ob, "importance");
         char out[280];
         xpl__output_suffix(&o, k, imp->d, out, sizeof out);
         xpl__put_label_text(ob, out);
         xpl__buf_printf(ob, " (%s, %llu row%s", method_of(imp),
-                (unsigned long long)imp->rows[k],
-                imp->rows[k] == 1 ? "" : "s");
+                        (unsigned long long)imp->rows[k],
+                        imp->rows[k] == 1 ? "" : "s");
         if (xpl__unit(&o)) {
             xpl__buf_puts(ob, ", ");
             xpl__put_label_text(ob, o.unit);
@@ -442,10 +442,13 @@ static int imp_json(xpl__buf *ob, const xpl_importance *imp,
     for (size_t k = 0; k < imp->d; k++) {
         if (!imp->rows[k])
             continue;
-        xpl__buf_printf(ob, "{\"output\":%zu,\"method\":", k);
+        xpl__buf_puts(ob, "{\"output\":");
+        xpl__buf_uint(ob, k);
+        xpl__buf_puts(ob, ",\"method\":");
         xpl__json_string(ob, imp->method);
-        xpl__buf_printf(ob, ",\"rows\":%llu,\"features\":[",
-                (unsigned long long)imp->rows[k]);
+        xpl__buf_puts(ob, ",\"rows\":");
+        xpl__buf_uint(ob, imp->rows[k]);
+        xpl__buf_puts(ob, ",\"features\":[");
         for (size_t j = 0; j < imp->p; j++) {
             xpl__buf_puts(ob, j ? ",{\"name\":" : "{\"name\":");
             xpl__json_string(ob, imp->names[j]);
@@ -478,14 +481,18 @@ static int imp_csv(xpl__buf *ob, const xpl_importance *imp,
                    const xpl_render_options *opts)
 {
     (void)opts;
-    xpl__buf_puts(ob, "output,feature,rows,mean_abs_contribution,mean_contribution\n");
+    xpl__buf_puts(ob, "output,feature,rows,mean_abs_contribution,"
+                      "mean_contribution\n");
     for (size_t k = 0; k < imp->d; k++) {
         if (!imp->rows[k])
             continue;
         for (size_t j = 0; j < imp->p; j++) {
-            xpl__buf_printf(ob, "%zu,", k);
+            xpl__buf_uint(ob, k);
+            xpl__buf_putc(ob, ',');
             xpl__csv_field(ob, imp->names[j]);
-            xpl__buf_printf(ob, ",%llu,", (unsigned long long)imp->rows[k]);
+            xpl__buf_putc(ob, ',');
+            xpl__buf_uint(ob, imp->rows[k]);
+            xpl__buf_putc(ob, ',');
             xpl__csv_number(ob, xpl__imp_mean_abs(imp, k, j));
             xpl__buf_putc(ob, ',');
             xpl__csv_number(ob, imp_mean(imp, k, j));

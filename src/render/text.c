@@ -376,7 +376,8 @@ static void measure(struct table *t)
         t->pos = 0;
 }
 
-static void row_line(xpl__buf *ob, const struct table *t, const xpl__label *label,
+static void row_line(xpl__buf *ob, const struct table *t,
+                     const xpl__label *label,
                      const char *value, double c, const char *se)
 {
     char buf[XPL__NUM_SIZE];

@@ -162,7 +162,9 @@ usage "explain: --batch-rows 65537" "$lin" "$d5" --batch-rows 65537 -o "$tmp/new
     ok "--batch-rows: the message names the range" || not_ok "--batch-rows: the message names the range"
 usage "explain: --batch-rows without a value" "$lin" "$d5" -o "$tmp/new" --batch-rows
 usage "importance: --batch-rows 0" importance "$lin" "$d5" --batch-rows 0 -o "$tmp/new"
-usage "serve: --batch-rows" serve "$lin" --batch-rows 8
+if "$explain" serve --help >/dev/null 2>&1; then # built with the service
+    usage "serve: --batch-rows" serve "$lin" --batch-rows 8
+fi
 usage "importance --explanations: --batch-rows" importance "$lin" --explanations "$d5" --batch-rows 8 -o "$tmp/new"
 usage "explain: unknown --method" --method magic "$lin" "$d5" -o "$tmp/target"
 usage "explain: unknown --format" "$lin" "$d5" --format xml -o "$tmp/target"

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/linalg.h"
 #include "core/error.h"
+#include "core/lars.h"
+#include "core/linalg.h"
 
 enum { ALIGN = 64 };
 
@@ -382,35 +383,36 @@ typedef struct l1_mem {
     double *X;     /* n * m */
     double *y;     /* n */
     double *G;     /* m * m: X'X */
-    double *c;     /* m: X'y, then the current correlations */
-    double *beta;  /* m */
+    double *c;     /* m: X'y */
+    double *ols;   /* m: the least-squares coefficients */
+    double *work;  /* m * m: the factor of X'X */
     double *path;  /* (max_steps + 1) * m coefficients at the knots */
-    double *GA;    /* m * m: signed Gram of the active set */
-    double *work;  /* m * m: its factor */
-    double *wA;    /* m */
-    double *a;     /* m */
     double *r;     /* n */
-    size_t *act;   /* m: active players in order of entry */
-    signed char *sign; /* m */
-    unsigned char *in; /* m */
+    void *lars;    /* xpl__lars_bytes(m) */
 } l1_mem;
 
 enum { L1_MAX_STEPS = 500 }; /* scikit-learn's LassoLarsIC default */
 
+/* LassoLarsIC's max_iter, raised to m so that the path can reach every
+ * player (shap's augmented problems can have more players than 500). */
+static size_t l1_max_steps(size_t m)
+{
+    return m < L1_MAX_STEPS ? L1_MAX_STEPS : m;
+}
+
 size_t xpl__ks_l1_bytes(size_t n_coal, size_t m)
 {
-    size_t n = 2 * n_coal, steps = (m < L1_MAX_STEPS ? L1_MAX_STEPS : m) + 1;
+    size_t n = 2 * n_coal, steps = l1_max_steps(m) + 1;
     return round_up(n * m * sizeof(double)) + 2 * round_up(n * sizeof(double)) +
-           3 * round_up(m * m * sizeof(double)) +
-           4 * round_up(m * sizeof(double)) +
-           round_up(steps * m * sizeof(double)) +
-           round_up(m * sizeof(size_t)) + 2 * round_up(m);
+           2 * round_up(m * m * sizeof(double)) +
+           2 * round_up(m * sizeof(double)) +
+           round_up(steps * m * sizeof(double)) + xpl__lars_bytes(m);
 }
 
 static void l1_carve(l1_mem *L, void *mem, size_t n_coal, size_t m)
 {
     unsigned char *b = mem;
-    size_t n = 2 * n_coal, steps = (m < L1_MAX_STEPS ? L1_MAX_STEPS : m) + 1;
+    size_t n = 2 * n_coal, steps = l1_max_steps(m) + 1;
     L->n = n;
     L->m = m;
     L->X = (double *)b;
@@ -421,146 +423,39 @@ static void l1_carve(l1_mem *L, void *mem, size_t n_coal, size_t m)
     b += round_up(n * sizeof(double));
     L->G = (double *)b;
     b += round_up(m * m * sizeof(double));
-    L->GA = (double *)b;
-    b += round_up(m * m * sizeof(double));
     L->work = (double *)b;
     b += round_up(m * m * sizeof(double));
     L->c = (double *)b;
     b += round_up(m * sizeof(double));
-    L->beta = (double *)b;
-    b += round_up(m * sizeof(double));
-    L->wA = (double *)b;
-    b += round_up(m * sizeof(double));
-    L->a = (double *)b;
+    L->ols = (double *)b;
     b += round_up(m * sizeof(double));
     L->path = (double *)b;
     b += round_up(steps * m * sizeof(double));
-    L->act = (size_t *)b;
-    b += round_up(m * sizeof(size_t));
-    L->sign = (signed char *)b;
-    b += round_up(m);
-    L->in = b;
+    L->lars = b;
 }
 
-/* Least angle regression on (L->X, L->y) through the Gram matrix (Efron,
- * Hastie, Johnstone and Tibshirani 2004). With `lasso`, a coefficient that
- * would cross zero leaves the active set (the lasso path). Stops after
- * max_add additions (0: no limit), when the correlations vanish or the
- * active set is singular. Records the coefficients at every knot (the
- * first knot is all zeros) in L->path; returns the number of knots. */
-static size_t lars(l1_mem *L, int lasso, size_t max_add)
+/* The LARS path of (L->X, L->y) through its Gram matrix, with the rules of
+ * shap's reference (scikit-learn's Gram-based lars_path as LassoLarsIC and
+ * "num_features(k)" run it): relative ties, incremental correlations, a
+ * relative step guard, the path ends when the active set is singular. With
+ * `lasso`, coefficients that reach zero leave; max_add > 0 stops before
+ * the (max_add + 1)-th entry. Knots go to L->path; returns their number,
+ * and leaves the active set of the last knot in *w. */
+static size_t lars(l1_mem *L, xpl__lars_work *w, int lasso, size_t max_add)
 {
-    size_t m = L->m, n_act = 0, knots = 0, added = 0, steps = 0;
-    double *G = L->G, *c = L->c, *beta = L->beta;
-    memset(beta, 0, m * sizeof *beta);
-    memset(L->in, 0, m);
-    memcpy(L->path, beta, m * sizeof *beta);
-    knots = 1;
-    size_t drop = m; /* player dropped at the last knot */
-    double cnorm = 0;
-    for (size_t j = 0; j < m; j++)
-        cnorm = fmax(cnorm, fabs(c[j]));
-    double tiny = cnorm * 1e-12 + 1e-300;
-    while (steps++ < L1_MAX_STEPS + m) {
-        double C = 0;
-        size_t best = m;
-        for (size_t j = 0; j < m; j++) {
-            double v = fabs(c[j]);
-            if (!L->in[j] && v > C * (1 + 1e-12) + 1e-300) {
-                C = v;
-                best = j;
-            }
-        }
-        for (size_t k = 0; k < n_act; k++)
-            C = fmax(C, fabs(c[L->act[k]]));
-        if (C <= tiny)
-            break;
-        if (drop == m) {
-            if (best == m || (max_add && added == max_add))
-                break;
-            /* add the most correlated inactive player */
-            L->in[best] = 1;
-            L->sign[best] = c[best] >= 0 ? 1 : -1;
-            L->act[n_act++] = best;
-            added++;
-        }
-        drop = m;
-        /* equiangular direction: G_A w = 1 with signed columns */
-        double *ones = L->a;
-        for (size_t k = 0; k < n_act; k++) {
-            ones[k] = 1;
-            for (size_t l = 0; l < n_act; l++) {
-                size_t i = L->act[k], j = L->act[l];
-                L->GA[k * m + l] = L->sign[i] * L->sign[j] * G[i * m + j];
-            }
-        }
-        double *w = L->wA;
-        if (xpl__spd_solve(L->GA, n_act, m, ones, w, L->work, 1e-14) != 0)
-            break; /* singular active set: stop at the last knot */
-        double s1 = 0;
-        for (size_t k = 0; k < n_act; k++)
-            s1 += w[k];
-        if (!(s1 > 0))
-            break;
-        double AA = 1.0 / sqrt(s1);
-        for (size_t k = 0; k < n_act; k++)
-            w[k] *= AA;
-        /* a_j = X_j' u for every player */
-        double *a = L->a;
-        for (size_t j = 0; j < m; j++) {
-            double s = 0;
-            for (size_t k = 0; k < n_act; k++) {
-                size_t i = L->act[k];
-                s += G[j * m + i] * L->sign[i] * w[k];
-            }
-            a[j] = s;
-        }
-        double gamma = C / AA;
-        for (size_t j = 0; j < m; j++) {
-            if (L->in[j])
-                continue;
-            double g1 = (C - c[j]) / (AA - a[j]), g2 = (C + c[j]) / (AA + a[j]);
-            if (g1 > 1e-15 * gamma && g1 < gamma)
-                gamma = g1;
-            if (g2 > 1e-15 * gamma && g2 < gamma)
-                gamma = g2;
-        }
-        if (lasso)
-            for (size_t k = 0; k < n_act; k++) {
-                size_t i = L->act[k];
-                double d = L->sign[i] * w[k];
-                if (d == 0)
-                    continue;
-                double g = -beta[i] / d;
-                if (g > 1e-15 * gamma && g < gamma) {
-                    gamma = g;
-                    drop = i;
-                }
-            }
-        for (size_t k = 0; k < n_act; k++) {
-            size_t i = L->act[k];
-            beta[i] += gamma * L->sign[i] * w[k];
-        }
-        for (size_t j = 0; j < m; j++)
-            c[j] -= gamma * a[j];
-        if (drop < m) {
-            beta[drop] = 0;
-            L->in[drop] = 0;
-            size_t k = 0;
-            while (L->act[k] != drop)
-                k++;
-            memmove(L->act + k, L->act + k + 1,
-                    (n_act - k - 1) * sizeof *L->act);
-            n_act--;
-        }
-        memcpy(L->path + knots * m, beta, m * sizeof *beta);
-        knots++;
-        if (knots >= (m < L1_MAX_STEPS ? L1_MAX_STEPS : m) + 1)
-            break;
-        if (n_act == m && drop == m)
-            break;
-    }
-    return knots;
+    xpl__lars_opts o = {
+        .lasso = lasso,
+        .ties = XPL__LARS_TIES_RELATIVE,
+        .corr = XPL__LARS_CORR_INCREMENTAL,
+        .step = XPL__LARS_STEP_RELATIVE,
+        .singular = XPL__LARS_SINGULAR_STOP,
+        .pivot_tol = 1e-14,
+        .max_steps = l1_max_steps(L->m),
+        .max_add = max_add,
+    };
+    xpl__lars_gram p = { L->m, L->G, L->m, L->c, 1 };
+    xpl__lars_work_init(w, L->lars, L->m);
+    return xpl__lars_path(&p, &o, w, L->path, NULL);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -630,11 +525,12 @@ size_t xpl__ks_l1_select(void *mem, int criterion, size_t top_k,
     }
     L.n = n;
     size_t n_sel = 0;
+    xpl__lars_work lw;
     if (criterion == XPL_L1_TOP_K) {
         gram(&L);
-        lars(&L, 0, top_k);
+        lars(&L, &lw, 0, top_k);
         for (size_t k = 0; k < m; k++)
-            if (L.in[k])
+            if (lw.active[k])
                 active[n_sel++] = (uint32_t)k;
     } else {
         /* StandardScaler(with_mean=False), then LassoLarsIC's intercept:
@@ -664,9 +560,10 @@ size_t xpl__ks_l1_select(void *mem, int criterion, size_t top_k,
                 active[j] = (uint32_t)j;
             return m;
         }
-        int ols_ok = xpl__spd_solve(L.G, m, m, L.c, L.a, L.work, 1e-14) == 0;
-        double sigma2 = ols_ok ? rss(&L, L.a) / (double)dof : NAN;
-        size_t knots = lars(&L, 1, 0);
+        int ols_ok =
+            xpl__spd_solve(L.G, m, m, L.c, L.ols, L.work, 1e-14) == 0;
+        double sigma2 = ols_ok ? rss(&L, L.ols) / (double)dof : NAN;
+        size_t knots = lars(&L, &lw, 1, 0);
         if (!ols_ok)
             sigma2 = rss(&L, L.path + (knots - 1) * m) / (double)dof;
         double factor = criterion == XPL_L1_AIC ? 2.0 : log((double)n);
@@ -697,8 +594,7 @@ size_t xpl__ks_l1_select(void *mem, int criterion, size_t top_k,
     }
     if (n_sel == 0) {
         /* nothing selected: keep the player most correlated with the
-         * response, the first the path would take */
-        gram(&L);
+         * response, the first the path would take (L.c is still X'y) */
         size_t best = 0;
         for (size_t j = 1; j < m; j++)
             if (fabs(L.c[j]) > fabs(L.c[best]))

@@ -101,6 +101,7 @@ void xpl_kernel_shap_free(xpl_kernel_shap *ks)
     free(ks->bg_w);
     free(ks->fnull);
     free(ks->base);
+    free(ks->bg_pred);
     free(ks->col_const);
     free(ks->col_value);
     free(ks);
@@ -183,7 +184,7 @@ int xpl_kernel_shap_new(xpl_kernel_shap **out, const xpl_model *m,
                               "not finite (%g)", d, s);
         }
     }
-    free(pred);
+    ks->bg_pred = pred;
     *out = ks;
     return XPL_OK;
 }

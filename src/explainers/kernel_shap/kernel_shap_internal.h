@@ -17,6 +17,8 @@ struct xpl_kernel_shap {
     double *bg_w;             /* n_bg weights summing to 1 */
     double *fnull;            /* n_outputs: sum_b w_b f(b) */
     double *base;             /* n_outputs: link(fnull) */
+    double *bg_pred;          /* n_bg * n_outputs: f(b), for the base
+                                 values of background groups */
     unsigned char *col_const; /* every background row has col_value[j] */
     double *col_value;
     double row_cost;          /* xpl__model_row_cost: node steps per row */

@@ -1,15 +1,16 @@
 /* LIME's weighted fits, all from one centred weighted Gram matrix of the
  * interpretable columns and the response: the ridge surrogate (scikit-
  * learn's Ridge with sample_weight), its weighted R^2, and lime's feature
- * selections (forward, highest weights, LARS-lasso path). Working from the
- * Gram matrix makes every fit cost O(k^3) instead of O(n k^2), and the
- * samples never need to be kept. */
+ * selections (forward, highest weights, the LARS-lasso path of
+ * src/core/lars.c). Working from the Gram matrix makes every fit cost
+ * O(k^3) instead of O(n k^2), and the samples never need to be kept. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/linalg.h"
 #include "core/error.h"
+#include "core/lars.h"
+#include "core/linalg.h"
 #include "explainers/lime/lime_internal.h"
 
 /* -------------------------------------------------------------- the Gram */
@@ -184,12 +185,15 @@ static double gram_at(const xpl__lime_gram *g, size_t j, size_t k)
 
 /* ----------------------------------------------------------- the solves */
 
+enum { LARS_MAX_ITER = 500 }; /* scikit-learn's lars_path default */
+
 size_t xpl__lime_fit_bytes(size_t m)
 {
-    /* ridge: A (m^2), b, rhs; selection: coefficients, order, LARS's
-     * G_AA (m^2), direction, correlations, beta; the path's counts */
-    return (3 * m * m + 12 * m + 16) * sizeof(double) +
-           (3 * m + 520) * sizeof(uint32_t) + 64;
+    /* ridge: A (m^2), b, rhs; selection: coefficients, scores, columns,
+     * order, the path's counts, and the LARS path's own memory */
+    return (2 * m * m + 2 * m + 4) * sizeof(double) +
+           (2 * m + 2 + LARS_MAX_ITER + 2) * sizeof(uint32_t) + m + 64 +
+           xpl__lars_bytes(m);
 }
 
 int xpl__lime_ridge(const xpl__lime_gram *g, const uint32_t *cols, size_t k,
@@ -246,15 +250,12 @@ typedef struct sel_mem {
     double *fit;      /* ridge scratch: 2 m^2 */
     double *coef;     /* m */
     double *score;    /* m */
-    double *GA;       /* m^2 (LARS) */
-    double *dir, *c, *beta, *a; /* m each */
     uint32_t *cols;   /* m */
     uint32_t *order;  /* m */
     uint32_t *nnz;    /* path points (<= 501) */
-    unsigned char *on; /* m (LARS active flags), as uint32 cells */
+    unsigned char *on; /* m (forward's flags) */
+    void *lars;       /* xpl__lars_bytes(m), 64-byte aligned */
 } sel_mem;
-
-enum { LARS_MAX_ITER = 500 };
 
 static void sel_layout(sel_mem *s, void *mem, size_t m)
 {
@@ -265,16 +266,6 @@ static void sel_layout(sel_mem *s, void *mem, size_t m)
     d += m + 1;
     s->score = d;
     d += m + 1;
-    s->GA = d;
-    d += m * m + 1;
-    s->dir = d;
-    d += m + 1;
-    s->c = d;
-    d += m + 1;
-    s->beta = d;
-    d += m + 1;
-    s->a = d;
-    d += m + 1;
     uint32_t *u = (uint32_t *)d;
     s->cols = u;
     u += m + 1;
@@ -283,6 +274,8 @@ static void sel_layout(sel_mem *s, void *mem, size_t m)
     s->nnz = u;
     u += LARS_MAX_ITER + 2;
     s->on = (unsigned char *)u;
+    uintptr_t at = (uintptr_t)(s->on + m);
+    s->lars = s->on + m + (64 - at % 64) % 64;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -351,118 +344,33 @@ static size_t highest_weights(const xpl__lime_gram *g, size_t k,
     return n;
 }
 
-static double min_pos_ratio(double num, double den)
-{
-    double r = num / den;
-    return r > 0 ? r : INFINITY;
-}
-
 /*
- * The LARS-lasso path (Efron et al. 2004) of the centred, weighted problem
- * given by the Gram: X'X = G[0..m, 0..m], X'y = G[., m]. Points are the
- * path's knots, point 0 being all zeros. Records the number of non-zero
- * coefficients of each point in s->nnz and returns the number of points;
- * if stop_at > 0, stops at that point and leaves its coefficients in
- * s->beta. Follows scikit-learn's lars_path(method="lasso"): the variable
- * with the largest absolute correlation enters (the first on ties), a
- * coefficient that reaches zero leaves, at most 500 iterations.
+ * The LARS-lasso path of the centred, weighted problem given by the Gram:
+ * X'X = G[0..m, 0..m], X'y = G[., m]. Records the number of non-zero
+ * coefficients of each knot (knot 0 being all zeros) in s->nnz and returns
+ * the number of knots; if stop_at > 0, stops at that knot and leaves its
+ * coefficients in w->beta. The rules of scikit-learn's lars_path(method=
+ * "lasso") as lime calls it: exact ties (the first wins), correlations
+ * recomputed at every step, float's tiny guarding the step, a singular
+ * active set solved through the pseudo-inverse, at most 500 iterations.
  */
-static size_t lars_lasso(const xpl__lime_gram *g, sel_mem *s, size_t stop_at)
+static size_t lars_lasso(const xpl__lime_gram *g, sel_mem *s,
+                         xpl__lars_work *w, size_t stop_at)
 {
-    const double tiny = 1.1754944e-38; /* float's smallest normal, as
-                                          scikit-learn guards divisions */
-    size_t m = g->m, n_act = 0, points = 1;
-    int drop = 0;
-    memset(s->beta, 0, m * sizeof *s->beta);
-    memset(s->on, 0, m);
-    s->nnz[0] = 0;
-    for (size_t iter = 0;; iter++) {
-        for (size_t j = 0; j < m; j++) {
-            double c = gram_at(g, j, m);
-            for (size_t q = 0; q < m; q++)
-                if (s->beta[q] != 0)
-                    c -= gram_at(g, j, q) * s->beta[q];
-            s->c[j] = c;
-        }
-        double C = 0;
-        size_t c_idx = m;
-        for (size_t j = 0; j < m; j++)
-            if (!s->on[j] && fabs(s->c[j]) > C) {
-                C = fabs(s->c[j]);
-                c_idx = j;
-            }
-        if (C <= 0 || iter >= LARS_MAX_ITER || n_act >= m)
-            break;
-        if (!drop) {
-            s->on[c_idx] = 1;
-            s->cols[n_act++] = (uint32_t)c_idx;
-        }
-        drop = 0;
-        /* equiangular direction: G_AA w = sign(c_A), scaled */
-        size_t k = n_act;
-        for (size_t i = 0; i < k; i++) {
-            for (size_t j = 0; j < k; j++)
-                s->GA[i * k + j] = gram_at(g, s->cols[i], s->cols[j]);
-            s->dir[i] = s->c[s->cols[i]] > 0 ? 1.0 : -1.0;
-        }
-        memcpy(s->a, s->dir, k * sizeof *s->a); /* the signs */
-        if (xpl__cholesky(s->GA, k, k, NULL, NULL) == 0) {
-            xpl__cholesky_solve(s->GA, k, k, s->dir);
-        } else {
-            for (size_t i = 0; i < k; i++)
-                for (size_t j = 0; j < k; j++)
-                    s->GA[i * k + j] = gram_at(g, s->cols[i], s->cols[j]);
-            if (xpl__sym_pinv_solve(k, s->GA, 1e-12, s->dir) != XPL_OK)
-                break;
-        }
-        double sw = 0;
-        for (size_t i = 0; i < k; i++)
-            sw += s->dir[i] * s->a[i];
-        if (!(sw > 0))
-            break;
-        double AA = 1 / sqrt(sw);
-        for (size_t i = 0; i < k; i++)
-            s->dir[i] *= AA;
-        double gamma = C / AA;
-        for (size_t j = 0; j < m; j++) {
-            if (s->on[j])
-                continue;
-            double a = 0;
-            for (size_t i = 0; i < k; i++)
-                a += gram_at(g, j, s->cols[i]) * s->dir[i];
-            double g1 = min_pos_ratio(C - s->c[j], AA - a + tiny);
-            double g2 = min_pos_ratio(C + s->c[j], AA + a + tiny);
-            if (g1 < gamma)
-                gamma = g1;
-            if (g2 < gamma)
-                gamma = g2;
-        }
-        size_t leave = m;
-        for (size_t i = 0; i < k; i++) {
-            double z = min_pos_ratio(-s->beta[s->cols[i]], s->dir[i] + tiny);
-            if (z < gamma) {
-                gamma = z;
-                leave = i;
-            }
-        }
-        for (size_t i = 0; i < k; i++)
-            s->beta[s->cols[i]] += gamma * s->dir[i];
-        if (leave < m) {
-            s->beta[s->cols[leave]] = 0;
-            s->on[s->cols[leave]] = 0;
-            memmove(s->cols + leave, s->cols + leave + 1,
-                    (n_act - leave - 1) * sizeof *s->cols);
-            n_act--;
-            drop = 1;
-        }
-        uint32_t nz = 0;
-        for (size_t j = 0; j < m; j++)
-            nz += s->beta[j] != 0;
-        s->nnz[points++] = nz;
-        if (stop_at && points - 1 == stop_at)
-            break;
-    }
-    return points;
+    xpl__lars_opts o = {
+        .lasso = 1,
+        .ties = XPL__LARS_TIES_EXACT,
+        .corr = XPL__LARS_CORR_RECOMPUTED,
+        .step = XPL__LARS_STEP_FLOAT_TINY,
+        .singular = XPL__LARS_SINGULAR_PSEUDO_INVERSE,
+        .pivot_tol = 0,
+        .max_steps = LARS_MAX_ITER,
+        .stop_at = stop_at,
+    };
+    size_t m = g->m;
+    xpl__lars_gram p = { m, g->G, m + 1, g->G + m, m + 1 };
+    xpl__lars_work_init(w, s->lars, m);
+    return xpl__lars_path(&p, &o, w, NULL, s->nnz);
 }
 
 /* lime's choice on the path: from the least regularised point down to
@@ -472,7 +380,8 @@ static size_t lasso_path(const xpl__lime_gram *g, size_t k, sel_mem *s,
                          uint32_t *out)
 {
     size_t m = g->m;
-    size_t points = lars_lasso(g, s, 0);
+    xpl__lars_work w;
+    size_t points = lars_lasso(g, s, &w, 0);
     if (points <= 1) {
         for (size_t j = 0; j < m; j++)
             out[j] = (uint32_t)j;
@@ -481,10 +390,10 @@ static size_t lasso_path(const xpl__lime_gram *g, size_t k, sel_mem *s,
     size_t i = points - 1;
     while (i > 1 && s->nnz[i] > k)
         i--;
-    lars_lasso(g, s, i);
+    lars_lasso(g, s, &w, i);
     size_t n = 0;
     for (size_t j = 0; j < m; j++)
-        if (s->beta[j] != 0)
+        if (w.beta[j] != 0)
             out[n++] = (uint32_t)j;
     return n;
 }
