@@ -9,8 +9,11 @@
 #include <string.h>
 
 #include "check_helpers.h"
+#include "core/crc32.h"
 #include "explainers/tree_shap/tree_shap.h"
+#include "models/linear_trees.h"
 #include "models/model_internal.h"
+#include "models/trees.h"
 #include <xplain/xplain.h>
 
 #define DIR "tests/fixtures/categorical/"
@@ -377,7 +380,8 @@ END_TEST
  * relative on all 40 rows (NaN in a leaf's feature falls back to the leaf
  * value); TreeSHAP refuses them naming Kernel SHAP; Kernel SHAP on them
  * equals brute-force Shapley values from the model's own predictions;
- * model.bin refuses them. */
+ * model.bin 1.2 keeps them (the same predictions bit for bit, the same
+ * bytes when written again). */
 START_TEST(linear_trees)
 {
     xpl_model *m = load_model(DIR "lgb_linear.txt");
@@ -452,18 +456,136 @@ START_TEST(linear_trees)
     ck_assert_int_eq(xpl_explainer_new(&ex, m, bg, &o), XPL_OK);
     xpl_explainer_free(ex);
     xpl_dataset_free(bg);
-    xpl_dataset_free(x);
 
-    void *bin;
-    size_t size;
-    ck_assert_int_eq(xpl_model_serialize(m, &bin, &size), XPL_EUNSUPPORTED);
-    ck_assert_ptr_nonnull(strstr(xpl_last_error(), "linear trees"));
+    void *bin, *bin2;
+    size_t size, size2;
+    ck_assert_int_eq(xpl_model_serialize(m, &bin, &size), XPL_OK);
+    ck_assert_uint_eq(((unsigned char *)bin)[10], 2); /* version 1.2 */
+    xpl_model *m2;
+    ck_assert_int_eq(xpl_model_load_buffer(&m2, bin, size, "lt.bin"),
+                     XPL_OK);
+    ck_assert_str_eq(xpl_model_kind(m2), "lightgbm_linear_trees");
+    ck_assert_int_eq(xpl_model_serialize(m2, &bin2, &size2), XPL_OK);
+    ck_assert_uint_eq(size, size2);
+    ck_assert(memcmp(bin, bin2, size) == 0);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    ck_assert_int_eq(xpl_model_predict(m, NULL, xpl_dataset_data(x), n,
+                                       XPL_OUTPUT_RAW, a), XPL_OK);
+    ck_assert_int_eq(xpl_model_predict(m2, NULL, xpl_dataset_data(x), n,
+                                       XPL_OUTPUT_RAW, b), XPL_OK);
+    ck_assert(memcmp(a, b, n * sizeof *a) == 0);
+    free(a);
+    free(b);
+    free(bin2);
+    free(bin);
+    /* a cost per row that Kernel SHAP can size its surrogate by: finite,
+     * above the routing trees' own (depth + 1 steps per tree) by the
+     * linear terms */
+    const xpl__ensemble *route = xpl__linear_trees_routing(m);
+    double walk = 0;
+    for (size_t t = 0; t < route->n_trees; t++)
+        walk += route->trees[t].depth + 1.0;
+    ck_assert(isfinite(xpl__model_row_cost(m)));
+    ck_assert_msg(xpl__model_row_cost(m) > walk, "%g vs %g",
+                  xpl__model_row_cost(m), walk);
+    ck_assert(xpl__model_row_cost(m2) == xpl__model_row_cost(m));
     ck_assert(xpl_model_feature_is_categorical(m, 3));
+    xpl_model_free(m2);
+    xpl_dataset_free(x);
     xpl_model_free(m);
 }
 END_TEST
 
 /* Malformed linear leaves. */
+/* model.bin's LINEAR_LEAVES section, damaged one field at a time (the
+ * CRC-32 recomputed so that the section parser sees it): each is an error
+ * naming the file, never a model. */
+static uint64_t le_get(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void le_put(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+START_TEST(linear_trees_model_bin_bad)
+{
+    xpl_model *m = load_model(DIR "lgb_linear.txt");
+    unsigned char *bin;
+    size_t size;
+    ck_assert_int_eq(xpl_model_serialize(m, (void **)&bin, &size), XPL_OK);
+    xpl_model_free(m);
+    size_t at = 16, leaves = 0;
+    while (at + 16 <= size - 4) {
+        if (le_get(bin + at, 4) == 4)
+            leaves = at;
+        at += 16 + le_get(bin + at + 8, 8);
+    }
+    ck_assert_uint_gt(leaves, 0);
+    size_t p = leaves + 16;              /* payload: u64 n_trees */
+    size_t n_trees = le_get(bin + p, 8);
+    size_t leaf0 = p + 8 + 8 * n_trees;  /* first leaf */
+    size_t leaf = leaf0, li = 0;         /* the first leaf with terms */
+    while (le_get(bin + leaf + 16, 4) == 0) {
+        leaf += 20;
+        li++;
+    }
+    char lmsg[2][48];
+    snprintf(lmsg[0], sizeof lmsg[0], "leaf %zu: feature 99 of 5", li);
+    snprintf(lmsg[1], sizeof lmsg[1], "leaf %zu: coefficient not finite",
+             li);
+    double nan = NAN;
+    uint64_t nan_bits;
+    memcpy(&nan_bits, &nan, 8);
+    const struct {
+        size_t off;
+        int width;
+        uint64_t value;
+        int code;
+        const char *msg;
+    } damage[] = {
+        { 10, 2, 1, XPL_EFORMAT, "linear trees need model.bin 1.2" },
+        { leaves, 4, 5, XPL_EFORMAT, "unknown required section type 5" },
+        { p, 8, 0, XPL_EFORMAT, "0 trees" },
+        { p, 8, n_trees + 1, XPL_EFORMAT, "lt.bin: offset" },
+        { p + 8, 8, 1u << 30, XPL_EFORMAT, "leaves, expected 1" },
+        { leaf0, 8, nan_bits, XPL_EFORMAT, "leaf 0: value not finite" },
+        { leaf + 20, 4, 99, XPL_EFORMAT, lmsg[0] },
+        { leaf + 24, 8, nan_bits, XPL_EFORMAT, lmsg[1] },
+        { leaf0 + 16, 4, 0xffffffffu, XPL_EFORMAT, "linear terms" },
+    };
+    unsigned char *bad = malloc(size);
+    for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+        memcpy(bad, bin, size);
+        le_put(bad + damage[i].off, damage[i].value, damage[i].width);
+        le_put(bad + size - 4, xpl__crc32(0, bad, size - 4), 4);
+        xpl_model *got = (xpl_model *)1;
+        int rc = xpl_model_load_buffer(&got, bad, size, "lt.bin");
+        ck_assert_msg(rc == damage[i].code &&
+                          strstr(xpl_last_error(), damage[i].msg) &&
+                          strncmp(xpl_last_error(), "lt.bin", 6) == 0,
+                      "case %zu: rc %d: %s", i, rc, xpl_last_error());
+        ck_assert_ptr_null(got);
+    }
+    /* a leaf count the routing trees do not match */
+    memcpy(bad, bin, size);
+    le_put(bad + p + 8, le_get(bin + p + 8, 8) - 1, 8);
+    le_put(bad + size - 4, xpl__crc32(0, bad, size - 4), 4);
+    xpl_model *got = (xpl_model *)1;
+    ck_assert_int_ne(xpl_model_load_buffer(&got, bad, size, "lt.bin"),
+                     XPL_OK);
+    ck_assert_ptr_null(got);
+    free(bad);
+    free(bin);
+}
+END_TEST
+
 START_TEST(linear_trees_malformed)
 {
     FILE *f = fopen(src_path(DIR "lgb_linear.txt"), "rb");
@@ -521,6 +643,7 @@ static Suite *suite(void)
     tcase_add_test(bad, truncated_files);
     tcase_add_test(tc, linear_trees);
     tcase_add_test(bad, linear_trees_malformed);
+    tcase_add_test(bad, linear_trees_model_bin_bad);
     suite_add_tcase(s, bad);
     return s;
 }

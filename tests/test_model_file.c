@@ -941,9 +941,9 @@ START_TEST(header_errors)
     fix_crc(p, n);
     ck_assert_error(try_load(p, n), XPL_EFORMAT,
                     "t.bin: offset 12: header flags 0x00000001: must be 0");
-    p[10] = 2;
+    p[10] = 3;
     fix_crc(p, n);
-    ck_assert_error(try_load(p, n), XPL_EVERSION, "model.bin 1.2");
+    ck_assert_error(try_load(p, n), XPL_EVERSION, "model.bin 1.3");
     p[10] = 0;
     p[12] = 0;
 
@@ -1053,7 +1053,7 @@ START_TEST(unknown_sections)
     ck_assert_int_eq(xpl__linear_model_new(&ref, 2, 1, ab, XPL_LINK_IDENTITY,
                                            params, params + 1), XPL_OK);
     xpl__writer f, p;
-    for (unsigned minor = 0; minor < 2; minor++) {
+    for (unsigned minor = 0; minor < 3; minor++) {
         /* Optional and unknown: skipped wherever it comes after MODEL. */
         put_header(&f, 1, minor, 0);
         put_model(&f, 1, 0, 2, 1, ab);
@@ -1077,8 +1077,8 @@ START_TEST(unknown_sections)
         free(bytes);
     }
 
-    /* Required and unknown: corrupt in 1.0 and 1.1, from the future in
-     * 1.2. */
+    /* Required and unknown: corrupt in 1.0 to 1.2, from the future in
+     * 1.3. */
     put_header(&f, 1, 0, 0);
     put_small(&f);
     xpl__writer_init(&p);
@@ -1086,12 +1086,12 @@ START_TEST(unknown_sections)
     put_section(&f, 99, 0, &p);
     expect_file(&f, XPL_EFORMAT,
                 "t.bin: offset 106: unknown required section type 99");
-    put_header(&f, 1, 2, 0);
+    put_header(&f, 1, 3, 0);
     put_small(&f);
     xpl__writer_init(&p);
     put_section(&f, 99, 0, &p);
-    expect_file(&f, XPL_EVERSION, "the file is model.bin 1.2, this library "
-                                  "reads up to 1.1");
+    expect_file(&f, XPL_EVERSION, "the file is model.bin 1.3, this library "
+                                  "reads up to 1.2");
 
     /* An optional unknown section cannot come first. */
     put_header(&f, 1, 0, 0);
@@ -1136,9 +1136,17 @@ START_TEST(model_section_errors)
     put_header(&f, 1, 0, 0);
     put_model(&f, 0, 0, 2, 1, ab);
     expect_file(&f, XPL_EFORMAT, "offset 32: unknown model family 0");
-    put_header(&f, 1, 2, 0);
+    put_header(&f, 1, 3, 0);
     put_model(&f, 7, 0, 2, 1, ab);
     expect_file(&f, XPL_EVERSION, "unknown model family 7");
+    /* family 3 (linear trees) is defined from 1.2 on */
+    put_header(&f, 1, 1, 0);
+    put_model(&f, 3, 0, 2, 1, ab);
+    expect_file(&f, XPL_EFORMAT, "offset 32: unknown model family 3 "
+                                 "(linear trees need model.bin 1.2)");
+    put_header(&f, 1, 2, 0);
+    put_model(&f, 3, 0, 2, 1, ab);
+    expect_file(&f, XPL_EFORMAT, "no TREES section in a tree-ensemble model");
 
     put_header(&f, 1, 0, 0);
     put_model(&f, 1, 6, 2, 1, ab);

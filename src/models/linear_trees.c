@@ -95,6 +95,31 @@ const xpl__ensemble *xpl__linear_trees_routing(const xpl_model *m)
     return xpl__trees_params(s->routing);
 }
 
+const xpl__linear_leaves *xpl__linear_trees_leaves(const xpl_model *m)
+{
+    if (!m || m->family != XPL__FAMILY_LINEAR_TREES)
+        return NULL;
+    const struct linear_trees *s = m->state;
+    return &s->leaves;
+}
+
+/* xpl__model_row_cost: the routing trees' walk (their own cost, whose leaf
+ * values stand for the constant) plus, per tree, the average terms of its
+ * leaves at a quarter step each, as a linear model's dot product counts
+ * (linear.c). */
+static double row_cost(const xpl_model *routing,
+                       const xpl__linear_leaves *l)
+{
+    double cost = xpl__model_row_cost(routing);
+    for (size_t t = 0; t < l->n_trees; t++) {
+        size_t a = l->leaf_start[t], b = l->leaf_start[t + 1];
+        if (b > a)
+            cost += (double)(l->term_start[b] - l->term_start[a]) /
+                    (double)(b - a) / 4;
+    }
+    return cost;
+}
+
 static const xpl_adapter linear_trees_ops = {
     .version = XPL_ADAPTER_VERSION,
     .name = "lightgbm_linear_trees",
@@ -139,6 +164,7 @@ int xpl__linear_trees_model_new(xpl_model **out, xpl_model *routing,
         return rc;
     }
     m->link_scale = routing->link_scale;
+    m->row_cost = row_cost(routing, leaves);
     m->raw_is_probability = routing->raw_is_probability;
     /* the routing model's properties (trees, objective, ...) describe
      * this one too */

@@ -27,8 +27,8 @@ void xpl__linear_leaves_free(xpl__linear_leaves *l);
 /* A model over `routing`, a tree model of the same splits whose leaf
  * values are the leaves' indices within their tree (owned on success, as
  * is *leaves, whose arrays are taken; both stay the caller's on failure).
- * Explained by Kernel SHAP and LIME; TreeSHAP refuses it; model.bin cannot
- * hold it. */
+ * Explained by Kernel SHAP and LIME; TreeSHAP refuses it; model.bin 1.2
+ * holds it (family 3, LINEAR_LEAVES section). */
 int xpl__linear_trees_model_new(xpl_model **out, xpl_model *routing,
                                 xpl__linear_leaves *leaves);
 
@@ -36,5 +36,9 @@ int xpl__linear_trees_model_new(xpl_model **out, xpl_model *routing,
  * their leaf values are indices), or NULL for any other model. */
 struct xpl__ensemble;
 const struct xpl__ensemble *xpl__linear_trees_routing(const xpl_model *m);
+
+/* The leaves' linear models of a linear-tree model, or NULL for any other
+ * model (model.bin writes them). */
+const xpl__linear_leaves *xpl__linear_trees_leaves(const xpl_model *m);
 
 #endif

@@ -9,7 +9,8 @@
 
 enum {
     BIN_MAJOR = 1,
-    BIN_MINOR = 1, /* 1.1 added the CATEGORIES section */
+    BIN_MINOR = 2, /* 1.1 added the CATEGORIES section, 1.2 family 3
+                      (linear trees) and its LINEAR_LEAVES section */
     HEADER_SIZE = XPL__MODEL_BIN_MAGIC_SIZE + 8, /* magic, major, minor, flags */
     TRAILER_SIZE = 4,
     SECTION_HEADER_SIZE = 16                     /* type, flags, length */
@@ -20,6 +21,7 @@ enum {
     SEC_MODEL = 1,
     SEC_LINEAR = 2,
     SEC_TREES = 3,
+    SEC_LINEAR_LEAVES = 4,
     SEC_BACKGROUND = 16,
     SEC_STATS = 17,
     SEC_CATEGORIES = 18

@@ -13,6 +13,7 @@
 #include "data/dataset_internal.h"
 #include "data/stats_internal.h"
 #include "models/linear.h"
+#include "models/linear_trees.h"
 #include "models/model_bin.h"
 #include "models/model_internal.h"
 #include "models/tree_section.h"
@@ -37,6 +38,8 @@ struct bin {
     double *bg_w;
     xpl_stats *stats;
     xpl__catnames **cats; /* n_features, or NULL */
+    int have_leaves;
+    xpl__linear_leaves leaves; /* family 3 */
 };
 
 static void bin_free(struct bin *b)
@@ -54,6 +57,7 @@ static void bin_free(struct bin *b)
     for (size_t j = 0; b->cats && j < b->n_features; j++)
         xpl__catnames_free(b->cats[j]);
     free(b->cats);
+    xpl__linear_leaves_free(&b->leaves);
 }
 
 /* Something that version 1.0 does not define. If the file says it is a
@@ -95,9 +99,13 @@ static int read_model(struct bin *b, xpl__reader *r)
     int rc = xpl__get_u32(r, &family);
     if (rc)
         return rc;
-    if (family != XPL__FAMILY_LINEAR && family != XPL__FAMILY_TREES)
-        return undefined(b, r, at, "unknown model family %lu",
-                         (unsigned long)family);
+    if (family != XPL__FAMILY_LINEAR && family != XPL__FAMILY_TREES &&
+        !(family == XPL__FAMILY_LINEAR_TREES && b->minor >= 2))
+        return undefined(b, r, at, "unknown model family %lu%s",
+                         (unsigned long)family,
+                         family == XPL__FAMILY_LINEAR_TREES
+                             ? " (linear trees need model.bin 1.2)"
+                             : "");
     b->family = family;
 
     size_t link_at = r->pos;
@@ -191,12 +199,122 @@ static int read_linear(struct bin *b, xpl__reader *r)
 
 static int read_trees(struct bin *b, xpl__reader *r)
 {
-    if (b->family != XPL__FAMILY_TREES)
+    if (b->family != XPL__FAMILY_TREES &&
+        b->family != XPL__FAMILY_LINEAR_TREES)
         return xpl__reader_error(r, r->pos, XPL_EFORMAT, "TREES section in "
                                  "a model of family %lu",
                                  (unsigned long)b->family);
     b->have_trees = 1;
     return xpl__tree_section_read(r, b->n_features, b->n_outputs, &b->trees);
+}
+
+/* LINEAR_LEAVES (family 3): u64 n_trees, n_trees x u64 leaves, then per
+ * leaf f64 constant, f64 value without terms, u32 n_terms, n_terms x (u32
+ * feature, f64 coefficient). The trees' routing (TREES) numbers each
+ * tree's leaves; the model's builder checks the two agree. */
+enum { LEAF_MIN_BYTES = 20, TERM_BYTES = 12 };
+
+static int read_leaf(struct bin *b, xpl__reader *r, size_t i,
+                     size_t *n_terms, size_t *cap)
+{
+    xpl__linear_leaves *l = &b->leaves;
+    size_t at = r->pos;
+    uint32_t k;
+    int rc = xpl__get_f64(r, &l->leaf_const[i]);
+    if (!rc)
+        rc = xpl__get_f64(r, &l->leaf_value[i]);
+    if (!rc)
+        rc = xpl__get_u32(r, &k);
+    if (rc)
+        return rc;
+    if (!isfinite(l->leaf_const[i]) || !isfinite(l->leaf_value[i]))
+        return xpl__reader_error(r, at, XPL_EFORMAT, "leaf %zu: value not "
+                                 "finite", i);
+    if ((rc = xpl__reader_need(r, k, TERM_BYTES, "linear terms")))
+        return rc;
+    if (*n_terms + k > *cap) {
+        size_t c = 2 * *cap + k;
+        uint32_t *f = realloc(l->feature, c * sizeof *f);
+        if (f)
+            l->feature = f;
+        double *w = f ? realloc(l->coeff, c * sizeof *w) : NULL;
+        if (!w)
+            return xpl__enomem();
+        l->coeff = w;
+        *cap = c;
+    }
+    for (uint32_t t = 0; t < k; t++, (*n_terms)++) {
+        at = r->pos;
+        if ((rc = xpl__get_u32(r, &l->feature[*n_terms])) ||
+            (rc = xpl__get_f64(r, &l->coeff[*n_terms])))
+            return rc;
+        if (l->feature[*n_terms] >= b->n_features)
+            return xpl__reader_error(r, at, XPL_EFORMAT, "leaf %zu: feature "
+                                     "%lu of %zu", i,
+                                     (unsigned long)l->feature[*n_terms],
+                                     b->n_features);
+        if (!isfinite(l->coeff[*n_terms]))
+            return xpl__reader_error(r, at + 4, XPL_EFORMAT, "leaf %zu: "
+                                     "coefficient not finite", i);
+    }
+    l->term_start[i + 1] = *n_terms;
+    return XPL_OK;
+}
+
+static int read_linear_leaves(struct bin *b, xpl__reader *r)
+{
+    if (b->family != XPL__FAMILY_LINEAR_TREES)
+        return xpl__reader_error(r, r->pos, XPL_EFORMAT, "LINEAR_LEAVES "
+                                 "section in a model of family %lu",
+                                 (unsigned long)b->family);
+    b->have_leaves = 1;
+    xpl__linear_leaves *l = &b->leaves;
+    size_t at = r->pos;
+    uint64_t n_trees;
+    int rc = xpl__get_u64(r, &n_trees);
+    if (rc)
+        return rc;
+    if (n_trees == 0 || n_trees > XPL__MAX_TREES)
+        return xpl__reader_error(r, at, n_trees ? XPL_ELIMIT : XPL_EFORMAT,
+                                 "%llu trees: expected 1 to %zu",
+                                 (unsigned long long)n_trees,
+                                 XPL__MAX_TREES);
+    if ((rc = xpl__reader_need(r, n_trees, 8, "leaf counts")))
+        return rc;
+    l->leaf_start = malloc(((size_t)n_trees + 1) * sizeof *l->leaf_start);
+    if (!l->leaf_start)
+        return xpl__enomem();
+    l->n_trees = (size_t)n_trees;
+    l->leaf_start[0] = 0;
+    for (size_t t = 0; t < l->n_trees; t++) {
+        uint64_t n;
+        at = r->pos;
+        if ((rc = xpl__get_u64(r, &n)))
+            return rc;
+        /* checked against the bytes left, so the sum cannot overflow */
+        if (n == 0 || n > xpl__reader_left(r) / LEAF_MIN_BYTES)
+            return xpl__reader_error(r, at, XPL_EFORMAT, "tree %zu: %llu "
+                                     "leaves, expected 1 to what the "
+                                     "section holds", t,
+                                     (unsigned long long)n);
+        l->leaf_start[t + 1] = l->leaf_start[t] + (size_t)n;
+    }
+    size_t n_leaves = l->leaf_start[l->n_trees];
+    if ((rc = xpl__reader_need(r, n_leaves, LEAF_MIN_BYTES, "leaves")))
+        return rc;
+    l->leaf_const = malloc(n_leaves * sizeof *l->leaf_const);
+    l->leaf_value = malloc(n_leaves * sizeof *l->leaf_value);
+    l->term_start = malloc((n_leaves + 1) * sizeof *l->term_start);
+    if (!l->leaf_const || !l->leaf_value || !l->term_start)
+        return xpl__enomem();
+    l->n_leaves = n_leaves;
+    l->term_start[0] = 0;
+    size_t n_terms = 0, cap = 0;
+    for (size_t i = 0; i < n_leaves; i++)
+        if ((rc = read_leaf(b, r, i, &n_terms, &cap)))
+            return rc;
+    l->n_terms = n_terms;
+    return XPL_OK;
 }
 
 static int read_background(struct bin *b, xpl__reader *r)
@@ -368,6 +486,7 @@ static const struct section_kind section_kinds[] = {
     { SEC_MODEL, 0, "MODEL", read_model },
     { SEC_LINEAR, 0, "LINEAR", read_linear },
     { SEC_TREES, 0, "TREES", read_trees },
+    { SEC_LINEAR_LEAVES, 0, "LINEAR_LEAVES", read_linear_leaves },
     { SEC_BACKGROUND, SEC_OPTIONAL, "BACKGROUND", read_background },
     { SEC_STATS, SEC_OPTIONAL, "STATS", read_stats },
     { SEC_CATEGORIES, SEC_OPTIONAL, "CATEGORIES", read_categories },
@@ -447,9 +566,13 @@ static int read_sections(struct bin *b, xpl__reader *body)
     if (b->family == XPL__FAMILY_LINEAR && !b->coef)
         return xpl__reader_error(body, body->pos, XPL_EFORMAT, "no LINEAR "
                                  "section in a linear model");
-    if (b->family == XPL__FAMILY_TREES && !b->have_trees)
+    if (b->family != XPL__FAMILY_LINEAR && !b->have_trees)
         return xpl__reader_error(body, body->pos, XPL_EFORMAT, "no TREES "
                                  "section in a tree-ensemble model");
+    if (b->family == XPL__FAMILY_LINEAR_TREES && !b->have_leaves)
+        return xpl__reader_error(body, body->pos, XPL_EFORMAT, "no "
+                                 "LINEAR_LEAVES section in a linear-tree "
+                                 "model");
     return XPL_OK;
 }
 
@@ -457,12 +580,20 @@ static int build_model(xpl_model **out, struct bin *b)
 {
     xpl_model *m;
     int rc;
-    if (b->family == XPL__FAMILY_TREES) {
+    if (b->family != XPL__FAMILY_LINEAR) {
         b->trees.spec.feature_names = (const char *const *)b->names;
         b->trees.spec.link = b->link;
         rc = xpl__trees_model_new(&m, &b->trees.spec, b->name);
         if (rc)
             return rc;
+        if (b->family == XPL__FAMILY_LINEAR_TREES) {
+            xpl_model *routing = m;
+            rc = xpl__linear_trees_model_new(&m, routing, &b->leaves);
+            if (rc) {
+                xpl_model_free(routing);
+                return xpl__error_in_file(rc, b->name);
+            }
+        }
     } else {
         rc = xpl__linear_model_new(&m, b->n_features, b->n_outputs,
                                    (const char *const *)b->names, b->link,

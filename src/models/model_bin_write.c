@@ -10,6 +10,7 @@
 #include "data/dataset_internal.h"
 #include "data/stats_internal.h"
 #include "models/linear.h"
+#include "models/linear_trees.h"
 #include "models/model_bin.h"
 #include "models/model_internal.h"
 #include "models/tree_section.h"
@@ -25,10 +26,6 @@ static int check_writable(const xpl_model *m)
         return xpl__error(XPL_EUNSUPPORTED, "model \"%s\" wraps a user "
                           "callback: only built-in models can be saved",
                           xpl_model_kind(m));
-    if (m->family == XPL__FAMILY_LINEAR_TREES)
-        return xpl__error(XPL_EUNSUPPORTED, "LightGBM linear trees "
-                          "(linear_tree=true) have no model.bin form yet: "
-                          "explain them from the LightGBM text model");
     if ((unsigned)m->link > XPL_LINK_SIGNED_SQUARE)
         return xpl__error(XPL_EINVAL, "cannot save: unknown link %d",
                           (int)m->link);
@@ -39,7 +36,18 @@ static int check_writable(const xpl_model *m)
             return xpl__error(XPL_EINVAL, "cannot save: the name of feature "
                               "%zu is empty, too long or not valid UTF-8", j);
     }
-    /* Tree ensembles are fully validated by their builder. */
+    /* Tree ensembles are fully validated by their builder; linear leaves
+     * come from a reader that may not have checked every number. */
+    const xpl__linear_leaves *leaves = xpl__linear_trees_leaves(m);
+    for (size_t i = 0; leaves && i < leaves->n_leaves; i++)
+        if (!isfinite(leaves->leaf_const[i]) ||
+            !isfinite(leaves->leaf_value[i]))
+            return xpl__error(XPL_EINVAL, "cannot save: linear leaf %zu is "
+                              "not finite", i);
+    for (size_t i = 0; leaves && i < leaves->n_terms; i++)
+        if (!isfinite(leaves->coeff[i]))
+            return xpl__error(XPL_EINVAL, "cannot save: a linear leaf's "
+                              "coefficient is not finite");
     const xpl__linear *lin = xpl__linear_params(m);
     for (size_t k = 0; lin && k < m->n_outputs; k++)
         if (!isfinite(lin->intercept[k]))
@@ -127,6 +135,27 @@ static void write_trees(xpl__writer *w, const xpl__ensemble *e)
     end_section(w, at);
 }
 
+/* LightGBM's linear leaves: per tree its number of leaves, then per leaf
+ * the constant, the value used when a term's feature is missing, and the
+ * terms (feature, coefficient). */
+static void write_linear_leaves(xpl__writer *w, const xpl__linear_leaves *l)
+{
+    size_t at = begin_section(w, SEC_LINEAR_LEAVES, 0);
+    xpl__put_u64(w, l->n_trees);
+    for (size_t t = 0; t < l->n_trees; t++)
+        xpl__put_u64(w, l->leaf_start[t + 1] - l->leaf_start[t]);
+    for (size_t i = 0; i < l->n_leaves; i++) {
+        xpl__put_f64(w, l->leaf_const[i]);
+        xpl__put_f64(w, l->leaf_value[i]);
+        xpl__put_u32(w, (uint32_t)(l->term_start[i + 1] - l->term_start[i]));
+        for (size_t k = l->term_start[i]; k < l->term_start[i + 1]; k++) {
+            xpl__put_u32(w, l->feature[k]);
+            xpl__put_f64(w, l->coeff[k]);
+        }
+    }
+    end_section(w, at);
+}
+
 static void write_background(xpl__writer *w, const xpl_dataset *bg)
 {
     size_t at = begin_section(w, SEC_BACKGROUND, SEC_OPTIONAL);
@@ -197,15 +226,22 @@ int xpl_model_serialize(const xpl_model *m, void **out, size_t *size)
     xpl__writer_init(&w);
     xpl__put_bytes(&w, XPL__MODEL_BIN_MAGIC, XPL__MODEL_BIN_MAGIC_SIZE);
     xpl__put_u16(&w, BIN_MAJOR);
-    /* A file without category names is a 1.0 file: readers of 1.0 read it
-     * (they would skip the optional section of a 1.1 file as well). */
-    xpl__put_u16(&w, has_categories(m) ? BIN_MINOR : 0);
+    /* The smallest version that defines what the file holds: 1.2 for
+     * linear trees (family 3; a 1.1 reader refuses them as newer, where
+     * reading the routing trees alone would mispredict), 1.1 with category
+     * names (a 1.0 reader skips that optional section), else 1.0. */
+    int linear_trees = m->family == XPL__FAMILY_LINEAR_TREES;
+    xpl__put_u16(&w, linear_trees ? 2 : has_categories(m) ? 1 : 0);
     xpl__put_u32(&w, 0);
     write_model(&w, m);
-    if (m->family == XPL__FAMILY_LINEAR)
+    if (m->family == XPL__FAMILY_LINEAR) {
         write_linear(&w, xpl__linear_params(m));
-    else
+    } else if (linear_trees) {
+        write_trees(&w, xpl__linear_trees_routing(m));
+        write_linear_leaves(&w, xpl__linear_trees_leaves(m));
+    } else {
         write_trees(&w, xpl__trees_params(m));
+    }
     if (m->background)
         write_background(&w, m->background);
     if (m->stats)

@@ -276,9 +276,11 @@ run 0 predict "$cat/lgb_linear.txt" "$cat/rows.csv" && [ "$(wc -l <"$tmp/out")" 
     awk -F, 'NR==1 || ($1!="" && $2!="" && $3!="")' "$cat/rows_names_codes.csv" >"$tmp/codes.csv" &&
     run 0 "$cat/lgb_linear.txt" "$tmp/codes.csv" --background "$tmp/codes.csv" &&
     out_has '"method":"kernel-shap"' &&
-    run 2 convert "$cat/lgb_linear.txt" -o "$tmp/lin.bin" && err_has "no model.bin form" &&
-    ok "LightGBM linear trees: predict, Kernel SHAP by default, TreeSHAP refused naming kernel-shap" ||
-    not_ok "LightGBM linear trees: predict, Kernel SHAP by default, TreeSHAP refused naming kernel-shap"
+    run 0 predict "$cat/lgb_linear.txt" "$cat/rows.csv" && cp "$tmp/out" "$tmp/lin_txt.out" &&
+    run 0 convert "$cat/lgb_linear.txt" -o "$tmp/lin.bin" &&
+    run 0 predict "$tmp/lin.bin" "$cat/rows.csv" && cmp -s "$tmp/out" "$tmp/lin_txt.out" &&
+    ok "LightGBM linear trees: predict, Kernel SHAP by default, TreeSHAP refused naming kernel-shap, model.bin predicts the same" ||
+    not_ok "LightGBM linear trees: predict, Kernel SHAP by default, TreeSHAP refused naming kernel-shap, model.bin predicts the same"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -119,6 +119,13 @@ out("xplain_json", "hgb_binary.json", json.dumps(hgb))
 # background and statistics
 with open(os.path.join(ROOT, "data", "models", "diabetes_linear.bin"), "rb") as f:
     out("model_bin", "diabetes_linear.bin", f.read())
+# LightGBM linear trees (model.bin 1.2: family 3, LINEAR_LEAVES)
+lin = os.path.join(tmp, "lgb_linear.bin")
+subprocess.run([explain, "convert", os.path.join(
+    ROOT, "tests", "fixtures", "categorical", "lgb_linear.txt"), "-o", lin],
+    check=True)
+with open(lin, "rb") as f:
+    out("model_bin", "lgb_linear.bin", f.read())
 bg = os.path.join(tmp, "bg.csv")
 with open(bg, "w") as f:
     w = csv.writer(f)
