@@ -425,6 +425,52 @@ static xpl_model *recorder_model(recorder *r, size_t P, const char **names)
     return m;
 }
 
+/* A categorical feature whose model names its codes: the condition shows
+ * the name (g=blue); a value the model does not name shows as a number. */
+START_TEST(category_labels_show_names)
+{
+    const char *names[2] = { "f", "g" };
+    double x[16];
+    for (int i = 0; i < 8; i++) {
+        x[2 * i] = i + 1;
+        x[2 * i + 1] = i % 3;
+    }
+    xpl_dataset *d;
+    ck_assert(xpl_dataset_new(&d, 8, 2, x, names, NULL) == XPL_OK);
+    double coef[2] = { 1, 1 };
+    recorder r = { 2, coef, NULL, 0, 0 };
+    xpl_model *m = recorder_model(&r, 2, names);
+    const char *colors[3] = { "red", "green", "blue" };
+    ck_assert_int_eq(xpl_model_set_categories(m, 1, colors, 3), XPL_OK);
+    xpl_lime_options o = XPL_LIME_OPTIONS_INIT;
+    size_t cat[1] = { 1 };
+    o.categorical = cat;
+    o.n_categorical = 1;
+    xpl_lime *l = lime_ok(m, d, &o);
+    const struct {
+        double v;
+        const char *want;
+    } cases[] = { { 2, "g=blue" }, { 0, "g=red" }, { 5, "g=5" },
+                  { 1.5, "g=1.5" }, { -1, "g=-1" } };
+    char buf[64];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        double row[2] = { 3, cases[c].v };
+        ck_assert_int_eq(xpl_lime_condition(l, row, 1, buf, sizeof buf),
+                         (int)strlen(cases[c].want));
+        ck_assert_str_eq(buf, cases[c].want);
+    }
+    /* the length without a buffer, and truncation like snprintf */
+    double row[2] = { 3, 1 };
+    ck_assert_int_eq(xpl_lime_condition(l, row, 1, NULL, 0), 7);
+    char small[5];
+    ck_assert_int_eq(xpl_lime_condition(l, row, 1, small, sizeof small), 7);
+    ck_assert_str_eq(small, "g=gr");
+    xpl_lime_free(l);
+    xpl_model_free(m);
+    xpl_dataset_free(d);
+}
+END_TEST
+
 START_TEST(discretizer_ties_and_labels)
 {
     /* values 1..8: quartiles 2.75, 4.5, 6.25; a value on a boundary goes
@@ -1613,6 +1659,7 @@ int main(void)
     t = tcase_create("discretizer");
     tcase_add_test(t, discretizer_equals_numpy);
     tcase_add_test(t, discretizer_ties_and_labels);
+    tcase_add_test(t, category_labels_show_names);
     tcase_add_test(t, weighted_training_rows);
     suite_add_tcase(s, t);
     t = tcase_create("sampling");

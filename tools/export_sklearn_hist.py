@@ -2,8 +2,10 @@
 tree-ensemble JSON document (used by export_sklearn_trees.py, which
 writes and checks it; see its docstring for the command line).
 
-What the document holds, read from the fitted estimator (scikit-learn
-1.2 to 1.9 keep these private attributes):
+What the document holds, read from the fitted estimator's private
+attributes (written and checked with scikit-learn 1.9.1; other versions
+may lay them out differently, which the self-check before writing
+catches):
 
     trees        model._predictors[iteration][k].nodes, one tree per
                  iteration per output k (output k of the document).

@@ -235,7 +235,9 @@ XPL_API int xpl_lime_explain(const xpl_lime *lime, xpl_workspace *ws,
  * lime's label of feature j for row x, as in lime's as_list: for a
  * discretized feature its bin, "name <= 3.20", "1.50 < name <= 3.20" or
  * "name > 3.20" (label_decimals decimals); for a categorical feature
- * "name=value" (value as the shortest text that reads back exactly); else
+ * "name=value" (value: the category's name when the model names that
+ * code, xpl_model_category_names; else the shortest text that reads back
+ * exactly); else
  * the name. Writes at most `size` bytes including the NUL (truncating like
  * snprintf; buf may be NULL when size is 0).
  *

@@ -263,7 +263,7 @@ run 0 info "$cat/lgb_pandas.txt" && out_has "cat_small: 3 categories" && out_has
 
 awk -F, 'NR==1 || ($1!="" && $2!="" && $3!="")' "$cat/rows_names.csv" >"$tmp/full.csv"
 run 0 "$cat/lgb_pandas.txt" "$tmp/full.csv" --method lime --background "$tmp/full.csv" \
-    --num-samples 500 --format text && out_has "cat_big=[0-9]" && out_has "cat_small=[0-9]" &&
+    --num-samples 500 --format text && out_has "cat_big=[a-z]" && out_has "cat_small=[a-z]" &&
     ! grep -q "cat_big <=" "$tmp/out" &&
     run 0 "$cat/lgb_pandas.txt" "$tmp/full.csv" --method lime --background "$tmp/full.csv" \
         --num-samples 500 --format text --categorical cat_small && out_has "cat_big <=" &&

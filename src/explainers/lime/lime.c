@@ -269,9 +269,18 @@ int xpl_lime_condition(const xpl_lime *l, const double *x, size_t j,
             n = snprintf(buf, size, "%.*f < %s <= %.*f", dec, e[b - 1], name,
                          dec, e[b]);
     } else if (f->kind == XPL__LIME_CATEGORY) {
+        /* A code the model names is shown by its name (color=red); other
+         * values as numbers. */
         char v[40];
-        shortest(x[j], v, sizeof v);
-        n = snprintf(buf, size, "%s=%s", name, v);
+        const char *const *names = xpl_model_category_names(l->model, j);
+        double c = x[j];
+        if (names && c >= 0 && c < (double)xpl_model_n_categories(l->model, j)
+            && c == floor(c)) {
+            n = snprintf(buf, size, "%s=%s", name, names[(size_t)c]);
+        } else {
+            shortest(x[j], v, sizeof v);
+            n = snprintf(buf, size, "%s=%s", name, v);
+        }
     } else {
         n = snprintf(buf, size, "%s", name);
     }
