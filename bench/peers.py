@@ -40,6 +40,7 @@ computed: max |difference| over all values (contributions and base value).
 """
 import argparse
 import json
+import re
 import os
 import subprocess
 import sys
@@ -382,10 +383,15 @@ def main():
     ap.add_argument("--worker", default="")
     ap.add_argument("--from-json", nargs="*", default=None,
                     help="print the tables of earlier --json files (same threads)")
+    ap.add_argument("--from-log", nargs="*", default=None,
+                    help="also read the stderr logs of one-thread runs that "
+                         "were cut short (no --json was written); a later "
+                         "file's result for a measure and model replaces an "
+                         "earlier one's")
     args = ap.parse_args()
     if args.worker:
         return worker_main(args)
-    if args.from_json is not None:
+    if args.from_json is not None or args.from_log is not None:
         return tables_from_json(args)
     if not args.data_dir or not args.xplain:
         ap.error("DATA_DIR and --xplain are required")
@@ -492,15 +498,57 @@ def fts_model(path, kind, tmp):
     return out
 
 
+def results_from_log(path):
+    """The results a run printed on stderr, as --json holds them (without
+    versions): lines "--- MEASURE: MODEL[, N=n]", then "  ENGINE: R rows,
+    times [...][, max |diff| D]" or "  ENGINE: error: ...". A model whose
+    peers had not all run when the log ends is still taken."""
+    results, res = [], None
+    head = re.compile(r"^--- (\w+): ([^,]+)(?:, N=(\d+))?$")
+    line_re = re.compile(r"^  (\w+): (\d+) rows, times \[([^\]]*)\]"
+                         r"(?:, max \|diff\| (\S+))?$")
+    for line in open(path):
+        line = line.rstrip("\n")
+        m = head.match(line)
+        if m:
+            res = {"measure": m.group(1), "model": m.group(2),
+                   "bg": int(m.group(3) or 0), "engines": {}}
+            results.append(res)
+            continue
+        if res is None or not line.startswith("  "):
+            continue
+        m = line_re.match(line)
+        if m:
+            times = [float(t.strip(" '")) for t in m.group(3).split(",")]
+            r = {"rows": int(m.group(2)), "times": times}
+            if m.group(4) and m.group(4) != "None":
+                r["max_diff"] = float(m.group(4))
+            res["engines"][m.group(1)] = r
+        elif ": error: " in line:
+            eng, err = line.strip().split(": error: ", 1)
+            res["engines"][eng] = {"error": err}
+    return results
+
+
 def tables_from_json(args):
     results, vers, xgb17, fts = [], {}, None, None
-    for path in args.from_json:
+    for path in args.from_log or []:
+        results += results_from_log(path)
+        vers = versions(skip=("fasttreeshap",))
+        args.threads = 1
+    for path in args.from_json or []:
         j = json.load(open(path))
         results += j["results"]
         vers = j["versions"]
         xgb17 = j.get("xgboost17") or xgb17
         fts = j.get("fasttreeshap") or fts
         args.threads, args.repeat = j["args"]["threads"], j["args"]["repeat"]
+    # a later result for the same measure and model replaces an earlier one
+    keep = {}
+    for r in results:
+        if r["engines"]:  # a log cut off right after the model's line
+            keep[(r["measure"], r["model"], r["bg"])] = r
+    results = list(keep.values())
     label = dict(LABEL)
     for k in ("xgboost", "lightgbm", "shap"):
         label[k] = LABEL[k] % (vers.get(k) or "?")
