@@ -77,7 +77,7 @@ START_TEST(predictions_equal_sklearn)
     ck_assert_uint_eq(xpl_model_n_categories(m, 4), 4);
     xpl_dataset *x = read_rows(m, DIR "rows.csv");
     const char *cols[6];
-    char buf[6][16];
+    char buf[6][32]; /* "response" and any size_t */
     for (size_t i = 0; i < 2 * kr; i++) {
         snprintf(buf[i], sizeof buf[i], "%s%zu", i < kr ? "raw" : "response",
                  i % kr);
