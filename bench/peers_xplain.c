@@ -237,8 +237,9 @@ int main(int argc, char **argv)
         size_t nb = xpl_dataset_n_rows(bg_all);
         if (bg_rows < nb)
             nb = bg_rows;
-        if (xpl_dataset_new(&bg, nb, m, xpl_dataset_data(bg_all), NULL, NULL)
-            != XPL_OK) {
+        /* by position, under the model's names (as the rows) */
+        if (xpl_dataset_new(&bg, nb, m, xpl_dataset_data(bg_all),
+                            xpl_model_feature_names(model), NULL) != XPL_OK) {
             fprintf(stderr, "peers_xplain: %s\n", xpl_last_error());
             goto done;
         }
