@@ -92,6 +92,25 @@ static int read_f64s(xpl__reader *r, double *v, size_t n)
     return XPL_OK;
 }
 
+/* A count of the model's `what` (features, outputs): at least 1, at most
+ * limit. */
+static int get_model_count(xpl__reader *r, uint64_t *n, const char *what,
+                           size_t limit)
+{
+    size_t at = r->pos;
+    int rc = xpl__get_u64(r, n);
+    if (rc)
+        return rc;
+    if (*n == 0)
+        return xpl__reader_error(r, at, XPL_EFORMAT, "the model has no %s",
+                                 what);
+    if (*n > limit)
+        return xpl__reader_error(r, at, XPL_ELIMIT, "%llu %s: more than the "
+                                 "limit %zu", (unsigned long long)*n, what,
+                                 limit);
+    return XPL_OK;
+}
+
 static int read_model(struct bin *b, xpl__reader *r)
 {
     size_t at = r->pos;
@@ -117,28 +136,9 @@ static int read_model(struct bin *b, xpl__reader *r)
     b->link = (xpl_link)link;
 
     uint64_t n_features, n_outputs;
-    at = r->pos;
-    if ((rc = xpl__get_u64(r, &n_features)))
+    if ((rc = get_model_count(r, &n_features, "features", XPL_MAX_FEATURES)) ||
+        (rc = get_model_count(r, &n_outputs, "outputs", XPL_MAX_OUTPUTS)))
         return rc;
-    if (n_features == 0)
-        return xpl__reader_error(r, at, XPL_EFORMAT, "the model has no "
-                                 "features");
-    if (n_features > XPL_MAX_FEATURES)
-        return xpl__reader_error(r, at, XPL_ELIMIT, "%llu features: more "
-                                 "than the limit %zu",
-                                 (unsigned long long)n_features,
-                                 XPL_MAX_FEATURES);
-    at = r->pos;
-    if ((rc = xpl__get_u64(r, &n_outputs)))
-        return rc;
-    if (n_outputs == 0)
-        return xpl__reader_error(r, at, XPL_EFORMAT, "the model has no "
-                                 "outputs");
-    if (n_outputs > XPL_MAX_OUTPUTS)
-        return xpl__reader_error(r, at, XPL_ELIMIT, "%llu outputs: more "
-                                 "than the limit %zu",
-                                 (unsigned long long)n_outputs,
-                                 XPL_MAX_OUTPUTS);
     if (b->link == XPL_LINK_SOFTMAX && n_outputs < 2)
         return xpl__reader_error(r, link_at, XPL_EFORMAT, "the softmax "
                                  "link needs at least 2 outputs, the model "
