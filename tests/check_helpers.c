@@ -192,6 +192,93 @@ void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
     free(v);
 }
 
+xpl_dataset *read_model_rows(const xpl_model *m, const char *relative,
+                             int unknown)
+{
+    size_t P = xpl_model_n_features(m);
+    const char *const **names = calloc(P, sizeof *names);
+    size_t *counts = calloc(P, sizeof *counts);
+    ck_assert(names && counts);
+    for (size_t j = 0; j < P; j++) {
+        names[j] = xpl_model_category_names(m, j);
+        counts[j] = xpl_model_n_categories(m, j);
+    }
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = xpl_model_feature_names(m);
+    o.n_columns = P;
+    o.categories = names;
+    o.n_categories = counts;
+    o.unknown_category = unknown;
+    xpl_dataset *ds;
+    int rc = xpl_dataset_read_csv(&ds, src_path(relative), &o);
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    free(names);
+    free(counts);
+    return ds;
+}
+
+void assert_values_close(const double *got, const double *want, size_t n,
+                      double tol, const char *label, size_t row)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(fabs(got[i] - want[i]) <= tol * fmax(1, fabs(want[i])),
+                      "%s row %zu value %zu: %.17g vs %.17g", label, row, i,
+                      got[i], want[i]);
+}
+
+void assert_interventional_exact(const xpl_model *m, const double *bg,
+                                 size_t n_bg, const double *x,
+                                 const double *phi, double tol,
+                                 const char *label, size_t row)
+{
+    size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
+    ck_assert(P <= 20);
+    double *v = malloc(((size_t)1 << P) * D * sizeof *v);
+    double *want = malloc(D * P * sizeof *want);
+    ck_assert(v && want);
+    interventional_values(m, bg, NULL, n_bg, x, XPL_OUTPUT_RAW, v);
+    shapley_from_values(P, D, v, want);
+    assert_values_close(phi, want, D * P, tol, label, row);
+    free(v);
+    free(want);
+}
+
+char *edit_text(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    ck_assert_msg(at != NULL, "the text lacks \"%s\"", from);
+    size_t head = (size_t)(at - text), n_from = strlen(from),
+           n_to = strlen(to), tail = strlen(at + n_from);
+    char *out = malloc(head + n_to + tail + 1);
+    ck_assert_ptr_nonnull(out);
+    memcpy(out, text, head);
+    memcpy(out + head, to, n_to);
+    memcpy(out + head + n_to, at + n_from, tail + 1);
+    return out;
+}
+
+void expect_bad_edit(const char *text, const char *name,
+                     const struct bad_edit *edit, size_t i)
+{
+    char *bad = edit_text(text, edit->from, edit->to);
+    xpl_model *m = (xpl_model *)1; /* must be set to NULL */
+    int rc = xpl_model_load_buffer(&m, bad, strlen(bad), name);
+    ck_assert_msg(rc == edit->code, "edit %zu: rc %d, expected %d (%s)", i,
+                  rc, edit->code, xpl_last_error());
+    ck_assert_msg(strstr(xpl_last_error(), edit->msg) != NULL,
+                  "edit %zu: \"%s\" lacks \"%s\"", i, xpl_last_error(),
+                  edit->msg);
+    ck_assert_ptr_null(m);
+    free(bad);
+}
+
+void expect_bad_edits(const char *text, const char *name,
+                      const struct bad_edit *edits, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        expect_bad_edit(text, name, &edits[i], i);
+}
+
 const struct shipped_model shipped_tree_models[N_SHIPPED_TREE_MODELS] = {
     { "diabetes_xgb", "diabetes" },
     { "diabetes_missing_xgb", "diabetes_missing" },
