@@ -64,19 +64,12 @@ int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     const xpl__row_chart *rc = arg;
     const xpl_explanation *e = rc->e;
     int lime = xpl__is_lime(e);
-    xpl__hbar *bars;
-    size_t n;
-    char *other;
-    int st = xpl__row_bars(e, rc->opts, &bars, &n, &other);
-    if (st)
-        return st;
+    const xpl__hbar *bars = rc->bars;
+    size_t n = rc->n;
     struct placed *lane = xpl__calloc_array(LANES * (n + 1), sizeof *lane);
     size_t used[LANES] = { 0 };
-    if (!lane) {
-        free(bars);
-        free(other);
+    if (!lane)
         return xpl__enomem();
-    }
     double base = lime ? e->intercept : e->base_value;
     if (!isfinite(base))
         base = 0;
@@ -130,8 +123,6 @@ int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info)
         free(x0s);
         free(x1s);
         free(lane);
-        free(bars);
-        free(other);
         return xpl__enomem();
     }
     for (size_t i = 0; i < n; i++) {
@@ -202,8 +193,6 @@ int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     free(x0s);
     free(x1s);
     free(lane);
-    free(bars);
-    free(other);
     (void)id;
     return XPL_OK;
 }
