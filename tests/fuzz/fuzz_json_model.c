@@ -1,19 +1,10 @@
 /* Text model readers (xplain JSON, XGBoost JSON, LightGBM text): one
  * harness through xpl_model_load_buffer, built three times with different
  * seed corpora and dictionaries. */
-#include <gsl/gsl_errno.h>
 
 #include "fuzz.h"
 
 static const char name[] = "fuzz.json";
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    gsl_set_error_handler_off();
-    return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

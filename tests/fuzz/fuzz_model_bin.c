@@ -2,7 +2,6 @@
  * break the trailing CRC-32 and would stop at the checksum, so each input
  * is also tried with its checksum recomputed: that copy reaches the section
  * parsers. */
-#include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,14 +22,6 @@ static void try_load(const uint8_t *data, size_t size)
     }
     fuzz_exercise_model(m, name);
     xpl_model_free(m);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    gsl_set_error_handler_off();
-    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
