@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explainers/tree_shap/tree_shap.h"
+#include "models/trees.h"
+
 const char *src_path(const char *relative)
 {
     static char buf[4096];
@@ -226,21 +229,38 @@ void assert_values_close(const double *got, const double *want, size_t n,
                       got[i], want[i]);
 }
 
-void assert_interventional_exact(const xpl_model *m, const double *bg,
-                                 size_t n_bg, const double *x,
-                                 const double *phi, double tol,
-                                 const char *label, size_t row)
+void check_interventional_brute_force(const xpl_model *m, const double *x,
+                                      size_t n_rows, size_t first,
+                                      size_t n_bg, double tol,
+                                      const char *label)
 {
+    const xpl__ensemble *e = xpl__trees_params(m);
+    ck_assert_ptr_nonnull(e);
     size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
-    ck_assert(P <= 20);
+    ck_assert(P <= 20 && n_bg <= n_rows);
+    xpl__tree_shap_plan plan;
+    ck_assert_int_eq(xpl__tree_shap_plan_new(&plan, e), XPL_OK);
+    void *scratch = malloc(xpl__tree_shap_interventional_scratch(e, &plan));
+    double *w = malloc(n_bg * sizeof *w);
     double *v = malloc(((size_t)1 << P) * D * sizeof *v);
+    double *phi = malloc(D * P * sizeof *phi);
     double *want = malloc(D * P * sizeof *want);
-    ck_assert(v && want);
-    interventional_values(m, bg, NULL, n_bg, x, XPL_OUTPUT_RAW, v);
-    shapley_from_values(P, D, v, want);
-    assert_values_close(phi, want, D * P, tol, label, row);
-    free(v);
+    ck_assert(scratch && w && v && phi && want);
+    for (size_t b = 0; b < n_bg; b++)
+        w[b] = 1.0 / (double)n_bg;
+    for (size_t r = first; r < n_rows; r++) {
+        xpl__tree_shap_interventional_row(e, &plan, scratch, x + r * P, x, w,
+                                          n_bg, phi);
+        interventional_values(m, x, NULL, n_bg, x + r * P, XPL_OUTPUT_RAW, v);
+        shapley_from_values(P, D, v, want);
+        assert_values_close(phi, want, D * P, tol, label, r);
+    }
     free(want);
+    free(phi);
+    free(v);
+    free(w);
+    free(scratch);
+    xpl__tree_shap_plan_free(&plan);
 }
 
 char *edit_text(const char *text, const char *from, const char *to)

@@ -70,15 +70,16 @@ void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
 void assert_values_close(const double *got, const double *want, size_t n,
                       double tol, const char *label, size_t row);
 
-/* Require phi (n_outputs * P values, one row per output, as TreeSHAP and
- * brute_force_shapley lay them out) to equal the raw-output interventional
- * Shapley values of row x over the n_bg background rows bg, uniformly
- * weighted, found by brute force (interventional_values), to tol relative;
- * label and row name a failure. */
-void assert_interventional_exact(const xpl_model *m, const double *bg,
-                                 size_t n_bg, const double *x,
-                                 const double *phi, double tol,
-                                 const char *label, size_t row);
+/* Interventional TreeSHAP (xpl__tree_shap_interventional_row) of rows
+ * first..n_rows-1 of x (row-major, the model's P <= 20 features), with
+ * x's first n_bg rows as the uniformly weighted background, must equal the
+ * raw-output interventional Shapley values found by brute force
+ * (interventional_values, shapley_from_values) to tol relative; label
+ * names the model in a failure. */
+void check_interventional_brute_force(const xpl_model *m, const double *x,
+                                      size_t n_rows, size_t first,
+                                      size_t n_bg, double tol,
+                                      const char *label);
 
 /* A text edit that must make a model file fail to load: the first `from`
  * replaced by `to`; loading then returns `code`, with a message that

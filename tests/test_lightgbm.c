@@ -219,27 +219,13 @@ static const char *const brute_models[] = {
 START_TEST(interventional_equals_brute_force)
 {
     xpl_model *m = load_model(brute_models[_i]);
-    const xpl__ensemble *e = xpl__trees_params(m);
-    xpl__tree_shap_plan plan;
-    ck_assert_int_eq(xpl__tree_shap_plan_new(&plan, e), XPL_OK);
-    void *scratch = malloc(xpl__tree_shap_interventional_scratch(e, &plan));
     xpl_dataset *x = rows();
-    size_t k = e->n_outputs, n_bg = 8;
-    const double *xd = xpl_dataset_data(x);
-    double w[8], *phi = malloc(k * P * sizeof *phi);
-    for (size_t b = 0; b < n_bg; b++)
-        w[b] = 1.0 / (double)n_bg;
-    /* Rows 8..39 hold the unseen, negative, fractional and missing codes. */
-    for (size_t r = n_bg; r < xpl_dataset_n_rows(x); r++) {
-        xpl__tree_shap_interventional_row(e, &plan, scratch, xd + r * P, xd,
-                                          w, n_bg, phi);
-        assert_interventional_exact(m, xd, n_bg, xd + r * P, phi, 1e-9,
-                                    brute_models[_i], r);
-    }
-    free(phi);
-    free(scratch);
+    /* the first 8 rows are the background; rows 8..39 hold the unseen,
+     * negative, fractional and missing codes */
+    check_interventional_brute_force(m, xpl_dataset_data(x),
+                                     xpl_dataset_n_rows(x), 8, 8, 1e-9,
+                                     brute_models[_i]);
     xpl_dataset_free(x);
-    xpl__tree_shap_plan_free(&plan);
     xpl_model_free(m);
 }
 END_TEST

@@ -184,26 +184,10 @@ START_TEST(interventional_equals_brute_force)
 {
     const char *name = models[_i].name;
     xpl_model *m = load_model(path_of(name, ".json"));
-    const xpl__ensemble *e = xpl__trees_params(m);
-    size_t k = e->n_outputs, n_bg = 8;
-    xpl__tree_shap_plan plan;
-    ck_assert_int_eq(xpl__tree_shap_plan_new(&plan, e), XPL_OK);
-    void *scratch = malloc(xpl__tree_shap_interventional_scratch(e, &plan));
     xpl_dataset *x = read_rows(m, DIR "rows.csv");
-    const double *xd = xpl_dataset_data(x);
-    double w[8], *phi = malloc(k * P * sizeof *phi);
-    for (size_t b = 0; b < n_bg; b++)
-        w[b] = 1.0 / (double)n_bg;
-    for (size_t r = 0; r < N_ROWS; r++) {
-        xpl__tree_shap_interventional_row(e, &plan, scratch, xd + r * P, xd,
-                                          w, n_bg, phi);
-        assert_interventional_exact(m, xd, n_bg, xd + r * P, phi, 1e-10,
-                                    name, r);
-    }
-    free(phi);
-    free(scratch);
+    check_interventional_brute_force(m, xpl_dataset_data(x), N_ROWS, 0, 8,
+                                     1e-10, name);
     xpl_dataset_free(x);
-    xpl__tree_shap_plan_free(&plan);
     xpl_model_free(m);
 }
 END_TEST

@@ -35,4 +35,9 @@ void fuzz_check_error(int rc, const char *name);
  * round-trip), predict, and run the explainers on small inputs. */
 void fuzz_exercise_model(const xpl_model *m, const char *name);
 
+/* Load size bytes as a model file called name: a failure must leave no
+ * model and a message (fuzz_check_error), a model is exercised
+ * (fuzz_exercise_model) and freed. */
+void fuzz_load_model(const uint8_t *data, size_t size, const char *name);
+
 #endif
