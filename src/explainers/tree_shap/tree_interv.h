@@ -29,7 +29,7 @@
 #define XPL__INTERV_MAX_PATH_BITS 32
 /* Most internal nodes in one block. */
 #define XPL__INTERV_BLOCK_INNER 3
-/* Table memory the automatic rule may spend per explainer. */
+/* Table and pattern-list memory a plan may spend per explainer. */
 #define XPL__INTERV_TABLE_BUDGET ((size_t)256 << 20)
 
 enum xpl__interv_mode {

@@ -38,7 +38,7 @@
 #define AGG_NS_PER_FAR_BLOCK 100.0
 #define AGG_NS_PER_ADD 1.5
 #define AGG_NS_PER_SLEAF 20.0
-#define AGG_NS_PER_ENTRY 1.0
+#define AGG_NS_PER_ENTRY 2.0
 #define CACHED_NODE_BYTES ((size_t)1 << 20)
 #define CACHED_TABLE_BYTES ((size_t)8 << 20)
 
