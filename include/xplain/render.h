@@ -322,8 +322,11 @@ typedef enum xpl_raster_format {
                              pixel is 0.75 pt, CSS's 96 per inch) */
 } xpl_raster_format;
 
-/** 1 if this build converts to PNG and PDF (librsvg and cairo were found
- *  at build time), else 0. */
+/** 1 if this build converts to PNG and PDF, else 0 with the reason in
+ *  xpl_last_error(): built without librsvg and cairo, or librsvg cannot be
+ *  loaded. librsvg and cairo are opened on the first call of this or
+ *  xpl_render_convert, not when libxplain is loaded (they bring some sixty
+ *  shared libraries that other uses do not need). */
 XPL_API int xpl_render_convert_available(void);
 
 /**
@@ -334,8 +337,10 @@ XPL_API int xpl_render_convert_available(void);
  * @param[in] scale  PNG: pixels per SVG pixel (0 for 2, sharp on slides);
  *                   1 to 8; ignored for PDF
  * @return XPL_OK; XPL_EINVAL (NULL argument, bad format or scale);
- *         XPL_EFORMAT (librsvg cannot read the SVG); XPL_EIO (write
- *         error); XPL_ENOMEM; XPL_EUNSUPPORTED (built without them).
+ *         XPL_EFORMAT (librsvg cannot read the SVG); XPL_ELIMIT (a PNG
+ *         over 32767 pixels a side, cairo's limit); XPL_EIO (write
+ *         error); XPL_ENOMEM; XPL_EUNSUPPORTED (built without them, or
+ *         librsvg cannot be loaded).
  *         Thread-safe for distinct streams.
  */
 XPL_API int xpl_render_convert(FILE *fp, const char *svg, size_t len,

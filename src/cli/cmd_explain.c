@@ -25,8 +25,8 @@ enum { BATCH_ROWS = 256 };
 /* ----------------------------------------------------------------- main */
 
 /* One batch in flight: its rows, their results and rendered text. Two
- * slots let the writing thread read the next batch and write the previous
- * one while the threads explain this one. */
+ * slots let the calling thread read the next batch and write this one
+ * while the other threads explain the rest. */
 struct slot {
     size_t n, first_row;    /* rows held, input number of the first */
     double *x;              /* batch_rows * P */
@@ -53,6 +53,7 @@ struct run {
     int render_in_threads;  /* rows rendered by the threads that explain */
     xpl_csv_reader *reader;
     xpl_workspace **ws;     /* a.threads of them */
+    struct pool *pool;      /* a.threads - 1 threads besides this one */
     size_t batch_rows;
     struct slot slots[2];
 };
@@ -166,6 +167,10 @@ static int run_open(struct run *r)
     for (size_t t = 0; t < a->threads; t++)
         if ((rc = xpl_workspace_new(&r->ws[t])))
             return cli_library_error(rc);
+    if ((rc = pool_new(&r->pool, a->threads))) {
+        cli_error("cannot start %zu threads: %s", a->threads, strerror(rc));
+        return EXIT_INTERNAL;
+    }
     for (int k = 0; k < 2; k++) {
         struct slot *sl = &r->slots[k];
         sl->x = malloc(sizeof *sl->x * batch_rows * P);
@@ -236,8 +241,8 @@ static int read_batch(struct run *r, struct slot *sl, size_t first_row,
     return EXIT_OK;
 }
 
-/* Set up sl's batch and start its threads (all but the calling one). */
-static void start_batch(struct run *r, struct slot *sl, struct slot_ctx *c)
+/* Set up sl's batch and hand it to the pool's threads. */
+static void submit_batch(struct run *r, struct slot *sl, struct slot_ctx *c)
 {
     struct batch *b = &sl->b;
     b->ex = r->ex;
@@ -258,7 +263,7 @@ static void start_batch(struct run *r, struct slot *sl, struct slot_ctx *c)
         b->after_ctx = c;
         b->after_rc = sl->render_rcs;
     }
-    batch_start(b, r->a.threads);
+    pool_submit(r->pool, b);
 }
 
 /* Write an explained batch in input order; a row's error ends the run. */
@@ -311,12 +316,13 @@ static int write_and_count(struct run *r, struct slot *sl,
 }
 
 /* Read, explain and emit the rows batch by batch; then finish the sink.
- * From a regular file, while the threads explain (and render) batch k the
- * calling thread writes batch k-1 and reads batch k+1, then joins in on
- * batch k: reading and writing overlap the explaining. From a pipe or a
- * terminal, reading ahead could wait for rows not yet sent and hold back
- * rows already explained, so each batch is written (and flushed) before
- * the next is read. Returns the exit code. */
+ * From a regular file, batch k+1 is read and handed to the threads before
+ * the calling thread joins in on batch k and writes it: a thread done with
+ * its rows of batch k goes straight on to batch k+1, and reading and
+ * writing overlap the explaining. From a pipe or a terminal, reading ahead
+ * could wait for rows not yet sent and hold back rows already explained,
+ * so each batch is written (and flushed) before the next is read. Returns
+ * the exit code. */
 static int stream_rows(struct run *r)
 {
     const struct explain_args *a = &r->a;
@@ -331,41 +337,47 @@ static int stream_rows(struct run *r)
     struct stat st;
     int read_ahead = strcmp(a->rows_path, "-") != 0 &&
                      stat(a->rows_path, &st) == 0 && S_ISREG(st.st_mode);
-    struct slot *cur = &r->slots[0], *prev = NULL;
-    struct slot_ctx ctx;
+    struct slot *cur = &r->slots[0];
+    struct slot_ctx ctx[2];
     status = read_batch(r, cur, 0, &read_rc);
     rows_read = cur->n;
+    if (status == EXIT_OK && cur->n > 0)
+        submit_batch(r, cur, &ctx[0]);
+    /* invariant: cur holds a submitted batch, or none (n == 0) */
     while (status == EXIT_OK && cur->n > 0) {
-        start_batch(r, cur, &ctx);
         struct slot *next = cur == &r->slots[0] ? &r->slots[1]
                                                 : &r->slots[0];
-        if (prev)
-            status = write_and_count(r, prev, &prog, rows_on_tty, rows_name,
-                                     &rows_written);
-        if (read_ahead && status == EXIT_OK) {
+        struct slot_ctx *next_ctx = &ctx[next == &r->slots[1]];
+        int next_submitted = 0;
+        next->n = 0;
+        if (read_ahead) {
             status = read_batch(r, next, rows_read, &read_rc);
             rows_read += next->n;
+            if (status == EXIT_OK && next->n > 0) {
+                submit_batch(r, next, next_ctx);
+                next_submitted = 1;
+            }
         }
-        batch_finish(&cur->b);
-        prev = cur;
-        if (!read_ahead && status == EXIT_OK) {
+        pool_wait(r->pool, &cur->b);
+        if (status == EXIT_OK)
             status = write_and_count(r, cur, &prog, rows_on_tty, rows_name,
                                      &rows_written);
+        if (!read_ahead && status == EXIT_OK) {
             /* a filter passes each batch on before waiting for more rows
              * (--batch-rows 1: each row); a write error sticks */
             if (r->sink.out.fp)
                 fflush(r->sink.out.fp);
-            prev = NULL;
-            if (status == EXIT_OK) {
-                status = read_batch(r, next, rows_read, &read_rc);
-                rows_read += next->n;
+            status = read_batch(r, next, rows_read, &read_rc);
+            rows_read += next->n;
+            if (status == EXIT_OK && next->n > 0) {
+                submit_batch(r, next, next_ctx);
+                next_submitted = 1;
             }
         }
+        if (status != EXIT_OK && next_submitted)
+            pool_wait(r->pool, &next->b); /* the threads must let go */
         cur = next;
     }
-    if (status == EXIT_OK && prev)
-        status = write_and_count(r, prev, &prog, rows_on_tty, rows_name,
-                                 &rows_written);
     if (status == EXIT_OK && read_rc)
         status = cli_library_error(read_rc);
     /* the final count on success; after an error, the message has taken
@@ -390,6 +402,7 @@ static void run_close(struct run *r, int status)
 {
     if (r->sink_open_done)
         sink_finish(&r->sink, status ? status : EXIT_INTERNAL);
+    pool_free(r->pool);
     if (r->ws)
         for (size_t t = 0; t < r->a.threads; t++)
             xpl_workspace_free(r->ws[t]);

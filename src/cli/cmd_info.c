@@ -58,8 +58,9 @@ static int draw_model(const xpl_model *m, xpl_render_options *ro,
                       const char *path, int raster)
 {
     if (raster >= 0 && !xpl_render_convert_available())
-        return cli_usage_error("info", "this explain was built without "
-                               "librsvg and cairo: --format svg only");
+        return cli_usage_error("info", "--format png and pdf are not "
+                               "available (%s); --format svg is",
+                               xpl_last_error());
     cli_output o;
     int st = cli_output_open(&o, path);
     if (st)

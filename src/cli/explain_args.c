@@ -618,9 +618,9 @@ static int check_combination(struct explain_args *a, int size_given,
     if (chart_given && a->format != FORMAT_SVG)
         return cli_usage_error(cmd, "--chart needs --format svg, png or pdf");
     if (a->raster >= 0 && !xpl_render_convert_available())
-        return cli_usage_error(cmd, "this explain was built without librsvg "
-                               "and cairo, so --format png and pdf are not "
-                               "available; --format svg is");
+        return cli_usage_error(cmd, "--format png and pdf are not "
+                               "available (%s); --format svg is",
+                               xpl_last_error());
     if (a->raster >= 0 && (!a->out_path || !strcmp(a->out_path, "-")) &&
         isatty(STDOUT_FILENO))
         return cli_usage_error(cmd, "--format %s is binary: give -o FILE "

@@ -477,6 +477,9 @@ int sink_finish(struct sink *s, int status)
     }
     if (rc)
         status = render_error(rc, s->a->out_path);
+    if (rc == XPL_ELIMIT && s->svg && s->a->raster == XPL_RASTER_PNG)
+        cli_error("every row's chart was to go into one image; with -o "
+                  "DIR/ each row gets a PNG file of its own");
     if (!s->svg_dir) {
         if (status == EXIT_OK)
             status = cli_output_commit(&s->out);

@@ -1,4 +1,4 @@
-/* Explaining a batch of rows on several threads. */
+/* Explaining batches of rows on long-lived threads. */
 #ifndef XPL_CLI_THREAD_POOL_H
 #define XPL_CLI_THREAD_POOL_H
 
@@ -11,16 +11,10 @@
 /* --threads is at most this (explain_args.c checks it). */
 enum { MAX_THREADS = 1024 };
 
-struct batch;
-
-struct worker {
-    struct batch *b;
-    size_t id;
-};
-
+/* A batch of rows to explain: set the fields, then pool_submit. */
 struct batch {
     const xpl_explainer *ex;
-    xpl_workspace **ws;
+    xpl_workspace **ws;     /* one per thread of the pool */
     const double *x;
     size_t n;
     struct results *res;
@@ -32,24 +26,35 @@ struct batch {
     int (*after)(void *ctx, size_t thread, size_t i);
     void *after_ctx;
     int *after_rc;
-    atomic_size_t next;
-    /* the threads batch_start started */
-    size_t started;
-    pthread_t tid[MAX_THREADS];
-    struct worker wk[MAX_THREADS];
+    /* the pool's: */
+    atomic_size_t next;     /* the next row nobody has taken */
+    size_t done;            /* rows explained (under the pool's lock) */
+    size_t inside;          /* threads taking its rows (ditto) */
+    struct batch *queued;   /* the batch submitted after it */
 };
 
-/* Start explaining the batch on threads - 1 new threads and return at
- * once: the calling thread is free (to read the next batch, to write the
- * previous one) until it calls batch_finish. Row i's status goes to
- * b->rc[i], its message (if any) to b->msg[i]. */
-void batch_start(struct batch *b, size_t threads);
+struct pool;
 
-/* Explain the rows nobody has taken yet on the calling thread (as thread
- * 0), then wait for the threads of batch_start. */
-void batch_finish(struct batch *b);
+/* Start threads - 1 threads (the caller is the other one) that wait for
+ * batches. Returns 0, or an errno value with nothing started. */
+int pool_new(struct pool **out, size_t threads);
 
-/* batch_start and batch_finish at once. */
-void run_batch(struct batch *b, size_t threads);
+/* Stop and join the threads. Every submitted batch must have been waited
+ * for. NULL-safe. */
+void pool_free(struct pool *p);
+
+/* Hand the batch to the threads and return at once: the caller is free to
+ * read the next batch or write the previous one. The threads take rows of
+ * the batches in the order submitted, moving on to the next batch as soon
+ * as one has no rows left, so a thread never waits while a submitted
+ * batch has rows. Row i's status goes to b->rc[i], its message (if any) to
+ * b->msg[i]; the results land in row i's slot, so the output order is the
+ * input order whatever the threads. */
+void pool_submit(struct pool *p, struct batch *b);
+
+/* Explain the batch's rows that nobody has taken on the calling thread
+ * (as thread 0), then wait until every row of it is done and no thread
+ * touches it any more: then b and its buffers are the caller's again. */
+void pool_wait(struct pool *p, struct batch *b);
 
 #endif

@@ -93,6 +93,12 @@ if "$explain" --format png "$bc" "$tmp/bc1.csv" -o "$tmp/probe.png" 2>"$tmp/err"
     mkdir "$tmp/pngs"
     desc="png -o dir/: one PNG per row"
     check eval 'run 0 --format png -o "$tmp/pngs/" "$bc" "$tmp/bc1.csv" && [ -s "$(ls "$tmp"/pngs/row-0*.png)" ]'
+    # 569 stacked charts are 240,106 px tall: over cairo's 32767 at any
+    # scale; the error says so and how to get them, and no file is left
+    desc="png of every row past 32767 px: the limit and -o DIR/, no file"
+    check eval 'run 2 -o "$tmp/all.png" "$bc" "$data/breast_cancer.csv" -q &&
+        err_has "a PNG can have at most 32767 pixels a side" && err_has "with -o DIR/ each row gets a PNG" &&
+        [ ! -e "$tmp/all.png" ]'
 else
     grep -q "built without librsvg" "$tmp/err" && ok "# SKIP png: built without librsvg" ||
         not_ok "png output or a clear message"

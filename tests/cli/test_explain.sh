@@ -174,6 +174,17 @@ done
 run 0 importance "$bcm" "$data/breast_cancer.csv" && cp "$tmp/out" "$tmp/imp1" &&
     run 0 importance "$bcm" "$data/breast_cancer.csv" --batch-rows 3 --threads 2 && cmp -s "$tmp/out" "$tmp/imp1" &&
     ok "importance: the same table with --batch-rows 3" || not_ok "importance: the same table with --batch-rows 3"
+# a bad row in the third batch while the next batches are in the threads'
+# hands: the 40 rows before it come out whole and in order, then the error
+# names its line; from a file (read ahead) and from a pipe alike
+awk -F, -v OFS=, 'NR == 42 { $3 = "oops" } { print }' "$data/breast_cancer.csv" >"$tmp/bad42.csv"
+head -40 "$tmp/one.json" >"$tmp/first40.json"
+run 2 "$bcm" "$tmp/bad42.csv" --threads 3 --batch-rows 16 && cmp -s "$tmp/out" "$tmp/first40.json" &&
+    err_has "bad42.csv:42: field 3: expected a number" &&
+    run 2 "$bcm" - --threads 3 --batch-rows 16 <"$tmp/bad42.csv" && cmp -s "$tmp/out" "$tmp/first40.json" &&
+    err_has "<stdin>:42: field 3: expected a number" &&
+    ok "a bad row mid-stream on 3 threads: the rows before it, then its error" ||
+    not_ok "a bad row mid-stream on 3 threads: the rows before it, then its error"
 # --batch-rows 1 from a pipe: a row's explanation is out before the next
 # row comes (the input stays open until then; at most 20 s)
 mkfifo "$tmp/rows.fifo"

@@ -15,10 +15,12 @@ static size_t round_up(size_t n)
     return (n + ALIGN - 1) / ALIGN * ALIGN;
 }
 
+/* xpl__ks_fit_variance's accumulators: per group (at most m/2 + 2) m
+ * second moments, a count and a cost; four m-vectors. */
 static size_t acc_doubles(size_t m)
 {
     size_t g = m / 2 + 2;
-    return 2 * g * m + g + m;
+    return g * (m + 2) + 4 * m;
 }
 
 size_t xpl__ks_fit_bytes(size_t m)
@@ -26,7 +28,7 @@ size_t xpl__ks_fit_bytes(size_t m)
     return 2 * round_up(m * m * sizeof(double)) +
            3 * round_up(m * sizeof(double)) +
            round_up(acc_doubles(m) * sizeof(double)) +
-           round_up(m * sizeof(uint16_t)) + round_up(m);
+           2 * round_up(m * sizeof(uint16_t)) + 2 * round_up(m);
 }
 
 void xpl__ks_fit_init(xpl__ks_fit *f, void *mem, size_t m)
@@ -48,8 +50,13 @@ void xpl__ks_fit_init(xpl__ks_fit *f, void *mem, size_t m)
     b += round_up(acc_doubles(m) * sizeof(double));
     f->list = (uint16_t *)b;
     b += round_up(m * sizeof(uint16_t));
+    f->touch = (uint16_t *)b;
+    b += round_up(m * sizeof(uint16_t));
     f->mark = b;
     memset(f->mark, 0, m);
+    b += round_up(m);
+    f->seen = b;
+    memset(f->seen, 0, m);
 }
 
 size_t xpl__ks_fit_members(xpl__ks_fit *f, const uint64_t *mask,
@@ -88,9 +95,20 @@ static size_t complement_list(xpl__ks_fit *f, size_t k)
 
 /* The members of coalition c as a list in f->cur, or, when they are more
  * than half the players, the non-members (returns -count): the cheaper
- * side. From the precomputed lists when every player takes part. */
-static long cheap_side(xpl__ks_fit *f, const uint64_t *masks, size_t words,
-                       size_t c, const int32_t *map)
+ * side. From the precomputed lists when every player takes part (inline:
+ * the regressions call this once per coalition and output). */
+static long cheap_side_members(xpl__ks_fit *f, const uint64_t *masks,
+                               size_t words, size_t c, const int32_t *map)
+{
+    f->cur = f->list;
+    size_t k = xpl__ks_fit_members(f, masks + c * words, words, map);
+    if (2 * k <= f->m)
+        return (long)k;
+    return -(long)complement_list(f, k);
+}
+
+static inline long cheap_side(xpl__ks_fit *f, const uint64_t *masks,
+                              size_t words, size_t c, const int32_t *map)
 {
     if (f->lists && !map) {
         const xpl__ks_lists *l = f->lists;
@@ -98,11 +116,7 @@ static long cheap_side(xpl__ks_fit *f, const uint64_t *masks, size_t words,
         long n = (long)(l->off[c + 1] - l->off[c]);
         return l->flip[c] ? -n : n;
     }
-    f->cur = f->list;
-    size_t k = xpl__ks_fit_members(f, masks + c * words, words, map);
-    if (2 * k <= f->m)
-        return (long)k;
-    return -(long)complement_list(f, k);
+    return cheap_side_members(f, masks, words, c, map);
 }
 
 /* G = (H A H) restricted to the leading (m-1) block, into out (ld m). */
@@ -291,23 +305,21 @@ void xpl__ks_fit_residuals(xpl__ks_fit *f, const uint64_t *masks,
     }
 }
 
-void xpl__ks_fit_variance(xpl__ks_fit *f, const xpl__ks_plan *p,
-                          size_t n_units, const uint32_t *counts,
-                          const double *n_g,
-                          const double *scale_g, const int32_t *map,
-                          const double *r, double *var)
+/* The second moments about the mean (m2g, m values) and the count (*cnt)
+ * of group g's draws scale * psi_u, psi_u = sum_{c in u} r_c K z_c, by
+ * Welford's update draw by draw: m operations per member visited. */
+static void group_by_draws(xpl__ks_fit *f, const xpl__ks_plan *p, size_t g,
+                           size_t n_units, const uint32_t *counts,
+                           double scale, const int32_t *map, const double *r,
+                           double *m2g, double *cnt)
 {
-    size_t m = f->m, G = p->n_groups;
-    double *mean = f->acc, *m2 = mean + G * m, *cnt = m2 + G * m;
-    double *psi = cnt + G;
-    memset(f->acc, 0, (2 * G * m + G) * sizeof *f->acc);
-    if (m == 1)
-        return;
+    size_t m = f->m;
+    double *psi = f->acc + p->n_groups * (m + 2), *mg = psi + m;
+    memset(mg, 0, m * sizeof *mg);
     for (size_t u = 0; u < n_units; u++) {
         const xpl__ks_unit *unit = &p->units[u];
         uint32_t count = counts[u];
-        size_t g = unit->group;
-        if (!count || p->groups[g].kind == XPL__KS_ENUMERATED)
+        if (!count || unit->group != g)
             continue;
         memset(psi, 0, m * sizeof *psi);
         for (size_t i = 0; i < unit->len; i++) {
@@ -323,16 +335,185 @@ void xpl__ks_fit_variance(xpl__ks_fit *f, const xpl__ks_plan *p,
             }
         }
         /* Welford update with multiplicity `count`. */
-        double *mg = mean + g * m, *vg = m2 + g * m;
-        double n0 = cnt[g], n1 = n0 + count;
-        cnt[g] = n1;
+        double n0 = *cnt, n1 = n0 + count;
+        *cnt = n1;
         for (size_t j = 0; j < m; j++) {
-            double x = scale_g[g] * psi[j];
+            double x = scale * psi[j];
             double d = x - mg[j];
             mg[j] += d * count / n1;
-            vg[j] += d * (x - mg[j]) * count;
+            m2g[j] += d * (x - mg[j]) * count;
         }
     }
+}
+
+/* One unit's s = sum_{c in u} r_c z_c through the coalitions' cheaper
+ * sides (z = 1 - zc, and K 1 = 0: a non-member list counts with -r_c), in
+ * the general case: the players it touches go to f->touch (returns their
+ * number), their values to s. */
+static size_t unit_vector(xpl__ks_fit *f, const xpl__ks_plan *p,
+                          const xpl__ks_unit *unit, const int32_t *map,
+                          const double *r, double *s)
+{
+    size_t nt = 0;
+    for (size_t i = 0; i < unit->len; i++) {
+        size_t c = unit->first + i;
+        long k = cheap_side(f, p->masks, p->words, c, map);
+        double rc = k >= 0 ? r[c] : -r[c];
+        for (long a = 0; a < (k < 0 ? -k : k); a++) {
+            uint16_t j = f->cur[a];
+            if (!f->seen[j]) {
+                f->seen[j] = 1;
+                f->touch[nt++] = j;
+            }
+            s[j] += rc;
+        }
+    }
+    return nt;
+}
+
+/* The same moments through the draws' common factor: psi_u = K s_u, and
+ * s_u has only the unit's few players (its coalitions' cheaper sides), so
+ * the draws are summed as S = sum count s s' (upper triangle) and
+ * t = sum count s, and then
+ *     m2_j = scale^2 ((K S K)_jj - (K t)_j^2 / n)
+ * (K is symmetric): a few additions per pair of the unit's players, then
+ * m^3 once per group instead of m per member visited. A unit of a
+ * coalition and its complement with the same cheaper side (m odd, or
+ * sizes other than m / 2) has s = sigma 1_L over that one sorted list L.
+ * This cancels what group_by_draws never forms: S is dominated by the
+ * units' common part along 1, which K removes (K 1 = 0), and the mean is
+ * subtracted after squaring. The terms of m2_j are bounded by
+ * B_j = (sum_a |K_ja| sqrt(S_aa))^2 (Cauchy-Schwarz); when an m2_j is below
+ * 1e-7 B_j (an exact fit whose residuals are rounding noise can lose every
+ * digit) this returns 0 and the caller takes group_by_draws. Otherwise
+ * the standard errors keep about 8 digits or more (they agree with
+ * group_by_draws to 1e-12 on the shipped models). S lives in f->A, free
+ * once the fit is factored. */
+static int group_by_moments(xpl__ks_fit *f, const xpl__ks_plan *p, size_t g,
+                             size_t n_units, const uint32_t *counts,
+                             double scale, const int32_t *map,
+                             const double *r, double *m2g, double *cnt)
+{
+    size_t m = f->m;
+    double *S = f->A, *s = f->acc + p->n_groups * (m + 2), *t = s + m;
+    double *ks = t + m;
+    const uint16_t *touch = f->touch;
+    /* stable lists: f->cur points into them across cheap_side calls */
+    int stable = f->lists && !map;
+    memset(S, 0, m * m * sizeof *S);
+    memset(s, 0, 2 * m * sizeof *s);
+    double n = 0;
+    for (size_t u = 0; u < n_units; u++) {
+        const xpl__ks_unit *unit = &p->units[u];
+        uint32_t count = counts[u];
+        if (!count || unit->group != g)
+            continue;
+        n += count;
+        if (stable) {
+            long k = cheap_side(f, p->masks, p->words, unit->first, map);
+            const uint16_t *L = f->cur;
+            double sigma = k >= 0 ? r[unit->first] : -r[unit->first];
+            int one_list = unit->len == 1;
+            if (unit->len == 2) {
+                long k2 = cheap_side(f, p->masks, p->words, unit->first + 1,
+                                     map);
+                one_list = k2 == -k;
+                sigma += k2 >= 0 ? r[unit->first + 1] : -r[unit->first + 1];
+            }
+            if (one_list) {
+                size_t nl = (size_t)(k < 0 ? -k : k);
+                double v = count * sigma * sigma, ts = count * sigma;
+                for (size_t a = 0; a < nl; a++) {
+                    double *row = S + (size_t)L[a] * m;
+                    t[L[a]] += ts;
+                    for (size_t b = a; b < nl; b++)
+                        row[L[b]] += v;
+                }
+                continue;
+            }
+        }
+        size_t nt = unit_vector(f, p, unit, map, r, s);
+        for (size_t a = 0; a < nt; a++) {
+            size_t i = touch[a];
+            double cs = count * s[i];
+            t[i] += cs;
+            for (size_t b = a; b < nt; b++) {
+                size_t j = touch[b];
+                S[(i < j ? i : j) * m + (i < j ? j : i)] += cs * s[j];
+            }
+        }
+        for (size_t a = 0; a < nt; a++) {
+            s[touch[a]] = 0;
+            f->seen[touch[a]] = 0;
+        }
+    }
+    *cnt = n;
+    if (!(n > 0))
+        return 1;
+    double *root = s; /* s is all zero again: sqrt(S_aa) */
+    for (size_t a = 0; a < m; a++) {
+        root[a] = sqrt(S[a * m + a]);
+        for (size_t b = a + 1; b < m; b++)
+            S[b * m + a] = S[a * m + b];
+    }
+    for (size_t j = 0; j < m; j++) {
+        const double *kj = f->K + j * m;
+        double quad = 0, kt = 0, bound = 0;
+        for (size_t a = 0; a < m; a++) {
+            bound += fabs(kj[a]) * root[a];
+            const double *row = S + a * m;
+            double acc = 0;
+            for (size_t b = 0; b < m; b++)
+                acc += row[b] * kj[b];
+            ks[a] = acc;
+        }
+        for (size_t a = 0; a < m; a++) {
+            quad += kj[a] * ks[a];
+            kt += kj[a] * t[a];
+        }
+        double v = quad - kt * kt / n;
+        if (!(v >= 1e-7 * bound * bound))
+            return 0;
+        m2g[j] = scale * scale * v;
+    }
+    return 1;
+}
+
+void xpl__ks_fit_variance(xpl__ks_fit *f, const xpl__ks_plan *p,
+                          size_t n_units, const uint32_t *counts,
+                          const double *n_g,
+                          const double *scale_g, const int32_t *map,
+                          const double *r, double *var)
+{
+    size_t m = f->m, G = p->n_groups;
+    double *m2 = f->acc, *cnt = m2 + G * m, *work = cnt + G;
+    memset(f->acc, 0, G * (m + 2) * sizeof *f->acc);
+    if (m == 1)
+        return;
+    /* Members visited per group: m operations each by draws, against m^3
+     * for the moments' projection (the choice depends on the plan only). */
+    for (size_t u = 0; u < n_units; u++) {
+        const xpl__ks_unit *unit = &p->units[u];
+        if (!counts[u] || p->groups[unit->group].kind == XPL__KS_ENUMERATED)
+            continue;
+        for (size_t i = 0; i < unit->len; i++) {
+            long k = cheap_side(f, p->masks, p->words, unit->first + i, map);
+            work[unit->group] += (double)(k < 0 ? -k : k);
+        }
+    }
+    for (size_t g = 0; g < G; g++) {
+        if (!(work[g] > 0))
+            continue;
+        if ((double)m * (double)m < work[g] &&
+            group_by_moments(f, p, g, n_units, counts, scale_g[g], map, r,
+                             m2 + g * m, cnt + g))
+            continue;
+        memset(m2 + g * m, 0, m * sizeof *m2);
+        cnt[g] = 0;
+        group_by_draws(f, p, g, n_units, counts, scale_g[g], map, r,
+                       m2 + g * m, cnt + g);
+    }
+    double *psi = work + G;
     /* Pooled variance relative to scale^2, for groups with a single draw. */
     double *pool = psi;
     size_t n_pool = 0;

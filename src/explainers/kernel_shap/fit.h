@@ -36,10 +36,12 @@ typedef struct xpl__ks_fit {
     double *a1;  /* m: A 1 */
     double *v;   /* m: Householder vector */
     double *t;   /* m: scratch */
-    double *acc; /* 2 * (m/2 + 2) * m + m: standard-error accumulators */
+    double *acc; /* (m/2 + 2) (m + 2) + 4 m: standard-error accumulators */
     uint16_t *list; /* m: players of a coalition */
     const uint16_t *cur; /* the list being visited */
     unsigned char *mark; /* m */
+    uint16_t *touch;     /* m: players of a unit (standard errors) */
+    unsigned char *seen; /* m: marks of touch (mark is complement_list's) */
     /* Optional: the coalitions' player lists (xpl__ks_lists_build), used
      * instead of the masks when every player takes part (map NULL). */
     const xpl__ks_lists *lists;
