@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explainers/tree_shap/tree_shap.h"
+#include "models/trees.h"
+
 const char *src_path(const char *relative)
 {
     static char buf[4096];
@@ -190,6 +193,110 @@ void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
                           xpl_dataset_n_rows(bg), x, kind, v);
     shapley_from_values(P, D, v, phi);
     free(v);
+}
+
+xpl_dataset *read_model_rows(const xpl_model *m, const char *relative,
+                             int unknown)
+{
+    size_t P = xpl_model_n_features(m);
+    const char *const **names = calloc(P, sizeof *names);
+    size_t *counts = calloc(P, sizeof *counts);
+    ck_assert(names && counts);
+    for (size_t j = 0; j < P; j++) {
+        names[j] = xpl_model_category_names(m, j);
+        counts[j] = xpl_model_n_categories(m, j);
+    }
+    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
+    o.columns = xpl_model_feature_names(m);
+    o.n_columns = P;
+    o.categories = names;
+    o.n_categories = counts;
+    o.unknown_category = unknown;
+    xpl_dataset *ds;
+    int rc = xpl_dataset_read_csv(&ds, src_path(relative), &o);
+    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    free(names);
+    free(counts);
+    return ds;
+}
+
+void assert_values_close(const double *got, const double *want, size_t n,
+                      double tol, const char *label, size_t row)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(fabs(got[i] - want[i]) <= tol * fmax(1, fabs(want[i])),
+                      "%s row %zu value %zu: %.17g vs %.17g", label, row, i,
+                      got[i], want[i]);
+}
+
+void check_interventional_brute_force(const xpl_model *m, const double *x,
+                                      size_t n_rows, size_t first,
+                                      size_t n_bg, double tol,
+                                      const char *label)
+{
+    const xpl__ensemble *e = xpl__trees_params(m);
+    ck_assert_ptr_nonnull(e);
+    size_t P = xpl_model_n_features(m), D = xpl_model_n_outputs(m);
+    ck_assert(P <= 20 && n_bg <= n_rows);
+    xpl__tree_shap_plan plan;
+    ck_assert_int_eq(xpl__tree_shap_plan_new(&plan, e), XPL_OK);
+    void *scratch = malloc(xpl__tree_shap_interventional_scratch(e, &plan));
+    double *w = malloc(n_bg * sizeof *w);
+    double *v = malloc(((size_t)1 << P) * D * sizeof *v);
+    double *phi = malloc(D * P * sizeof *phi);
+    double *want = malloc(D * P * sizeof *want);
+    ck_assert(scratch && w && v && phi && want);
+    for (size_t b = 0; b < n_bg; b++)
+        w[b] = 1.0 / (double)n_bg;
+    for (size_t r = first; r < n_rows; r++) {
+        xpl__tree_shap_interventional_row(e, &plan, scratch, x + r * P, x, w,
+                                          n_bg, phi);
+        interventional_values(m, x, NULL, n_bg, x + r * P, XPL_OUTPUT_RAW, v);
+        shapley_from_values(P, D, v, want);
+        assert_values_close(phi, want, D * P, tol, label, r);
+    }
+    free(want);
+    free(phi);
+    free(v);
+    free(w);
+    free(scratch);
+    xpl__tree_shap_plan_free(&plan);
+}
+
+char *edit_text(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    ck_assert_msg(at != NULL, "the text lacks \"%s\"", from);
+    size_t head = (size_t)(at - text), n_from = strlen(from),
+           n_to = strlen(to), tail = strlen(at + n_from);
+    char *out = malloc(head + n_to + tail + 1);
+    ck_assert_ptr_nonnull(out);
+    memcpy(out, text, head);
+    memcpy(out + head, to, n_to);
+    memcpy(out + head + n_to, at + n_from, tail + 1);
+    return out;
+}
+
+void expect_bad_edit(const char *text, const char *name,
+                     const struct bad_edit *edit, size_t i)
+{
+    char *bad = edit_text(text, edit->from, edit->to);
+    xpl_model *m = (xpl_model *)1; /* must be set to NULL */
+    int rc = xpl_model_load_buffer(&m, bad, strlen(bad), name);
+    ck_assert_msg(rc == edit->code, "edit %zu: rc %d, expected %d (%s)", i,
+                  rc, edit->code, xpl_last_error());
+    ck_assert_msg(strstr(xpl_last_error(), edit->msg) != NULL,
+                  "edit %zu: \"%s\" lacks \"%s\"", i, xpl_last_error(),
+                  edit->msg);
+    ck_assert_ptr_null(m);
+    free(bad);
+}
+
+void expect_bad_edits(const char *text, const char *name,
+                      const struct bad_edit *edits, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        expect_bad_edit(text, name, &edits[i], i);
 }
 
 const struct shipped_model shipped_tree_models[N_SHIPPED_TREE_MODELS] = {

@@ -29,6 +29,12 @@ xpl_model *load_model(const char *relative);
 xpl_dataset *read_columns(const char *relative, const char *const *cols,
                           size_t n);
 
+/* The model's feature columns of a CSV in the source tree, category cells
+ * read by the model's category names (unknown: an xpl_unknown_category,
+ * what a name the model lacks becomes); fails the test on error. */
+xpl_dataset *read_model_rows(const xpl_model *m, const char *relative,
+                             int unknown);
+
 /* Load a model and data, predict every row once on this thread, then on 8
  * threads sharing the model (each with its own workspace, `reps` times), and
  * require every thread's results to equal the single-threaded ones bit for
@@ -58,6 +64,46 @@ void interventional_values(const xpl_model *m, const double *bg,
  * xpl_model_predict. */
 void brute_force_shapley(const xpl_model *m, const xpl_dataset *bg,
                          const double *x, xpl_output kind, double *phi);
+
+/* Require got[i] == want[i] to tol relative to max(1, |want[i]|) for the n
+ * values; a failure names label, row and the value's index. */
+void assert_values_close(const double *got, const double *want, size_t n,
+                      double tol, const char *label, size_t row);
+
+/* Interventional TreeSHAP (xpl__tree_shap_interventional_row) of rows
+ * first..n_rows-1 of x (row-major, the model's P <= 20 features), with
+ * x's first n_bg rows as the uniformly weighted background, must equal the
+ * raw-output interventional Shapley values found by brute force
+ * (interventional_values, shapley_from_values) to tol relative; label
+ * names the model in a failure. */
+void check_interventional_brute_force(const xpl_model *m, const double *x,
+                                      size_t n_rows, size_t first,
+                                      size_t n_bg, double tol,
+                                      const char *label);
+
+/* A text edit that must make a model file fail to load: the first `from`
+ * replaced by `to`; loading then returns `code`, with a message that
+ * contains `msg`. */
+struct bad_edit {
+    const char *from, *to;
+    int code;
+    const char *msg;
+};
+
+/* text with its first `from` replaced by `to`, in a new NUL-terminated
+ * buffer (free it). Fails the test if `from` is not in text, so an edit
+ * that no longer matches its fixture cannot pass unseen. */
+char *edit_text(const char *text, const char *from, const char *to);
+
+/* Apply edit to text and load the result from memory as `name`: require
+ * the edit's code, its msg inside xpl_last_error() and the output model
+ * set to NULL. `i` numbers the case in a failure. */
+void expect_bad_edit(const char *text, const char *name,
+                     const struct bad_edit *edit, size_t i);
+
+/* expect_bad_edit for each of the n edits. */
+void expect_bad_edits(const char *text, const char *name,
+                      const struct bad_edit *edits, size_t n);
 
 /* Every tree model shipped in data/models/ (MODEL.json) with the data set
  * it was trained on (data/DATA.csv): the one table the tests loop over. */

@@ -53,23 +53,7 @@ static void assert_names(const xpl_model *m)
 static double *predict_rows(const xpl_model *m, const char *rows, int unknown,
                             size_t *n_rows)
 {
-    size_t P = xpl_model_n_features(m);
-    const char *const *names[8] = { 0 };
-    size_t counts[8] = { 0 };
-    ck_assert_uint_le(P, 8);
-    for (size_t j = 0; j < P; j++) {
-        names[j] = xpl_model_category_names(m, j);
-        counts[j] = xpl_model_n_categories(m, j);
-    }
-    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
-    o.columns = xpl_model_feature_names(m);
-    o.n_columns = P;
-    o.categories = names;
-    o.n_categories = counts;
-    o.unknown_category = unknown;
-    xpl_dataset *ds;
-    int rc = xpl_dataset_read_csv(&ds, src_path(rows), &o);
-    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    xpl_dataset *ds = read_model_rows(m, rows, unknown);
     size_t n = xpl_dataset_n_rows(ds);
     double *out = malloc(n * sizeof *out);
     ck_assert_int_eq(xpl_model_predict(m, NULL, xpl_dataset_data(ds), n,
@@ -578,47 +562,36 @@ START_TEST(explanations_show_names)
 }
 END_TEST
 
-/* Malformed stored names in the model files. */
+/* Malformed stored names in the model files: the fixture's last line,
+ * the names, replaced. */
+static const char stored[] =
+    "pandas_categorical:[[\"red\", \"green\", \"blue\", \"cyan\", "
+    "\"magenta\", \"yellow\", \"black\", \"white\", \"grey\", \"orange\", "
+    "\"pink\", \"brown\"], [\"low\", \"mid\", \"high\"]]\n";
+
 START_TEST(bad_stored_names)
 {
-    FILE *f = fopen(src_path(DIR "lgb_pandas.txt"), "rb");
-    ck_assert_ptr_nonnull(f);
-    static char text[1 << 20];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    char *line = strstr(text, "pandas_categorical:");
-    ck_assert_ptr_nonnull(line);
-    size_t head = (size_t)(line - text);
-    char *bad = malloc(head + 200);
-    const struct {
-        const char *line;
-        int code;
-        const char *msg;
-    } cases[] = {
-        { "pandas_categorical:[[\"a\", \"b\"]]\n", XPL_EFORMAT,
+    size_t size;
+    char *text = read_source(DIR "lgb_pandas.txt", &size);
+    ck_assert(size > strlen(stored) &&
+              strcmp(text + size - strlen(stored), stored) == 0);
+    static const struct bad_edit cases[] = {
+        { stored, "pandas_categorical:[[\"a\", \"b\"]]\n", XPL_EFORMAT,
           "pandas_categorical lists 1 features' categories; the model has 2 "
           "categorical features" },
-        { "pandas_categorical:[[\"a\", \"a\"], [\"x\"]]\n", XPL_EINVAL,
+        { stored, "pandas_categorical:[[\"a\", \"a\"], [\"x\"]]\n",
+          XPL_EINVAL,
           "feature \"cat_big\": categories 0 and 1 are both named \"a\"" },
-        { "pandas_categorical:[[\"a\", {}], [\"x\"]]\n", XPL_EFORMAT,
+        { stored, "pandas_categorical:[[\"a\", {}], [\"x\"]]\n", XPL_EFORMAT,
           "entry 0, category 1: expected a string or a number" },
-        { "pandas_categorical:[[\"a\"], 7]\n", XPL_EFORMAT,
+        { stored, "pandas_categorical:[[\"a\"], 7]\n", XPL_EFORMAT,
           "entry 1 is not a list" },
-        { "pandas_categorical:{\"a\": 1}\n", XPL_EFORMAT,
+        { stored, "pandas_categorical:{\"a\": 1}\n", XPL_EFORMAT,
           "expected a list of lists" },
-        { "pandas_categorical:[[\"a\"\n", XPL_EFORMAT, "pandas_categorical:" },
+        { stored, "pandas_categorical:[[\"a\"\n", XPL_EFORMAT,
+          "pandas_categorical:" },
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        memcpy(bad, text, head);
-        strcpy(bad + head, cases[i].line);
-        xpl_model *m = NULL;
-        int rc = xpl_model_load_buffer(&m, bad, strlen(bad), "l.txt");
-        ck_assert_msg(rc == cases[i].code && strstr(xpl_last_error(),
-                                                    cases[i].msg),
-                      "case %zu: rc %d, %s", i, rc, xpl_last_error());
-        ck_assert_ptr_null(m);
-    }
+    expect_bad_edits(text, "l.txt", cases, sizeof cases / sizeof cases[0]);
     /* numbers are named as Python prints them; null: no names */
     const struct {
         const char *line;
@@ -628,11 +601,10 @@ START_TEST(bad_stored_names)
         { "pandas_categorical:null\n", NULL },
     };
     for (size_t i = 0; i < 2; i++) {
-        memcpy(bad, text, head);
-        strcpy(bad + head, ok[i].line);
+        char *good = edit_text(text, stored, ok[i].line);
         xpl_model *m = NULL;
-        ck_assert_int_eq(xpl_model_load_buffer(&m, bad, strlen(bad), "l.txt"),
-                         XPL_OK);
+        ck_assert_int_eq(xpl_model_load_buffer(&m, good, strlen(good),
+                                               "l.txt"), XPL_OK);
         if (ok[i].name1) {
             ck_assert_str_eq(xpl_model_category_names(m, 3)[1], "5");
             ck_assert_str_eq(xpl_model_category_names(m, 4)[0], "2.5");
@@ -642,8 +614,9 @@ START_TEST(bad_stored_names)
             ck_assert_uint_eq(xpl_model_n_categories(m, 3), 0);
         }
         xpl_model_free(m);
+        free(good);
     }
-    free(bad);
+    free(text);
 }
 END_TEST
 

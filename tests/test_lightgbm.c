@@ -219,37 +219,13 @@ static const char *const brute_models[] = {
 START_TEST(interventional_equals_brute_force)
 {
     xpl_model *m = load_model(brute_models[_i]);
-    const xpl__ensemble *e = xpl__trees_params(m);
-    xpl__tree_shap_plan plan;
-    ck_assert_int_eq(xpl__tree_shap_plan_new(&plan, e), XPL_OK);
-    void *scratch = malloc(xpl__tree_shap_interventional_scratch(e, &plan));
     xpl_dataset *x = rows();
-    size_t k = e->n_outputs, n_bg = 8;
-    const double *xd = xpl_dataset_data(x);
-    xpl_dataset *bg;
-    ck_assert_int_eq(xpl_dataset_new(&bg, n_bg, P, xd, features, NULL),
-                     XPL_OK);
-    double w[8], *phi = malloc(k * P * sizeof *phi),
-                 *want = malloc(k * P * sizeof *want);
-    for (size_t b = 0; b < n_bg; b++)
-        w[b] = 1.0 / (double)n_bg;
-    /* Rows 8..39 hold the unseen, negative, fractional and missing codes. */
-    for (size_t r = n_bg; r < xpl_dataset_n_rows(x); r++) {
-        xpl__tree_shap_interventional_row(e, &plan, scratch, xd + r * P, xd,
-                                          w, n_bg, phi);
-        brute_force_shapley(m, bg, xd + r * P, XPL_OUTPUT_RAW, want);
-        for (size_t i = 0; i < k * P; i++)
-            ck_assert_msg(fabs(phi[i] - want[i]) <= 1e-9 * fmax(1,
-                                                               fabs(want[i])),
-                          "%s row %zu value %zu: %.17g vs %.17g",
-                          brute_models[_i], r, i, phi[i], want[i]);
-    }
-    free(phi);
-    free(want);
-    free(scratch);
-    xpl_dataset_free(bg);
+    /* the first 8 rows are the background; rows 8..39 hold the unseen,
+     * negative, fractional and missing codes */
+    check_interventional_brute_force(m, xpl_dataset_data(x),
+                                     xpl_dataset_n_rows(x), 8, 8, 1e-9,
+                                     brute_models[_i]);
     xpl_dataset_free(x);
-    xpl__tree_shap_plan_free(&plan);
     xpl_model_free(m);
 }
 END_TEST
@@ -299,11 +275,7 @@ END_TEST
 
 /* ---- bad input: every error names the file and line ---- */
 
-static const struct {
-    const char *from, *to;
-    int code;
-    const char *message;
-} edits[] = {
+static const struct bad_edit edits[] = {
     { "num_leaves=15", "num_leaves=abc", XPL_EFORMAT,
       "m.txt:13:12: LightGBM model: num_leaves: expected an integer" },
     { "left_child=3 4", "left_child=99 4", XPL_EFORMAT, "left_child" },
@@ -339,23 +311,7 @@ START_TEST(malformed_files)
 {
     size_t size;
     char *text = read_source(DIR "lgb_regression.txt", &size);
-    const char *at = strstr(text, edits[_i].from);
-    ck_assert_msg(at != NULL, "fixture lacks %s", edits[_i].from);
-    size_t from = strlen(edits[_i].from), to = strlen(edits[_i].to);
-    char *bad = malloc(size - from + to + 1);
-    size_t pre = (size_t)(at - text);
-    memcpy(bad, text, pre);
-    memcpy(bad + pre, edits[_i].to, to);
-    memcpy(bad + pre + to, at + from, size - pre - from + 1);
-    xpl_model *m = (xpl_model *)1;
-    int rc = xpl_model_load_buffer(&m, bad, size - from + to, "m.txt");
-    ck_assert_msg(rc == edits[_i].code, "edit %d: rc %d (%s)", _i, rc,
-                  xpl_last_error());
-    ck_assert_msg(strstr(xpl_last_error(), edits[_i].message) != NULL,
-                  "edit %d: \"%s\" lacks \"%s\"", _i, xpl_last_error(),
-                  edits[_i].message);
-    ck_assert_ptr_null(m);
-    free(bad);
+    expect_bad_edit(text, "m.txt", &edits[_i], (size_t)_i);
     free(text);
 }
 END_TEST
@@ -588,40 +544,23 @@ END_TEST
 
 START_TEST(linear_trees_malformed)
 {
-    FILE *f = fopen(src_path(DIR "lgb_linear.txt"), "rb");
-    static char text[1 << 20];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    const struct {
-        const char *from, *to, *msg;
-    } edits_lin[] = {
-        { "\nnum_features=2 2 2 1", "\nnum_features=2 2 2 9",
+    static const struct bad_edit edits_lin[] = {
+        { "\nnum_features=2 2 2 1", "\nnum_features=2 2 2 9", XPL_EFORMAT,
           "num_features: expected an integer in range" },
-        { "\nnum_features=2 2 2 1", "\nnum_features=2 2 2 2",
+        { "\nnum_features=2 2 2 1", "\nnum_features=2 2 2 2", XPL_EFORMAT,
           "leaf_features: expected" },
         { "\nleaf_features=0 2  0 2", "\nleaf_features=0 7  0 2",
-          "leaf_features: expected an integer in range" },
-        { "\nleaf_const=", "\nleaf_const=nan ", "leaf_const" },
-        { "\nleaf_coeff=", "\nleaf_coeff=inf ", "leaf_coeff" },
-        { "\nleaf_const=", "\nleaf_constant=", "missing leaf_const=" },
+          XPL_EFORMAT, "leaf_features: expected an integer in range" },
+        { "\nleaf_const=", "\nleaf_const=nan ", XPL_EFORMAT, "leaf_const" },
+        { "\nleaf_coeff=", "\nleaf_coeff=inf ", XPL_EFORMAT, "leaf_coeff" },
+        { "\nleaf_const=", "\nleaf_constant=", XPL_EFORMAT,
+          "missing leaf_const=" },
     };
-    for (size_t i = 0; i < sizeof edits_lin / sizeof edits_lin[0]; i++) {
-        char *at = strstr(text, edits_lin[i].from);
-        ck_assert_msg(at, "case %zu", i);
-        size_t head = (size_t)(at - text), lf = strlen(edits_lin[i].from);
-        char *bad = malloc(n + 64);
-        memcpy(bad, text, head);
-        strcpy(bad + head, edits_lin[i].to);
-        strcpy(bad + head + strlen(edits_lin[i].to), at + lf);
-        xpl_model *m = NULL;
-        int rc = xpl_model_load_buffer(&m, bad, strlen(bad), "l.txt");
-        ck_assert_msg(rc == XPL_EFORMAT && strstr(xpl_last_error(),
-                                                  edits_lin[i].msg),
-                      "case %zu: rc %d: %s", i, rc, xpl_last_error());
-        ck_assert_ptr_null(m);
-        free(bad);
-    }
+    size_t size;
+    char *text = read_source(DIR "lgb_linear.txt", &size);
+    expect_bad_edits(text, "l.txt", edits_lin,
+                     sizeof edits_lin / sizeof edits_lin[0]);
+    free(text);
 }
 END_TEST
 

@@ -1103,6 +1103,20 @@ START_TEST(unknown_sections)
 }
 END_TEST
 
+/* A MODEL section whose one feature name claims `len` bytes and holds one. */
+static void put_model_long_name(xpl__writer *f, uint32_t len)
+{
+    xpl__writer p;
+    xpl__writer_init(&p);
+    xpl__put_u32(&p, 1);
+    xpl__put_u32(&p, 0);
+    xpl__put_u64(&p, 1);
+    xpl__put_u64(&p, 1);
+    xpl__put_u32(&p, len);
+    xpl__put_u8(&p, 'a');
+    put_section(f, SEC_MODEL, 0, &p);
+}
+
 START_TEST(model_section_errors)
 {
     xpl__writer f;
@@ -1111,88 +1125,67 @@ START_TEST(model_section_errors)
     static const char *const latin1[] = { "a", "caf\xe9" };
 
     /* Offsets: header 16, section header 16, family 32, link 36,
-     * n_features 40, n_outputs 48, names 56. */
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 0, (uint64_t)1 << 60, 1, NULL);
-    expect_file(&f, XPL_ELIMIT, "t.bin: offset 40: 1152921504606846976 "
-                                "features: more than the limit");
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 0, 1000, 1, NULL);
-    expect_file(&f, XPL_EFORMAT, "offset 56: 1000 feature names need at "
-                                 "least 5 bytes each, only 0 bytes left");
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 0, 2, (uint64_t)1 << 40, ab);
-    expect_file(&f, XPL_ELIMIT, "offset 48: 1099511627776 outputs");
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 0, 0, 1, NULL);
-    expect_file(&f, XPL_EFORMAT, "offset 40: the model has no features");
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 0, 2, 0, ab);
-    expect_file(&f, XPL_EFORMAT, "offset 48: the model has no outputs");
-
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 2, 0, 2, 1, ab);
-    expect_file(&f, XPL_EFORMAT, "no TREES section in a tree-ensemble model");
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 0, 0, 2, 1, ab);
-    expect_file(&f, XPL_EFORMAT, "offset 32: unknown model family 0");
-    put_header(&f, 1, 3, 0);
-    put_model(&f, 7, 0, 2, 1, ab);
-    expect_file(&f, XPL_EVERSION, "unknown model family 7");
-    /* family 3 (linear trees) is defined from 1.2 on */
-    put_header(&f, 1, 1, 0);
-    put_model(&f, 3, 0, 2, 1, ab);
-    expect_file(&f, XPL_EFORMAT, "offset 32: unknown model family 3 "
-                                 "(linear trees need model.bin 1.2)");
-    put_header(&f, 1, 2, 0);
-    put_model(&f, 3, 0, 2, 1, ab);
-    expect_file(&f, XPL_EFORMAT, "no TREES section in a tree-ensemble model");
-
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 6, 2, 1, ab);
-    expect_file(&f, XPL_EFORMAT, "offset 36: unknown link 6");
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, XPL_LINK_SOFTMAX, 2, 1, ab);
-    put_doubles(&f, SEC_LINEAR, 0, params, 3);
-    expect_file(&f, XPL_EFORMAT, "offset 36: the softmax link needs at least "
-                                 "2 outputs");
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, XPL_LINK_LOG, 2, 1, ab);
-    put_doubles(&f, SEC_LINEAR, 0, params, 3);
-    expect_file(&f, XPL_EUNSUPPORTED, "t.bin: linear models support");
-
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 0, 2, 1, aa);
-    put_doubles(&f, SEC_LINEAR, 0, params, 3);
-    expect_file(&f, XPL_EFORMAT, "t.bin: duplicate feature name \"a\"");
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 0, 2, 1, empty_name);
-    expect_file(&f, XPL_EFORMAT, "offset 56: empty string");
-    put_header(&f, 1, 0, 0);
-    put_model(&f, 1, 0, 2, 1, latin1);
-    expect_file(&f, XPL_EFORMAT, "offset 61: string is not valid UTF-8");
+     * n_features 40, n_outputs 48, names 56. Each case: a 1.minor header,
+     * a MODEL section, then the linear parameters if `linear`. */
+    static const struct {
+        unsigned minor;
+        uint32_t family, link;
+        uint64_t nf, no;
+        const char *const *names;
+        int linear;
+        int code;
+        const char *msg;
+    } cases[] = {
+        { 0, 1, 0, (uint64_t)1 << 60, 1, NULL, 0, XPL_ELIMIT,
+          "t.bin: offset 40: 1152921504606846976 features: more than the "
+          "limit" },
+        { 0, 1, 0, 1000, 1, NULL, 0, XPL_EFORMAT,
+          "offset 56: 1000 feature names need at least 5 bytes each, only 0 "
+          "bytes left" },
+        { 0, 1, 0, 2, (uint64_t)1 << 40, ab, 0, XPL_ELIMIT,
+          "offset 48: 1099511627776 outputs" },
+        { 0, 1, 0, 0, 1, NULL, 0, XPL_EFORMAT,
+          "offset 40: the model has no features" },
+        { 0, 1, 0, 2, 0, ab, 0, XPL_EFORMAT,
+          "offset 48: the model has no outputs" },
+        { 0, 2, 0, 2, 1, ab, 0, XPL_EFORMAT,
+          "no TREES section in a tree-ensemble model" },
+        { 0, 0, 0, 2, 1, ab, 0, XPL_EFORMAT,
+          "offset 32: unknown model family 0" },
+        { 3, 7, 0, 2, 1, ab, 0, XPL_EVERSION, "unknown model family 7" },
+        /* family 3 (linear trees) is defined from 1.2 on */
+        { 1, 3, 0, 2, 1, ab, 0, XPL_EFORMAT,
+          "offset 32: unknown model family 3 (linear trees need model.bin "
+          "1.2)" },
+        { 2, 3, 0, 2, 1, ab, 0, XPL_EFORMAT,
+          "no TREES section in a tree-ensemble model" },
+        { 0, 1, 6, 2, 1, ab, 0, XPL_EFORMAT, "offset 36: unknown link 6" },
+        { 0, 1, XPL_LINK_SOFTMAX, 2, 1, ab, 1, XPL_EFORMAT,
+          "offset 36: the softmax link needs at least 2 outputs" },
+        { 0, 1, XPL_LINK_LOG, 2, 1, ab, 1, XPL_EUNSUPPORTED,
+          "t.bin: linear models support" },
+        { 0, 1, 0, 2, 1, aa, 1, XPL_EFORMAT,
+          "t.bin: duplicate feature name \"a\"" },
+        { 0, 1, 0, 2, 1, empty_name, 0, XPL_EFORMAT,
+          "offset 56: empty string" },
+        { 0, 1, 0, 2, 1, latin1, 0, XPL_EFORMAT,
+          "offset 61: string is not valid UTF-8" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        put_header(&f, 1, cases[i].minor, 0);
+        put_model(&f, cases[i].family, cases[i].link, cases[i].nf,
+                  cases[i].no, cases[i].names);
+        if (cases[i].linear)
+            put_doubles(&f, SEC_LINEAR, 0, params, 3);
+        expect_file(&f, cases[i].code, cases[i].msg);
+    }
 
     /* A name length beyond the limit, and one beyond the data. */
-    xpl__writer p;
     put_header(&f, 1, 0, 0);
-    xpl__writer_init(&p);
-    xpl__put_u32(&p, 1);
-    xpl__put_u32(&p, 0);
-    xpl__put_u64(&p, 1);
-    xpl__put_u64(&p, 1);
-    xpl__put_u32(&p, UINT32_MAX);
-    xpl__put_u8(&p, 'a');
-    put_section(&f, SEC_MODEL, 0, &p);
+    put_model_long_name(&f, UINT32_MAX);
     expect_file(&f, XPL_ELIMIT, "offset 56: string of 4294967295 bytes");
     put_header(&f, 1, 0, 0);
-    xpl__writer_init(&p);
-    xpl__put_u32(&p, 1);
-    xpl__put_u32(&p, 0);
-    xpl__put_u64(&p, 1);
-    xpl__put_u64(&p, 1);
-    xpl__put_u32(&p, 4000);
-    xpl__put_u8(&p, 'a');
-    put_section(&f, SEC_MODEL, 0, &p);
+    put_model_long_name(&f, 4000);
     expect_file(&f, XPL_EFORMAT, "offset 60: truncated: 4000 bytes needed, "
                                  "1 left");
 }

@@ -41,20 +41,7 @@ static double rel_err(double got, double want)
 /* Rows read with the model's category names (or codes only). */
 static xpl_dataset *read_rows(const xpl_model *m, const char *file)
 {
-    const char *const *names[P] = { 0 };
-    size_t counts[P] = { 0 };
-    for (size_t j = 0; j < P; j++) {
-        names[j] = xpl_model_category_names(m, j);
-        counts[j] = xpl_model_n_categories(m, j);
-    }
-    xpl_csv_options o = XPL_CSV_OPTIONS_INIT;
-    o.columns = xpl_model_feature_names(m);
-    o.n_columns = P;
-    o.categories = names;
-    o.n_categories = counts;
-    xpl_dataset *ds;
-    int rc = xpl_dataset_read_csv(&ds, src_path(file), &o);
-    ck_assert_msg(rc == XPL_OK, "%s", xpl_last_error());
+    xpl_dataset *ds = read_model_rows(m, file, XPL_UNKNOWN_CATEGORY_ERROR);
     ck_assert_uint_eq(xpl_dataset_n_rows(ds), N_ROWS);
     return ds;
 }
@@ -177,11 +164,7 @@ START_TEST(path_dependent_equals_brute_force)
                     expectation(e, &e->trees[t], 0, xr, s);
         shapley_from_values(P, k, v, want);
         xpl__tree_shap_row(e, &plan, scratch, xr, phi);
-        for (size_t i = 0; i < k * P; i++)
-            ck_assert_msg(fabs(phi[i] - want[i]) <=
-                              1e-10 * fmax(1, fabs(want[i])),
-                          "%s row %zu value %zu: %.17g vs %.17g", name, r, i,
-                          phi[i], want[i]);
+        assert_values_close(phi, want, k * P, 1e-10, name, r);
     }
     free(v);
     free(want);
@@ -201,36 +184,10 @@ START_TEST(interventional_equals_brute_force)
 {
     const char *name = models[_i].name;
     xpl_model *m = load_model(path_of(name, ".json"));
-    const xpl__ensemble *e = xpl__trees_params(m);
-    size_t k = e->n_outputs, n_bg = 8;
-    xpl__tree_shap_plan plan;
-    ck_assert_int_eq(xpl__tree_shap_plan_new(&plan, e), XPL_OK);
-    void *scratch = malloc(xpl__tree_shap_interventional_scratch(e, &plan));
     xpl_dataset *x = read_rows(m, DIR "rows.csv");
-    const double *xd = xpl_dataset_data(x);
-    double w[8], *v = malloc((1u << P) * k * sizeof *v),
-                 *want = malloc(k * P * sizeof *want),
-                 *phi = malloc(k * P * sizeof *phi);
-    for (size_t b = 0; b < n_bg; b++)
-        w[b] = 1.0 / (double)n_bg;
-    for (size_t r = 0; r < N_ROWS; r++) {
-        xpl__tree_shap_interventional_row(e, &plan, scratch, xd + r * P, xd,
-                                          w, n_bg, phi);
-        interventional_values(m, xd, NULL, n_bg, xd + r * P, XPL_OUTPUT_RAW,
-                              v);
-        shapley_from_values(P, k, v, want);
-        for (size_t i = 0; i < k * P; i++)
-            ck_assert_msg(fabs(phi[i] - want[i]) <=
-                              1e-10 * fmax(1, fabs(want[i])),
-                          "%s row %zu value %zu: %.17g vs %.17g", name, r, i,
-                          phi[i], want[i]);
-    }
-    free(v);
-    free(want);
-    free(phi);
-    free(scratch);
+    check_interventional_brute_force(m, xpl_dataset_data(x), N_ROWS, 0, 8,
+                                     1e-10, name);
     xpl_dataset_free(x);
-    xpl__tree_shap_plan_free(&plan);
     xpl_model_free(m);
 }
 END_TEST
@@ -287,21 +244,11 @@ static const char good[] =
     "   \"value\": [0, 1, 2], \"cover\": [2, 1, 1],\n"
     "   \"left_categories\": [[0, 2], null, null]}]}\n";
 
-static char *with(const char *from, const char *to, const char *dl)
+/* The good model with default_left of its split set to dl ("0" or "1"):
+ * a new buffer (free it). */
+static char *good_with(const char *dl)
 {
-    static char text[2048];
-    char tmp[2048];
-    const char *p = strstr(good, "DL");
-    snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - good), good, dl, p + 2);
-    p = from ? strstr(tmp, from) : NULL;
-    if (from)
-        ck_assert_msg(p != NULL, "%s not in the model", from);
-    if (p)
-        snprintf(text, sizeof text, "%.*s%s%s", (int)(p - tmp), tmp, to,
-                 p + strlen(from));
-    else
-        snprintf(text, sizeof text, "%s", tmp);
-    return text;
+    return edit_text(good, "DL", dl);
 }
 
 /* The rule on the good model: red (0) and blue (2) left, green (1) right,
@@ -310,7 +257,7 @@ static char *with(const char *from, const char *to, const char *dl)
 START_TEST(rule_on_a_small_model)
 {
     for (int dl = 0; dl < 2; dl++) {
-        const char *text = with(NULL, NULL, dl ? "1" : "0");
+        char *text = good_with(dl ? "1" : "0");
         xpl_model *m;
         ck_assert_msg(xpl_model_load_buffer(&m, text, strlen(text),
                                             "m.json") == XPL_OK,
@@ -328,15 +275,12 @@ START_TEST(rule_on_a_small_model)
                           dl, in[i], out);
         }
         xpl_model_free(m);
+        free(text);
     }
 }
 END_TEST
 
-static const struct {
-    const char *from, *to;
-    int code;
-    const char *msg;
-} bad[] = {
+static const struct bad_edit bad[] = {
     { "\"categories\": {", "\"categories\": [", XPL_EFORMAT,
       "m.json:" },
     { "{\"color\": [\"red\", \"green\", \"blue\"]}", "[]", XPL_EFORMAT,
@@ -387,15 +331,9 @@ static const struct {
 
 START_TEST(bad_categorical_json)
 {
-    const char *text = with(bad[_i].from, bad[_i].to, "0");
-    xpl_model *m = (xpl_model *)1;
-    int rc = xpl_model_load_buffer(&m, text, strlen(text), "m.json");
-    ck_assert_msg(rc == bad[_i].code, "case %d: %d (%s)", _i, rc,
-                  xpl_last_error());
-    ck_assert_ptr_null(m);
-    ck_assert_msg(strstr(xpl_last_error(), bad[_i].msg) != NULL,
-                  "case %d: \"%s\" lacks \"%s\"", _i, xpl_last_error(),
-                  bad[_i].msg);
+    char *text = good_with("0");
+    expect_bad_edit(text, "m.json", &bad[_i], (size_t)_i);
+    free(text);
 }
 END_TEST
 
@@ -403,10 +341,11 @@ END_TEST
  * an unknown name is an error unless asked to be missing. */
 START_TEST(names_in_rows)
 {
-    const char *text = with(NULL, NULL, "1");
+    char *text = good_with("1");
     xpl_model *m;
     ck_assert_int_eq(xpl_model_load_buffer(&m, text, strlen(text), "m.json"),
                      XPL_OK);
+    free(text);
     size_t code;
     ck_assert_int_eq(xpl_model_category_code(&code, m, 1, "blue"), XPL_OK);
     ck_assert_uint_eq(code, 2);

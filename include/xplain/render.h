@@ -279,7 +279,8 @@ XPL_API int xpl_render_memory(char **out, size_t *size, xpl_format format,
  * to: start from a zeroed one; `data` holds `len` bytes (not
  * NUL-terminated) in `cap` bytes of heap memory owned by the caller. Set
  * len to 0 to reuse the memory (rendering batch after batch allocates
- * nothing once it is large enough); release with xpl_bytes_free.
+ * nothing once it is large enough); release with xpl_bytes_free (or, when
+ * `data` is handed on, with xpl_free).
  */
 typedef struct xpl_bytes {
     char *data;

@@ -11,10 +11,10 @@
 #include <stdint.h>
 #include <xplain/xplain.h>
 
-/* A growing byte buffer (response bodies). */
+/* A response body: the library's byte buffer, and whether an append
+ * failed, so that a body is built with unchecked appends and checked once. */
 struct sbuf {
-    char *p;
-    size_t len, cap;
+    xpl_bytes bytes;
     int failed; /* out of memory: the content is incomplete */
 };
 void sbuf_add(struct sbuf *b, const char *s, size_t n);

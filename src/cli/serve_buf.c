@@ -1,4 +1,5 @@
-/* Response buffers and request errors of explain serve. */
+/* Response buffers (on the library's xpl_bytes) and request errors of
+ * explain serve. */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,36 +8,18 @@
 
 #include "serve.h"
 
-static int reserve(struct sbuf *b, size_t more)
-{
-    if (b->failed)
-        return -1;
-    if (more <= b->cap - b->len)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len < more) {
-        if (cap > ((size_t)-1) / 2) {
-            b->failed = 1;
-            return -1;
-        }
-        cap *= 2;
-    }
-    char *p = realloc(b->p, cap);
-    if (!p) {
-        b->failed = 1;
-        return -1;
-    }
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
 void sbuf_add(struct sbuf *b, const char *s, size_t n)
 {
-    if (n == 0 || reserve(b, n))
+    xpl_bytes *x = &b->bytes;
+    if (n == 0 || b->failed)
         return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
+    /* most pieces fit: copied here, the library called only to grow */
+    if (x->cap - x->len >= n) {
+        memcpy(x->data + x->len, s, n);
+        x->len += n;
+    } else if (xpl_bytes_append(x, s, n)) {
+        b->failed = 1;
+    }
 }
 
 void sbuf_str(struct sbuf *b, const char *s)
@@ -59,12 +42,17 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...)
         sbuf_add(b, small, (size_t)n);
         return;
     }
-    if (reserve(b, (size_t)n + 1))
+    /* longer than any line serve formats today: a heap copy */
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->failed = 1;
         return;
+    }
     va_start(ap, fmt);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    b->len += (size_t)n;
+    sbuf_add(b, big, (size_t)n);
+    free(big);
 }
 
 int sbuf_json_string(struct sbuf *b, const char *s)
@@ -85,9 +73,7 @@ int sbuf_json_string(struct sbuf *b, const char *s)
 
 void sbuf_free(struct sbuf *b)
 {
-    free(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
+    xpl_bytes_free(&b->bytes);
     b->failed = 0;
 }
 

@@ -269,7 +269,7 @@ int serve_engine_predict(struct serve_engine *g, const struct serve_rows *r,
     }
     struct sbuf line = { 0 };
     for (size_t i = 0; i < r->n; i++) {
-        line.len = 0;
+        line.bytes.len = 0;
         sbuf_printf(&line, "{\"row\":%zu,\"prediction\":[", i);
         for (size_t d = 0; d < D; d++) {
             char num[XPL_DOUBLE_CHARS];
@@ -281,7 +281,7 @@ int serve_engine_predict(struct serve_engine *g, const struct serve_rows *r,
         }
         sbuf_str(&line, "]}\n");
         if (line.failed ||
-            serve_put_with_id(out, line.p, line.len,
+            serve_put_with_id(out, line.bytes.data, line.bytes.len,
                               r->ids ? r->ids + i * r->n_ids : NULL,
                               r->n_ids)) {
             serve_fail(e, line.failed ? 500 : 400,

@@ -62,13 +62,11 @@ static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status,
                                  const char *allow)
 {
     struct MHD_Response *r;
-    if (b->len) {
-        r = MHD_create_response_from_buffer(b->len, b->p,
-                                            MHD_RESPMEM_MUST_FREE);
-        if (r) {
-            b->p = NULL; /* the response frees it */
-            b->len = b->cap = 0;
-        }
+    if (b->bytes.len) {
+        r = MHD_create_response_from_buffer_with_free_callback(
+            b->bytes.len, b->bytes.data, xpl_free);
+        if (r)
+            b->bytes = (xpl_bytes){ 0 }; /* the response frees it */
     } else {
         r = MHD_create_response_from_buffer(0, (void *)"",
                                             MHD_RESPMEM_PERSISTENT);
@@ -197,8 +195,8 @@ static int body_is_json(struct MHD_Connection *c, const struct sbuf *body,
                    "application/json");
         return -1;
     }
-    for (size_t i = 0; i < body->len; i++) {
-        char ch = body->p[i];
+    for (size_t i = 0; i < body->bytes.len; i++) {
+        char ch = body->bytes.data[i];
         if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
             return ch == '{';
     }
@@ -236,16 +234,16 @@ static enum MHD_Result answer_rows(struct MHD_Connection *c,
     if (json < 0)
         return send_error(c, &e, sv);
     struct serve_rows rows;
-    const char *text = rq->body.p ? rq->body.p : "";
+    const char *text = rq->body.bytes.data ? rq->body.bytes.data : "";
     int bad;
     if (json) {
-        bad = serve_read_json(&rows, text, rq->body.len, &s, &e);
+        bad = serve_read_json(&rows, text, rq->body.bytes.len, &s, &e);
     } else if (rq->n_ids) {
-        bad = serve_read_csv(&rows, text, rq->body.len, &s, &e);
+        bad = serve_read_csv(&rows, text, rq->body.bytes.len, &s, &e);
     } else {
         /* the server's own schema: a kept reader */
         xpl_csv_reader *r = serve_engine_take_reader(sv->engine);
-        bad = serve_read_csv_with(&rows, text, rq->body.len, &s, &e, &r);
+        bad = serve_read_csv_with(&rows, text, rq->body.bytes.len, &s, &e, &r);
         serve_engine_give_reader(sv->engine, r);
     }
     if (bad)
@@ -293,7 +291,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
         int keep = rq->method_ok && (rq->route == ROUTE_EXPLAIN ||
                                      rq->route == ROUTE_PREDICT);
         if (keep && !rq->too_large) {
-            if (*upload_size > sv->max_body - rq->body.len) {
+            if (*upload_size > sv->max_body - rq->body.bytes.len) {
                 rq->too_large = 1;
                 sbuf_free(&rq->body);
             } else {

@@ -311,17 +311,27 @@ size_t *xpl__imp_ranked(const xpl_importance *imp, size_t k)
     return idx;
 }
 
-int xpl__imp_lines(const xpl_importance *imp, const size_t *idx,
-                   size_t top_k, xpl__hbar *lines, size_t *shown,
-                   char other[XPL__OTHER_SIZE])
+int xpl__imp_lines_new(xpl__imp_lines *l, const xpl_importance *imp,
+                       size_t k, size_t top_k)
 {
     size_t p = imp->p, n = xpl__n_shown(p, top_k), m = n + (n < p);
-    snprintf(other, XPL__OTHER_SIZE, "other %zu features", p - n);
+    *l = (xpl__imp_lines){ .shown = n, .m = m };
+    l->idx = xpl__imp_ranked(imp, k);
+    l->lines = xpl__calloc_array(p + 1, sizeof *l->lines);
+    if (!l->idx || !l->lines)
+        return xpl__enomem();
+    snprintf(l->other, sizeof l->other, "other %zu features", p - n);
     for (size_t r = 0; r < m; r++)
-        xpl__label_set(&lines[r].label, r < n ? imp->names[idx[r]] : other,
-                       NULL, NULL);
-    *shown = n;
-    return xpl__label_differ(lines, m, sizeof *lines, NULL);
+        xpl__label_set(&l->lines[r].label,
+                       r < n ? imp->names[l->idx[r]] : l->other, NULL, NULL);
+    return xpl__label_differ(l->lines, m, sizeof *l->lines, NULL);
+}
+
+void xpl__imp_lines_free(xpl__imp_lines *l)
+{
+    free(l->idx);
+    free(l->lines);
+    *l = (xpl__imp_lines){ 0 };
 }
 
 static const char *method_of(const xpl_importance *imp)

@@ -43,14 +43,23 @@ void xpl__imp_rank(const xpl_importance *imp, size_t k, double *scratch,
  * first; NULL if out of memory (error set). */
 size_t *xpl__imp_ranked(const xpl_importance *imp, size_t k);
 
-/* The label lines of a chart with one line per feature: the top_k
- * features of the ranking idx (*shown of them), then "other N features"
- * (in other, which must outlive the labels) when some are left; lines
- * needs p + 1 entries. Returns XPL_OK or XPL_ENOMEM. */
+/* The label lines of a chart with one line per feature, for output k:
+ * the top_k features by mean |contribution|, then "other N features" when
+ * some are left (its text in `other`: the struct must not move while the
+ * lines are used). */
 #define XPL__OTHER_SIZE 64
-int xpl__imp_lines(const xpl_importance *imp, const size_t *idx,
-                   size_t top_k, xpl__hbar *lines, size_t *shown,
-                   char other[XPL__OTHER_SIZE]);
+typedef struct xpl__imp_lines {
+    size_t *idx;      /* p features, most important first */
+    xpl__hbar *lines; /* m lines (room for p + 1) */
+    size_t shown, m;  /* features shown; lines: shown + 1 if some are left */
+    char other[XPL__OTHER_SIZE];
+} xpl__imp_lines;
+
+/* Fill l: XPL_OK or XPL_ENOMEM; release with xpl__imp_lines_free either
+ * way. */
+int xpl__imp_lines_new(xpl__imp_lines *l, const xpl_importance *imp,
+                       size_t k, size_t top_k);
+void xpl__imp_lines_free(xpl__imp_lines *l);
 
 /* XPL_OK if some output has rows, else XPL_EINVAL naming fn. */
 int xpl__imp_any_rows(const xpl_importance *imp, const char *fn);

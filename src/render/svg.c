@@ -160,6 +160,20 @@ void xpl__svg_coord(FILE *fp, double v)
     fputs(buf, fp);
 }
 
+void xpl__svg_line(FILE *fp, double x1, double y1, double x2, double y2,
+                   const char *stroke)
+{
+    fputs("<line x1=\"", fp);
+    xpl__svg_coord(fp, x1);
+    fputs("\" y1=\"", fp);
+    xpl__svg_coord(fp, y1);
+    fputs("\" x2=\"", fp);
+    xpl__svg_coord(fp, x2);
+    fputs("\" y2=\"", fp);
+    xpl__svg_coord(fp, y2);
+    fprintf(fp, "\" stroke=\"%s\"/>\n", stroke);
+}
+
 void xpl__svg_text(FILE *fp, double x, double y, const char *attrs,
                    const char *s, double max_px, double px, int bold)
 {

@@ -55,6 +55,10 @@ void xpl__svg_text(FILE *fp, double x, double y, const char *attrs,
 /* Print a coordinate attribute value (see xpl__fmt_coord). */
 void xpl__svg_coord(FILE *fp, double v);
 
+/* A line segment. */
+void xpl__svg_line(FILE *fp, double x1, double y1, double x2, double y2,
+                   const char *stroke);
+
 /* A label (render/label.h) right-aligned at x_right and shortened to
  * max_px in the middle of its name, keeping its distinct part and the
  * fixed text around the name; the whole label is its <title> (tooltip). */

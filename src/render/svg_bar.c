@@ -97,12 +97,6 @@ int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info)
 {
     const xpl__row_chart *rc = arg;
     const xpl_explanation *e = rc->e;
-    xpl__hbar *bars;
-    size_t n;
-    char *other;
-    int st = xpl__row_bars(e, rc->opts, &bars, &n, &other);
-    if (st)
-        return st;
     char heading[512], subtitle[512];
     xpl__row_heading(e, rc->opts, "Feature contributions", heading,
                      sizeof heading, subtitle, sizeof subtitle);
@@ -111,17 +105,16 @@ int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     xpl__axis_title(rc->opts, lime ? "LIME weight" : "contribution to the "
                     "prediction", lime ? "effect on the local model's "
                     "prediction" : "SHAP value", axis, sizeof axis);
-    xpl__hbar_spec spec = { heading, subtitle, axis, bars, n, 0 };
+    xpl__hbar_spec spec = { heading, subtitle, axis, rc->bars, rc->n, 0 };
     info->height = xpl__svg_hbars(fp, &spec);
     info->title = xpl__strdupf("%s", heading);
     char out[280];
     xpl__output_suffix(rc->opts, e->output, e->n_outputs, out, sizeof out);
-    info->desc = xpl__hbar_desc(bars, n, 1, "Bar chart of the feature "
-                                "contributions to row %zu%s (%s), largest "
-                                "first; red bars raise the prediction, blue "
-                                "bars lower it. ", e->row, out, subtitle);
-    free(bars);
-    free(other);
+    info->desc = xpl__hbar_desc(rc->bars, rc->n, 1, "Bar chart of the "
+                                "feature contributions to row %zu%s (%s), "
+                                "largest first; red bars raise the "
+                                "prediction, blue bars lower it. ", e->row,
+                                out, subtitle);
     (void)id;
     return XPL_OK;
 }

@@ -200,15 +200,7 @@ int xpl__chart_beeswarm(FILE *fp, const void *arg, size_t id,
                     "prediction" : "SHAP value", axis, sizeof axis);
     double bottom = xpl__svg_axis(fp, &s.sc, y, y_axis, axis);
     double x0 = xpl__scale_x(&s.sc, 0);
-    fputs("<line x1=\"", fp);
-    xpl__svg_coord(fp, x0);
-    fputs("\" y1=\"", fp);
-    xpl__svg_coord(fp, y);
-    fputs("\" x2=\"", fp);
-    xpl__svg_coord(fp, x0);
-    fputs("\" y2=\"", fp);
-    xpl__svg_coord(fp, y_axis);
-    fputs("\" stroke=\"" XPL__SVG_AXIS "\"/>\n", fp);
+    xpl__svg_line(fp, x0, y, x0, y_axis, XPL__SVG_AXIS);
     for (size_t r = 0; r < n; r++) {
         double yc = y + ((double)r + 0.5) * XPL__SVG_ROW;
         xpl__svg_label(fp, XPL__SVG_MARGIN + label_w, yc + 4, &lines[r].label,

@@ -32,18 +32,6 @@ int xpl__svg_add(xpl_svg *svg, xpl__chart_fn fn, const void *arg);
 /* The document's copy of the options. */
 const xpl_render_options *xpl__svg_options(const xpl_svg *svg);
 
-/* Per-row charts: arg is a const xpl_explanation *, the options are the
- * document's (passed through a small struct). */
-typedef struct xpl__row_chart {
-    const xpl_explanation *e;
-    const xpl_render_options *opts;
-} xpl__row_chart;
-
-int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info);
-int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
-                         xpl__chart *info);
-int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info);
-
 /* Horizontal bars with labels, values at the bar ends and an x axis: the
  * per-row bar chart and the importance bar chart. */
 typedef struct xpl__hbar {
@@ -51,6 +39,22 @@ typedef struct xpl__hbar {
     double length;                /* signed; NaN draws no bar */
     int other;                    /* the summed rest: drawn lighter */
 } xpl__hbar;
+
+/* Per-row charts: arg is a const xpl__row_chart *: the explanation, the
+ * document's options and the bars the chart draws (xpl__row_bars, made
+ * once by the caller for whichever chart the options ask for). */
+typedef struct xpl__row_chart {
+    const xpl_explanation *e;
+    const xpl_render_options *opts;
+    const xpl__hbar *bars;
+    size_t n;
+} xpl__row_chart;
+
+int xpl__chart_bar(FILE *fp, const void *arg, size_t id, xpl__chart *info);
+int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
+                         xpl__chart *info);
+int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info);
+
 
 typedef struct xpl__hbar_spec {
     const char *heading, *subtitle, *axis_title;

@@ -44,19 +44,16 @@ int xpl__chart_decision(FILE *fp, const void *arg, size_t id,
     const xpl_render_options *o = c->opts;
     size_t k = c->output, p = imp->p;
     size_t n = imp->kept[k] < XPL__ROWS_MAX ? imp->kept[k] : XPL__ROWS_MAX;
-    size_t *idx = xpl__imp_ranked(imp, k);
-    xpl__hbar *lines = xpl__calloc_array(p + 1, sizeof *lines);
+    xpl__imp_lines il;
+    int rc = xpl__imp_lines_new(&il, imp, k, o->top_k);
     double *path = xpl__malloc_array(p + 2, sizeof *path);
-    int rc = XPL_OK;
-    if (!idx || !lines || !path) {
+    if (!rc && !path)
         rc = xpl__enomem();
+    if (rc)
         goto done;
-    }
-    size_t shown;
-    char other[XPL__OTHER_SIZE];
-    if ((rc = xpl__imp_lines(imp, idx, o->top_k, lines, &shown, other)))
-        goto done;
-    size_t m = shown + (shown < p);
+    const size_t *idx = il.idx;
+    const xpl__hbar *lines = il.lines;
+    size_t shown = il.shown, m = il.m;
 
     double lo = INFINITY, hi = -INFINITY, flo = INFINITY, fhi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -122,8 +119,7 @@ int xpl__chart_decision(FILE *fp, const void *arg, size_t id,
                               "the top; lines coloured by the prediction from "
                               "low (blue) to high (red).", subtitle);
 done:
-    free(idx);
-    free(lines);
+    xpl__imp_lines_free(&il);
     free(path);
     return rc;
 }

@@ -190,13 +190,21 @@ int xpl_render_svg_chart_titled(xpl_svg *svg, const xpl_explanation *e,
     xpl_render_options o = svg->opts;
     if (title)
         o.title = title;
-    xpl__row_chart arg = { e, &o };
-    return xpl__svg_add(svg, o.chart == XPL_CHART_WATERFALL
-                                 ? xpl__chart_waterfall
-                             : svg->opts.chart == XPL_CHART_FORCE
-                                 ? xpl__chart_force
-                                 : xpl__chart_bar,
-                        &arg);
+    xpl__hbar *bars;
+    char *other;
+    xpl__row_chart arg = { e, &o, NULL, 0 };
+    if ((rc = xpl__row_bars(e, &o, &bars, &arg.n, &other)))
+        return rc;
+    arg.bars = bars;
+    rc = xpl__svg_add(svg, o.chart == XPL_CHART_WATERFALL
+                               ? xpl__chart_waterfall
+                           : svg->opts.chart == XPL_CHART_FORCE
+                               ? xpl__chart_force
+                               : xpl__chart_bar,
+                      &arg);
+    free(bars);
+    free(other);
+    return rc;
 }
 
 int xpl_render_svg_end(const xpl_svg *svg, FILE *fp)

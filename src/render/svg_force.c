@@ -64,19 +64,12 @@ int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     const xpl__row_chart *rc = arg;
     const xpl_explanation *e = rc->e;
     int lime = xpl__is_lime(e);
-    xpl__hbar *bars;
-    size_t n;
-    char *other;
-    int st = xpl__row_bars(e, rc->opts, &bars, &n, &other);
-    if (st)
-        return st;
+    const xpl__hbar *bars = rc->bars;
+    size_t n = rc->n;
     struct placed *lane = xpl__calloc_array(LANES * (n + 1), sizeof *lane);
     size_t used[LANES] = { 0 };
-    if (!lane) {
-        free(bars);
-        free(other);
+    if (!lane)
         return xpl__enomem();
-    }
     double base = lime ? e->intercept : e->base_value;
     if (!isfinite(base))
         base = 0;
@@ -130,8 +123,6 @@ int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info)
         free(x0s);
         free(x1s);
         free(lane);
-        free(bars);
-        free(other);
         return xpl__enomem();
     }
     for (size_t i = 0; i < n; i++) {
@@ -202,10 +193,27 @@ int xpl__chart_force(FILE *fp, const void *arg, size_t id, xpl__chart *info)
     free(x0s);
     free(x1s);
     free(lane);
-    free(bars);
-    free(other);
     (void)id;
     return XPL_OK;
+}
+
+/* The points of a line over n row columns of width cw from x_left, each
+ * value held flat across its column: left to right, or right to left
+ * (then after a space: it continues a polygon's outline). */
+static void step_points(FILE *fp, double x_left, double cw,
+                        const xpl__scale *ys, const double *v, size_t n,
+                        int backwards)
+{
+    for (size_t i = 0; i < 2 * n; i++) {
+        size_t t = backwards ? 2 * n - 1 - i : i; /* column t / 2, edge t % 2 */
+        size_t a = t / 2;
+        int s = (int)(t % 2);
+        if (i || backwards)
+            fputc(' ', fp);
+        xpl__svg_coord(fp, x_left + ((double)a + s) * cw);
+        fputc(',', fp);
+        xpl__svg_coord(fp, xpl__scale_x(ys, v[a]));
+    }
 }
 
 int xpl__chart_force_rows(FILE *fp, const void *arg, size_t id,
@@ -269,31 +277,13 @@ int xpl__chart_force_rows(FILE *fp, const void *arg, size_t id,
         fprintf(fp, "<polygon fill=\"%s\" fill-opacity=\"0.85\" points=\"",
                 band ? XPL__SVG_NEG : XPL__SVG_POS);
         const double *edge = band ? hi_v : lo_v;
-        for (size_t a = 0; a < n; a++)
-            for (int s = 0; s < 2; s++) {
-                fputs(a || s ? " " : "", fp);
-                xpl__svg_coord(fp, x_left + ((double)a + s) * cw);
-                fputc(',', fp);
-                xpl__svg_coord(fp, xpl__scale_x(&ys, f_v[a]));
-            }
-        for (size_t a = n; a-- > 0;)
-            for (int s = 1; s >= 0; s--) {
-                fputc(' ', fp);
-                xpl__svg_coord(fp, x_left + ((double)a + s) * cw);
-                fputc(',', fp);
-                xpl__svg_coord(fp, xpl__scale_x(&ys, edge[a]));
-            }
+        step_points(fp, x_left, cw, &ys, f_v, n, 0);
+        step_points(fp, x_left, cw, &ys, edge, n, 1);
         fputs("\"/>\n", fp);
     }
     fputs("<polyline fill=\"none\" stroke=\"" XPL__SVG_INK "\" "
           "stroke-width=\"1\" points=\"", fp);
-    for (size_t a = 0; a < n; a++)
-        for (int s = 0; s < 2; s++) {
-            fputs(a || s ? " " : "", fp);
-            xpl__svg_coord(fp, x_left + ((double)a + s) * cw);
-            fputc(',', fp);
-            xpl__svg_coord(fp, xpl__scale_x(&ys, f_v[a]));
-        }
+    step_points(fp, x_left, cw, &ys, f_v, n, 0);
     fputs("\"/>\n", fp);
     xpl__svg_line(fp, x_left, y_bottom, x_right, y_bottom, XPL__SVG_AXIS);
     char axis[96];

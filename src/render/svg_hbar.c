@@ -61,15 +61,7 @@ double xpl__svg_hbars(FILE *fp, const xpl__hbar_spec *s)
     double y_axis = y + (double)s->n * XPL__SVG_ROW + 6;
     double bottom = xpl__svg_axis(fp, &sc, y, y_axis, s->axis_title);
     double x0 = xpl__scale_x(&sc, 0);
-    fputs("<line x1=\"", fp);
-    xpl__svg_coord(fp, x0);
-    fputs("\" y1=\"", fp);
-    xpl__svg_coord(fp, y);
-    fputs("\" x2=\"", fp);
-    xpl__svg_coord(fp, x0);
-    fputs("\" y2=\"", fp);
-    xpl__svg_coord(fp, y_axis);
-    fputs("\" stroke=\"" XPL__SVG_AXIS "\"/>\n", fp);
+    xpl__svg_line(fp, x0, y, x0, y_axis, XPL__SVG_AXIS);
     for (size_t i = 0; i < s->n; i++) {
         const xpl__hbar *b = &s->bars[i];
         double yc = y + ((double)i + 0.5) * XPL__SVG_ROW;

@@ -35,24 +35,21 @@ int xpl__chart_heatmap(FILE *fp, const void *arg, size_t id,
     const xpl__imp_chart *c = arg;
     const xpl_importance *imp = c->imp;
     const xpl_render_options *o = c->opts;
-    size_t k = c->output, p = imp->p;
-    size_t *idx = xpl__imp_ranked(imp, k);
+    size_t k = c->output;
+    xpl__imp_lines il;
+    int rc = xpl__imp_lines_new(&il, imp, k, o->top_k);
     size_t *order = xpl__malloc_array(imp->kept[k] + 1, sizeof *order);
-    xpl__hbar *lines = xpl__calloc_array(p + 1, sizeof *lines);
-    int rc = XPL_OK;
-    if (!idx || !order || !lines) {
+    if (!rc && !order)
         rc = xpl__enomem();
+    if (rc)
         goto done;
-    }
     size_t n = xpl__rows_order(imp, k, XPL__ROWS_MAX, o->order_by_output,
                                order, &rc);
     if (rc)
         goto done;
-    size_t shown;
-    char other[XPL__OTHER_SIZE];
-    if ((rc = xpl__imp_lines(imp, idx, o->top_k, lines, &shown, other)))
-        goto done;
-    size_t m = shown + (shown < p);
+    const size_t *idx = il.idx;
+    const xpl__hbar *lines = il.lines;
+    size_t shown = il.shown, m = il.m;
     double cmax = 0, flo = INFINITY, fhi = -INFINITY;
     for (size_t a = 0; a < n; a++) {
         for (size_t r = 0; r < m; r++) {
@@ -158,8 +155,7 @@ int xpl__chart_heatmap(FILE *fp, const void *arg, size_t id,
                               "(raises it); above, the prediction of each "
                               "row.", subtitle);
 done:
-    free(idx);
+    xpl__imp_lines_free(&il);
     free(order);
-    free(lines);
     return rc;
 }

@@ -65,20 +65,6 @@ const char *xpl__color_category(size_t k)
     return c[k % 10];
 }
 
-void xpl__svg_line(FILE *fp, double x1, double y1, double x2, double y2,
-                   const char *stroke)
-{
-    fputs("<line x1=\"", fp);
-    xpl__svg_coord(fp, x1);
-    fputs("\" y1=\"", fp);
-    xpl__svg_coord(fp, y1);
-    fputs("\" x2=\"", fp);
-    xpl__svg_coord(fp, x2);
-    fputs("\" y2=\"", fp);
-    xpl__svg_coord(fp, y2);
-    fprintf(fp, "\" stroke=\"%s\"/>\n", stroke);
-}
-
 struct yticks {
     double first, step;
     size_t n;

@@ -23,10 +23,6 @@ void xpl__color_diverging(double t, char out[8]);
 /* One of 10 distinct colours for category k (outputs in stacked bars). */
 const char *xpl__color_category(size_t k);
 
-/* A line segment. */
-void xpl__svg_line(FILE *fp, double x1, double y1, double x2, double y2,
-                   const char *stroke);
-
 /* A y axis at x (ticks and labels to its left, grid lines to x_grid_end):
  * s maps data to y with x0 = the bottom pixel and x1 = the top one. The
  * title (NULL: none) is drawn rotated at x_title. Returns the width the

@@ -73,18 +73,11 @@ int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
     const xpl__row_chart *rc = arg;
     const xpl_explanation *e = rc->e;
     int lime = xpl__is_lime(e);
-    xpl__hbar *bars;
-    size_t n;
-    char *other;
-    int st = xpl__row_bars(e, rc->opts, &bars, &n, &other);
-    if (st)
-        return st;
+    const xpl__hbar *bars = rc->bars;
+    size_t n = rc->n;
     double *start = xpl__malloc_array(n + 1, sizeof *start);
-    if (!start) {
-        free(bars);
-        free(other);
+    if (!start)
         return xpl__enomem();
-    }
     /* Path from the bottom row up; NaN contributions move nothing. */
     double base = lime ? e->intercept : e->base_value;
     if (!isfinite(base))
@@ -176,8 +169,6 @@ int xpl__chart_waterfall(FILE *fp, const void *arg, size_t id,
         lime ? "intercept" : "base value",
         lime ? "local prediction" : "prediction");
     free(start);
-    free(bars);
-    free(other);
     (void)id;
     return XPL_OK;
 }

@@ -2,7 +2,6 @@
  * a fixed five-feature model. A failure must leave the model without names
  * and a message naming the file; a success must give names that survive
  * model.bin and are found again by name. */
-#include <gsl/gsl_errno.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -15,14 +14,6 @@ static const char model_json[] =
     "{\"type\": \"linear\", \"link\": \"identity\", \"feature_names\": "
     "[\"num_a\", \"num_nan\", \"num_zero\", \"cat_big\", \"cat_small\"], "
     "\"intercept\": [0], \"coef\": [[1, 2, 3, 4, 5]]}";
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    gsl_set_error_handler_off();
-    return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

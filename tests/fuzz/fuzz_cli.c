@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +101,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    gsl_set_error_handler_off();
     const char *dir = getenv("TMPDIR");
     snprintf(scratch, sizeof scratch, "%s/xpl-fuzz-cli-XXXXXX",
              dir && dir[0] ? dir : "/tmp");

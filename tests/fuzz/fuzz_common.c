@@ -183,3 +183,17 @@ void fuzz_exercise_model(const xpl_model *m, const char *name)
     kernel_shap(m, x);
     free(x);
 }
+
+void fuzz_load_model(const uint8_t *data, size_t size, const char *name)
+{
+    xpl_model *m = NULL;
+    int rc = xpl_model_load_buffer(&m, data, size, name);
+    if (rc) {
+        if (m)
+            fuzz_fail("failed load left a model behind");
+        fuzz_check_error(rc, name);
+        return;
+    }
+    fuzz_exercise_model(m, name);
+    xpl_model_free(m);
+}

@@ -56,7 +56,8 @@ int main(int argc, char **argv)
             perror(argv[i]);
             return 1;
         }
-    LLVMFuzzerInitialize(&argc, &argv);
+    if (LLVMFuzzerInitialize)
+        LLVMFuzzerInitialize(&argc, &argv);
     int status = argc < 2 ? run_file(NULL) : 0;
     for (int i = 1; i < argc; i++) {
         status |= run_file(paths[i]);

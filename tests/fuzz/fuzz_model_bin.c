@@ -2,7 +2,6 @@
  * break the trailing CRC-32 and would stop at the checksum, so each input
  * is also tried with its checksum recomputed: that copy reaches the section
  * parsers. */
-#include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,31 +10,9 @@
 
 static const char name[] = "fuzz.bin";
 
-static void try_load(const uint8_t *data, size_t size)
-{
-    xpl_model *m = NULL;
-    int rc = xpl_model_load_buffer(&m, data, size, name);
-    if (rc) {
-        if (m)
-            fuzz_fail("failed load left a model behind");
-        fuzz_check_error(rc, name);
-        return;
-    }
-    fuzz_exercise_model(m, name);
-    xpl_model_free(m);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    gsl_set_error_handler_off();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    try_load(data, size);
+    fuzz_load_model(data, size, name);
     if (size < 20 || memcmp(data, "\x89XPLAIN\n", 8) != 0)
         return 0;
     uint8_t *fixed = malloc(size);
@@ -46,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < 4; i++)
         fixed[size - 4 + (size_t)i] = (uint8_t)(crc >> (8 * i));
     if (memcmp(fixed + size - 4, data + size - 4, 4) != 0)
-        try_load(fixed, size);
+        fuzz_load_model(fixed, size, name);
     free(fixed);
     return 0;
 }
