@@ -104,6 +104,42 @@ static const xpl_lime_selection select_methods[] = {
     XPL_LIME_SELECT_LASSO_PATH, XPL_LIME_SELECT_NONE
 };
 
+/* One data set of fit.json: z (n rows of m columns), targets y, weights
+ * w, and memory for the Gram matrix and the fits over m columns. */
+struct fit_set {
+    size_t n, m;
+    double *z, *y, *w;
+    void *gm, *fm;
+};
+
+static struct fit_set fit_set_read(json_t *set)
+{
+    struct fit_set f;
+    json_t *zr = json_object_get(set, "z");
+    f.n = json_array_size(zr);
+    f.m = json_array_size(json_array_get(zr, 0));
+    f.z = malloc(f.n * f.m * sizeof *f.z);
+    ck_assert_ptr_nonnull(f.z);
+    for (size_t i = 0; i < f.n; i++)
+        for (size_t j = 0; j < f.m; j++)
+            f.z[i * f.m + j] = json_number_value(
+                json_array_get(json_array_get(zr, i), j));
+    f.y = json_doubles(json_object_get(set, "y"), NULL);
+    f.w = json_doubles(json_object_get(set, "w"), NULL);
+    f.gm = malloc(xpl__lime_gram_bytes(f.m));
+    f.fm = malloc(xpl__lime_fit_bytes(f.m));
+    return f;
+}
+
+static void fit_set_free(struct fit_set *f)
+{
+    free(f->z);
+    free(f->y);
+    free(f->w);
+    free(f->gm);
+    free(f->fm);
+}
+
 START_TEST(fit_equals_sklearn_ridge)
 {
     json_t *root = fixture("fit.json");
@@ -112,37 +148,27 @@ START_TEST(fit_equals_sklearn_ridge)
     double worst = 0;
     for (size_t s = 0; s < json_array_size(sets); s++) {
         json_t *set = json_array_get(sets, s);
-        json_t *zr = json_object_get(set, "z");
-        size_t n = json_array_size(zr);
-        size_t m = json_array_size(json_array_get(zr, 0));
-        double *z = malloc(n * m * sizeof *z);
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < m; j++)
-                z[i * m + j] = json_number_value(
-                    json_array_get(json_array_get(zr, i), j));
-        double *y = json_doubles(json_object_get(set, "y"), NULL);
-        double *w = json_doubles(json_object_get(set, "w"), NULL);
-        void *gm = malloc(xpl__lime_gram_bytes(m));
-        void *fm = malloc(xpl__lime_fit_bytes(m));
+        struct fit_set f = fit_set_read(set);
         xpl__lime_gram g;
         double coef[64];
         uint32_t cols[64];
-        for (uint32_t j = 0; j < m; j++)
+        for (uint32_t j = 0; j < f.m; j++)
             cols[j] = j;
         /* the shift is what xplain subtracts (the row's prediction) */
-        const double shifts[2] = { 0.0, y[0] };
+        const double shifts[2] = { 0.0, f.y[0] };
         for (int sh = 0; sh < 2; sh++) {
-            gram_of(&g, gm, z, n, m, y, w, shifts[sh]);
+            gram_of(&g, f.gm, f.z, f.n, f.m, f.y, f.w, shifts[sh]);
             const char *alphas[3] = { "1", "0.01", "0" };
             for (int a = 0; a < 3; a++) {
                 json_t *want = json_object_get(
                     json_object_get(set, "ridge"), alphas[a]);
                 double icpt, r2;
-                ck_assert_int_eq(xpl__lime_ridge(&g, cols, m, atof(alphas[a]),
-                                                 fm, coef, &icpt, &r2),
+                ck_assert_int_eq(xpl__lime_ridge(&g, cols, f.m,
+                                                 atof(alphas[a]), f.fm, coef,
+                                                 &icpt, &r2),
                                  XPL_OK);
                 double *wc = json_doubles(json_object_get(want, "coef"), NULL);
-                for (size_t j = 0; j < m; j++) {
+                for (size_t j = 0; j < f.m; j++) {
                     double e = fabs(coef[j] - wc[j]) /
                                (fabs(wc[j]) > 1 ? fabs(wc[j]) : 1);
                     worst = e > worst ? e : worst;
@@ -163,8 +189,8 @@ START_TEST(fit_equals_sklearn_ridge)
                 sc[i] = (uint32_t)json_integer_value(
                     json_array_get(json_object_get(sub, "cols"), i));
             double icpt, r2;
-            ck_assert_int_eq(xpl__lime_ridge(&g, sc, 3, 1.0, fm, coef, &icpt,
-                                             &r2), XPL_OK);
+            ck_assert_int_eq(xpl__lime_ridge(&g, sc, 3, 1.0, f.fm, coef,
+                                             &icpt, &r2), XPL_OK);
             double *wc = json_doubles(json_object_get(sub, "coef"), NULL);
             for (int i = 0; i < 3; i++)
                 ck_assert_msg(rel_close(coef[i], wc[i], 1e-10),
@@ -177,11 +203,7 @@ START_TEST(fit_equals_sklearn_ridge)
                                     sub, "score"))) <= 1e-10);
             free(wc);
         }
-        free(z);
-        free(y);
-        free(w);
-        free(gm);
-        free(fm);
+        fit_set_free(&f);
     }
     ck_assert_msg(worst <= 1e-10, "worst relative coefficient error %g",
                   worst);
@@ -197,20 +219,9 @@ START_TEST(selection_equals_lime)
     json_t *sets = json_object_get(root, "sets");
     for (size_t s = 0; s < json_array_size(sets); s++) {
         json_t *set = json_array_get(sets, s);
-        json_t *zr = json_object_get(set, "z");
-        size_t n = json_array_size(zr);
-        size_t m = json_array_size(json_array_get(zr, 0));
-        double *z = malloc(n * m * sizeof *z);
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < m; j++)
-                z[i * m + j] = json_number_value(
-                    json_array_get(json_array_get(zr, i), j));
-        double *y = json_doubles(json_object_get(set, "y"), NULL);
-        double *w = json_doubles(json_object_get(set, "w"), NULL);
-        void *gm = malloc(xpl__lime_gram_bytes(m));
-        void *fm = malloc(xpl__lime_fit_bytes(m));
+        struct fit_set f = fit_set_read(set);
         xpl__lime_gram g;
-        gram_of(&g, gm, z, n, m, y, w, y[0]);
+        gram_of(&g, f.gm, f.z, f.n, f.m, f.y, f.w, f.y[0]);
         for (int meth = 0; meth < 4; meth++)
             for (size_t k = 1; k <= 5; k += 2) {
                 char key[64];
@@ -219,8 +230,8 @@ START_TEST(selection_equals_lime)
                                                key);
                 ck_assert_ptr_nonnull(want);
                 uint32_t out[64];
-                size_t got = xpl__lime_select(&g, select_methods[meth], k, z,
-                                              fm, out);
+                size_t got = xpl__lime_select(&g, select_methods[meth], k,
+                                              f.z, f.fm, out);
                 ck_assert_msg(got == json_array_size(want),
                               "set %zu %s: %zu features, lime %zu", s, key,
                               got, json_array_size(want));
@@ -232,18 +243,16 @@ START_TEST(selection_equals_lime)
             }
         /* auto: forward up to 6, highest weights above */
         uint32_t a[64], b[64];
-        size_t na = xpl__lime_select(&g, XPL_LIME_SELECT_AUTO, 5, z, fm, a);
-        size_t nb = xpl__lime_select(&g, XPL_LIME_SELECT_FORWARD, 5, z, fm, b);
+        size_t na = xpl__lime_select(&g, XPL_LIME_SELECT_AUTO, 5, f.z, f.fm,
+                                     a);
+        size_t nb = xpl__lime_select(&g, XPL_LIME_SELECT_FORWARD, 5, f.z,
+                                     f.fm, b);
         ck_assert(na == nb && memcmp(a, b, na * sizeof *a) == 0);
-        na = xpl__lime_select(&g, XPL_LIME_SELECT_AUTO, 7, z, fm, a);
-        nb = xpl__lime_select(&g, XPL_LIME_SELECT_HIGHEST_WEIGHTS, 7, z, fm,
-                              b);
+        na = xpl__lime_select(&g, XPL_LIME_SELECT_AUTO, 7, f.z, f.fm, a);
+        nb = xpl__lime_select(&g, XPL_LIME_SELECT_HIGHEST_WEIGHTS, 7, f.z,
+                              f.fm, b);
         ck_assert(na == nb && memcmp(a, b, na * sizeof *a) == 0);
-        free(z);
-        free(y);
-        free(w);
-        free(gm);
-        free(fm);
+        fit_set_free(&f);
     }
     json_decref(root);
 }
