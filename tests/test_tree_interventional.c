@@ -676,12 +676,12 @@ START_TEST(lightgbm_own_predictions)
     xpl_dataset *ref = read_columns(path, cols, k * P);
     ck_assert_uint_eq(xpl_dataset_n_rows(ref), n);
     const double *rows = xpl_dataset_data(x), *want = xpl_dataset_data(ref);
-    double bg[N_BG * P], w[N_BG], *out[4];
+    double bg[N_BG * P], w[N_BG], *out[5];
     for (size_t b = 0; b < N_BG; b++) {
         memcpy(bg + b * P, rows + b * 5 * P, P * sizeof *bg);
         w[b] = 1.0 / N_BG;
     }
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 5; g++)
         out[g] = malloc(k * P * sizeof *out[g]);
     for (size_t r = 0; r < n; r++) {
         explain_all(m, bg, w, N_BG, rows + r * P, out, NULL);
@@ -689,7 +689,7 @@ START_TEST(lightgbm_own_predictions)
         snprintf(what, sizeof what, "%s row %zu", lgb_models[_i].model, r);
         require_equal(what, out, want + r * k * P, k * P, 1e-12);
     }
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 5; g++)
         free(out[g]);
     free(cols);
     free(names);
