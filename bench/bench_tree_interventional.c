@@ -268,17 +268,31 @@ int main(int argc, char **argv)
                (double)me[2].plan.table_bytes / 1048576.0,
                me[3].plan.n_aggregated, e->n_trees,
                (double)me[3].plan.table_bytes / 1048576.0, diff);
+        printf("  auto plan: tables of at most %zu index bits; %.1f sparse "
+               "leaves per aggregated tree, %.1f pattern-list entries per "
+               "sparse leaf (%.1f MiB)\n", me[3].plan.table_bits,
+               (double)me[3].plan.n_sleaves
+                   / (double)(me[3].plan.n_aggregated
+                                  ? me[3].plan.n_aggregated : 1),
+               (double)me[3].plan.n_entries
+                   / (double)(me[3].plan.n_sleaves ? me[3].plan.n_sleaves
+                                                   : 1),
+               (double)me[3].plan.sparse_bytes / 1048576.0);
         printf("result n_bg=%zu trees=%zu ref_ns=%.3f pair_ns=%.3f "
                "ref_median_ns=%.3f pair_median_ns=%.3f pair_us=%.3f "
                "agg_us=%.3f agg_median_us=%.3f auto_us=%.3f "
                "auto_median_us=%.3f agg_build_ms=%.1f table_mib=%.2f "
-               "auto_trees_aggregated=%zu max_diff=%.3g\n", n_bg,
+               "auto_trees_aggregated=%zu auto_table_bits=%zu "
+               "auto_sparse_leaves=%zu auto_sparse_mib=%.2f "
+               "max_diff=%.3g\n", n_bg,
                e->n_trees, best[0] * 1e9 / per_pair,
                best[1] * 1e9 / per_pair, med[0] * 1e9 / per_pair,
                med[1] * 1e9 / per_pair, best[1] * 1e6, best[2] * 1e6,
                med[2] * 1e6, best[3] * 1e6, med[3] * 1e6, build_ms[2],
                (double)me[2].plan.table_bytes / 1048576.0,
-               me[3].plan.n_aggregated, diff);
+               me[3].plan.n_aggregated, me[3].plan.table_bits,
+               me[3].plan.n_sleaves,
+               (double)me[3].plan.sparse_bytes / 1048576.0, diff);
         fflush(stdout);
         if (diff > 1e-9)
             worst_rc = 3;

@@ -16,22 +16,26 @@
 #include "models/model_internal.h"
 #include <xplain/xplain.h>
 
-static const char *const mode_name[] = { "auto", "pair", "aggregated" };
+static const char *const mode_name[] = { "auto", "pair", "aggregated",
+                                         "sparse" };
 
 /* phi of every mode plus the reference walk, n_outputs * n_features each:
- * out[0..2] by mode, out[3] the reference. */
+ * out[0..3] by mode, out[4] the reference. */
 static void explain_all(const xpl_model *m, const double *bg,
                         const double *w, size_t n_bg, const double *x,
-                        double *out[4], size_t n_agg[3])
+                        double *out[5], size_t n_agg[4])
 {
     const xpl__ensemble *e = xpl__trees_params(m);
     ck_assert_ptr_nonnull(e);
-    for (int mode = 0; mode < 3; mode++) {
+    for (int mode = 0; mode < 4; mode++) {
         xpl__interv_plan plan;
         ck_assert_int_eq(xpl__interv_plan_new(&plan, e, bg, w, n_bg, mode),
                          XPL_OK);
         void *scratch = malloc(xpl__interv_scratch(e, &plan));
         xpl__interv_row(e, &plan, scratch, x, out[mode]);
+        /* The sparse mode really takes the pattern lists. */
+        if (mode == XPL__INTERV_SPARSE && plan.n_aggregated)
+            ck_assert_uint_gt(plan.n_sleaves, 0);
         if (n_agg)
             n_agg[mode] = plan.n_aggregated;
         free(scratch);
@@ -41,7 +45,7 @@ static void explain_all(const xpl_model *m, const double *bg,
     ck_assert_int_eq(xpl__tree_shap_plan_new(&sp, e), XPL_OK);
     void *scratch = malloc(xpl__tree_shap_interventional_scratch(e, &sp));
     xpl__tree_shap_interventional_row(e, &sp, scratch, x, bg, w, n_bg,
-                                      out[3]);
+                                      out[4]);
     free(scratch);
     xpl__tree_shap_plan_free(&sp);
 }
@@ -70,22 +74,22 @@ static void make_weights(double *w, size_t n)
         w[b] /= total;
 }
 
-/* Require each of the four to equal want (NaN where want is NaN). */
-static void require_equal(const char *what, double *got[4], const double *want,
+/* Require each of the five to equal want (NaN where want is NaN). */
+static void require_equal(const char *what, double *got[5], const double *want,
                           size_t n, double tol)
 {
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 5; g++)
         for (size_t i = 0; i < n; i++) {
             if (isnan(want[i])) {
                 ck_assert_msg(isnan(got[g][i]), "%s %s [%zu]: %g, not NaN",
-                              what, g < 3 ? mode_name[g] : "reference", i,
+                              what, g < 4 ? mode_name[g] : "reference", i,
                               got[g][i]);
                 continue;
             }
             ck_assert_msg(fabs(got[g][i] - want[i])
                               <= tol * fmax(1, fabs(want[i])),
                           "%s %s [%zu]: %.17g vs %.17g", what,
-                          g < 3 ? mode_name[g] : "reference", i, got[g][i],
+                          g < 4 ? mode_name[g] : "reference", i, got[g][i],
                           want[i]);
         }
 }
@@ -115,8 +119,8 @@ START_TEST(equals_brute_force)
     xpl_dataset *x = read_columns(data, xpl_model_feature_names(m), p);
     const double *rows = xpl_dataset_data(x);
     size_t n = xpl_dataset_n_rows(x);
-    double *out[4], *want = malloc(k * p * sizeof *want);
-    for (int g = 0; g < 4; g++)
+    double *out[5], *want = malloc(k * p * sizeof *want);
+    for (int g = 0; g < 5; g++)
         out[g] = malloc(k * p * sizeof *out[g]);
     static const size_t sizes[] = { 1, 4 };
     for (size_t si = 0; si < 2; si++) {
@@ -137,7 +141,7 @@ START_TEST(equals_brute_force)
         }
         free(bg);
     }
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 5; g++)
         free(out[g]);
     free(want);
     xpl_dataset_free(x);
@@ -158,8 +162,8 @@ START_TEST(modes_agree_and_add_up)
     xpl_dataset *x = read_columns(data, xpl_model_feature_names(m), p);
     const double *rows = xpl_dataset_data(x);
     size_t n = xpl_dataset_n_rows(x);
-    double *out[4];
-    for (int g = 0; g < 4; g++)
+    double *out[5];
+    for (int g = 0; g < 5; g++)
         out[g] = malloc(k * p * sizeof *out[g]);
     double *fbg = malloc(200 * k * sizeof *fbg), fx[3];
     static const size_t sizes[] = { 1, 2, 10, 57, 200 };
@@ -171,18 +175,20 @@ START_TEST(modes_agree_and_add_up)
         make_weights(w, n_bg);
         ck_assert_int_eq(xpl_model_predict(m, NULL, bg, n_bg, XPL_OUTPUT_RAW,
                                            fbg), XPL_OK);
-        size_t n_agg[3];
+        size_t n_agg[4];
         for (size_t r = 0; r < 3; r++) {
             const double *xr = rows + (r * 97 + 5 * si + 1) % n * p;
             explain_all(m, bg, w, n_bg, xr, out, n_agg);
             char what[160];
             snprintf(what, sizeof what, "%s N=%zu row %zu",
                      shipped_tree_models[_i].model, n_bg, r);
-            require_equal(what, out, out[3], k * p, 1e-9);
+            require_equal(what, out, out[4], k * p, 1e-9);
             /* Forced modes really differ: every tree per pair, and every
-             * tree aggregated (shipped trees are shallow). */
+             * tree aggregated (shipped trees are shallow), through tables
+             * or through pattern lists. */
             ck_assert_uint_eq(n_agg[1], 0);
             ck_assert_uint_eq(n_agg[2], e->n_trees);
+            ck_assert_uint_eq(n_agg[3], e->n_trees);
             ck_assert_int_eq(xpl_model_predict(m, NULL, xr, 1,
                                                XPL_OUTPUT_RAW, fx), XPL_OK);
             for (size_t o = 0; o < k; o++) {
@@ -200,7 +206,7 @@ START_TEST(modes_agree_and_add_up)
         free(bg);
     }
     free(fbg);
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 5; g++)
         free(out[g]);
     xpl_dataset_free(x);
     xpl_model_free(m);
@@ -301,10 +307,8 @@ static void emit_array_d(struct gen *g, const char *key, const double *a)
     emit(g, "]");
 }
 
-/* p features; trees random of depth up to 18 plus one caterpillar of depth
- * 40; with default directions or without. */
-static xpl_model *generated_model(uint64_t seed, int p, int n_trees,
-                                  int defaults)
+/* A model's JSON up to its first tree: p features f0.., one output. */
+static struct gen *model_head(int p)
 {
     struct gen *g = calloc(1, sizeof *g);
     g->cap = 1 << 16;
@@ -316,35 +320,56 @@ static xpl_model *generated_model(uint64_t seed, int p, int n_trees,
     emit(g, "], \"n_outputs\": 1, \"aggregation\": \"sum\", "
          "\"base_score\": [0.5], \"threshold_type\": \"float64\", "
          "\"comparison\": \"<\", \"trees\": [");
+    return g;
+}
+
+/* The tree in g's node arrays, the t-th of the model. */
+static void emit_tree(struct gen *g, int t, int defaults)
+{
+    emit(g, "%s{\"output\": 0, ", t ? "," : "");
+    emit_array_i(g, "feature", g->feature);
+    emit(g, ", ");
+    emit_array_d(g, "threshold", g->threshold);
+    emit(g, ", ");
+    emit_array_i(g, "left", g->left);
+    emit(g, ", ");
+    emit_array_i(g, "right", g->right);
+    if (defaults) {
+        emit(g, ", ");
+        emit_array_i(g, "default_left", g->dl);
+    }
+    emit(g, ", ");
+    emit_array_d(g, "value", g->value);
+    emit(g, ", ");
+    emit_array_d(g, "cover", g->cover);
+    emit(g, "}");
+}
+
+/* Close the JSON, load it, free g. */
+static xpl_model *model_load(struct gen *g, const char *name)
+{
+    emit(g, "]}");
+    xpl_model *m;
+    int rc = xpl_model_load_buffer(&m, g->buf, g->len, name);
+    ck_assert_msg(rc == XPL_OK, "%s model: %s", name, xpl_last_error());
+    free(g->buf);
+    free(g);
+    return m;
+}
+
+/* p features; trees random of depth up to 18 plus one caterpillar of depth
+ * 40; with default directions or without. */
+static xpl_model *generated_model(uint64_t seed, int p, int n_trees,
+                                  int defaults)
+{
+    struct gen *g = model_head(p);
     uint64_t s = seed;
     for (int t = 0; t < n_trees; t++) {
         g->n = 0;
         grow(g, &s, 0, t % 2 ? 18 : 8, t == 0 ? 40 : 0, p);
-        emit(g, "%s{\"output\": 0, ", t ? "," : "");
-        emit_array_i(g, "feature", g->feature);
-        emit(g, ", ");
-        emit_array_d(g, "threshold", g->threshold);
-        emit(g, ", ");
-        emit_array_i(g, "left", g->left);
-        emit(g, ", ");
-        emit_array_i(g, "right", g->right);
-        if (defaults) {
-            emit(g, ", ");
-            emit_array_i(g, "default_left", g->dl);
-        }
-        emit(g, ", ");
-        emit_array_d(g, "value", g->value);
-        emit(g, ", ");
-        emit_array_d(g, "cover", g->cover);
-        emit(g, "}");
+        emit_tree(g, t, defaults);
     }
-    emit(g, "]}");
-    xpl_model *m;
-    int rc = xpl_model_load_buffer(&m, g->buf, g->len, "generated");
-    ck_assert_msg(rc == XPL_OK, "generated model: %s", xpl_last_error());
-    free(g->buf);
-    free(g);
-    return m;
+    return model_load(g, "generated");
 }
 
 START_TEST(generated_deep_trees)
@@ -359,25 +384,106 @@ START_TEST(generated_deep_trees)
     for (int i = 0; i < N_BG * P; i++)
         bg[i] = defaults && i % 11 == 3 ? NAN : unit(&s);
     make_weights(w, N_BG);
-    double *out[4], want[P];
-    for (int g = 0; g < 4; g++)
+    double *out[5], want[P];
+    for (int g = 0; g < 5; g++)
         out[g] = malloc(P * sizeof *out[g]);
     for (int r = 0; r < 3; r++) {
         for (int j = 0; j < P; j++)
             x[j] = defaults && (j + r) % 6 == 0 ? NAN : unit(&s);
-        size_t n_agg[3];
+        size_t n_agg[4];
         brute_force(m, bg, w, N_BG, x, want);
         explain_all(m, bg, w, N_BG, x, out, n_agg);
         char what[96];
         snprintf(what, sizeof what, "generated (defaults %d) row %d",
                  defaults, r);
         require_equal(what, out, want, P, 1e-9);
-        /* Some paths carry more features than a table allows. */
-        ck_assert_uint_lt(n_agg[2], e->n_trees);
-        ck_assert_uint_gt(n_agg[2], 0);
+        /* Paths with more features than a table allows take pattern
+         * lists (sparse_leaves_and_long_paths), so every tree can be
+         * aggregated. */
+        ck_assert_uint_eq(n_agg[2], e->n_trees);
+        ck_assert_uint_eq(n_agg[3], e->n_trees);
     }
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 5; g++)
         free(out[g]);
+    xpl_model_free(m);
+}
+END_TEST
+
+/* Trees over P features, one per entry of depths: a caterpillar splitting
+ * on features 0, 1, ... down to that depth (its deepest leaves have that
+ * many distinct features on their path), the leaf at each level alternately
+ * left and right. */
+static xpl_model *caterpillar_model(int p, const int *depths, int n_trees)
+{
+    struct gen *g = model_head(p);
+    for (int t = 0; t < n_trees; t++) {
+        int depth = depths[t];
+        /* Node 2i splits on feature i; its children are a leaf (2i + 1)
+         * and the next split (2i + 2); the last split has two leaves. */
+        g->n = 2 * depth + 1;
+        for (int i = 0; i < g->n; i++) {
+            int split = i % 2 == 0 && i / 2 < depth;
+            g->feature[i] = split ? i / 2 : -1;
+            g->threshold[i] = split ? 0.5 : 0;
+            g->left[i] = split ? (i / 2 % 2 ? i + 2 : i + 1) : -1;
+            g->right[i] = split ? (i / 2 % 2 ? i + 1 : i + 2) : -1;
+            g->value[i] = split ? 0 : (double)(i % 7) - 3.0 + 0.1 * t;
+            g->cover[i] = 1;
+        }
+        emit_tree(g, t, 0);
+    }
+    return model_load(g, "caterpillar");
+}
+
+/* Leaves with more features on their path than a table allows (14 to 32)
+ * take pattern lists; a path with more than 32 keeps its tree per pair.
+ * Checked against the reference walk (too many features for brute force)
+ * with backgrounds whose references fail few, many or all conditions. */
+START_TEST(sparse_leaves_and_long_paths)
+{
+    enum { P = 40, N_BG = 60 };
+    static const int depths[] = { 16, 24, 32, 33, 40, 6 };
+    xpl_model *m = caterpillar_model(P, depths, 6);
+    const xpl__ensemble *e = xpl__trees_params(m);
+    uint64_t s = 7;
+    double *bg = malloc(N_BG * P * sizeof *bg), w[N_BG], x[P];
+    /* Reference b meets each condition (< 0.5) with probability growing
+     * with b: from almost never to almost always. */
+    for (int b = 0; b < N_BG; b++)
+        for (int j = 0; j < P; j++)
+            bg[b * P + j] = unit(&s) < (double)b / N_BG ? 0.25 : 0.75;
+    make_weights(w, N_BG);
+    double *out[5];
+    for (int g = 0; g < 5; g++)
+        out[g] = malloc(P * sizeof *out[g]);
+    for (int mode = XPL__INTERV_AGGREGATED; mode <= XPL__INTERV_SPARSE;
+         mode++) {
+        xpl__interv_plan plan;
+        ck_assert_int_eq(xpl__interv_plan_new(&plan, e, bg, w, N_BG, mode),
+                         XPL_OK);
+        /* Depths up to 32 aggregated, 33 and 40 per pair. */
+        for (size_t t = 0; t < 6; t++)
+            ck_assert_int_eq(plan.aggregated[t], depths[t] <= 32);
+        ck_assert_uint_gt(plan.n_sleaves, 0);
+        ck_assert_uint_gt(plan.n_entries, 0);
+        xpl__interv_plan_free(&plan);
+    }
+    for (int r = 0; r < 4; r++) {
+        /* x meets every condition, none, or some. */
+        for (int j = 0; j < P; j++)
+            x[j] = r == 0 ? 0.25 : r == 1 ? 0.75 : unit(&s) < 0.5 ? 0.25
+                                                                   : 0.75;
+        size_t n_agg[4];
+        explain_all(m, bg, w, N_BG, x, out, n_agg);
+        char what[64];
+        snprintf(what, sizeof what, "caterpillars row %d", r);
+        require_equal(what, out, out[4], P, 1e-9);
+        ck_assert_uint_eq(n_agg[2], 4);
+        ck_assert_uint_eq(n_agg[3], 4);
+    }
+    for (int g = 0; g < 5; g++)
+        free(out[g]);
+    free(bg);
     xpl_model_free(m);
 }
 END_TEST
@@ -395,16 +501,16 @@ START_TEST(missing_without_default_directions)
     double bg[20 * 10], w[20], xr[10];
     memcpy(bg, rows + 40 * p, sizeof bg);
     make_weights(w, 20);
-    double *out[4];
-    for (int g = 0; g < 4; g++)
+    double *out[5];
+    for (int g = 0; g < 5; g++)
         out[g] = malloc(p * sizeof *out[g]);
-    size_t n_agg[3];
+    size_t n_agg[4];
 
     /* A missing value in x: every tree that splits on it is unknown. */
     memcpy(xr, rows + 3 * p, sizeof xr);
     xr[2] = NAN; /* bmi: split on by every tree */
     explain_all(m, bg, w, 20, xr, out, n_agg);
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 5; g++)
         for (size_t j = 0; j < p; j++)
             ck_assert(isnan(out[g][j]));
 
@@ -415,8 +521,8 @@ START_TEST(missing_without_default_directions)
     memcpy(xr, rows + 3 * p, sizeof xr);
     explain_all(m, bg, w, 20, xr, out, n_agg);
     ck_assert_uint_lt(n_agg[2], e->n_trees);
-    require_equal("forest, missing reference", out, out[3], p, 1e-9);
-    for (int g = 0; g < 4; g++)
+    require_equal("forest, missing reference", out, out[4], p, 1e-9);
+    for (int g = 0; g < 5; g++)
         free(out[g]);
     xpl_dataset_free(x);
     xpl_model_free(m);
@@ -570,12 +676,12 @@ START_TEST(lightgbm_own_predictions)
     xpl_dataset *ref = read_columns(path, cols, k * P);
     ck_assert_uint_eq(xpl_dataset_n_rows(ref), n);
     const double *rows = xpl_dataset_data(x), *want = xpl_dataset_data(ref);
-    double bg[N_BG * P], w[N_BG], *out[4];
+    double bg[N_BG * P], w[N_BG], *out[5];
     for (size_t b = 0; b < N_BG; b++) {
         memcpy(bg + b * P, rows + b * 5 * P, P * sizeof *bg);
         w[b] = 1.0 / N_BG;
     }
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 5; g++)
         out[g] = malloc(k * P * sizeof *out[g]);
     for (size_t r = 0; r < n; r++) {
         explain_all(m, bg, w, N_BG, rows + r * P, out, NULL);
@@ -583,7 +689,7 @@ START_TEST(lightgbm_own_predictions)
         snprintf(what, sizeof what, "%s row %zu", lgb_models[_i].model, r);
         require_equal(what, out, want + r * k * P, k * P, 1e-12);
     }
-    for (int g = 0; g < 4; g++)
+    for (int g = 0; g < 5; g++)
         free(out[g]);
     free(cols);
     free(names);
@@ -603,6 +709,7 @@ int main(void)
     tcase_add_loop_test(tc, modes_agree_and_add_up, 0,
                         N_SHIPPED_TREE_MODELS);
     tcase_add_loop_test(tc, generated_deep_trees, 0, 2);
+    tcase_add_test(tc, sparse_leaves_and_long_paths);
     tcase_add_test(tc, missing_without_default_directions);
     tcase_add_test(tc, automatic_rule);
     tcase_add_loop_test(tc, threads_give_the_same_values, 0, 2);

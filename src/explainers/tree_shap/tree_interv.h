@@ -8,7 +8,10 @@
  *    by which of the leaf's path conditions each reference meets, and
  *    leaves are merged into small blocks; a row then costs a pass over the
  *    nodes above the blocks and one table row per block
- *    (tree_interv_agg.c), whatever N is. */
+ *    (tree_interv_agg.c), whatever N is. Leaves whose tables would be too
+ *    large keep, instead, the list of distinct patterns the background
+ *    has there (tree_interv_sparse.c): a row scans it, so such a leaf
+ *    costs at most min(N, 2^d) cheap steps, not N tree walks. */
 #ifndef XPL_EXPLAINERS_TREE_INTERV_H
 #define XPL_EXPLAINERS_TREE_INTERV_H
 
@@ -21,17 +24,22 @@
  * block's root plus its inner nodes): 2^bits rows of at most bits doubles
  * per output. */
 #define XPL__INTERV_MAX_TABLE_BITS 13
+/* Most distinct features on a path of an aggregated tree: patterns are
+ * 32-bit words. Deeper trees stay per pair. */
+#define XPL__INTERV_MAX_PATH_BITS 32
 /* Most internal nodes in one block. */
 #define XPL__INTERV_BLOCK_INNER 3
-/* Table memory the automatic rule may spend per explainer. */
+/* Table and pattern-list memory a plan may spend per explainer. */
 #define XPL__INTERV_TABLE_BUDGET ((size_t)256 << 20)
 
 enum xpl__interv_mode {
     XPL__INTERV_AUTO = 0,       /* cheaper of the two per tree (the rule in
                                    tree_interv_plan.c) */
     XPL__INTERV_PAIR = 1,       /* per pair everywhere */
-    XPL__INTERV_AGGREGATED = 2  /* tables wherever they are allowed
+    XPL__INTERV_AGGREGATED = 2, /* tables wherever they are allowed
                                    (size, missing values, budget) */
+    XPL__INTERV_SPARSE = 3      /* as aggregated, but every leaf through
+                                   its pattern list (for the tests) */
 };
 
 /* A block of an aggregated tree: the subtree below `node` when it has at
@@ -68,6 +76,20 @@ typedef struct xpl__interv_step {
     uint32_t pad;     /* 32 bytes a step */
 } xpl__interv_step;
 
+/* A leaf of an aggregated tree outside every table: the distinct patterns
+ * the background has there, as failure sets q (bit k set when the
+ * reference misses a condition on the path's k-th feature, k < d) with
+ * their total weight, in increasing order of q: entries [first, first + n)
+ * of sq and sw. A reference adds to x's values iff q lies within x's
+ * pattern U (the leaf game, tree_interv_agg.c). */
+typedef struct xpl__interv_sleaf {
+    uint32_t node;
+    uint32_t d;
+    size_t feat;   /* feats[feat .. feat + d): the path's features */
+    size_t first;
+    size_t n;
+} xpl__interv_sleaf;
+
 typedef struct xpl__interv_plan {
     size_t n_features;
     size_t n_bg;
@@ -92,6 +114,16 @@ typedef struct xpl__interv_plan {
     size_t n_steps;
     size_t n_aggregated;   /* trees */
     size_t table_bytes;
+    size_t table_bits;     /* most index bits of a block table in this
+                              plan (XPL__INTERV_MAX_TABLE_BITS, less when
+                              the budget asks for it) */
+    xpl__interv_sleaf *sleaves;
+    size_t *first_sleaf;   /* per tree: index in sleaves[] */
+    size_t n_sleaves;
+    uint32_t *sq;          /* pattern lists of the sparse leaves */
+    double *sw;
+    size_t n_entries;
+    size_t sparse_bytes;   /* sq and sw */
 } xpl__interv_plan;
 
 /* Build the plan: bg is n_bg * n_features raw values (copied and rounded),
@@ -145,5 +177,27 @@ void xpl__interv_agg_apply(const xpl__ensemble *e,
  * set_bit/keep_mask are in place (at build time); XPL_ENOMEM. */
 int xpl__interv_agg_build(const xpl__ensemble *e, xpl__interv_plan *plan,
                           size_t t);
+
+/* Pattern of every node of aggregated tree t for the rounded reference v
+ * (mask: n_nodes words; set_bit/keep_mask in place). */
+void xpl__interv_patterns(const xpl__ensemble *e,
+                          const xpl__interv_plan *plan, size_t t,
+                          const double *v, uint32_t *mask);
+
+/* Fill the pattern lists of tree t's sparse leaves (at build time, after
+ * its blocks), appending to sq/sw at n_entries; XPL_ENOMEM. */
+int xpl__interv_sparse_build(const xpl__ensemble *e, xpl__interv_plan *plan,
+                             size_t t);
+
+/* Ask for tree t's pattern lists and sparse leaf values ahead of
+ * xpl__interv_sparse_apply. */
+void xpl__interv_sparse_prefetch(const xpl__ensemble *e,
+                                 const xpl__interv_plan *plan, size_t t);
+
+/* Add what tree t's sparse leaves give x to phi, mask holding x's
+ * patterns from xpl__interv_agg_prepare. */
+void xpl__interv_sparse_apply(const xpl__ensemble *e,
+                              const xpl__interv_plan *plan, size_t t,
+                              const uint32_t *mask, double *phi);
 
 #endif

@@ -96,10 +96,10 @@ void xpl__interv_agg_apply(const xpl__ensemble *e,
 
 /* ---------------------------------------------------------------- build */
 
-/* Pattern of every node of aggregated tree t for the reference v (the
- * plan keeps trees that cannot route a reference per pair). */
-static void patterns_all(const xpl__ensemble *e, const xpl__interv_plan *plan,
-                         size_t t, const double *v, uint32_t *mask)
+/* The plan keeps trees that cannot route a reference per pair. */
+void xpl__interv_patterns(const xpl__ensemble *e,
+                          const xpl__interv_plan *plan, size_t t,
+                          const double *v, uint32_t *mask)
 {
     const xpl__tree *tree = &e->trees[t];
     const xpl__tnode *nodes = e->nodes + tree->first_node;
@@ -267,7 +267,7 @@ int xpl__interv_agg_build(const xpl__ensemble *e, xpl__interv_plan *plan,
     }
     /* H of every leaf: each reference's pattern there. */
     for (size_t r = 0; r < plan->n_bg; r++) {
-        patterns_all(e, plan, t, plan->bg + r * m, mask);
+        xpl__interv_patterns(e, plan, t, plan->bg + r * m, mask);
         for (size_t l = 0; l < w.n_out; l++)
             hist[leaves[l].hist + mask[leaves[l].node]] += plan->weights[r];
     }

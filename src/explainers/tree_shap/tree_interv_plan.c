@@ -1,5 +1,6 @@
 /* The interventional plan: which trees get per-leaf background tables, the
- * tables themselves, and the per-row dispatcher. */
+ * tables themselves (pattern lists where a table would be too large), and
+ * the per-row dispatcher. */
 /* madvise(MADV_HUGEPAGE) where the C library has it (alloc_tables). */
 #define _DEFAULT_SOURCE 1
 
@@ -24,8 +25,10 @@
  *    the tree to bring it in for the row.
  *  - Aggregated: AGG_NS_PER_STEP per node above the blocks, one row fetch
  *    per block (AGG_NS_PER_BLOCK from cache, AGG_NS_PER_FAR_BLOCK from
- *    memory when all tables together exceed CACHED_TABLE_BYTES), and
- *    AGG_NS_PER_ADD per table entry added. */
+ *    memory when all tables together exceed CACHED_TABLE_BYTES),
+ *    AGG_NS_PER_ADD per table entry added, and for each sparse leaf
+ *    AGG_NS_PER_SLEAF plus AGG_NS_PER_ENTRY per entry of its pattern list
+ *    (counted as min(N, 2^d), the most it can have). */
 #define PAIR_NS_PER_VISIT 8.0
 #define PAIR_NS_PER_FAR_VISIT 16.0
 #define PAIR_NS_PER_FAR_NODE 7.0
@@ -34,22 +37,28 @@
 #define AGG_NS_PER_BLOCK 8.0
 #define AGG_NS_PER_FAR_BLOCK 100.0
 #define AGG_NS_PER_ADD 1.5
+#define AGG_NS_PER_SLEAF 20.0
+#define AGG_NS_PER_ENTRY 2.0
 #define CACHED_NODE_BYTES ((size_t)1 << 20)
 #define CACHED_TABLE_BYTES ((size_t)8 << 20)
 
 /* ------------------------------------------------------- tree structure */
 
-/* Walks a tree from the root, cutting it into blocks (tree_interv.h) and
- * measuring them; with set_bit set, also fills the blocks, their features
+/* Walks a tree from the root, cutting it into blocks (tree_interv.h) of
+ * at most `limit` index bits and sparse leaves, and measuring them; with
+ * set_bit set, also fills the blocks, the sparse leaves, their features
  * and every internal node's path bit. */
 struct scan {
     const xpl__tnode *nodes;
     const uint32_t *inner; /* per node: internal nodes in its subtree */
     size_t nv;
+    size_t limit;          /* most index bits of a block's table */
+    size_t n_bg;
     uint32_t path[XPL__MAX_TREE_DEPTH + 1];
     /* measured */
     size_t max_bits, n_blocks, n_feats, adds, tab_doubles, n_above;
     size_t n_leaves, depth_sum;
+    size_t max_d, n_sleaves, entries; /* entries: bound on the lists */
     /* block being collected */
     xpl__interv_block blk;
     uint32_t bfeat[XPL__MAX_TREE_DEPTH + 1];
@@ -59,6 +68,8 @@ struct scan {
     size_t n_step;
     xpl__interv_block *blocks;
     size_t n_block;
+    xpl__interv_sleaf *sleaves;
+    size_t n_sleaf;
     uint32_t *feats;
     size_t n_feat;
     size_t tab;
@@ -111,10 +122,28 @@ static void in_block(struct scan *s, uint32_t q, size_t d, size_t depth)
     in_block(s, n->left + 1, d2, depth + 1);
 }
 
+/* A leaf below every block small enough: its pattern list. */
+static void sparse_leaf(struct scan *s, uint32_t q, size_t d)
+{
+    if (d > s->max_d)
+        s->max_d = d;
+    s->n_sleaves++;
+    s->n_feats += d;
+    s->entries += d < 32 && ((size_t)1 << d) < s->n_bg ? (size_t)1 << d
+                                                         : s->n_bg;
+    if (s->set_bit) {
+        s->sleaves[s->n_sleaf++] = (xpl__interv_sleaf){
+            .node = q, .d = (uint32_t)d, .feat = s->n_feat };
+        memcpy(s->feats + s->n_feat, s->path, d * sizeof *s->feats);
+        s->n_feat += d;
+    }
+}
+
 static void scan(struct scan *s, uint32_t q, size_t d, size_t depth)
 {
     const xpl__tnode *n = &s->nodes[q];
-    if (s->inner[q] <= XPL__INTERV_BLOCK_INNER) {
+    if (s->inner[q] <= XPL__INTERV_BLOCK_INNER &&
+        d + s->inner[q] <= s->limit) {
         s->blk = (xpl__interv_block){ .node = q, .d_root = (uint32_t)d,
                                       .d = (uint32_t)d };
         memcpy(s->bfeat, s->path, d * sizeof *s->bfeat);
@@ -125,8 +154,7 @@ static void scan(struct scan *s, uint32_t q, size_t d, size_t depth)
         s->n_blocks++;
         s->n_feats += s->blk.d;
         s->adds += s->blk.d * s->nv;
-        size_t size = bits <= XPL__INTERV_MAX_TABLE_BITS
-                          ? ((size_t)1 << bits) * s->blk.d * s->nv : 0;
+        size_t size = ((size_t)1 << bits) * s->blk.d * s->nv;
         s->tab_doubles += size;
         if (s->set_bit) {
             s->blk.feat = s->n_feat;
@@ -137,6 +165,10 @@ static void scan(struct scan *s, uint32_t q, size_t d, size_t depth)
             s->n_feat += s->blk.d;
             s->tab += size;
         }
+        return;
+    }
+    if (n->left == q) {
+        sparse_leaf(s, q, d);
         return;
     }
     uint32_t f = n->feature & XPL__TNODE_FEATURE_MASK;
@@ -184,6 +216,10 @@ void xpl__interv_plan_free(xpl__interv_plan *plan)
     free(plan->keep_mask);
     free(plan->steps);
     free(plan->first_step);
+    free(plan->sleaves);
+    free(plan->first_sleaf);
+    free(plan->sq);
+    free(plan->sw);
     memset(plan, 0, sizeof *plan);
 }
 
@@ -233,8 +269,10 @@ static int plan_basics(xpl__interv_plan *plan, const xpl__ensemble *e,
     plan->aggregated = calloc(e->n_trees ? e->n_trees : 1, 1);
     plan->first_block = xpl__calloc_array(e->n_trees + 1,
                                           sizeof *plan->first_block);
+    plan->first_sleaf = xpl__calloc_array(e->n_trees + 1,
+                                          sizeof *plan->first_sleaf);
     if (!plan->bg || !plan->weights || !plan->out_scale || !plan->coef ||
-        !plan->aggregated || !plan->first_block)
+        !plan->aggregated || !plan->first_block || !plan->first_sleaf)
         return xpl__enomem();
     for (size_t i = 0; i < n_bg * m; i++)
         plan->bg[i] = e->float32_inputs ? (double)(float)bg[i] : bg[i];
@@ -260,7 +298,7 @@ static int plan_basics(xpl__interv_plan *plan, const xpl__ensemble *e,
 static int may_aggregate(const xpl__ensemble *e, const xpl__tree *tree,
                          const struct scan *s, const unsigned char *bg_nan)
 {
-    if (s->max_bits > XPL__INTERV_MAX_TABLE_BITS)
+    if (s->max_d > XPL__INTERV_MAX_PATH_BITS)
         return 0;
     if (tree->missing_ok)
         return 1;
@@ -282,7 +320,9 @@ static int tables_pay(const struct scan *s, double visits, size_t n_bg,
                             : (double)n_bg * PAIR_NS_PER_VISIT * visits;
     double agg = AGG_NS_PER_STEP * (double)s->n_above
                  + block_ns * (double)s->n_blocks
-                 + AGG_NS_PER_ADD * (double)s->adds;
+                 + AGG_NS_PER_ADD * (double)s->adds
+                 + AGG_NS_PER_SLEAF * (double)s->n_sleaves
+                 + AGG_NS_PER_ENTRY * (double)s->entries;
     return agg < pair;
 }
 
@@ -298,6 +338,47 @@ static double pair_visits(const xpl__ensemble *e, const xpl__interv_plan *p,
         total += (double)xpl__interv_pair_visits(
             e, t, p->bg + i * m, p->bg + (i + 1) % p->n_bg * m, side);
     return total / (double)n;
+}
+
+/* Bytes of tree t's tables and pattern lists (at most), measured. */
+static size_t scan_tree(const xpl__ensemble *e, const xpl__interv_plan *plan,
+                        size_t t, size_t limit, uint32_t *inner,
+                        struct scan *s)
+{
+    const xpl__tree *tree = &e->trees[t];
+    *s = (struct scan){ .nodes = e->nodes + tree->first_node,
+                        .inner = inner, .nv = xpl__tree_n_vals(e, tree),
+                        .limit = limit, .n_bg = plan->n_bg };
+    count_inner(s->nodes, tree->n_nodes, inner);
+    scan(s, 0, 0, 0);
+    return s->tab_doubles * sizeof(double)
+           + s->entries * (sizeof(uint32_t) + sizeof(double));
+}
+
+/* The most index bits a block table may have: XPL__INTERV_MAX_TABLE_BITS
+ * if the tables and lists of every tree that may have them fit in the
+ * budget, else less (larger blocks become smaller ones and sparse leaves),
+ * down to 0 (every leaf with more than 0 features sparse). */
+static size_t table_bits(const xpl__ensemble *e, const xpl__interv_plan *plan,
+                         uint32_t *inner, const unsigned char *bg_nan,
+                         int mode)
+{
+    if (mode == XPL__INTERV_SPARSE)
+        return 0;
+    size_t limit = XPL__INTERV_MAX_TABLE_BITS;
+    for (; limit > 0; limit--) {
+        size_t total = 0;
+        for (size_t t = 0; t < e->n_trees &&
+                           total <= XPL__INTERV_TABLE_BUDGET; t++) {
+            struct scan s;
+            size_t bytes = scan_tree(e, plan, t, limit, inner, &s);
+            if (may_aggregate(e, &e->trees[t], &s, bg_nan))
+                total += bytes;
+        }
+        if (total <= XPL__INTERV_TABLE_BUDGET)
+            break;
+    }
+    return limit;
 }
 
 int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
@@ -323,16 +404,17 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
     for (size_t i = 0; i < n_bg * m; i++)
         if (isnan(plan->bg[i]))
             bg_nan[i % m] = 1;
+    size_t limit = mode == XPL__INTERV_PAIR
+                       ? XPL__INTERV_MAX_TABLE_BITS
+                       : table_bits(e, plan, inner, bg_nan, mode);
+    plan->table_bits = limit;
 
     /* Tables for every tree that may have them: do they fit in cache? */
     size_t eligible = 0;
     for (size_t t = 0; t < e->n_trees && mode == XPL__INTERV_AUTO; t++) {
-        const xpl__tree *tree = &e->trees[t];
-        struct scan s = { .nodes = e->nodes + tree->first_node,
-                          .inner = inner, .nv = xpl__tree_n_vals(e, tree) };
-        count_inner(s.nodes, tree->n_nodes, inner);
-        scan(&s, 0, 0, 0);
-        if (may_aggregate(e, tree, &s, bg_nan))
+        struct scan s;
+        (void)scan_tree(e, plan, t, limit, inner, &s);
+        if (may_aggregate(e, &e->trees[t], &s, bg_nan))
             eligible += s.tab_doubles * sizeof(double);
     }
     double block_ns = eligible <= CACHED_TABLE_BYTES ? AGG_NS_PER_BLOCK
@@ -341,16 +423,14 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
 
     /* Choose the trees, in order, within the budget. */
     size_t n_blocks = 0, n_feats = 0, n_tabs = 0, n_steps = 0;
+    size_t n_sleaves = 0, n_entries = 0, used = 0;
     for (size_t t = 0; t < e->n_trees && mode != XPL__INTERV_PAIR; t++) {
         const xpl__tree *tree = &e->trees[t];
-        struct scan s = { .nodes = e->nodes + tree->first_node,
-                          .inner = inner, .nv = xpl__tree_n_vals(e, tree) };
-        count_inner(s.nodes, tree->n_nodes, inner);
-        scan(&s, 0, 0, 0);
+        struct scan s;
+        size_t bytes = scan_tree(e, plan, t, limit, inner, &s);
         if (!may_aggregate(e, tree, &s, bg_nan))
             continue;
-        size_t bytes = s.tab_doubles * sizeof(double);
-        if (plan->table_bytes + bytes > XPL__INTERV_TABLE_BUDGET ||
+        if (used + bytes > XPL__INTERV_TABLE_BUDGET ||
             (mode == XPL__INTERV_AUTO &&
              !tables_pay(&s, pair_visits(e, plan, t, bg_nan + m), n_bg,
                          far_nodes, tree->n_nodes, block_ns)))
@@ -359,11 +439,14 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
         plan->n_aggregated++;
         if (s.n_blocks > plan->max_tree_blocks)
             plan->max_tree_blocks = s.n_blocks;
-        plan->table_bytes += bytes;
+        used += bytes;
+        plan->table_bytes += s.tab_doubles * sizeof(double);
         n_blocks += s.n_blocks;
         n_steps += s.n_above;
         n_feats += s.n_feats;
         n_tabs += s.tab_doubles;
+        n_sleaves += s.n_sleaves;
+        n_entries += s.entries;
     }
     free(bg_nan);
 
@@ -379,22 +462,30 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
     plan->steps = xpl__malloc_array(n_steps + 1, sizeof *plan->steps);
     plan->first_step = xpl__calloc_array(e->n_trees + 1,
                                          sizeof *plan->first_step);
+    plan->sleaves = xpl__malloc_array(n_sleaves + 1, sizeof *plan->sleaves);
+    plan->sq = xpl__malloc_array(n_entries + 1, sizeof *plan->sq);
+    plan->sw = xpl__malloc_array(n_entries + 1, sizeof *plan->sw);
     if (!plan->blocks || !plan->feats || !plan->tabs || !plan->set_bit ||
-        !plan->keep_mask || !plan->steps || !plan->first_step) {
+        !plan->keep_mask || !plan->steps || !plan->first_step ||
+        !plan->sleaves || !plan->sq || !plan->sw) {
         free(inner);
         xpl__interv_plan_free(plan);
         return xpl__enomem();
     }
     struct scan fill = {
         .inner = inner,
+        .limit = limit,
+        .n_bg = n_bg,
         .steps = plan->steps,
         .blocks = plan->blocks,
+        .sleaves = plan->sleaves,
         .feats = plan->feats,
     };
     for (size_t t = 0; t < e->n_trees; t++) {
         const xpl__tree *tree = &e->trees[t];
         plan->first_block[t] = fill.n_block;
         plan->first_step[t] = fill.n_step;
+        plan->first_sleaf[t] = fill.n_sleaf;
         if (!plan->aggregated[t])
             continue;
         fill.nodes = e->nodes + tree->first_node;
@@ -406,17 +497,24 @@ int xpl__interv_plan_new(xpl__interv_plan *plan, const xpl__ensemble *e,
     }
     plan->first_block[e->n_trees] = fill.n_block;
     plan->first_step[e->n_trees] = fill.n_step;
+    plan->first_sleaf[e->n_trees] = fill.n_sleaf;
     plan->n_steps = fill.n_step;
+    plan->n_sleaves = fill.n_sleaf;
     free(inner);
 
     for (size_t t = 0; t < e->n_trees && !rc; t++)
-        if (plan->aggregated[t])
+        if (plan->aggregated[t]) {
             rc = xpl__interv_agg_build(e, plan, t);
+            if (!rc)
+                rc = xpl__interv_sparse_build(e, plan, t);
+        }
     if (rc) {
         xpl__interv_plan_free(plan);
         return rc;
     }
-    /* Rows only need the steps and blocks. */
+    plan->sparse_bytes = plan->n_entries * (sizeof *plan->sq
+                                            + sizeof *plan->sw);
+    /* Rows only need the steps, blocks and lists. */
     free(plan->set_bit);
     free(plan->keep_mask);
     plan->set_bit = plan->keep_mask = NULL;
@@ -452,7 +550,7 @@ void xpl__interv_row(const xpl__ensemble *e, const xpl__interv_plan *plan,
     memset(phi, 0, k_out * m * sizeof *phi);
     memset(side, 0, m);
     /* An aggregated tree is prepared, then added up after the next one is
-     * prepared (pending): its rows arrive meanwhile. */
+     * prepared (pending): its rows and pattern lists arrive meanwhile. */
     size_t pending = SIZE_MAX;
     int cur = 0;
     for (size_t t = 0; t <= e->n_trees; t++) {
@@ -460,8 +558,11 @@ void xpl__interv_row(const xpl__ensemble *e, const xpl__interv_plan *plan,
         if (t < e->n_trees && plan->aggregated[t])
             agg = !xpl__interv_agg_prepare(e, plan, t, xr, mask[cur],
                                            rows[cur]);
+        if (agg)
+            xpl__interv_sparse_prefetch(e, plan, t);
         if (pending != SIZE_MAX && (agg || t == e->n_trees)) {
             xpl__interv_agg_apply(e, plan, pending, rows[!cur], phi);
+            xpl__interv_sparse_apply(e, plan, pending, mask[!cur], phi);
             pending = SIZE_MAX;
         }
         if (t == e->n_trees)
