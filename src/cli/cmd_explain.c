@@ -266,6 +266,19 @@ static void submit_batch(struct run *r, struct slot *sl, struct slot_ctx *c)
     pool_submit(r->pool, b);
 }
 
+/* Read the next batch into sl (rows_read: rows before it; advanced) and,
+ * if it has rows, hand it to the threads; *submitted says whether. */
+static int read_and_submit(struct run *r, struct slot *sl, struct slot_ctx *c,
+                           size_t *rows_read, int *read_rc, int *submitted)
+{
+    int status = read_batch(r, sl, *rows_read, read_rc);
+    *rows_read += sl->n;
+    *submitted = status == EXIT_OK && sl->n > 0;
+    if (*submitted)
+        submit_batch(r, sl, c);
+    return status;
+}
+
 /* Write an explained batch in input order; a row's error ends the run. */
 static int write_batch(struct run *r, struct slot *sl, const char *rows_name)
 {
@@ -339,10 +352,9 @@ static int stream_rows(struct run *r)
                      stat(a->rows_path, &st) == 0 && S_ISREG(st.st_mode);
     struct slot *cur = &r->slots[0];
     struct slot_ctx ctx[2];
-    status = read_batch(r, cur, 0, &read_rc);
-    rows_read = cur->n;
-    if (status == EXIT_OK && cur->n > 0)
-        submit_batch(r, cur, &ctx[0]);
+    int submitted; /* the invariant below says it: cur->n > 0 */
+    status = read_and_submit(r, cur, &ctx[0], &rows_read, &read_rc,
+                             &submitted);
     /* invariant: cur holds a submitted batch, or none (n == 0) */
     while (status == EXIT_OK && cur->n > 0) {
         struct slot *next = cur == &r->slots[0] ? &r->slots[1]
@@ -350,14 +362,9 @@ static int stream_rows(struct run *r)
         struct slot_ctx *next_ctx = &ctx[next == &r->slots[1]];
         int next_submitted = 0;
         next->n = 0;
-        if (read_ahead) {
-            status = read_batch(r, next, rows_read, &read_rc);
-            rows_read += next->n;
-            if (status == EXIT_OK && next->n > 0) {
-                submit_batch(r, next, next_ctx);
-                next_submitted = 1;
-            }
-        }
+        if (read_ahead)
+            status = read_and_submit(r, next, next_ctx, &rows_read, &read_rc,
+                                     &next_submitted);
         pool_wait(r->pool, &cur->b);
         if (status == EXIT_OK)
             status = write_and_count(r, cur, &prog, rows_on_tty, rows_name,
@@ -367,12 +374,8 @@ static int stream_rows(struct run *r)
              * (--batch-rows 1: each row); a write error sticks */
             if (r->sink.out.fp)
                 fflush(r->sink.out.fp);
-            status = read_batch(r, next, rows_read, &read_rc);
-            rows_read += next->n;
-            if (status == EXIT_OK && next->n > 0) {
-                submit_batch(r, next, next_ctx);
-                next_submitted = 1;
-            }
+            status = read_and_submit(r, next, next_ctx, &rows_read,
+                                     &read_rc, &next_submitted);
         }
         if (status != EXIT_OK && next_submitted)
             pool_wait(r->pool, &next->b); /* the threads must let go */
